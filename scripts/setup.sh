@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Everything a fresh Debian machine needs to build, run and test Hyperlab. Idempotent.
+#   - Debian packages: Chromium (UI tests), PyTorch + OpenBLAS (numerical reference),
+#     FashionMNIST (real data), build tools for native modules
+#   - Node 24 from the npm registry, first on PATH (scripts/node24.sh)
+#   - npm ci, the build, and a real VS Code (code-server) for the integration tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(build-essential python3 pkg-config libkrb5-dev libxkbfile-dev libsecret-1-dev
+  chromium python3-torch python3-numpy libopenblas0-pthread dataset-fashion-mnist curl)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+N24=$(bash scripts/node24.sh)
+export PATH="$N24/bin:$PATH"
+export npm_config_nodedir="$N24"   # native addons build against Node 24's headers, not the system Node's
+hash -r
+echo "node $(node --version), npm $(npm --version)"
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npm run --silent build
+if [ -f test/e2e/setup-vscode.sh ]; then bash test/e2e/setup-vscode.sh; fi

@@ -1,0 +1,42 @@
+// The wire contract between a producer (the engine, or a user's script) and the host.
+// Newline-delimited JSON on a dedicated channel: file descriptor HYPERLAB_CHANNEL_FD (3) of the
+// producer, a duplex pipe. stdout and stderr stay the run's log.
+
+export const PROTOCOL_VERSION = 1;
+export const CHANNEL_FD_ENV = 'HYPERLAB_CHANNEL_FD';
+export const CHANNEL_FD = 3;
+
+export type RunEndStatus = 'finished' | 'failed' | 'killed' | 'diverged';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export type ParamValue = string | number | boolean | null | ParamValue[] | { [key: string]: ParamValue };
+export type Params = { [key: string]: ParamValue };
+
+export interface LayerStat {
+  name: string;
+  gradNorm: number;
+  weightNorm: number;
+  updateRatio: number;
+  activationMean?: number;
+  activationStd?: number;
+  deadFraction?: number;
+}
+
+/** Producer → host. */
+export type ProducerMessage =
+  | { type: 'hello'; protocol: number; producer: string; pid?: number }
+  | { type: 'params'; params: Params }
+  | { type: 'metrics'; step: number; epoch?: number; time: number; values: { [key: string]: number } }
+  | { type: 'layerStats'; step: number; layers: LayerStat[] }
+  | { type: 'artifact'; kind: string; path: string; meta?: Params }
+  | { type: 'log'; level: LogLevel; message: string }
+  /** The producer's own verdict; `status` defaults to finished ('diverged' for a NaN loss). */
+  | { type: 'done'; summary: Params; status?: 'finished' | 'diverged'; reason?: string }
+  | { type: 'error'; message: string };
+
+/** Host → producer. */
+export type HostMessage =
+  | { type: 'start'; spec: Params; overrides: Params; seed: number }
+  | { type: 'stop'; reason?: string };
+
+export type ProducerMessageType = ProducerMessage['type'];

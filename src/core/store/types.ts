@@ -1,0 +1,137 @@
+// What the store offers its readers and its one writer. Implemented in store.ts over a driver
+// (better-sqlite3, or node:sqlite when the native binary can't load).
+import type { LayerStat, Params, RunEndStatus } from '../protocol/messages.ts';
+
+export type RunStatus = 'queued' | 'running' | RunEndStatus;
+export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'finished', 'failed', 'killed', 'diverged'];
+export type DriverName = 'better-sqlite3' | 'node:sqlite';
+
+export interface Experiment {
+  id: number;
+  name: string;
+  specPath: string | null;
+  createdAt: number; // ms since epoch
+  runCount: number;
+}
+
+export interface Run {
+  id: number;
+  experimentId: number;
+  experimentName: string;
+  sweepId: number | null;
+  name: string;
+  status: RunStatus;
+  /** Why it ended (or null while queued/running, or for a plain finish). */
+  reason: string | null;
+  params: Params;
+  summary: Params | null;
+  specPath: string | null;
+  pid: number | null;
+  createdAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+export interface NewRun {
+  experiment: string;
+  name?: string;
+  specPath?: string | null;
+  sweepId?: number | null;
+  params?: Params;
+}
+
+export interface MetricPoint {
+  key: string;
+  step: number;
+  epoch?: number | null;
+  time: number; // ms since epoch
+  value: number;
+}
+
+export interface SeriesBucket {
+  /** x of the bucket's last point (step, or time in ms). */
+  x: number;
+  min: number;
+  max: number;
+  last: number;
+  count: number;
+}
+
+export interface LatestValue { key: string; step: number; time: number; value: number }
+
+export interface Artifact {
+  id: number;
+  runId: number;
+  kind: string;
+  path: string;
+  size: number | null;
+  sha256: string | null;
+  meta: Params | null;
+  createdAt: number;
+}
+
+export interface LogLine { seq: number; stream: 'stdout' | 'stderr' | 'protocol'; text: string; time: number }
+
+export type RunSortKey = 'id' | 'name' | 'status' | 'createdAt' | 'endedAt' | `summary.${string}` | `params.${string}`;
+
+export interface RunQuery {
+  experiment?: string;
+  status?: RunStatus | RunStatus[];
+  sweepId?: number;
+  /** substring of the run's name or experiment name */
+  text?: string;
+  sortBy?: RunSortKey;
+  order?: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+}
+
+export type StoreEvent =
+  | { kind: 'run-created'; runId: number }
+  | { kind: 'run-updated'; runId: number }
+  | { kind: 'run-deleted'; runId: number }
+  | { kind: 'metrics'; runId: number; lastStep: number };
+
+export interface Store {
+  readonly path: string;
+  readonly driver: DriverName;
+
+  // writer side (the host's runner)
+  createRun(run: NewRun): Run;
+  setParams(runId: number, params: Params): void;
+  markRunning(runId: number, pid: number | null): void;
+  endRun(runId: number, status: RunEndStatus, reason: string | null, summary?: Params | null): void;
+  /** Many points in one transaction. */
+  appendMetrics(runId: number, points: readonly MetricPoint[]): void;
+  appendLayerStats(runId: number, step: number, layers: readonly LayerStat[]): void;
+  appendLog(runId: number, lines: readonly Omit<LogLine, 'seq'>[]): void;
+  addArtifact(runId: number, artifact: { kind: string; path: string; size?: number | null; sha256?: string | null; meta?: Params | null }): Artifact;
+  deleteRun(runId: number): boolean;
+  /** Runs left 'running' or 'queued' by a host that died: mark them failed with a reason. */
+  failOrphans(reason: string): number;
+
+  // reader side
+  listExperiments(): Experiment[];
+  listRuns(query?: RunQuery): Run[];
+  countRuns(query?: RunQuery): number;
+  getRun(runId: number): Run | undefined;
+  metricKeys(runId: number): string[];
+  /** A series downsampled in SQL to at most `buckets` buckets over x (min, max, last per bucket). */
+  series(runId: number, key: string, options?: { buckets?: number; x?: 'step' | 'time' }): SeriesBucket[];
+  latest(runId: number): LatestValue[];
+  layerStats(runId: number, options?: { fromStep?: number; limit?: number }): { step: number; layers: LayerStat[] }[];
+  artifacts(runId: number): Artifact[];
+  log(runId: number, options?: { tail?: number; afterSeq?: number }): LogLine[];
+  /** Changes whenever any connection commits (PRAGMA data_version + own writes): for polling readers. */
+  changeCounter(): number;
+
+  /** In-process change events from this connection's writes. Returns an unsubscribe function. */
+  onEvent(listener: (event: StoreEvent) => void): () => void;
+  close(): void;
+}
+
+export interface OpenStoreOptions {
+  /** 'auto' (default): better-sqlite3, falling back to node:sqlite when its binary can't load. */
+  driver?: DriverName | 'auto';
+  readonly?: boolean;
+}
