@@ -1,0 +1,79 @@
+// The spec's public face: parse and validate a `*.hyperlab.json`, defaults, overrides, schema.
+import { HyperlabError } from '../errors.ts';
+import { specDefinition } from './definition.ts';
+import { applyOverridesRaw, type Overrides } from './overrides.ts';
+import { checkValue, defaultFor, type Problems } from './validate.ts';
+import type { JsonValue, Spec } from './types.ts';
+
+export type * from './types.ts';
+export { specSchema } from './schema.ts';
+export { parseOverride, type Overrides } from './overrides.ts';
+
+/** Rules that span fields, checked once every field is individually valid. */
+function crossFieldProblems(spec: Spec): Problems {
+  const problems: Problems = [];
+  if (spec.data.dataset === 'csv' && spec.data.path === null) {
+    problems.push('data.path: null is not allowed when data.dataset is "csv"; give the CSV file (relative to the spec file)');
+  }
+  if (spec.train.earlyStopping.enabled && spec.train.earlyStopping.metric.startsWith('val.') && spec.data.validationFraction === 0) {
+    problems.push(`train.earlyStopping.metric: "${spec.train.earlyStopping.metric}" needs a validation set but data.validationFraction is 0; set it above 0 or monitor train.loss`);
+  }
+  if (spec.train.swa.enabled && spec.train.swa.startEpoch > spec.train.epochs) {
+    problems.push(`train.swa.startEpoch: ${spec.train.swa.startEpoch} is after the last epoch (train.epochs = ${spec.train.epochs}); expected ≤ ${spec.train.epochs}`);
+  }
+  return problems;
+}
+
+function invalid(problems: Problems): HyperlabError {
+  const list = problems.map((p) => `  - ${p}`).join('\n');
+  return new HyperlabError('SPEC_INVALID', `invalid spec (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${list}`,
+    'Fix the fields named above; the editor completes and checks *.hyperlab.json files against the Hyperlab schema.');
+}
+
+/** Parses JSON text or a plain object into a complete Spec; throws SPEC_INVALID listing every problem. */
+export function parseSpec(input: string | object): Spec {
+  let raw: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      raw = JSON.parse(input);
+    } catch (error) {
+      throw new HyperlabError('SPEC_INVALID', `the spec is not valid JSON: ${(error as Error).message}`, 'Fix the JSON syntax at the position named.');
+    }
+  }
+  const problems: Problems = [];
+  const spec = checkValue(specDefinition, raw, '', problems);
+  if (problems.length === 0) problems.push(...crossFieldProblems(spec as Spec));
+  if (problems.length > 0) throw invalid(problems);
+  return spec as Spec;
+}
+
+export function defaultSpec(): Spec {
+  return defaultFor(specDefinition) as Spec;
+}
+
+/** The spec with each dotted-path override applied, validated again. */
+export function applyOverrides(spec: Spec | object, overrides: Overrides): Spec {
+  return parseSpec(applyOverridesRaw(spec, overrides));
+}
+
+/**
+ * The spec as one level of dotted keys (`train.optimizer.lr`), which is how runs are compared
+ * and searched. Arrays of plain values stay arrays; arrays of objects (layers) get indices.
+ */
+export function flattenSpec(spec: Spec): { [path: string]: JsonValue } {
+  const out: { [path: string]: JsonValue } = {};
+  const visit = (value: unknown, path: string): void => {
+    if (Array.isArray(value) && value.some((v) => typeof v === 'object' && v !== null)) {
+      value.forEach((v, i) => visit(v, `${path}.${i}`));
+      if (value.length === 0) out[path] = [];
+    } else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) visit(v, path === '' ? k : `${path}.${k}`);
+    } else if (value !== undefined) {
+      out[path] = value as JsonValue;
+    }
+  };
+  const { $schema: _schema, description: _description, search, ...rest } = spec;
+  visit(rest, '');
+  if (search !== undefined) out['search'] = search;
+  return out;
+}
