@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'PROTOCOL_INVALID'
   | 'STORE_UNAVAILABLE'
   | 'STORE_SCHEMA'
+  | 'STORE_INPUT'
   | 'RUN_NOT_FOUND'
   | 'DATASET_NOT_FOUND'
   | 'PRODUCER_FAILED'

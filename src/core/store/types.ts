@@ -1,5 +1,6 @@
 // What the store offers its readers and its one writer. Implemented in store.ts over a driver
 // (better-sqlite3, or node:sqlite when the native binary can't load).
+import type { Logger } from '../log.ts';
 import type { LayerStat, Params, RunEndStatus } from '../protocol/messages.ts';
 
 export type RunStatus = 'queued' | 'running' | RunEndStatus;
@@ -98,6 +99,8 @@ export interface Store {
 
   // writer side (the host's runner)
   createRun(run: NewRun): Run;
+  /** A sweep groups the runs one search launches (pass its id as NewRun.sweepId). Returns its id. */
+  createSweep(experiment: string, name: string, config?: Params): number;
   setParams(runId: number, params: Params): void;
   markRunning(runId: number, pid: number | null): void;
   endRun(runId: number, status: RunEndStatus, reason: string | null, summary?: Params | null): void;
@@ -134,4 +137,6 @@ export interface OpenStoreOptions {
   /** 'auto' (default): better-sqlite3, falling back to node:sqlite when its binary can't load. */
   driver?: DriverName | 'auto';
   readonly?: boolean;
+  /** Where the store reports a driver fallback or a failing event listener. */
+  logger?: Logger;
 }

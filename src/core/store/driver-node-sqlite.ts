@@ -1,0 +1,28 @@
+// Driver over node:sqlite's DatabaseSync (built into Node ≥ 22.13): the fallback when
+// better-sqlite3's native binary can't load, e.g. an ABI mismatch inside an editor's runtime.
+import type * as NodeSqlite from 'node:sqlite';
+import { transactionRunner, type Driver, type PreparedStatement, type Row } from './driver.ts';
+
+export type NodeSqliteModule = typeof NodeSqlite;
+
+export function nodeSqliteDriver(sqlite: NodeSqliteModule, path: string, readonly: boolean): Driver {
+  const db = new sqlite.DatabaseSync(path, { readOnly: readonly });
+  const prepare = (sql: string): PreparedStatement => {
+    const statement = db.prepare(sql);
+    return {
+      run: (...params) => {
+        const result = statement.run(...params);
+        return { changes: Number(result.changes), lastInsertRowid: Number(result.lastInsertRowid) };
+      },
+      get: (...params) => statement.get(...params) as Row | undefined,
+      all: (...params) => statement.all(...params) as Row[],
+    };
+  };
+  return {
+    name: 'node:sqlite',
+    prepare,
+    exec: (sql) => db.exec(sql),
+    transaction: transactionRunner(prepare),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,127 @@
+// Writes metric points fast: a key dictionary cached in memory, multi-row INSERT statements
+// prepared once per chunk size, and each run's latest point per key kept in run_keys.
+import { HyperlabError } from '../errors.ts';
+import type { Driver, PreparedStatement, SqlValue } from './driver.ts';
+import type { MetricPoint } from './types.ts';
+
+const COLUMNS_PER_ROW = 6;
+/** Rows per INSERT statement; remainders use the smaller sizes. Measured in test/bench/store.bench.ts. */
+export const CHUNK_SIZES = [256, 64, 16, 4, 1] as const;
+
+export class MetricIngest {
+  private readonly driver: Driver;
+  private readonly keyIds = new Map<string, number>();
+  private readonly inserts = new Map<number, PreparedStatement>();
+  private readonly insertKey: PreparedStatement;
+  private readonly selectKey: PreparedStatement;
+  private readonly upsertLatest: PreparedStatement;
+  private readonly buffers = new Map<number, SqlValue[]>();
+
+  constructor(driver: Driver) {
+    this.driver = driver;
+    this.insertKey = driver.prepare('INSERT INTO metric_keys (name) VALUES (?) ON CONFLICT (name) DO NOTHING');
+    this.selectKey = driver.prepare('SELECT id FROM metric_keys WHERE name = ?');
+    this.upsertLatest = driver.prepare(`
+      INSERT INTO run_keys (run_id, key_id, last_step, last_time, last_value) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (run_id, key_id) DO UPDATE SET
+        last_step = excluded.last_step, last_time = excluded.last_time, last_value = excluded.last_value
+      WHERE excluded.last_step >= run_keys.last_step`);
+  }
+
+  /** The id of a metric key, creating it on first use. Call inside a transaction. */
+  keyId(name: string): number {
+    const cached = this.keyIds.get(name);
+    if (cached !== undefined) return cached;
+    this.insertKey.run(name);
+    const id = Number(this.selectKey.get(name)!.id);
+    this.keyIds.set(name, id);
+    return id;
+  }
+
+  /** Looks a key up without creating it. */
+  findKeyId(name: string): number | undefined {
+    const cached = this.keyIds.get(name);
+    if (cached !== undefined) return cached;
+    const row = this.selectKey.get(name);
+    if (!row) return undefined;
+    const id = Number(row.id);
+    this.keyIds.set(name, id);
+    return id;
+  }
+
+  /** Keys created inside a transaction that rolled back no longer exist. */
+  forgetKeys(): void {
+    this.keyIds.clear();
+  }
+
+  /**
+   * Inserts the points (call inside a transaction) and returns the largest step among them.
+   * A point at an existing (run, key, step) replaces it: the last write wins.
+   */
+  append(runId: number, points: readonly MetricPoint[]): number {
+    const latest = new Map<number, MetricPoint>();
+    let lastStep = -Infinity;
+    let index = 0;
+    for (const size of CHUNK_SIZES) {
+      if (points.length - index < size) continue;
+      const statement = this.insertStatement(size);
+      const values = this.buffer(size);
+      while (points.length - index >= size) {
+        let v = 0;
+        for (let end = index + size; index < end; index++) {
+          const point = points[index]!;
+          checkPoint(point, index);
+          const keyId = this.keyId(point.key);
+          values[v++] = runId;
+          values[v++] = keyId;
+          values[v++] = point.step;
+          values[v++] = point.epoch ?? null;
+          values[v++] = point.time;
+          values[v++] = point.value; // NaN binds as NULL
+          if (point.step > lastStep) lastStep = point.step;
+          const previous = latest.get(keyId);
+          if (previous === undefined || point.step >= previous.step) latest.set(keyId, point);
+        }
+        statement.run(...values);
+      }
+    }
+    for (const [keyId, point] of latest) this.upsertLatest.run(runId, keyId, point.step, point.time, point.value);
+    return lastStep;
+  }
+
+  private insertStatement(rows: number): PreparedStatement {
+    let statement = this.inserts.get(rows);
+    if (!statement) {
+      const tuple = `(${new Array(COLUMNS_PER_ROW).fill('?').join(', ')})`;
+      statement = this.driver.prepare(
+        `INSERT OR REPLACE INTO metrics (run_id, key_id, step, epoch, time, value) VALUES ${new Array(rows).fill(tuple).join(', ')}`,
+      );
+      this.inserts.set(rows, statement);
+    }
+    return statement;
+  }
+
+  private buffer(rows: number): SqlValue[] {
+    let values = this.buffers.get(rows);
+    if (!values) {
+      values = new Array<SqlValue>(rows * COLUMNS_PER_ROW).fill(null);
+      this.buffers.set(rows, values);
+    }
+    return values;
+  }
+}
+
+function checkPoint(point: MetricPoint, index: number): void {
+  if (typeof point.key !== 'string' || point.key === '') {
+    throw new HyperlabError('STORE_INPUT', `metric point ${index}: key must be a non-empty string`, 'Name every metric, e.g. "loss".');
+  }
+  if (!Number.isSafeInteger(point.step)) {
+    throw new HyperlabError('STORE_INPUT', `metric point ${index} (${point.key}): step must be an integer (got ${String(point.step)})`, 'Report steps as whole numbers (0, 1, 2, …).');
+  }
+  if (!Number.isFinite(point.time)) {
+    throw new HyperlabError('STORE_INPUT', `metric point ${index} (${point.key}): time must be a finite number of ms since the epoch (got ${String(point.time)})`, 'Use Date.now() (or time.time() * 1000 in Python).');
+  }
+  if (typeof point.value !== 'number') {
+    throw new HyperlabError('STORE_INPUT', `metric point ${index} (${point.key}): value must be a number (got ${typeof point.value})`, 'Report metric values as numbers; NaN and ±Infinity are allowed.');
+  }
+}

@@ -1,0 +1,170 @@
+// The store's schema as an ordered list of migrations. A file records the last one applied in
+// schema_version; opening applies the missing ones in one transaction. Never edit a shipped
+// migration: append a new one.
+import { HyperlabError } from '../errors.ts';
+import type { Driver } from './driver.ts';
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'experiments, sweeps, runs, metrics, layer stats, artifacts, logs',
+    sql: `
+      CREATE TABLE experiments (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        spec_path TEXT,
+        created_at REAL NOT NULL
+      );
+      CREATE TABLE sweeps (
+        id INTEGER PRIMARY KEY,
+        experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        config TEXT NOT NULL DEFAULT '{}',
+        created_at REAL NOT NULL
+      );
+      CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+        sweep_id INTEGER REFERENCES sweeps(id) ON DELETE SET NULL,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'finished', 'failed', 'killed', 'diverged')),
+        reason TEXT,
+        params TEXT NOT NULL DEFAULT '{}',
+        summary TEXT,
+        spec_path TEXT,
+        pid INTEGER,
+        created_at REAL NOT NULL,
+        started_at REAL,
+        ended_at REAL
+      );
+      CREATE INDEX runs_by_experiment ON runs(experiment_id);
+      CREATE INDEX runs_by_status ON runs(status);
+      CREATE INDEX runs_by_sweep ON runs(sweep_id);
+      CREATE TABLE metric_keys (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE
+      );
+      -- The big table. Clustered on (run, key, step): a series is one contiguous range, and
+      -- appends in step order land at the end of the b-tree. No foreign key on purpose: a
+      -- parent check per row costs ingest speed; deleteRun removes a run's points itself.
+      -- value is NULL for NaN (SQLite has no NaN); readers map it back.
+      CREATE TABLE metrics (
+        run_id INTEGER NOT NULL,
+        key_id INTEGER NOT NULL,
+        step INTEGER NOT NULL,
+        epoch REAL,
+        time REAL NOT NULL,
+        value REAL,
+        PRIMARY KEY (run_id, key_id, step)
+      ) WITHOUT ROWID;
+      CREATE TABLE layer_stats (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        idx INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        grad_norm REAL,
+        weight_norm REAL,
+        update_ratio REAL,
+        activation_mean REAL,
+        activation_std REAL,
+        dead_fraction REAL,
+        PRIMARY KEY (run_id, step, idx)
+      ) WITHOUT ROWID;
+      CREATE TABLE artifacts (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        path TEXT NOT NULL,
+        size INTEGER,
+        sha256 TEXT,
+        meta TEXT,
+        created_at REAL NOT NULL
+      );
+      CREATE INDEX artifacts_by_run ON artifacts(run_id);
+      CREATE TABLE logs (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        stream TEXT NOT NULL,
+        text TEXT NOT NULL,
+        time REAL NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 2,
+    description: 'run_keys: each run\'s metric keys with their latest point (for live views)',
+    sql: `
+      CREATE TABLE run_keys (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        key_id INTEGER NOT NULL REFERENCES metric_keys(id),
+        last_step INTEGER NOT NULL,
+        last_time REAL NOT NULL,
+        last_value REAL,
+        PRIMARY KEY (run_id, key_id)
+      ) WITHOUT ROWID;
+      INSERT INTO run_keys (run_id, key_id, last_step, last_time, last_value)
+        SELECT m.run_id, m.key_id, m.step, m.time, m.value
+        FROM (SELECT run_id, key_id, max(step) AS step FROM metrics GROUP BY run_id, key_id) AS last
+        JOIN metrics AS m ON m.run_id = last.run_id AND m.key_id = last.key_id AND m.step = last.step
+        WHERE m.run_id IN (SELECT id FROM runs);
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export function schemaVersion(driver: Driver): number {
+  const table = driver.prepare("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
+  if (!table) return 0;
+  const row = driver.prepare('SELECT max(version) AS version FROM schema_version').get();
+  return typeof row?.version === 'number' ? row.version : 0;
+}
+
+function checkNotNewer(version: number, path: string): void {
+  if (version > SCHEMA_VERSION) {
+    throw new HyperlabError(
+      'STORE_SCHEMA',
+      `the run store ${path} has schema version ${version}, newer than this Hyperlab understands (${SCHEMA_VERSION})`,
+      'Update Hyperlab (the extension or the CLI), or point it at another store file.',
+    );
+  }
+}
+
+/**
+ * Brings the file up to `target` (default: the latest). Runs inside BEGIN IMMEDIATE and reads the
+ * version again there, so two processes opening a fresh file at once apply each migration once.
+ */
+export function migrate(driver: Driver, path: string, target: number = SCHEMA_VERSION): void {
+  checkNotNewer(schemaVersion(driver), path);
+  driver.transaction(() => {
+    driver.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at REAL NOT NULL)');
+    const current = schemaVersion(driver);
+    checkNotNewer(current, path);
+    const record = driver.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)');
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current || migration.version > target) continue;
+      driver.exec(migration.sql);
+      record.run(migration.version, Date.now());
+    }
+  });
+}
+
+/** For a read-only connection: it cannot migrate, so the file must already be current. */
+export function checkReadable(driver: Driver, path: string): void {
+  const version = schemaVersion(driver);
+  checkNotNewer(version, path);
+  if (version < SCHEMA_VERSION) {
+    throw new HyperlabError(
+      'STORE_SCHEMA',
+      `the run store ${path} has schema version ${version} and needs migrating to ${SCHEMA_VERSION}, which a read-only connection cannot do`,
+      'Open it once without readonly (any Hyperlab command that writes, e.g. `hyperlab runs ls`), then retry.',
+    );
+  }
+}

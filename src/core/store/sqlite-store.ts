@@ -1,0 +1,325 @@
+// The Store over one SQLite connection (either driver). Writes run in short IMMEDIATE
+// transactions and emit in-process events after commit; reads are plain prepared queries.
+import { HyperlabError, errorMessage } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { LayerStat, Params, RunEndStatus } from '../protocol/messages.ts';
+import type { Driver, PreparedStatement, SqlValue } from './driver.ts';
+import { MetricIngest } from './metric-ingest.ts';
+import { buildRunQuery } from './run-query.ts';
+import { RUN_COLUMNS, metricValue, num, numOrNull, rowToArtifact, rowToExperiment, rowToRun, str, toJson } from './rows.ts';
+import { DEFAULT_BUCKETS, SeriesQuery } from './series-query.ts';
+import type {
+  Artifact,
+  DriverName,
+  Experiment,
+  LatestValue,
+  LogLine,
+  MetricPoint,
+  NewRun,
+  Run,
+  RunQuery,
+  SeriesBucket,
+  Store,
+  StoreEvent,
+} from './types.ts';
+
+const END_STATUSES: readonly RunEndStatus[] = ['finished', 'failed', 'killed', 'diverged'];
+const LOG_STREAMS: readonly LogLine['stream'][] = ['stdout', 'stderr', 'protocol'];
+
+export class SqliteStore implements Store {
+  readonly path: string;
+  readonly driver: DriverName;
+  private readonly db: Driver;
+  private readonly readonly: boolean;
+  private readonly logger: Logger;
+  private readonly statements = new Map<string, PreparedStatement>();
+  private readonly listeners = new Set<(event: StoreEvent) => void>();
+  private readonly ingest: MetricIngest;
+  private readonly seriesQuery: SeriesQuery;
+  private ownWrites = 0;
+
+  constructor(db: Driver, path: string, readonly: boolean, logger: Logger) {
+    this.db = db;
+    this.path = path;
+    this.driver = db.name;
+    this.readonly = readonly;
+    this.logger = logger;
+    this.ingest = new MetricIngest(db);
+    this.seriesQuery = new SeriesQuery(db);
+  }
+
+  // ---- writer side ----
+
+  createRun(run: NewRun): Run {
+    this.checkWritable('createRun');
+    if (typeof run.experiment !== 'string' || run.experiment.trim() === '') {
+      throw new HyperlabError('STORE_INPUT', 'createRun: experiment must be a non-empty name', 'Pass the experiment name, e.g. the spec file name without extension.');
+    }
+    const now = Date.now();
+    const runId = this.write(() => {
+      this.sql('INSERT INTO experiments (name, spec_path, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING').run(run.experiment, run.specPath ?? null, now);
+      const experimentId = num(this.sql('SELECT id FROM experiments WHERE name = ?').get(run.experiment)!.id);
+      const id = this.sql(`INSERT INTO runs (experiment_id, sweep_id, name, status, params, spec_path, created_at)
+        VALUES (?, ?, ?, 'queued', ?, ?, ?)`).run(experimentId, run.sweepId ?? null, run.name ?? '', toJson(run.params ?? {}), run.specPath ?? null, now).lastInsertRowid;
+      if (run.name === undefined || run.name === '') this.sql("UPDATE runs SET name = 'run-' || id WHERE id = ?").run(id);
+      return id;
+    });
+    this.emit({ kind: 'run-created', runId });
+    return this.getRun(runId)!;
+  }
+
+  /** A sweep groups the runs a search launches; pass its id as NewRun.sweepId. */
+  createSweep(experiment: string, name: string, config: Params = {}): number {
+    this.checkWritable('createSweep');
+    const now = Date.now();
+    return this.write(() => {
+      this.sql('INSERT INTO experiments (name, spec_path, created_at) VALUES (?, NULL, ?) ON CONFLICT (name) DO NOTHING').run(experiment, now);
+      const experimentId = num(this.sql('SELECT id FROM experiments WHERE name = ?').get(experiment)!.id);
+      return this.sql('INSERT INTO sweeps (experiment_id, name, config, created_at) VALUES (?, ?, ?, ?)').run(experimentId, name, toJson(config), now).lastInsertRowid;
+    });
+  }
+
+  setParams(runId: number, params: Params): void {
+    this.updateRun(runId, 'setParams', 'UPDATE runs SET params = ? WHERE id = ?', [toJson(params), runId]);
+  }
+
+  markRunning(runId: number, pid: number | null): void {
+    this.updateRun(runId, 'markRunning', "UPDATE runs SET status = 'running', pid = ?, started_at = ? WHERE id = ?", [pid, Date.now(), runId]);
+  }
+
+  endRun(runId: number, status: RunEndStatus, reason: string | null, summary?: Params | null): void {
+    if (!END_STATUSES.includes(status)) {
+      throw new HyperlabError('STORE_INPUT', `endRun: "${String(status)}" is not an end status`, 'Use finished, failed, killed or diverged.');
+    }
+    if (summary === undefined) {
+      this.updateRun(runId, 'endRun', 'UPDATE runs SET status = ?, reason = ?, ended_at = ? WHERE id = ?', [status, reason, Date.now(), runId]);
+    } else {
+      this.updateRun(runId, 'endRun', 'UPDATE runs SET status = ?, reason = ?, ended_at = ?, summary = ? WHERE id = ?', [status, reason, Date.now(), summary === null ? null : toJson(summary), runId]);
+    }
+  }
+
+  appendMetrics(runId: number, points: readonly MetricPoint[]): void {
+    this.checkWritable('appendMetrics');
+    if (points.length === 0) return;
+    let lastStep: number;
+    try {
+      lastStep = this.write(() => {
+        this.requireRun(runId, 'appendMetrics');
+        return this.ingest.append(runId, points);
+      });
+    } catch (error) {
+      this.ingest.forgetKeys();
+      throw error;
+    }
+    this.emit({ kind: 'metrics', runId, lastStep });
+  }
+
+  appendLayerStats(runId: number, step: number, layers: readonly LayerStat[]): void {
+    this.checkWritable('appendLayerStats');
+    if (!Number.isSafeInteger(step)) throw new HyperlabError('STORE_INPUT', `appendLayerStats: step must be an integer (got ${String(step)})`, 'Report steps as whole numbers.');
+    if (layers.length === 0) return;
+    this.write(() => {
+      this.requireRun(runId, 'appendLayerStats');
+      const insert = this.sql(`INSERT OR REPLACE INTO layer_stats
+        (run_id, step, idx, name, grad_norm, weight_norm, update_ratio, activation_mean, activation_std, dead_fraction)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      layers.forEach((layer, idx) => {
+        insert.run(runId, step, idx, layer.name, layer.gradNorm, layer.weightNorm, layer.updateRatio,
+          layer.activationMean ?? null, layer.activationStd ?? null, layer.deadFraction ?? null);
+      });
+    });
+    this.emit({ kind: 'run-updated', runId });
+  }
+
+  appendLog(runId: number, lines: readonly Omit<LogLine, 'seq'>[]): void {
+    this.checkWritable('appendLog');
+    if (lines.length === 0) return;
+    for (const line of lines) {
+      if (!LOG_STREAMS.includes(line.stream)) {
+        throw new HyperlabError('STORE_INPUT', `appendLog: unknown stream "${String(line.stream)}"`, `Use one of: ${LOG_STREAMS.join(', ')}.`);
+      }
+    }
+    this.write(() => {
+      this.requireRun(runId, 'appendLog');
+      let seq = num(this.sql('SELECT coalesce(max(seq), 0) AS seq FROM logs WHERE run_id = ?').get(runId)!.seq);
+      const insert = this.sql('INSERT INTO logs (run_id, seq, stream, text, time) VALUES (?, ?, ?, ?, ?)');
+      for (const line of lines) insert.run(runId, ++seq, line.stream, line.text, line.time);
+    });
+  }
+
+  addArtifact(runId: number, artifact: { kind: string; path: string; size?: number | null; sha256?: string | null; meta?: Params | null }): Artifact {
+    this.checkWritable('addArtifact');
+    const id = this.write(() => {
+      this.requireRun(runId, 'addArtifact');
+      return this.sql('INSERT INTO artifacts (run_id, kind, path, size, sha256, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        runId, artifact.kind, artifact.path, artifact.size ?? null, artifact.sha256 ?? null,
+        artifact.meta === undefined || artifact.meta === null ? null : toJson(artifact.meta), Date.now(),
+      ).lastInsertRowid;
+    });
+    this.emit({ kind: 'run-updated', runId });
+    return rowToArtifact(this.sql('SELECT * FROM artifacts WHERE id = ?').get(id)!);
+  }
+
+  deleteRun(runId: number): boolean {
+    this.checkWritable('deleteRun');
+    const deleted = this.write(() => {
+      // metrics has no foreign key (ingest speed), so its rows go first, by clustered range.
+      this.sql('DELETE FROM metrics WHERE run_id = ?').run(runId);
+      return this.sql('DELETE FROM runs WHERE id = ?').run(runId).changes > 0;
+    });
+    if (deleted) this.emit({ kind: 'run-deleted', runId });
+    return deleted;
+  }
+
+  failOrphans(reason: string): number {
+    this.checkWritable('failOrphans');
+    const ids = this.write(() =>
+      this.sql("UPDATE runs SET status = 'failed', reason = ?, ended_at = ? WHERE status IN ('queued', 'running') RETURNING id")
+        .all(reason, Date.now())
+        .map((row) => num(row.id)),
+    );
+    for (const runId of ids) this.emit({ kind: 'run-updated', runId });
+    return ids.length;
+  }
+
+  // ---- reader side ----
+
+  listExperiments(): Experiment[] {
+    return this.sql(`SELECT e.id, e.name, e.spec_path, e.created_at, count(r.id) AS run_count
+      FROM experiments AS e LEFT JOIN runs AS r ON r.experiment_id = e.id
+      GROUP BY e.id ORDER BY e.name`).all().map(rowToExperiment);
+  }
+
+  listRuns(query: RunQuery = {}): Run[] {
+    const q = buildRunQuery(query);
+    return this.sql(`SELECT ${RUN_COLUMNS} FROM runs AS r JOIN experiments AS e ON e.id = r.experiment_id ${q.where} ${q.orderBy} ${q.limit}`)
+      .all(...q.params)
+      .map(rowToRun);
+  }
+
+  countRuns(query: RunQuery = {}): number {
+    const q = buildRunQuery({ ...query, sortBy: 'id', limit: undefined, offset: undefined });
+    // The id sort adds no parameters, so q.params are exactly the WHERE's.
+    return num(this.sql(`SELECT count(*) AS n FROM runs AS r JOIN experiments AS e ON e.id = r.experiment_id ${q.where}`).get(...q.params)!.n);
+  }
+
+  getRun(runId: number): Run | undefined {
+    const row = this.sql(`SELECT ${RUN_COLUMNS} FROM runs AS r JOIN experiments AS e ON e.id = r.experiment_id WHERE r.id = ?`).get(runId);
+    return row ? rowToRun(row) : undefined;
+  }
+
+  metricKeys(runId: number): string[] {
+    return this.sql('SELECT k.name FROM run_keys AS rk JOIN metric_keys AS k ON k.id = rk.key_id WHERE rk.run_id = ? ORDER BY k.name')
+      .all(runId)
+      .map((row) => str(row.name));
+  }
+
+  series(runId: number, key: string, options: { buckets?: number; x?: 'step' | 'time' } = {}): SeriesBucket[] {
+    const keyId = this.ingest.findKeyId(key);
+    if (keyId === undefined) return [];
+    return this.seriesQuery.run(runId, keyId, options.buckets ?? DEFAULT_BUCKETS, options.x ?? 'step');
+  }
+
+  latest(runId: number): LatestValue[] {
+    return this.sql(`SELECT k.name, rk.last_step, rk.last_time, rk.last_value
+      FROM run_keys AS rk JOIN metric_keys AS k ON k.id = rk.key_id WHERE rk.run_id = ? ORDER BY k.name`)
+      .all(runId)
+      .map((row) => ({ key: str(row.name), step: num(row.last_step), time: num(row.last_time), value: metricValue(row.last_value) }));
+  }
+
+  layerStats(runId: number, options: { fromStep?: number; limit?: number } = {}): { step: number; layers: LayerStat[] }[] {
+    const rows = this.sql(`SELECT * FROM layer_stats WHERE run_id = ? AND step IN (
+        SELECT DISTINCT step FROM layer_stats WHERE run_id = ? AND step >= ? ORDER BY step LIMIT ?)
+      ORDER BY step, idx`).all(runId, runId, options.fromStep ?? Number.MIN_SAFE_INTEGER, options.limit ?? -1);
+    const result: { step: number; layers: LayerStat[] }[] = [];
+    for (const row of rows) {
+      const step = num(row.step);
+      if (result.length === 0 || result[result.length - 1]!.step !== step) result.push({ step, layers: [] });
+      const layer: LayerStat = { name: str(row.name), gradNorm: metricValue(row.grad_norm), weightNorm: metricValue(row.weight_norm), updateRatio: metricValue(row.update_ratio) };
+      const activationMean = numOrNull(row.activation_mean);
+      const activationStd = numOrNull(row.activation_std);
+      const deadFraction = numOrNull(row.dead_fraction);
+      if (activationMean !== null) layer.activationMean = activationMean;
+      if (activationStd !== null) layer.activationStd = activationStd;
+      if (deadFraction !== null) layer.deadFraction = deadFraction;
+      result[result.length - 1]!.layers.push(layer);
+    }
+    return result;
+  }
+
+  artifacts(runId: number): Artifact[] {
+    return this.sql('SELECT * FROM artifacts WHERE run_id = ? ORDER BY id').all(runId).map(rowToArtifact);
+  }
+
+  log(runId: number, options: { tail?: number; afterSeq?: number } = {}): LogLine[] {
+    const rows = this.sql(`SELECT * FROM (
+        SELECT seq, stream, text, time FROM logs WHERE run_id = ? AND seq > ? ORDER BY seq DESC LIMIT ?
+      ) ORDER BY seq`).all(runId, options.afterSeq ?? 0, options.tail ?? -1);
+    return rows.map((row) => ({ seq: num(row.seq), stream: str(row.stream) as LogLine['stream'], text: str(row.text), time: num(row.time) }));
+  }
+
+  changeCounter(): number {
+    // data_version moves when another connection commits; our own commits are counted here.
+    return num(this.sql('PRAGMA data_version').get()!.data_version) + this.ownWrites;
+  }
+
+  onEvent(listener: (event: StoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): void {
+    this.listeners.clear();
+    this.statements.clear();
+    this.db.close();
+  }
+
+  // ---- helpers ----
+
+  private sql(text: string): PreparedStatement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  private write<T>(fn: () => T): T {
+    const result = this.db.transaction(fn);
+    this.ownWrites++;
+    return result;
+  }
+
+  private updateRun(runId: number, method: string, text: string, params: SqlValue[]): void {
+    this.checkWritable(method);
+    const changes = this.write(() => this.sql(text).run(...params).changes);
+    if (changes === 0) throw runNotFound(runId, method);
+    this.emit({ kind: 'run-updated', runId });
+  }
+
+  private requireRun(runId: number, method: string): void {
+    if (!this.sql('SELECT 1 AS found FROM runs WHERE id = ?').get(runId)) throw runNotFound(runId, method);
+  }
+
+  private checkWritable(method: string): void {
+    if (this.readonly) {
+      throw new HyperlabError('STORE_UNAVAILABLE', `${method}: the run store ${this.path} was opened read-only`, 'Open it without readonly to write.');
+    }
+  }
+
+  private emit(event: StoreEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        // A broken view must not fail the writer that told it about a commit.
+        this.logger.log('error', `store: an event listener threw on ${event.kind}: ${errorMessage(error)}`);
+      }
+    }
+  }
+}
+
+function runNotFound(runId: number, method: string): HyperlabError {
+  return new HyperlabError('RUN_NOT_FOUND', `${method}: there is no run with id ${runId}`, 'List runs with `hyperlab runs ls` to find a valid id.');
+}
