@@ -1,0 +1,63 @@
+// The one seam every heavy numerical operation goes through. Layers call only this interface,
+// so a faster implementation (WebAssembly SIMD) can replace the JS reference without touching
+// them. Arrays are row-major Float32Arrays; offsets let callers address one sample of a batch
+// without allocating a subarray view per call.
+
+export type ActivationKind = 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'sigmoid' | 'tanh';
+
+/** Geometry of a 2-D convolution or pooling window over one NCHW sample. */
+export interface ConvGeometry {
+  channels: number;
+  height: number;
+  width: number;
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  outHeight: number;
+  outWidth: number;
+}
+
+export interface Kernels {
+  readonly name: string;
+  /**
+   * C = alpha·op(A)·op(B) + beta·C, with op(A) m×k and op(B) k×n.
+   * Stored shapes: A is m×k (k×m when transA), B is k×n (n×k when transB), C is m×n.
+   * beta = 0 overwrites C (NaNs already in C do not leak through).
+   */
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    alpha: number, a: Float32Array, aOffset: number, b: Float32Array, bOffset: number,
+    beta: number, c: Float32Array, cOffset: number,
+  ): void;
+  /** Unfold one sample (C×H×W at xOffset) into col: (C·kh·kw) × (outH·outW); padding reads as 0. */
+  im2col(g: ConvGeometry, x: Float32Array, xOffset: number, col: Float32Array): void;
+  /** The adjoint of im2col: ADD col's entries back into dx (C×H×W at dxOffset). */
+  col2im(g: ConvGeometry, col: Float32Array, dx: Float32Array, dxOffset: number): void;
+  /** y[r·cols + c] += bias[c] for every row r (dense layers). */
+  addRowBias(y: Float32Array, bias: Float32Array, rows: number, cols: number): void;
+  /** y[(n·C + c)·plane + p] += bias[c] (conv layers, NCHW). */
+  addChannelBias(y: Float32Array, bias: Float32Array, batch: number, channels: number, plane: number): void;
+  /** dBias[c] += Σ_r dy[r·cols + c]. */
+  accumulateRowSums(dy: Float32Array, rows: number, cols: number, dBias: Float32Array): void;
+  /** dBias[c] += Σ_{n,p} dy[(n·C + c)·plane + p]. */
+  accumulateChannelSums(dy: Float32Array, batch: number, channels: number, plane: number, dBias: Float32Array): void;
+  /** y = f(x) element-wise; `alpha` is the LeakyReLU slope or the ELU alpha. */
+  activationForward(kind: ActivationKind, alpha: number, x: Float32Array, y: Float32Array, length: number): void;
+  /** dx = f'(x)·dy, given the forward's input x and output y. */
+  activationBackward(
+    kind: ActivationKind, alpha: number, x: Float32Array, y: Float32Array,
+    dy: Float32Array, dx: Float32Array, length: number,
+  ): void;
+  /** Σ x[i] over [offset, offset+length), accumulated in float64. */
+  sum(x: Float32Array, offset: number, length: number): number;
+  /** Σ x[i]² over [offset, offset+length), accumulated in float64. */
+  sumSquares(x: Float32Array, offset: number, length: number): number;
+}
+
+/** Output size of a window sweep along one axis. */
+export function convOutputSize(size: number, kernel: number, stride: number, pad: number): number {
+  return Math.floor((size + 2 * pad - kernel) / stride) + 1;
+}

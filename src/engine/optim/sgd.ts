@@ -1,0 +1,77 @@
+// SGD with optional momentum and Nesterov, in PyTorch's form (default) or the classic velocity form.
+//  pytorch:  m ← μm + g;  θ ← θ − α m            (nesterov: θ ← θ − α (g + μ m))
+//  classic:  v ← μv − α g; θ ← θ + v             (nesterov: the look-ahead reformulation below)
+import { HyperlabError } from '../../core/errors.ts';
+import type { Optimizer, Param } from '../nn/types.ts';
+import { ParamState } from './param-state.ts';
+
+export type MomentumForm = 'pytorch' | 'classic';
+
+export interface SgdOptions {
+  /** μ, default 0 (plain SGD). */
+  momentum?: number;
+  nesterov?: boolean;
+  /** Default 'pytorch'. */
+  form?: MomentumForm;
+}
+
+export class Sgd implements Optimizer {
+  readonly kind = 'sgd';
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  readonly form: MomentumForm;
+  private readonly slots = new ParamState(['momentum']);
+
+  constructor(options?: SgdOptions) {
+    this.momentum = options?.momentum ?? 0;
+    this.nesterov = options?.nesterov ?? false;
+    this.form = options?.form ?? 'pytorch';
+    if (!(this.momentum >= 0 && this.momentum < 1)) {
+      throw new HyperlabError('SPEC_INVALID', `optimizer momentum must be in [0, 1), got ${this.momentum}`, 'Use e.g. train.optimizer.momentum = 0.9.');
+    }
+    if (this.nesterov && this.momentum === 0) {
+      throw new HyperlabError('SPEC_INVALID', 'Nesterov needs a momentum > 0', 'Set train.optimizer.momentum (e.g. 0.9) or turn nesterov off.');
+    }
+  }
+
+  step(params: readonly Param[], lr: number): void {
+    const mu = this.momentum;
+    for (const p of params) {
+      const w = p.value;
+      const g = p.grad;
+      const n = w.length;
+      if (mu === 0) {
+        for (let i = 0; i < n; i++) w[i] = w[i]! - lr * g[i]!;
+        continue;
+      }
+      const fresh = !this.slots.has(p, 'momentum');
+      const m = this.slots.get(p, 'momentum');
+      if (this.form === 'pytorch') {
+        for (let i = 0; i < n; i++) {
+          // PyTorch's first step sets the buffer to g (same as μ·0 + g).
+          const mi = fresh ? g[i]! : mu * m[i]! + g[i]!;
+          m[i] = mi;
+          const d = this.nesterov ? g[i]! + mu * mi : mi;
+          w[i] = w[i]! - lr * d;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const vOld = m[i]!;
+          const v = mu * vOld - lr * g[i]!;
+          m[i] = v;
+          // Nesterov (Sutskever 2013) with the stored θ being the look-ahead point θ + μv:
+          // θ ← θ − μ v_old + (1 + μ) v_new
+          w[i] = this.nesterov ? w[i]! - mu * vOld + (1 + mu) * v : w[i]! + v;
+        }
+      }
+    }
+  }
+
+  state(): Map<string, Float32Array> {
+    return this.slots.snapshot();
+  }
+
+  loadState(state: Map<string, Float32Array>): void {
+    this.slots.load(state, this.kind);
+  }
+}
