@@ -1,0 +1,102 @@
+// Shapes the runner and the pool share with their callers.
+import type { Logger } from '../log.ts';
+import type { Params, RunEndStatus } from '../protocol/messages.ts';
+import type { RunStatus, Store } from '../store/types.ts';
+
+/** Any command line that speaks the protocol on fd 3: the engine, or a user's script. */
+export interface ProducerCommand {
+  /** Program and arguments, e.g. [process.execPath, 'dist/engine.cjs']. */
+  argv: readonly string[];
+  cwd?: string;
+  /** The producer's environment; default: this process's. HYPERLAB_CHANNEL_FD is added. */
+  env?: NodeJS.ProcessEnv;
+  /** 'pipe' leaves the producer's stdin open (closed at the end); default 'ignore'. */
+  stdin?: 'ignore' | 'pipe';
+}
+
+/** The host's `start` message. */
+export interface StartPayload {
+  spec: Params;
+  overrides: Params;
+  seed: number;
+}
+
+export interface RunnerLimits {
+  /** Metrics, layer stats and log lines are written at least this often (ms). */
+  flushIntervalMs: number;
+  /** ...and as soon as this many points wait, which bounds memory under a flood. */
+  flushPoints: number;
+  /** Invalid protocol lines tolerated before the run is failed. */
+  maxProtocolErrors: number;
+  /** Invalid protocol lines copied into the run's log (the rest are only counted). */
+  protocolErrorsLogged: number;
+  /** Longer stdout/stderr lines are cut to this many bytes. */
+  maxLogLineBytes: number;
+  /** Log lines kept per run; later ones are counted and dropped. */
+  maxLogLines: number;
+  /** After the stop message, how long before SIGTERM (ms). */
+  stopGraceMs: number;
+  /** After SIGTERM, how long before SIGKILL (ms). */
+  killGraceMs: number;
+  /** After the process exits, how long to wait for its pipes to close (a grandchild may hold them). */
+  closeWaitMs: number;
+}
+
+export const DEFAULT_RUNNER_LIMITS: RunnerLimits = {
+  flushIntervalMs: 100,
+  flushPoints: 10_000,
+  maxProtocolErrors: 1000,
+  protocolErrorsLogged: 5,
+  maxLogLineBytes: 16 * 1024,
+  maxLogLines: 100_000,
+  stopGraceMs: 3000,
+  killGraceMs: 3000,
+  closeWaitMs: 2000,
+};
+
+export interface StartRunOptions {
+  store: Store;
+  /** A run already created in the store (status queued). */
+  runId: number;
+  command: ProducerCommand;
+  /** Sent as the `start` message; default: an empty spec, no overrides, seed 0. */
+  start?: StartPayload;
+  logger?: Logger;
+  limits?: Partial<RunnerLimits>;
+  /** Stop the run (and fail it) after this long; default: no limit. */
+  timeoutMs?: number;
+  /** Stop the producer as soon as a loss metric is NaN or infinite (default true). */
+  stopOnDivergence?: boolean;
+}
+
+export interface RunOutcome {
+  runId: number;
+  status: RunEndStatus;
+  reason: string | null;
+  summary: Params | null;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** Metric points written to the store. */
+  points: number;
+  protocolErrors: number;
+  droppedLogLines: number;
+}
+
+export interface RunEvents {
+  [name: string]: unknown;
+  status: { runId: number; status: RunStatus; reason: string | null };
+  /** After each batch is written. */
+  metrics: { runId: number; lastStep: number; points: number; latest: { [key: string]: number } };
+  warning: { runId: number; message: string };
+  end: RunOutcome;
+}
+
+export interface RunHandle {
+  readonly runId: number;
+  /** The producer's pid, once spawned. */
+  readonly pid: number | undefined;
+  /** Graceful stop (stop message, then SIGTERM, then SIGKILL); the run ends 'killed'. */
+  stop(reason?: string): void;
+  readonly done: Promise<RunOutcome>;
+  on<K extends keyof RunEvents>(event: K, listener: (payload: RunEvents[K]) => void): () => void;
+}
