@@ -1,0 +1,64 @@
+// The extension's entry: wiring only. Each part lives in src/vscode/<domain>/.
+import * as vscode from 'vscode';
+import type { HyperlabApi } from './vscode/api.ts';
+import { registerCommands } from './vscode/commands/registerCommands.ts';
+import { readSettings, SETTINGS_SECTION } from './vscode/config/settings.ts';
+import { DETAILS_SCHEME, LOG_SCHEME, RunDocumentProvider } from './vscode/documents/runDocuments.ts';
+import { createChannelLogger } from './vscode/logging/outputChannelLogger.ts';
+import { RunTreeProvider } from './vscode/runExplorer/runTreeProvider.ts';
+import { ActivityTicker } from './vscode/runExplorer/activityTicker.ts';
+import type { RunLauncher } from './vscode/runs/runLauncher.ts';
+import { WindowRunLauncher } from './vscode/runs/windowRunLauncher.ts';
+import { RunningRunsItem } from './vscode/statusBar/runningRunsItem.ts';
+import { StoreSession } from './vscode/store/storeSession.ts';
+
+export const RUN_EXPLORER_VIEW = 'hyperlab.runs';
+
+let launcher: RunLauncher | undefined;
+
+export function activate(context: vscode.ExtensionContext): HyperlabApi {
+  const logger = createChannelLogger('Hyperlab');
+  const session = new StoreSession(logger);
+  const existing = () => session.existing();
+  const tree = new RunTreeProvider(existing);
+  const statusItem = new RunningRunsItem(existing);
+  const logs = new RunDocumentProvider(LOG_SCHEME, existing);
+  const details = new RunDocumentProvider(DETAILS_SCHEME, existing);
+  const getLauncher = (): RunLauncher =>
+    (launcher ??= new WindowRunLauncher({ store: () => session.require(), logger, extensionPath: context.extensionPath, settings: readSettings }));
+  const refreshViews = (): void => {
+    tree.refresh();
+    statusItem.update();
+    logs.refreshOpen();
+    details.refreshOpen();
+  };
+  const view = vscode.window.createTreeView(RUN_EXPLORER_VIEW, { treeDataProvider: tree, showCollapseAll: true });
+  const ticker = new ActivityTicker(() => statusItem.runningCount > 0, () => tree.refresh());
+
+  context.subscriptions.push(
+    logger.channel, session, tree, statusItem, logs, details, view, ticker,
+    session.onDidChange(refreshViews),
+    vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs),
+    vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SETTINGS_SECTION}.storePath`)) session.reset();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => session.reset()),
+    ...registerCommands({ extensionUri: context.extensionUri, logger, session, launcher: getLauncher, tree, logs, details, refreshViews },
+      () => logger.channel.show(true)),
+  );
+  logger.log('info', `Hyperlab activated (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace)`);
+
+  return {
+    store: () => session.require(),
+    runExplorer: { snapshot: () => tree.snapshot(), refresh: refreshViews },
+    statusBar: { snapshot: () => statusItem.snapshot() },
+    whenIdle: () => launcher?.whenIdle() ?? Promise.resolve(),
+  };
+}
+
+/** Runs still going get a stop and end as 'killed' with a reason, not as orphans. */
+export async function deactivate(): Promise<void> {
+  await launcher?.dispose();
+  launcher = undefined;
+}

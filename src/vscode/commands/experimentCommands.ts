@@ -1,0 +1,79 @@
+// New Experiment (a spec from a template) and Run Experiment (the active spec, with overrides).
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Params } from '../../core/protocol/messages.ts';
+import { chooseSpec, readSpec, SPEC_SUFFIX, specName } from '../runs/specFiles.ts';
+import { overridesError, parseOverrides } from '../runs/overrides.ts';
+import { listTemplates } from '../templates/specTemplates.ts';
+import { ensureTrusted } from '../trust/workspaceTrust.ts';
+import type { CommandContext } from './commandContext.ts';
+
+export async function newExperiment(ctx: CommandContext): Promise<vscode.Uri | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    vscode.window.showWarningMessage('Open a folder first: a Hyperlab experiment is a spec file in your workspace.');
+    return undefined;
+  }
+  const templates = await listTemplates(ctx.extensionUri);
+  if (templates.length === 0) {
+    vscode.window.showWarningMessage('No experiment templates were found in this Hyperlab installation (media/templates). Reinstall the extension.');
+    return undefined;
+  }
+  const template = templates.length === 1 ? templates[0] : (await vscode.window.showQuickPick(
+    templates.map((t) => ({ label: t.id, detail: t.description, template: t })),
+    { title: 'New Experiment', placeHolder: 'Start from which template?', matchOnDetail: true },
+  ))?.template;
+  if (!template) return undefined;
+  const name = await vscode.window.showInputBox({
+    title: 'New Experiment',
+    prompt: `Name of the experiment (the file will be NAME${SPEC_SUFFIX} in ${folder.name})`,
+    value: template.id,
+    validateInput: (value) => (/^[\w][\w.-]*$/.test(value.trim()) ? undefined : 'Use letters, digits, dot, dash or underscore.'),
+  });
+  if (!name) return undefined;
+  const target = vscode.Uri.joinPath(folder.uri, `${name.trim()}${SPEC_SUFFIX}`);
+  if (await exists(target)) {
+    const overwrite = await vscode.window.showWarningMessage(`${path.basename(target.fsPath)} already exists.`, { modal: true }, 'Overwrite');
+    if (overwrite !== 'Overwrite') return undefined;
+  }
+  const spec: Params = 'name' in template.spec ? { ...template.spec, name: name.trim() } : template.spec;
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(`${JSON.stringify(spec, null, 2)}\n`));
+  ctx.logger.log('info', `New experiment ${target.fsPath} from template ${template.id}`);
+  await vscode.window.showTextDocument(target);
+  return target;
+}
+
+/** Options code can pass (the integration suite, other commands); the palette passes none. */
+export interface RunExperimentOptions {
+  /** Overrides as typed after --set; skips the input box when given. */
+  overrides?: string;
+}
+
+export async function runExperiment(ctx: CommandContext, arg?: unknown, options?: RunExperimentOptions): Promise<number | undefined> {
+  if (!(await ensureTrusted('run an experiment'))) return undefined;
+  const specUri = await chooseSpec(arg instanceof vscode.Uri ? arg : undefined);
+  if (!specUri) return undefined;
+  const spec = await readSpec(specUri);
+  const typed = options?.overrides ?? (await vscode.window.showInputBox({
+    title: `Run ${specName(specUri)}`,
+    prompt: 'Overrides for this run, as key=value pairs (like --set on the command line). Leave empty to run the spec as written.',
+    placeHolder: 'optimizer.lr=0.01 epochs=3',
+    validateInput: (value) => overridesError(value),
+  }));
+  if (typed === undefined) return undefined;
+  const overrides = parseOverrides(typed);
+  const experiment = typeof spec.name === 'string' && spec.name.trim() ? spec.name.trim() : specName(specUri);
+  const runId = ctx.launcher().launch({ specPath: specUri.fsPath, spec, experiment, overrides });
+  ctx.refreshViews();
+  vscode.window.setStatusBarMessage(`$(play) Hyperlab: run #${runId} of ${experiment} started`, 4000);
+  return runId;
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}

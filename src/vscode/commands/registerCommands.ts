@@ -1,0 +1,57 @@
+// The command table: every contributed command id and its handler. Errors end up as one clear
+// notification (HyperlabError's message and hint) and a line in the Output channel.
+import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors.ts';
+import { SHOW_DETAILS_COMMAND } from '../runExplorer/runTreeProvider.ts';
+import type { CommandContext } from './commandContext.ts';
+import { newExperiment, runExperiment, type RunExperimentOptions } from './experimentCommands.ts';
+import { copyParams, deleteRun, type DeleteRunOptions, revealLog, showLog, showRunDetails, stopRun } from './runCommands.ts';
+
+export const COMMANDS = {
+  newExperiment: 'hyperlab.newExperiment',
+  runExperiment: 'hyperlab.runExperiment',
+  stopRun: 'hyperlab.stopRun',
+  deleteRun: 'hyperlab.deleteRun',
+  showLog: 'hyperlab.showLog',
+  revealLog: 'hyperlab.revealLog',
+  copyParams: 'hyperlab.copyParams',
+  showRunDetails: SHOW_DETAILS_COMMAND,
+  refresh: 'hyperlab.refresh',
+  openDocumentation: 'hyperlab.openDocumentation',
+  showOutput: 'hyperlab.showOutput',
+} as const;
+
+export function registerCommands(ctx: CommandContext, showOutput: () => void): vscode.Disposable[] {
+  const handlers: Record<(typeof COMMANDS)[keyof typeof COMMANDS], (...args: unknown[]) => unknown> = {
+    [COMMANDS.newExperiment]: () => newExperiment(ctx),
+    [COMMANDS.runExperiment]: (arg, options) => runExperiment(ctx, arg, options as RunExperimentOptions | undefined),
+    [COMMANDS.stopRun]: (arg) => stopRun(ctx, arg),
+    [COMMANDS.deleteRun]: (arg, options) => deleteRun(ctx, arg, isDeleteOptions(options) ? options : undefined),
+    [COMMANDS.showLog]: (arg) => showLog(ctx, arg),
+    [COMMANDS.revealLog]: (arg) => revealLog(ctx, arg),
+    [COMMANDS.copyParams]: (arg) => copyParams(ctx, arg),
+    [COMMANDS.showRunDetails]: (arg) => showRunDetails(ctx, arg),
+    [COMMANDS.refresh]: () => ctx.refreshViews(),
+    [COMMANDS.openDocumentation]: () =>
+      vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(ctx.extensionUri, 'README.md')),
+    [COMMANDS.showOutput]: () => showOutput(),
+  };
+  return Object.entries(handlers).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handler(...args);
+      } catch (error) {
+        const message = errorMessage(error);
+        ctx.logger.log('error', `${id}: ${message}`);
+        const more = 'Show Output';
+        vscode.window.showErrorMessage(`Hyperlab: ${message}`, more).then((c) => c === more && showOutput());
+        return undefined;
+      }
+    }),
+  );
+}
+
+/** A menu passes selected tree nodes as the second argument; only a plain options object counts. */
+function isDeleteOptions(value: unknown): value is DeleteRunOptions {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'confirm' in value;
+}

@@ -1,0 +1,62 @@
+// The short text next to a run in the tree: the metric a person looks for first, and how
+// long the run took (or has been going). Pure functions, unit-testable without VS Code.
+import type { Params } from '../../core/protocol/messages.ts';
+import type { LatestValue, Run } from '../../core/store/types.ts';
+
+/** Metric names in the order people usually want to see them. Matched ignoring case and separators. */
+const PREFERRED_METRICS = ['val_accuracy', 'val_acc', 'test_accuracy', 'accuracy', 'acc', 'val_loss', 'test_loss', 'loss', 'train_loss'];
+
+const normalize = (key: string): string => key.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+
+/** The most telling numeric entry of a summary or a set of latest values, or undefined. */
+export function keyMetric(values: Params | readonly LatestValue[] | null): { key: string; value: number } | undefined {
+  if (!values) return undefined;
+  const entries: [string, number][] = Array.isArray(values)
+    ? (values as readonly LatestValue[]).map((v) => [v.key, v.value])
+    : Object.entries(values as Params).flatMap(([k, v]) => (typeof v === 'number' ? [[k, v] as [string, number]] : []));
+  if (entries.length === 0) return undefined;
+  for (const wanted of PREFERRED_METRICS) {
+    const hit = entries.find(([k]) => normalize(k) === wanted || normalize(k).endsWith(`_${wanted}`));
+    if (hit) return { key: hit[0], value: hit[1] };
+  }
+  const [key, value] = entries[0]!;
+  return { key, value };
+}
+
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value) && Math.abs(value) < 1e6) return String(value);
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(2);
+  return String(Number(value.toPrecision(4)));
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** Elapsed time of a run: start to end, or start to now while it runs. */
+export function runDuration(run: Run, now: number): number | undefined {
+  if (run.startedAt === null) return undefined;
+  return (run.endedAt ?? now) - run.startedAt;
+}
+
+export function describeRun(run: Run, latest: readonly LatestValue[] | null, now: number): string {
+  const parts: string[] = [];
+  const metric = run.status === 'running' ? keyMetric(latest) : keyMetric(run.summary) ?? keyMetric(latest);
+  if (metric) parts.push(`${metric.key} ${formatNumber(metric.value)}`);
+  if (run.status === 'queued') parts.push('queued');
+  const duration = runDuration(run, now);
+  if (duration !== undefined) parts.push(formatDuration(duration));
+  if ((run.status === 'failed' || run.status === 'killed') && run.reason && !metric) parts.push(truncate(run.reason, 40));
+  return parts.join(' · ');
+}
+
+function truncate(text: string, max: number): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

@@ -1,0 +1,98 @@
+// The Run Explorer: experiments, and under each its runs, newest first. It holds no copy of
+// the data: every refresh reads the store again (two small queries).
+import * as vscode from 'vscode';
+import type { Experiment, Run, Store } from '../../core/store/types.ts';
+import type { TreeNodeSnapshot } from '../api.ts';
+import { describeRun } from './runDescription.ts';
+import { statusIcon } from './runStatusIcon.ts';
+import { runTooltip } from './runTooltip.ts';
+
+export type RunTreeNode =
+  | { kind: 'experiment'; experiment: Experiment; runs: Run[] }
+  | { kind: 'run'; run: Run };
+
+export const RUN_CONTEXT_PREFIX = 'hyperlabRun.';
+export const EXPERIMENT_CONTEXT = 'hyperlabExperiment';
+export const SHOW_DETAILS_COMMAND = 'hyperlab.showRunDetails';
+
+export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<RunTreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly storeOrUndefined: () => Store | undefined;
+
+  constructor(storeOrUndefined: () => Store | undefined) {
+    this.storeOrUndefined = storeOrUndefined;
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: RunTreeNode): RunTreeNode[] {
+    if (node?.kind === 'experiment') return node.runs.map((run) => ({ kind: 'run', run }));
+    if (node) return [];
+    const store = this.storeOrUndefined();
+    if (!store) return [];
+    const runs = store.listRuns({ sortBy: 'id', order: 'desc' });
+    return store
+      .listExperiments()
+      .map((experiment) => ({ kind: 'experiment' as const, experiment, runs: runs.filter((r) => r.experimentId === experiment.id) }))
+      .filter((n) => n.runs.length > 0);
+  }
+
+  getTreeItem(node: RunTreeNode): vscode.TreeItem {
+    const now = Date.now();
+    if (node.kind === 'experiment') {
+      const { experiment, runs } = node;
+      const item = new vscode.TreeItem(experiment.name, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `experiment:${experiment.id}`;
+      item.iconPath = new vscode.ThemeIcon('beaker');
+      const active = runs.filter((r) => r.status === 'running').length;
+      item.description = `${runs.length} run${runs.length === 1 ? '' : 's'}${active ? ` · ${active} running` : ''}`;
+      item.tooltip = experiment.specPath ? `${experiment.name}\n${experiment.specPath}` : experiment.name;
+      item.contextValue = EXPERIMENT_CONTEXT;
+      return item;
+    }
+    const { run } = node;
+    const item = new vscode.TreeItem(run.name || `Run ${run.id}`, vscode.TreeItemCollapsibleState.None);
+    item.id = `run:${run.id}`;
+    item.iconPath = statusIcon(run.status);
+    item.description = describeRun(run, run.status === 'running' ? this.latest(run.id) : null, now);
+    item.tooltip = runTooltip(run, now);
+    item.contextValue = `${RUN_CONTEXT_PREFIX}${run.status}`;
+    item.command = { command: SHOW_DETAILS_COMMAND, title: 'Show Run Details', arguments: [node] };
+    return item;
+  }
+
+  /** What the tree shows now, as plain data (for tests and the exported API). */
+  snapshot(): TreeNodeSnapshot[] {
+    const toSnapshot = (node: RunTreeNode): TreeNodeSnapshot => {
+      const item = this.getTreeItem(node);
+      const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath : undefined;
+      return {
+        kind: node.kind,
+        id: node.kind === 'run' ? node.run.id : node.experiment.id,
+        label: typeof item.label === 'string' ? item.label : item.label?.label ?? '',
+        description: typeof item.description === 'string' ? item.description : '',
+        icon: icon?.id ?? '',
+        iconColor: icon?.color?.id ?? null,
+        status: node.kind === 'run' ? node.run.status : null,
+        contextValue: item.contextValue ?? '',
+        children: this.getChildren(node).map(toSnapshot),
+      };
+    };
+    return this.getChildren().map(toSnapshot);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  private latest(runId: number) {
+    try {
+      return this.storeOrUndefined()?.latest(runId) ?? null;
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+// What the commands need from the run machinery: start a spec, stop a run, know which runs
+// this window is supervising. Implemented over the core runner pool in runPool.ts.
+import type { Params } from '../../core/protocol/messages.ts';
+
+export interface LaunchRequest {
+  /** Absolute path of the spec file. */
+  specPath: string;
+  spec: Params;
+  experiment: string;
+  overrides: Params;
+}
+
+export interface RunLauncher {
+  /** Queues the run (it starts when the pool has room) and returns its id in the store. */
+  launch(request: LaunchRequest): number;
+  /** Stops a run this window supervises: graceful stop, then kill after the timeout. */
+  stop(runId: number): Promise<void>;
+  /** True while this window supervises the run (queued or running here). */
+  supervises(runId: number): boolean;
+  /** Resolves when no run supervised here is queued or running. */
+  whenIdle(): Promise<void>;
+  dispose(): Promise<void>;
+}

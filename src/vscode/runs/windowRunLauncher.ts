@@ -1,0 +1,121 @@
+// Runs experiments from this window: a queue in front of the core supervisor, so that at most
+// `hyperlab.parallelism` producers run at once. The store is the only record: a queued run is
+// a 'queued' row, and every run this window starts ends with a status even when the window closes.
+import * as fs from 'node:fs';
+import { HyperlabError } from '../../core/errors.ts';
+import type { Logger } from '../../core/log.ts';
+import { startRun } from '../../core/runner/supervisor.ts';
+import type { RunHandle } from '../../core/runner/types.ts';
+import { applyOverrides } from '../../core/spec/index.ts';
+import type { Store } from '../../core/store/types.ts';
+import type { HyperlabSettings } from '../config/settings.ts';
+import { producerCommand } from './producerCommand.ts';
+import type { LaunchRequest, RunLauncher } from './runLauncher.ts';
+
+export interface WindowRunLauncherOptions {
+  store: () => Store;
+  logger: Logger;
+  extensionPath: string;
+  settings: () => HyperlabSettings;
+}
+
+interface QueuedRun { runId: number; request: LaunchRequest }
+
+export class WindowRunLauncher implements RunLauncher {
+  private readonly options: WindowRunLauncherOptions;
+  private readonly queue: QueuedRun[] = [];
+  private readonly active = new Map<number, RunHandle>();
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(options: WindowRunLauncherOptions) {
+    this.options = options;
+  }
+
+  launch(request: LaunchRequest): number {
+    const settings = this.options.settings();
+    if (settings.producerCommand.length === 0) this.checkEngine(request);
+    const run = this.options.store().createRun({ experiment: request.experiment, specPath: request.specPath, params: request.overrides });
+    this.queue.push({ runId: run.id, request });
+    this.options.logger.log('info', `Run #${run.id} of ${request.experiment} queued (${request.specPath})`);
+    this.pump();
+    return run.id;
+  }
+
+  async stop(runId: number): Promise<void> {
+    const queued = this.queue.findIndex((q) => q.runId === runId);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      this.options.store().endRun(runId, 'killed', 'stopped before it started');
+      this.notifyIfIdle();
+      return;
+    }
+    const handle = this.active.get(runId);
+    if (!handle) return;
+    handle.stop('stopped by the user');
+    await handle.done;
+  }
+
+  supervises(runId: number): boolean {
+    return this.active.has(runId) || this.queue.some((q) => q.runId === runId);
+  }
+
+  whenIdle(): Promise<void> {
+    if (this.active.size === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async dispose(): Promise<void> {
+    for (const q of this.queue.splice(0)) this.options.store().endRun(q.runId, 'killed', 'the VS Code window closed before the run started');
+    for (const handle of this.active.values()) handle.stop('the VS Code window closed');
+    await Promise.allSettled([...this.active.values()].map((h) => h.done));
+  }
+
+  private pump(): void {
+    const { parallelism } = this.options.settings();
+    while (this.active.size < parallelism && this.queue.length > 0) {
+      const next = this.queue.shift()!;
+      this.start(next);
+    }
+    this.notifyIfIdle();
+  }
+
+  private start({ runId, request }: QueuedRun): void {
+    const settings = this.options.settings();
+    const stopMs = Math.round(settings.stopTimeoutSeconds * 1000);
+    const train = request.spec.train;
+    const seed = typeof train === 'object' && train !== null && !Array.isArray(train) && typeof train.seed === 'number' ? train.seed : 0;
+    const handle = startRun({
+      store: this.options.store(),
+      runId,
+      command: producerCommand({ extensionPath: this.options.extensionPath, specPath: request.specPath, custom: settings.producerCommand }),
+      start: { spec: request.spec, overrides: request.overrides, seed },
+      logger: this.options.logger,
+      limits: { stopGraceMs: stopMs, killGraceMs: Math.max(1000, Math.round(stopMs / 2)) },
+    });
+    this.active.set(runId, handle);
+    handle.done
+      .then((outcome) => this.options.logger.log(outcome.status === 'finished' ? 'info' : 'warn',
+        `Run #${runId} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''} (${outcome.points} metric points)`))
+      .catch((error: unknown) => this.options.logger.log('error', `Run #${runId} supervisor failed: ${String(error)}`))
+      .finally(() => {
+        this.active.delete(runId);
+        this.pump();
+      });
+  }
+
+  /** The engine validates too, but a typo found before a process starts is a faster answer. */
+  private checkEngine(request: LaunchRequest): void {
+    applyOverrides(request.spec, request.overrides);
+    const engine = producerCommand({ extensionPath: this.options.extensionPath, specPath: request.specPath, custom: [] }).argv[1]!;
+    if (!fs.existsSync(engine)) {
+      throw new HyperlabError('PRODUCER_FAILED', `The training engine is missing (${engine}).`, 'Reinstall the extension, or run `npm run build` in a development checkout.');
+    }
+  }
+
+  private notifyIfIdle(): void {
+    if (this.active.size > 0 || this.queue.length > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
