@@ -2,6 +2,7 @@
 // prepared once per chunk size, and each run's latest point per key kept in run_keys.
 import { HyperlabError } from '../errors.ts';
 import type { Driver, PreparedStatement, SqlValue } from './driver.ts';
+import { MetricBlocks } from './metric-blocks.ts';
 import type { MetricPoint } from './types.ts';
 
 const COLUMNS_PER_ROW = 6;
@@ -15,12 +16,16 @@ export class MetricIngest {
   private readonly insertKey: PreparedStatement;
   private readonly selectKey: PreparedStatement;
   private readonly upsertLatest: PreparedStatement;
+  private readonly selectLastStep: PreparedStatement;
+  private readonly blocks: MetricBlocks;
   private readonly buffers = new Map<number, SqlValue[]>();
 
   constructor(driver: Driver) {
     this.driver = driver;
     this.insertKey = driver.prepare('INSERT INTO metric_keys (name) VALUES (?) ON CONFLICT (name) DO NOTHING');
     this.selectKey = driver.prepare('SELECT id FROM metric_keys WHERE name = ?');
+    this.selectLastStep = driver.prepare('SELECT last_step FROM run_keys WHERE run_id = ? AND key_id = ?');
+    this.blocks = new MetricBlocks(driver);
     this.upsertLatest = driver.prepare(`
       INSERT INTO run_keys (run_id, key_id, last_step, last_time, last_value) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (run_id, key_id) DO UPDATE SET
@@ -59,8 +64,31 @@ export class MetricIngest {
    * A point at an existing (run, key, step) replaces it: the last write wins.
    */
   append(runId: number, points: readonly MetricPoint[]): number {
-    const latest = new Map<number, MetricPoint>();
+    // Group by key first: each key's rows are one contiguous range of the clustered b-tree, so
+    // writing them key by key appends to a few places instead of hopping between ranges per row.
+    const byKey = new Map<number, MetricPoint[]>();
     let lastStep = -Infinity;
+    for (let index = 0; index < points.length; index++) {
+      const point = points[index]!;
+      checkPoint(point, index);
+      const keyId = this.keyId(point.key);
+      const keyPoints = byKey.get(keyId);
+      if (keyPoints === undefined) byKey.set(keyId, [point]);
+      else keyPoints.push(point);
+      if (point.step > lastStep) lastStep = point.step;
+    }
+    for (const [keyId, keyPoints] of byKey) {
+      const previous = this.selectLastStep.get(runId, keyId);
+      this.insertRows(runId, keyId, keyPoints);
+      this.blocks.update(runId, keyId, keyPoints, previous ? Number(previous.last_step) : null);
+      let latest = keyPoints[0]!;
+      for (const point of keyPoints) if (point.step >= latest.step) latest = point; // the last write wins a tie
+      this.upsertLatest.run(runId, keyId, latest.step, latest.time, latest.value);
+    }
+    return lastStep;
+  }
+
+  private insertRows(runId: number, keyId: number, points: readonly MetricPoint[]): void {
     let index = 0;
     for (const size of CHUNK_SIZES) {
       if (points.length - index < size) continue;
@@ -70,23 +98,16 @@ export class MetricIngest {
         let v = 0;
         for (let end = index + size; index < end; index++) {
           const point = points[index]!;
-          checkPoint(point, index);
-          const keyId = this.keyId(point.key);
           values[v++] = runId;
           values[v++] = keyId;
           values[v++] = point.step;
           values[v++] = point.epoch ?? null;
           values[v++] = point.time;
           values[v++] = point.value; // NaN binds as NULL
-          if (point.step > lastStep) lastStep = point.step;
-          const previous = latest.get(keyId);
-          if (previous === undefined || point.step >= previous.step) latest.set(keyId, point);
         }
         statement.run(...values);
       }
     }
-    for (const [keyId, point] of latest) this.upsertLatest.run(runId, keyId, point.step, point.time, point.value);
-    return lastStep;
   }
 
   private insertStatement(rows: number): PreparedStatement {
@@ -115,8 +136,8 @@ function checkPoint(point: MetricPoint, index: number): void {
   if (typeof point.key !== 'string' || point.key === '') {
     throw new HyperlabError('STORE_INPUT', `metric point ${index}: key must be a non-empty string`, 'Name every metric, e.g. "loss".');
   }
-  if (!Number.isSafeInteger(point.step)) {
-    throw new HyperlabError('STORE_INPUT', `metric point ${index} (${point.key}): step must be an integer (got ${String(point.step)})`, 'Report steps as whole numbers (0, 1, 2, …).');
+  if (!Number.isSafeInteger(point.step) || point.step < 0) {
+    throw new HyperlabError('STORE_INPUT', `metric point ${index} (${point.key}): step must be a non-negative integer (got ${String(point.step)})`, 'Report steps as whole numbers (0, 1, 2, …).');
   }
   if (!Number.isFinite(point.time)) {
     throw new HyperlabError('STORE_INPUT', `metric point ${index} (${point.key}): time must be a finite number of ms since the epoch (got ${String(point.time)})`, 'Use Date.now() (or time.time() * 1000 in Python).');

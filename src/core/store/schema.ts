@@ -4,6 +4,12 @@
 import { HyperlabError } from '../errors.ts';
 import type { Driver } from './driver.ts';
 
+/**
+ * Steps per metric block (metric_blocks rolls up steps [b·64, b·64+63]). Part of the file format:
+ * changing it needs a migration that rebuilds metric_blocks.
+ */
+export const BLOCK_STEPS = 64;
+
 export interface Migration {
   version: number;
   description: string;
@@ -114,6 +120,34 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM (SELECT run_id, key_id, max(step) AS step FROM metrics GROUP BY run_id, key_id) AS last
         JOIN metrics AS m ON m.run_id = last.run_id AND m.key_id = last.key_id AND m.step = last.step
         WHERE m.run_id IN (SELECT id FROM runs);
+    `,
+  },
+  {
+    version: 3,
+    description: 'metric_blocks: per-64-step rollups (min, max, count, last) so long series downsample without a full scan',
+    sql: `
+      CREATE TABLE metric_blocks (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        key_id INTEGER NOT NULL,
+        block INTEGER NOT NULL, -- floor(step / ${BLOCK_STEPS})
+        count INTEGER NOT NULL,
+        min REAL,               -- NULL when every value in the block is NaN
+        max REAL,
+        min_time REAL NOT NULL,
+        max_time REAL NOT NULL,
+        last_step INTEGER NOT NULL,
+        last_time REAL NOT NULL,
+        last_value REAL,
+        PRIMARY KEY (run_id, key_id, block)
+      ) WITHOUT ROWID;
+      INSERT INTO metric_blocks
+        SELECT g.run_id, g.key_id, g.block, g.count, g.min, g.max, g.min_time, g.max_time, m.step, m.time, m.value
+        FROM (
+          SELECT run_id, key_id, step / ${BLOCK_STEPS} AS block, count(*) AS count, min(value) AS min, max(value) AS max,
+                 min(time) AS min_time, max(time) AS max_time, max(step) AS last_step
+          FROM metrics WHERE run_id IN (SELECT id FROM runs) GROUP BY run_id, key_id, block
+        ) AS g
+        JOIN metrics AS m ON m.run_id = g.run_id AND m.key_id = g.key_id AND m.step = g.last_step;
     `,
   },
 ];

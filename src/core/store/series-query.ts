@@ -1,64 +1,105 @@
-// A metric series downsampled inside SQLite: the (run, key) range is split into equal-width
-// buckets over step or time, and each bucket returns min, max, count and its last point
-// (the one with the greatest step). Charts never receive raw millions of rows.
+// A metric series downsampled inside SQLite to at most N buckets, each with min, max, count and
+// its last point (the one with the greatest step). Charts never receive raw millions of rows.
+//
+// Over step, buckets are equal runs of `width` steps starting at `origin`:
+//   bucket = floor((step - origin) / width),  width = ceil((hi - lo + 1) / N).
+// Short series (width < 64) group the raw rows (at most ~64·N of them). Longer ones group the
+// 64-step rollups in metric_blocks instead; then origin and width are rounded to whole blocks
+// (origin = floor(lo/64)·64, width = a multiple of 64 with ceil((hi - origin + 1) / width) ≤ N),
+// so every block lies in exactly one bucket and the result is still exact.
+// Over time, buckets split [first time, last time] into N equal spans; for long series each
+// 64-step block is placed by its latest time (a bucket edge falls between blocks, not points).
 import { HyperlabError } from '../errors.ts';
 import type { Driver, PreparedStatement, Row } from './driver.ts';
 import { metricValue, num } from './rows.ts';
+import { BLOCK_STEPS } from './schema.ts';
 import type { SeriesBucket } from './types.ts';
 
 export const DEFAULT_BUCKETS = 1000;
 
+type Args = Record<string, number>;
+interface NamedStatement {
+  all(args: Args): Row[];
+}
+
 export class SeriesQuery {
-  private readonly byStep: NamedStatement;
-  private readonly byTime: NamedStatement;
+  private readonly bounds: NamedStatement;
+  private readonly rawByStep: NamedStatement;
+  private readonly blocksByStep: NamedStatement;
+  private readonly rawByTime: NamedStatement;
+  private readonly blocksByTime: NamedStatement;
 
   constructor(driver: Driver) {
-    // better-sqlite3 binds every JS number as REAL, hence the CAST that keeps the division integral.
-    // Bucket i of N over [lo, hi] holds steps with (step - lo) * N / (hi - lo + 1) = i (integer
-    // division), so every bucket spans the same number of steps and i stays in 0..N-1.
-    // lo and hi come from the ends of the clustered range (two index probes, no scan).
-    this.byStep = prepareNamed(driver, `
-      WITH bounds AS (
-        SELECT (SELECT step FROM metrics WHERE run_id = :run AND key_id = :key ORDER BY step ASC LIMIT 1) AS lo,
-               (SELECT step FROM metrics WHERE run_id = :run AND key_id = :key ORDER BY step DESC LIMIT 1) AS hi
-      ),
-      grouped AS (
-        SELECT (m.step - b.lo) * CAST(:buckets AS INTEGER) / (b.hi - b.lo + 1) AS bucket,
-               min(m.value) AS min, max(m.value) AS max, count(*) AS count, max(m.step) AS last_step
-        FROM bounds AS b, metrics AS m
-        WHERE m.run_id = :run AND m.key_id = :key
+    // Both ends of the clustered (run, key) range: two index probes, no scan.
+    this.bounds = prepareNamed(driver, `
+      SELECT (SELECT step FROM metrics WHERE run_id = :run AND key_id = :key ORDER BY step ASC LIMIT 1) AS lo,
+             (SELECT step FROM metrics WHERE run_id = :run AND key_id = :key ORDER BY step DESC LIMIT 1) AS hi`);
+    // better-sqlite3 binds every JS number as REAL, hence the CASTs that keep divisions integral.
+    this.rawByStep = prepareNamed(driver, `
+      WITH grouped AS (
+        SELECT (step - CAST(:origin AS INTEGER)) / CAST(:width AS INTEGER) AS bucket,
+               min(value) AS min, max(value) AS max, count(*) AS count, max(step) AS last_step
+        FROM metrics WHERE run_id = :run AND key_id = :key
         GROUP BY bucket
       )
       SELECT g.last_step AS x, g.min, g.max, g.count, l.value AS last
       FROM grouped AS g JOIN metrics AS l ON l.run_id = :run AND l.key_id = :key AND l.step = g.last_step
       ORDER BY g.bucket`);
-    // Over time the bucket is floor((time - lo) * N / (hi - lo)), the end point folded into the
-    // last bucket. "last" is still the point with the greatest step; x is its time.
-    this.byTime = prepareNamed(driver, `
-      WITH bounds AS (
-        SELECT min(time) AS lo, max(time) AS hi FROM metrics WHERE run_id = :run AND key_id = :key
-      ),
+    this.blocksByStep = prepareNamed(driver, `
+      WITH grouped AS (
+        SELECT (block - CAST(:originBlock AS INTEGER)) / CAST(:blocksPerBucket AS INTEGER) AS bucket,
+               min(min) AS min, max(max) AS max, sum(count) AS count, max(block) AS last_block
+        FROM metric_blocks WHERE run_id = :run AND key_id = :key
+        GROUP BY bucket
+      )
+      SELECT l.last_step AS x, g.min, g.max, g.count, l.last_value AS last
+      FROM grouped AS g JOIN metric_blocks AS l ON l.run_id = :run AND l.key_id = :key AND l.block = g.last_block
+      ORDER BY g.bucket`);
+    // The end time folds into the last bucket (min(…, N - 1)).
+    this.rawByTime = prepareNamed(driver, `
+      WITH span AS (SELECT min(time) AS lo, max(time) AS hi FROM metrics WHERE run_id = :run AND key_id = :key),
       grouped AS (
-        SELECT CASE WHEN b.hi = b.lo THEN 0
-                    ELSE min(CAST((m.time - b.lo) * :buckets / (b.hi - b.lo) AS INTEGER), :buckets - 1) END AS bucket,
+        SELECT CASE WHEN s.hi = s.lo THEN 0
+                    ELSE min(CAST((m.time - s.lo) * :buckets / (s.hi - s.lo) AS INTEGER), CAST(:buckets AS INTEGER) - 1) END AS bucket,
                min(m.value) AS min, max(m.value) AS max, count(*) AS count, max(m.step) AS last_step
-        FROM bounds AS b, metrics AS m
-        WHERE m.run_id = :run AND m.key_id = :key
+        FROM span AS s, metrics AS m WHERE m.run_id = :run AND m.key_id = :key
         GROUP BY bucket
       )
       SELECT l.time AS x, g.min, g.max, g.count, l.value AS last
       FROM grouped AS g JOIN metrics AS l ON l.run_id = :run AND l.key_id = :key AND l.step = g.last_step
       ORDER BY g.bucket`);
+    this.blocksByTime = prepareNamed(driver, `
+      WITH span AS (SELECT min(min_time) AS lo, max(max_time) AS hi FROM metric_blocks WHERE run_id = :run AND key_id = :key),
+      grouped AS (
+        SELECT CASE WHEN s.hi = s.lo THEN 0
+                    ELSE min(CAST((b.max_time - s.lo) * :buckets / (s.hi - s.lo) AS INTEGER), CAST(:buckets AS INTEGER) - 1) END AS bucket,
+               min(b.min) AS min, max(b.max) AS max, sum(b.count) AS count, max(b.block) AS last_block
+        FROM span AS s, metric_blocks AS b WHERE b.run_id = :run AND b.key_id = :key
+        GROUP BY bucket
+      )
+      SELECT l.last_time AS x, g.min, g.max, g.count, l.last_value AS last
+      FROM grouped AS g JOIN metric_blocks AS l ON l.run_id = :run AND l.key_id = :key AND l.block = g.last_block
+      ORDER BY g.bucket`);
   }
 
   run(runId: number, keyId: number, buckets: number, x: 'step' | 'time'): SeriesBucket[] {
-    if (!Number.isInteger(buckets) || buckets < 1) {
+    if (!Number.isSafeInteger(buckets) || buckets < 1) {
       throw new HyperlabError('STORE_INPUT', `series buckets must be a positive integer (got ${String(buckets)})`, `Ask for e.g. ${DEFAULT_BUCKETS} buckets.`);
     }
     if (x !== 'step' && x !== 'time') {
       throw new HyperlabError('STORE_INPUT', `series x must be "step" or "time" (got ${String(x)})`, 'Use x: "step" or x: "time".');
     }
-    const rows = (x === 'step' ? this.byStep : this.byTime).all({ run: runId, key: keyId, buckets });
+    const ends = this.bounds.all({ run: runId, key: keyId })[0];
+    if (!ends || ends.lo === null || ends.hi === null) return [];
+    const layout = stepLayout(num(ends.lo), num(ends.hi), buckets);
+    let rows: Row[];
+    if (x === 'time') {
+      rows = (layout.fromBlocks ? this.blocksByTime : this.rawByTime).all({ run: runId, key: keyId, buckets });
+    } else if (layout.fromBlocks) {
+      rows = this.blocksByStep.all({ run: runId, key: keyId, originBlock: layout.origin / BLOCK_STEPS, blocksPerBucket: layout.width / BLOCK_STEPS });
+    } else {
+      rows = this.rawByStep.all({ run: runId, key: keyId, origin: layout.origin, width: layout.width });
+    }
     return rows.map((row) => ({
       x: num(row.x),
       min: metricValue(row.min),
@@ -69,9 +110,20 @@ export class SeriesQuery {
   }
 }
 
-type SeriesArgs = { run: number; key: number; buckets: number };
-interface NamedStatement {
-  all(args: SeriesArgs): Row[];
+export interface StepLayout {
+  origin: number;
+  width: number;
+  /** true when buckets are whole 64-step blocks and come from metric_blocks. */
+  fromBlocks: boolean;
+}
+
+/** Where step buckets start and how many steps each spans (see the file comment). */
+export function stepLayout(lo: number, hi: number, buckets: number): StepLayout {
+  const width = Math.ceil((hi - lo + 1) / buckets);
+  if (width < BLOCK_STEPS) return { origin: lo, width, fromBlocks: false };
+  const origin = Math.floor(lo / BLOCK_STEPS) * BLOCK_STEPS;
+  const blockWidth = Math.ceil(Math.ceil((hi - origin + 1) / buckets) / BLOCK_STEPS) * BLOCK_STEPS;
+  return { origin, width: blockWidth, fromBlocks: true };
 }
 
 /**
@@ -79,11 +131,20 @@ interface NamedStatement {
  * differently, so :name tokens become plain ? with the values repeated in textual order.
  */
 function prepareNamed(driver: Driver, sql: string): NamedStatement {
-  const order: (keyof SeriesArgs)[] = [];
-  const positional = sql.replace(/:(run|key|buckets)\b/g, (_, name: keyof SeriesArgs) => {
+  const order: string[] = [];
+  const positional = sql.replace(/:([a-zA-Z]+)\b/g, (_, name: string) => {
     order.push(name);
     return '?';
   });
   const statement: PreparedStatement = driver.prepare(positional);
-  return { all: (args) => statement.all(...order.map((name) => args[name])) };
+  return {
+    all: (args) =>
+      statement.all(
+        ...order.map((name) => {
+          const value = args[name];
+          if (value === undefined) throw new Error(`series query: no value for :${name}`);
+          return value;
+        }),
+      ),
+  };
 }
