@@ -87,6 +87,7 @@ class Supervisor {
         env: { ...(command.env ?? process.env), [CHANNEL_FD_ENV]: String(CHANNEL_FD) },
         stdio: [command.stdin ?? 'ignore', 'pipe', 'pipe', 'pipe'],
         windowsHide: true,
+        detached: command.ownProcessGroup === true && process.platform !== 'win32',
       });
     } catch (error) {
       this.facts.spawnError = errorMessage(error);

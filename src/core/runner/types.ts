@@ -12,6 +12,11 @@ export interface ProducerCommand {
   env?: NodeJS.ProcessEnv;
   /** 'pipe' leaves the producer's stdin open (closed at the end); default 'ignore'. */
   stdin?: 'ignore' | 'pipe';
+  /**
+   * POSIX: start the producer in its own process group, so a Ctrl-C at the terminal reaches only
+   * the host, which then stops the run gracefully. Ignored on Windows.
+   */
+  ownProcessGroup?: boolean;
 }
 
 /** The host's `start` message. */

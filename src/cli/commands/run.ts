@@ -1,0 +1,84 @@
+// `hyperlab run SPEC`: validate the spec, record a run, start the engine on it through the
+// runner, show one line of progress on stderr, print the summary. Ctrl-C stops it gracefully.
+import fs from 'node:fs';
+import path from 'node:path';
+import { HyperlabError } from '../../core/errors.ts';
+import type { Logger } from '../../core/log.ts';
+import type { Params } from '../../core/protocol/messages.ts';
+import { startRun } from '../../core/runner/index.ts';
+import { applyOverrides, flattenSpec, parseOverride, parseSpec, type Spec } from '../../core/spec/index.ts';
+import { formatNumber, formatPairs } from '../format.ts';
+import { EXIT, type CliIO, type ExitCode } from '../io.ts';
+import { toJson } from '../json.ts';
+import { openForWriting } from '../open-store.ts';
+import { DB_OPTION, parseCommandArgs, resolveDb } from '../options.ts';
+import { usageError } from '../usage.ts';
+import { engineCommand } from './engine-command.ts';
+import { Progress } from './progress.ts';
+
+const OPTIONS = { ...DB_OPTION, json: { type: 'boolean' }, set: { type: 'string', multiple: true } } as const;
+
+export async function run(args: string[], io: CliIO): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs('run', args, OPTIONS);
+  if (positionals.length !== 1) {
+    throw usageError(`hyperlab run: expected one spec file, got ${positionals.length}`, 'e.g. hyperlab run experiments/mlp.hyperlab.json; see: hyperlab help run');
+  }
+  const specPath = path.resolve(io.cwd, positionals[0]!);
+  const assignments = values.set ?? [];
+  const spec = loadSpec(specPath, assignments);
+  const argv = engineCommand(io.env, io.programDir);
+  const store = openForWriting(resolveDb(values.db, io.cwd));
+  try {
+    const experiment = spec.name ?? path.basename(specPath).replace(/(\.hyperlab)?\.json$/, '');
+    const record = store.createRun({ experiment, specPath, params: flattenSpec(spec) as Params });
+    const overrides: Params = Object.fromEntries(assignments.map(parseOverride)) as Params;
+    const handle = startRun({
+      store, runId: record.id, logger: stderrLogger(io),
+      command: { argv, cwd: path.dirname(specPath), env: io.env, ownProcessGroup: true },
+      start: { spec: spec as unknown as Params, overrides, seed: spec.train.seed },
+    });
+    const progress = new Progress(io, record.id);
+    handle.on('metrics', (event) => progress.update(event.lastStep, event.latest));
+    let interrupts = 0;
+    const unregister = io.onInterrupt(() => {
+      interrupts++;
+      if (interrupts === 1) {
+        progress.note('stopping the run (Ctrl-C again to kill it now)');
+        handle.stop('interrupted (Ctrl-C)');
+      } else if (handle.pid !== undefined) {
+        try { process.kill(handle.pid, 'SIGKILL'); } catch { /* already gone */ }
+      }
+    });
+    const outcome = await handle.done.finally(unregister);
+    progress.end();
+    const finalRun = store.getRun(record.id);
+    if (values.json) {
+      io.stdout(toJson({ run: finalRun, outcome }) + '\n');
+    } else {
+      const reason = outcome.reason ? `: ${outcome.reason}` : '';
+      io.stdout(`Run ${record.id} (${experiment}) ${outcome.status}${reason}\n`);
+      if (outcome.summary) io.stdout(`  summary: ${formatPairs(outcome.summary, 400)}\n`);
+      io.stdout(`  ${formatNumber(outcome.points)} metric points; details: hyperlab runs show ${record.id}\n`);
+    }
+    return outcome.status === 'finished' ? EXIT.ok : EXIT.failure;
+  } finally {
+    store.close();
+  }
+}
+
+function loadSpec(specPath: string, assignments: readonly string[]): Spec {
+  let text: string;
+  try {
+    text = fs.readFileSync(specPath, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new HyperlabError('SPEC_NOT_FOUND', `spec file not found: ${specPath}`, 'Check the path; specs are *.hyperlab.json files (the extension can create one from a template).');
+    throw new HyperlabError('SPEC_NOT_FOUND', `cannot read the spec file ${specPath}: ${(error as Error).message}`, 'Check the file permissions.');
+  }
+  const spec = parseSpec(text);
+  return assignments.length > 0 ? applyOverrides(spec, assignments) : spec;
+}
+
+function stderrLogger(io: CliIO): Logger {
+  return { log: (severity, message) => { if (severity === 'warn' || severity === 'error') io.stderr(`hyperlab: ${message}\n`); } };
+}

@@ -1,0 +1,86 @@
+// `hyperlab runs ls`: the runs in the store, filtered and sorted, as a table or JSON.
+import { RUN_STATUSES, type RunQuery, type RunSortKey, type RunStatus } from '../../core/store/types.ts';
+import { formatDuration, formatPairs, formatTime, table } from '../format.ts';
+import { EXIT, type CliIO, type ExitCode } from '../io.ts';
+import { StoreMissingError, openForReading } from '../open-store.ts';
+import { DB_OPTION, parseCommandArgs, resolveDb } from '../options.ts';
+import { toJson } from '../json.ts';
+import { usageError } from '../usage.ts';
+
+const OPTIONS = {
+  ...DB_OPTION,
+  json: { type: 'boolean' },
+  experiment: { type: 'string' },
+  status: { type: 'string' },
+  sort: { type: 'string' },
+  limit: { type: 'string' },
+} as const;
+
+const PLAIN_SORT_KEYS = ['id', 'name', 'status', 'createdAt', 'endedAt'];
+
+export function runsLs(args: string[], io: CliIO): ExitCode {
+  const { values, positionals } = parseCommandArgs('runs ls', args, OPTIONS);
+  if (positionals.length > 0) throw usageError(`hyperlab runs ls: unexpected argument "${positionals[0]}"`, 'Filter with --experiment or --status; see: hyperlab help runs ls');
+  const query = buildQuery(values);
+  const dbPath = resolveDb(values.db, io.cwd);
+  let store;
+  try {
+    store = openForReading(dbPath);
+  } catch (error) {
+    if (!(error instanceof StoreMissingError)) throw error;
+    // No store yet is an empty list, not a failure.
+    if (values.json) io.stdout('[]\n');
+    else io.stderr(`No runs yet (no store at ${dbPath}).\n`);
+    return EXIT.ok;
+  }
+  try {
+    const runs = store.listRuns(query);
+    if (values.json) {
+      io.stdout(toJson(runs) + '\n');
+      return EXIT.ok;
+    }
+    if (runs.length === 0) {
+      io.stderr('No runs match.\n');
+      return EXIT.ok;
+    }
+    const rows = runs.map((run) => [
+      String(run.id), run.experimentName, run.name, run.status, formatTime(run.startedAt ?? run.createdAt),
+      formatDuration(run.startedAt, run.endedAt), run.reason ?? formatPairs(run.summary, 50),
+    ]);
+    io.stdout(table(['ID', 'EXPERIMENT', 'NAME', 'STATUS', 'STARTED', 'DURATION', 'SUMMARY / REASON'], rows, [0]));
+    const total = store.countRuns({ ...query, limit: undefined });
+    if (total > runs.length) io.stderr(`(${runs.length} of ${total} runs; use --limit to see more)\n`);
+    return EXIT.ok;
+  } finally {
+    store.close();
+  }
+}
+
+function buildQuery(values: { experiment?: string; status?: string; sort?: string; limit?: string }): RunQuery {
+  const query: RunQuery = { sortBy: 'id', order: 'desc', limit: 50 };
+  if (values.experiment !== undefined) query.experiment = values.experiment;
+  if (values.status !== undefined) {
+    const statuses = values.status.split(',').map((s) => s.trim());
+    for (const status of statuses) {
+      if (!(RUN_STATUSES as readonly string[]).includes(status)) {
+        throw usageError(`hyperlab runs ls: unknown status "${status}"`, `Use one of: ${RUN_STATUSES.join(', ')}`);
+      }
+    }
+    query.status = statuses as RunStatus[];
+  }
+  if (values.sort !== undefined) {
+    const descending = values.sort.startsWith('-');
+    const key = descending ? values.sort.slice(1) : values.sort;
+    if (!PLAIN_SORT_KEYS.includes(key) && !/^(summary|params)\..+/.test(key)) {
+      throw usageError(`hyperlab runs ls: cannot sort by "${key}"`, `Use one of ${PLAIN_SORT_KEYS.join(', ')}, summary.<key> or params.<key>; prefix with - for descending`);
+    }
+    query.sortBy = key as RunSortKey;
+    query.order = descending ? 'desc' : 'asc';
+  }
+  if (values.limit !== undefined) {
+    const limit = Number(values.limit);
+    if (!Number.isSafeInteger(limit) || limit < 1) throw usageError(`hyperlab runs ls: --limit "${values.limit}" is not a positive integer`, 'e.g. --limit 20');
+    query.limit = limit;
+  }
+  return query;
+}

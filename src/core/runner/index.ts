@@ -1,0 +1,5 @@
+// The runner module's public surface.
+export { startRun } from './supervisor.ts';
+export { RunPool, type RunPoolOptions, type RunRequest, type PooledRun, type PoolEvents } from './pool.ts';
+export { isLossKey } from './outcome.ts';
+export * from './types.ts';
