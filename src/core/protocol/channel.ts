@@ -13,7 +13,7 @@ export interface ProducerChannel {
   /** True when a host is at the other end (false when standalone, or after the host went away). */
   readonly connected: boolean;
   send(message: ProducerMessage): void;
-  /** Host messages (start, stop). Returns an unsubscribe function. */
+  /** Host messages (start, stop); while any listener is registered the process stays alive. Returns an unsubscribe function. */
   onHostMessage(listener: (message: HostMessage) => void): () => void;
   /** Resolves once everything sent so far is handed to the OS. */
   flush(): Promise<void>;
@@ -59,7 +59,9 @@ function standaloneChannel(fallback: ProducerChannelOptions['fallback']): Produc
 function socketChannel(socket: net.Socket, onError: ProducerChannelOptions['onError']): ProducerChannel {
   const listeners = new Set<(message: HostMessage) => void>();
   let connected = true;
-  // The channel must not keep a finished producer alive; pending writes still do.
+  // The channel keeps the producer alive only while someone listens for host messages (a
+  // producer waiting for `start`); a send-only script still exits when done, and pending
+  // writes keep it alive until they are handed to the OS.
   socket.unref();
   socket.on('error', (error) => {
     connected = false;
@@ -91,7 +93,11 @@ function socketChannel(socket: net.Socket, onError: ProducerChannelOptions['onEr
     },
     onHostMessage(listener) {
       listeners.add(listener);
-      return () => listeners.delete(listener);
+      socket.ref();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) socket.unref();
+      };
     },
     flush,
     async close() {

@@ -106,7 +106,8 @@ class Supervisor {
       } catch (error) {
         this.warn(`could not mark the run running: ${errorMessage(error)}`);
       }
-      this.events.emit('status', { runId, status: 'running', reason: null });
+      // After the caller had a chance to subscribe to the handle it is about to receive.
+      queueMicrotask(() => this.events.emit('status', { runId, status: 'running', reason: null }));
       this.logger.log('info', `run ${runId}: started ${command.argv.join(' ')} (pid ${child.pid})`);
     }
     this.ingest.start();
