@@ -1,0 +1,111 @@
+// Starts a real VS Code server (code-server) headless on a free loopback port, with throwaway
+// user-data, extensions and XDG folders, and stops its whole process group afterwards.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const VSCODE_ROOT = process.env.HYPERLAB_VSCODE_ROOT ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'vscode-e2e');
+const CODE_SERVER = path.join(VSCODE_ROOT, 'cs', 'node_modules', '.bin', 'code-server');
+
+/** Settings that keep the workbench quiet and the same on every run. */
+const USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.colorTheme': 'Default Dark Modern',
+  'chat.disableAIFeatures': true,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'git.enabled': false,
+  'security.workspace.trust.enabled': false,
+  'update.mode': 'none',
+};
+
+export interface CodeServer {
+  baseUrl: string;
+  /** The server's log (code-server's stdout and stderr), for failure messages. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export function codeServerInstalled(): boolean {
+  return fs.existsSync(CODE_SERVER);
+}
+
+export async function startCodeServer(options: { env?: NodeJS.ProcessEnv } = {}): Promise<CodeServer> {
+  if (!codeServerInstalled()) throw new Error(`code-server is not installed at ${CODE_SERVER}: run bash test/e2e/setup-vscode.sh`);
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperlab-vscode-'));
+  fs.mkdirSync(path.join(dir, 'user-data', 'User'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'extensions'));
+  fs.writeFileSync(path.join(dir, 'user-data', 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  fs.writeFileSync(path.join(dir, 'config.yaml'), '');
+  const logFile = path.join(dir, 'code-server.log');
+  const out = fs.openSync(logFile, 'w');
+  const xdg = path.join(dir, 'xdg');
+  // The extension host runs on the first `node` on PATH: this Node 24, the ABI our native module is built for.
+  const env = { ...process.env, ...options.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`,
+    XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, XDG_CACHE_HOME: xdg };
+  const child = spawn(CODE_SERVER, [
+    '--config', path.join(dir, 'config.yaml'), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--reconnection-grace-time', '1', '--ignore-last-opened',
+    '--user-data-dir', path.join(dir, 'user-data'), '--extensions-dir', path.join(dir, 'extensions'),
+    // Enables the extensionDevelopmentPath/extensionTestsPath payload and window.driver.
+    '--vscode-option', 'enable-smoke-test-driver',
+  ], { env, detached: true, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  let exited = false;
+  child.on('exit', () => { exited = true; });
+  const log = () => fs.readFileSync(logFile, 'utf8');
+  const stop = async () => {
+    if (!exited && child.pid) {
+      signalGroup(child.pid, 'SIGTERM');
+      await waitFor(() => exited, 5000);
+      if (!exited) signalGroup(child.pid, 'SIGKILL');
+    }
+    if (!process.env.HYPERLAB_KEEP_VSCODE_DIR) fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const healthy = await waitForAsync(async () => !exited && (await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false)), 30_000);
+  if (!healthy) {
+    const text = log();
+    await stop();
+    throw new Error(`code-server did not start on ${baseUrl}:\n${text.slice(-3000)}`);
+  }
+  return { baseUrl, log, stop };
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(done: () => boolean, ms: number): Promise<boolean> {
+  return waitForAsync(async () => done(), ms);
+}
+
+async function waitForAsync(done: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await done()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return done();
+}

@@ -1,0 +1,83 @@
+// Opens the real VS Code workbench of a code-server in headless Chromium, with an extension
+// loaded from its folder (extensionDevelopmentPath) and optionally a test module run inside
+// the extension host (extensionTestsPath), the way VS Code's own smoke tests do.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/lib/chromium/chromium';
+
+export interface WorkbenchOptions {
+  baseUrl: string;
+  extensionPath: string;
+  workspace: string;
+  /** A CommonJS module exporting run(): run inside the extension host; the window then exits. */
+  testsPath?: string;
+}
+
+export interface Workbench {
+  page: Page;
+  /** Lines the extension host and workbench printed (console), for failure messages. */
+  console: string[];
+  close(): Promise<void>;
+}
+
+export async function openWorkbench(options: WorkbenchOptions): Promise<Workbench & { exitCode: Promise<number> }> {
+  const host = new URL(options.baseUrl).host;
+  const payload: [string, string][] = [['extensionDevelopmentPath', `vscode-remote://${host}${options.extensionPath}`]];
+  if (options.testsPath) payload.push(['extensionTestsPath', `vscode-remote://${host}${options.testsPath}`]);
+  const url = `${options.baseUrl}/?folder=${encodeURIComponent(options.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperlab-chromium-'));
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    env: { ...process.env, XDG_CONFIG_HOME: profile, XDG_CACHE_HOME: profile },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const consoleLines: string[] = [];
+  // The workbench reports the extension tests' end through these two hooks (smoke-test driver).
+  const exitCode = new Promise<number>((resolve) => {
+    void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+  });
+  await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+    consoleLines.push(`[exthost ${type}] ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleLines.push(`[workbench error] ${message.text()}`);
+  });
+  await page.goto(url);
+  const close = async () => {
+    await context.close().catch(() => {});
+    fs.rmSync(profile, { recursive: true, force: true });
+  };
+  return { page, console: consoleLines, exitCode, close };
+}
+
+/** Waits until the workbench has restored its layout (the smoke-test driver's signal). */
+export async function whenRestored(page: Page, timeoutMs = 60_000): Promise<void> {
+  await page.waitForFunction(() => !!(window as unknown as { driver?: unknown }).driver, null, { timeout: timeoutMs });
+  await page.evaluate(() => (window as unknown as { driver: { whenWorkbenchRestored(): Promise<void> } }).driver.whenWorkbenchRestored());
+}
+
+/** Runs a palette command by its title ("Hyperlab: Refresh"), retrying until it is registered. */
+export async function runPaletteCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    if (await row.isVisible({ timeout: 1500 }).catch(() => false)) {
+      await input.press('Enter');
+      return;
+    }
+    await page.keyboard.press('Escape');
+    if (Date.now() > end) throw new Error(`command not found in the palette: ${title}`);
+    await page.waitForTimeout(500);
+  }
+}

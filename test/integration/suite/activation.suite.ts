@@ -1,0 +1,40 @@
+// The extension activates lazily, registers its commands, and touches nothing before a run.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { listTemplates } from '../../../src/vscode/templates/specTemplates.ts';
+import { test } from './harness.ts';
+import { hyperlab, workspaceRoot } from './support.ts';
+
+const COMMANDS = ['hyperlab.newExperiment', 'hyperlab.runExperiment', 'hyperlab.stopRun', 'hyperlab.deleteRun', 'hyperlab.showLog',
+  'hyperlab.revealLog', 'hyperlab.copyParams', 'hyperlab.showRunDetails', 'hyperlab.refresh', 'hyperlab.openDocumentation'];
+
+test('activates and exports its API', async () => {
+  const { api, extension } = await hyperlab();
+  assert.equal(extension.isActive, true);
+  assert.equal(typeof api.runExplorer.snapshot, 'function');
+  assert.equal(typeof api.statusBar.snapshot, 'function');
+});
+
+test('registers every palette command', async () => {
+  const registered = new Set(await vscode.commands.getCommands(true));
+  assert.deepEqual(COMMANDS.filter((c) => !registered.has(c)), []);
+});
+
+test('opens no store before the first run: empty tree (welcome view), hidden status bar item', async () => {
+  const { api } = await hyperlab();
+  assert.equal(fs.existsSync(path.join(workspaceRoot(), '.hyperlab')), false, '.hyperlab created by merely activating');
+  assert.deepEqual(api.runExplorer.snapshot(), []);
+  assert.deepEqual(api.statusBar.snapshot(), { running: 0, text: '', visible: false });
+});
+
+test('New Experiment offers the shipped templates, each a JSON object', async () => {
+  const { extension } = await hyperlab();
+  const templates = await listTemplates(extension.extensionUri);
+  const onDisk = fs.existsSync(path.join(extension.extensionPath, 'media', 'templates'))
+    ? fs.readdirSync(path.join(extension.extensionPath, 'media', 'templates')).filter((f) => f.endsWith('.hyperlab.json'))
+    : [];
+  assert.deepEqual(templates.map((t) => `${t.id}.hyperlab.json`).sort(), onDisk.sort());
+  for (const t of templates) assert.equal(typeof t.spec, 'object');
+});

@@ -1,0 +1,159 @@
+// Runs through the commands, checked in the SQLite file, the tree and the status bar.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import * as vscode from 'vscode';
+import type { TreeNodeSnapshot } from '../../../src/vscode/api.ts';
+import { openStore } from '../../../src/core/store/index.ts';
+import { test } from './harness.ts';
+import { hyperlab, useFixtureProducer, waitUntil, workspaceRoot } from './support.ts';
+
+export const SPEC_FILE = 'tiny-mlp.hyperlab.json';
+const EXPERIMENT = 'tiny-mlp';
+const ids: { finished?: number; stopped?: number } = {};
+
+const dbPath = () => path.join(workspaceRoot(), '.hyperlab', 'runs.db');
+const specUri = () => vscode.Uri.file(path.join(workspaceRoot(), SPEC_FILE));
+
+/** Reads the run's row straight from the file, through a connection of its own. */
+function runRow(runId: number): { status: string; reason: string | null; params: string } | undefined {
+  const db = new Database(dbPath(), { readonly: true });
+  try {
+    return db.prepare('SELECT status, reason, params FROM runs WHERE id = ?').get(runId) as { status: string; reason: string | null; params: string } | undefined;
+  } finally {
+    db.close();
+  }
+}
+
+function findRun(tree: TreeNodeSnapshot[], runId: number): TreeNodeSnapshot | undefined {
+  return tree.flatMap((e) => e.children).find((r) => r.id === runId);
+}
+
+test('Run Experiment runs the spec and records a finished run in .hyperlab/runs.db', async () => {
+  const { api, extension } = await hyperlab();
+  await useFixtureProducer(extension.extensionPath, 'normal');
+  const runId = await vscode.commands.executeCommand<number | undefined>('hyperlab.runExperiment', specUri(), { overrides: 'train.epochs=2 train.optimizer.lr=0.05' });
+  assert.equal(typeof runId, 'number', 'the command returns the new run id');
+  ids.finished = runId!;
+  await api.whenIdle();
+  const row = runRow(runId!);
+  assert.equal(row?.status, 'finished', `row: ${JSON.stringify(row)}`);
+  const params = JSON.parse(row!.params) as Record<string, unknown>;
+  assert.equal(params['train.epochs'], 2, 'the override reached the producer and came back as a param');
+  assert.equal(params['train.optimizer.lr'], 0.05);
+  const store = api.store();
+  assert.deepEqual(store.metricKeys(runId!).sort(), ['train/acc', 'train/loss']);
+  assert.equal(store.series(runId!, 'train/loss', { buckets: 1000 }).reduce((n, b) => n + b.count, 0), 20);
+  assert.equal(store.getRun(runId!)?.experimentName, EXPERIMENT);
+});
+
+test('the Run Explorer shows the experiment with its finished run', async () => {
+  const { api } = await hyperlab();
+  const tree = await waitUntil('the finished run in the tree', () => {
+    const t = api.runExplorer.snapshot();
+    return findRun(t, ids.finished!)?.status === 'finished' ? t : undefined;
+  });
+  const experiment = tree.find((e) => e.label === EXPERIMENT);
+  assert.ok(experiment, `experiments: ${tree.map((e) => e.label).join(', ')}`);
+  assert.equal(experiment.icon, 'beaker');
+  const run = findRun(tree, ids.finished!)!;
+  assert.equal(run.icon, 'pass');
+  assert.equal(run.iconColor, 'testing.iconPassed');
+  assert.equal(run.contextValue, 'hyperlabRun.finished');
+  // The fixture's summary holds train/loss = 2 / (1 + 19) = 0.1 and steps = 20; the loss wins.
+  assert.match(run.description, /^train\/loss 0\.1 · \d+s$/, `the key summary metric and the duration: "${run.description}"`);
+});
+
+test('Stop Run stops a running run; the status bar counts it while it runs', async () => {
+  const { api, extension } = await hyperlab();
+  await useFixtureProducer(extension.extensionPath, 'slow');
+  const runId = (await vscode.commands.executeCommand<number>('hyperlab.runExperiment', specUri(), { overrides: '' }))!;
+  ids.stopped = runId;
+  const store = api.store();
+  await waitUntil('the run to report metrics', () => store.getRun(runId)?.status === 'running' && store.latest(runId).length === 2);
+  const bar = api.statusBar.snapshot();
+  assert.equal(bar.running, 1);
+  assert.equal(bar.visible, true);
+  assert.match(bar.text, /\b1 running\b/);
+  const running = await waitUntil('the running run in the tree', () => findRun(api.runExplorer.snapshot(), runId));
+  assert.equal(running.icon, 'sync~spin');
+  assert.equal(running.contextValue, 'hyperlabRun.running');
+
+  const stopped = await vscode.commands.executeCommand<boolean>('hyperlab.stopRun', runId);
+  assert.equal(stopped, true);
+  const row = runRow(runId);
+  assert.equal(row?.status, 'killed');
+  assert.ok(row?.reason, 'a stopped run says why it ended');
+  assert.equal(api.statusBar.snapshot().running, 0);
+  assert.match(api.statusBar.snapshot().text, /\b0 running\b/);
+  const node = await waitUntil('the killed run in the tree', () => {
+    const n = findRun(api.runExplorer.snapshot(), runId);
+    return n?.status === 'killed' ? n : undefined;
+  });
+  assert.equal(node.icon, 'circle-slash');
+});
+
+test('Show Log opens the run log from the store', async () => {
+  await vscode.commands.executeCommand('hyperlab.showLog', ids.finished);
+  const doc = vscode.window.activeTextEditor?.document;
+  assert.equal(doc?.uri.scheme, 'hyperlab-log');
+  assert.match(doc!.getText(), /^step 0 loss 2\.0000$/m);
+  assert.match(doc!.getText(), /^\[stderr\] a warning on stderr$/m);
+});
+
+test('Show Run Details opens the run as JSON', async () => {
+  await vscode.commands.executeCommand('hyperlab.showRunDetails', ids.finished);
+  const doc = vscode.window.activeTextEditor?.document;
+  assert.equal(doc?.uri.scheme, 'hyperlab-run');
+  const details = JSON.parse(doc!.getText()) as { id: number; status: string; latest: Record<string, { step: number }> };
+  assert.equal(details.id, ids.finished);
+  assert.equal(details.status, 'finished');
+  assert.equal(details.latest['train/loss']?.step, 19);
+});
+
+test('Copy Params copies the params as JSON', async () => {
+  const { api } = await hyperlab();
+  const json = await vscode.commands.executeCommand<string>('hyperlab.copyParams', ids.finished);
+  assert.deepEqual(JSON.parse(json!), api.store().getRun(ids.finished!)!.params);
+});
+
+test('Reveal Log writes the log next to the store', async () => {
+  const uri = await vscode.commands.executeCommand<vscode.Uri>('hyperlab.revealLog', ids.finished);
+  assert.equal(path.dirname(uri!.fsPath), path.join(workspaceRoot(), '.hyperlab', 'logs'));
+  assert.match(fs.readFileSync(uri!.fsPath, 'utf8'), /^step 19 loss 0\.1000$/m);
+});
+
+test('Delete Run removes the run from the store and the tree', async () => {
+  const { api } = await hyperlab();
+  const deleted = await vscode.commands.executeCommand<boolean>('hyperlab.deleteRun', ids.stopped, { confirm: false });
+  assert.equal(deleted, true);
+  assert.equal(runRow(ids.stopped!), undefined);
+  await waitUntil('the deleted run to leave the tree', () => findRun(api.runExplorer.snapshot(), ids.stopped!) === undefined);
+  assert.ok(findRun(api.runExplorer.snapshot(), ids.finished!), 'the other run stays');
+});
+
+test('runs written by another connection (the CLI) appear through polling', async () => {
+  const { api } = await hyperlab();
+  const other = openStore(dbPath());
+  let failedId: number;
+  let divergedId: number;
+  try {
+    failedId = other.createRun({ experiment: 'from-cli', name: 'cli-run' }).id;
+    other.markRunning(failedId, null);
+    other.endRun(failedId, 'failed', 'exit code 1');
+    divergedId = other.createRun({ experiment: 'from-cli', name: 'cli-nan' }).id;
+    other.markRunning(divergedId, null);
+    other.endRun(divergedId, 'diverged', 'loss became NaN at step 3');
+  } finally {
+    other.close();
+  }
+  const tree = await waitUntil('the other connection\'s runs in the tree', () => {
+    const t = api.runExplorer.snapshot();
+    return t.some((e) => e.label === 'from-cli' && e.children.length === 2) ? t : undefined;
+  });
+  const experiment = tree.find((e) => e.label === 'from-cli')!;
+  assert.deepEqual(experiment.children.map((r) => [r.label, r.icon]), [['cli-nan', 'warning'], ['cli-run', 'error']]);
+  assert.equal(findRun(tree, failedId)?.status, 'failed');
+  assert.equal(findRun(tree, divergedId)?.status, 'diverged');
+});
