@@ -57,7 +57,8 @@ export function defaultFor(def: FieldDef): unknown {
     case 'tagged':
       return undefined;
     case 'array':
-      return def.default === null ? null : structuredClone(def.default);
+      // Default items (the default layers) get their own defaults filled in too.
+      return def.default === null ? null : def.default.map((item) => checkValue(def.items, structuredClone(item), '', []));
     default:
       return def.default;
   }

@@ -1,0 +1,151 @@
+// From the spec's model section to a Sequential of the numerical core's layers, initialized
+// from a seeded generator. Layer names ("dense1", "res3.conv0") key checkpoints and statistics.
+import { HyperlabError } from '../../core/errors.ts';
+import type { ActivationName, InitScheme, LayerSpec, ModelSpec } from '../../core/spec/types.ts';
+import type { ActivationKind, Kernels } from '../kernels/types.ts';
+import { initParams, type BiasInit, type WeightInit } from '../nn/init.ts';
+import { Activation } from '../nn/layers/activation.ts';
+import { BatchNorm } from '../nn/layers/batch-norm.ts';
+import { Conv2D } from '../nn/layers/conv2d.ts';
+import { Dense } from '../nn/layers/dense.ts';
+import { Dropout } from '../nn/layers/dropout.ts';
+import { Flatten } from '../nn/layers/flatten.ts';
+import { LayerNorm } from '../nn/layers/layer-norm.ts';
+import { AvgPool2D, MaxPool2D } from '../nn/layers/pool2d.ts';
+import { Residual } from '../nn/layers/residual.ts';
+import { Sequential } from '../nn/sequential.ts';
+import type { Layer } from '../nn/types.ts';
+import type { Rng } from '../rng.ts';
+
+const ACTIVATION_KIND: Record<ActivationName, ActivationKind> = {
+  relu: 'relu', leakyrelu: 'leakyRelu', elu: 'elu', gelu: 'gelu', sigmoid: 'sigmoid', tanh: 'tanh',
+};
+
+function weightInit(scheme: InitScheme, init: ModelSpec['init']): WeightInit {
+  switch (scheme) {
+    case 'he-normal': return { kind: 'heNormal' };
+    case 'he-uniform': return { kind: 'heUniform' };
+    case 'glorot-normal': return { kind: 'glorotNormal' };
+    case 'glorot-uniform': return { kind: 'glorotUniform' };
+    case 'normal': return { kind: 'normal', std: init.std };
+    case 'uniform': return { kind: 'uniform', a: init.bound };
+  }
+}
+
+interface Built {
+  layers: Layer[];
+  shape: number[];
+}
+
+interface Context {
+  spec: ModelSpec;
+  kernels: Kernels | undefined;
+  /** Layers with weights, in construction order, with the scheme each uses. */
+  initOrder: { layer: Layer; scheme: InitScheme }[];
+}
+
+function shapeError(path: string, message: string, hint: string): HyperlabError {
+  return new HyperlabError('SPEC_INVALID', `${path}: ${message}`, hint);
+}
+
+function buildLayers(specs: readonly LayerSpec[], inputShape: number[], prefix: string, path: string, ctx: Context): Built {
+  const layers: Layer[] = [];
+  let shape = inputShape;
+  const add = (layer: Layer, at: string): void => {
+    try {
+      shape = layer.outputShape(shape);
+    } catch (error) {
+      throw shapeError(at, `does not fit its input of shape [${shape.join(', ')}]: ${(error as Error).message}`,
+        'Check the layer sizes; a dense layer after images needs a flatten layer before it.');
+    }
+    layers.push(layer);
+  };
+  specs.forEach((l, i) => {
+    const at = `${path}.${i}`;
+    const name = `${prefix}${l.type === 'residual' ? 'res' : l.type}${i}`;
+    const activation = (kind: ActivationName | 'none'): void => {
+      if (kind !== 'none') add(new Activation(`${name}.${kind}`, ACTIVATION_KIND[kind], { kernels: ctx.kernels }), at);
+    };
+    switch (l.type) {
+      case 'dense': {
+        const features = shape.reduce((a, b) => a * b, 1);
+        if (shape.length !== 1) throw shapeError(at, `dense needs a flat input but gets [${shape.join(', ')}]`, `Insert {"type": "flatten"} before ${at}.`);
+        const layer = new Dense(name, features, l.units, { kernels: ctx.kernels });
+        ctx.initOrder.push({ layer, scheme: l.init ?? ctx.spec.init.weight });
+        add(layer, at);
+        activation(l.activation);
+        break;
+      }
+      case 'conv2d': {
+        if (shape.length !== 3) throw shapeError(at, `conv2d needs a [channels, height, width] input but gets [${shape.join(', ')}]`, 'Set model.inputShape to [C, H, W] or move the conv layers before flatten.');
+        const layer = new Conv2D(name, { inChannels: shape[0]!, outChannels: l.filters, kernel: l.kernel, stride: l.stride, padding: l.padding }, { kernels: ctx.kernels });
+        ctx.initOrder.push({ layer, scheme: l.init ?? ctx.spec.init.weight });
+        add(layer, at);
+        activation(l.activation);
+        break;
+      }
+      case 'maxpool':
+        add(new MaxPool2D(name, { kernel: l.size, stride: l.stride ?? l.size }), at);
+        break;
+      case 'avgpool':
+        add(new AvgPool2D(name, { kernel: l.size, stride: l.stride ?? l.size }), at);
+        break;
+      case 'flatten':
+        add(new Flatten(name), at);
+        break;
+      case 'dropout':
+        add(new Dropout(name, l.rate), at);
+        break;
+      case 'batchnorm':
+        add(new BatchNorm(name, shape[0]!, { eps: l.eps, momentum: l.momentum }), at);
+        break;
+      case 'layernorm':
+        add(new LayerNorm(name, shape, { eps: l.eps }), at);
+        break;
+      case 'activation':
+        add(new Activation(name, ACTIVATION_KIND[l.fn], { kernels: ctx.kernels, ...(l.alpha === null ? {} : { alpha: l.alpha }) }), at);
+        break;
+      case 'residual': {
+        if (l.layers.length === 0) throw shapeError(`${at}.layers`, 'a residual block needs at least one inner layer', 'Add the layers f of y = x + f(x).');
+        const inner = buildLayers(l.layers, shape, `${name}.`, `${at}.layers`, ctx);
+        if (inner.shape.join('x') !== shape.join('x')) {
+          throw shapeError(`${at}.layers`, `the inner layers turn [${shape.join(', ')}] into [${inner.shape.join(', ')}]; y = x + f(x) needs the same shape`,
+            'Keep the channel count and spatial size inside the block (padding = (kernel − 1)/2, stride 1).');
+        }
+        add(new Residual(name, inner.layers), at);
+        break;
+      }
+    }
+  });
+  return { layers, shape };
+}
+
+export interface BuildOptions {
+  inputShape: number[];
+  classes: number;
+  rng: Rng;
+  kernels?: Kernels;
+}
+
+export function buildModel(spec: ModelSpec, options: BuildOptions): Sequential {
+  const inputShape = spec.inputShape ?? options.inputShape;
+  const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+  if (size(inputShape) !== size(options.inputShape)) {
+    throw shapeError('model.inputShape', `[${inputShape.join(', ')}] has ${size(inputShape)} values but the data's samples have ${size(options.inputShape)} ([${options.inputShape.join(', ')}])`,
+      'Set model.inputShape to null to take the data\'s shape.');
+  }
+  const ctx: Context = { spec, kernels: options.kernels, initOrder: [] };
+  const built = buildLayers(spec.layers, [...inputShape], '', 'model.layers', ctx);
+  if (built.shape.length !== 1 || built.shape[0] !== options.classes) {
+    throw shapeError('model.layers', `the last layer outputs [${built.shape.join(', ')}] but the data has ${options.classes} classes`,
+      `End with {"type": "dense", "units": ${options.classes}} (the logits).`);
+  }
+  const bias: BiasInit = spec.init.bias === 'zeros' ? { kind: 'zeros' } : { kind: 'constant', value: spec.init.biasValue };
+  for (const { layer, scheme } of ctx.initOrder) initParams(layer.params(), weightInit(scheme, spec.init), bias, options.rng);
+  return new Sequential('model', built.layers, options.rng.fork());
+}
+
+/** Model input shape for loaded data (the spec may reshape, e.g. [784] → [1, 28, 28]). */
+export function modelInputShape(spec: ModelSpec, dataShape: number[]): number[] {
+  return spec.inputShape ?? dataShape;
+}

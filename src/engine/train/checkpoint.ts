@@ -1,0 +1,51 @@
+// A training checkpoint as safetensors: parameters and buffers under their own names (PyTorch
+// state_dict style), optimizer slots under "optimizer.<key>", and metadata holding the spec,
+// step and epoch as strings (safetensors metadata values must be strings).
+import type { Spec } from '../../core/spec/types.ts';
+import type { Sequential } from '../nn/sequential.ts';
+import type { Optimizer } from '../nn/types.ts';
+import { readSafetensors, writeSafetensors, type NamedTensor } from './safetensors.ts';
+import { HyperlabError } from '../../core/errors.ts';
+
+const OPTIMIZER_PREFIX = 'optimizer.';
+
+export interface CheckpointInfo {
+  step: number;
+  /** Epochs completed. */
+  epoch: number;
+  member: number;
+}
+
+export function saveCheckpoint(file: string, model: Sequential, optimizer: Optimizer, spec: Spec, info: CheckpointInfo, extra: Record<string, string> = {}): void {
+  const tensors: NamedTensor[] = [
+    ...model.params().map((p) => ({ name: p.name, shape: p.shape, data: p.value })),
+    ...model.buffers().map((b) => ({ name: b.name, shape: b.shape, data: b.value })),
+    ...[...optimizer.state()].map(([key, data]) => ({ name: OPTIMIZER_PREFIX + key, shape: [data.length], data })),
+  ];
+  writeSafetensors(file, tensors, {
+    format: 'hyperlab-checkpoint-1',
+    spec: JSON.stringify(spec),
+    step: String(info.step),
+    epoch: String(info.epoch),
+    member: String(info.member),
+    optimizer: optimizer.kind,
+    ...extra,
+  });
+}
+
+/** Loads weights, buffers and optimizer state into an already built model; returns where training stood. */
+export function loadCheckpoint(file: string, model: Sequential, optimizer: Optimizer): CheckpointInfo {
+  const { tensors, metadata } = readSafetensors(file);
+  for (const item of [...model.params(), ...model.buffers()]) {
+    const t = tensors.get(item.name);
+    if (!t || t.data.length !== item.value.length) {
+      throw new HyperlabError('SPEC_INVALID', `checkpoint ${file} ${t ? `has ${t.data.length} values for ${item.name}, the model ${item.value.length}` : `lacks ${item.name}`}`,
+        'Resume with the spec the checkpoint was trained with (it is stored in the checkpoint\'s metadata).');
+    }
+    item.value.set(t.data);
+  }
+  const state = new Map<string, Float32Array>();
+  for (const [name, t] of tensors) if (name.startsWith(OPTIMIZER_PREFIX)) state.set(name.slice(OPTIMIZER_PREFIX.length), t.data);
+  if (state.size > 0) optimizer.loadState(state);
+  return { step: Number(metadata['step'] ?? 0), epoch: Number(metadata['epoch'] ?? 0), member: Number(metadata['member'] ?? 0) };
+}

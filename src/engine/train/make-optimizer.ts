@@ -1,0 +1,41 @@
+// The spec's optimizer section (and train.async) to one of the numerical core's optimizers.
+import type { TrainSpec } from '../../core/spec/types.ts';
+import type { Optimizer } from '../nn/types.ts';
+import { Adadelta } from '../optim/adadelta.ts';
+import { Adagrad } from '../optim/adagrad.ts';
+import { Adam } from '../optim/adam.ts';
+import { AsyncSgd } from '../optim/async-sgd.ts';
+import { RmsProp } from '../optim/rmsprop.ts';
+import { Sgd } from '../optim/sgd.ts';
+
+export interface BuiltOptimizer {
+  optimizer: Optimizer;
+  /** Whether the optimizer applies train.weightDecay itself (Adam/AdamW); else the loop does. */
+  ownsWeightDecay: boolean;
+}
+
+export function makeOptimizer(train: TrainSpec): BuiltOptimizer {
+  const o = train.optimizer;
+  if (train.async.delay > 0) {
+    const variant = train.async.variant === 'velocity-exchange' ? 'velocityExchange' : train.async.variant;
+    return { optimizer: new AsyncSgd({ delay: train.async.delay, variant, momentum: train.async.momentum }), ownsWeightDecay: false };
+  }
+  const eps = o.eps ?? undefined;
+  switch (o.kind) {
+    case 'sgd':
+      return { optimizer: new Sgd(), ownsWeightDecay: false };
+    case 'momentum':
+      return { optimizer: new Sgd({ momentum: o.momentum, form: o.momentumForm }), ownsWeightDecay: false };
+    case 'nesterov':
+      return { optimizer: new Sgd({ momentum: o.momentum, nesterov: true, form: o.momentumForm }), ownsWeightDecay: false };
+    case 'rmsprop':
+      return { optimizer: new RmsProp({ beta: o.rho ?? 0.99, ...(eps === undefined ? {} : { eps }) }), ownsWeightDecay: false };
+    case 'adam':
+    case 'adamw':
+      return { optimizer: new Adam({ beta1: o.beta1, beta2: o.beta2, weightDecay: train.weightDecay, ...(eps === undefined ? {} : { eps }) }), ownsWeightDecay: true };
+    case 'adagrad':
+      return { optimizer: new Adagrad(eps === undefined ? {} : { eps }), ownsWeightDecay: false };
+    case 'adadelta':
+      return { optimizer: new Adadelta({ rho: o.rho ?? 0.9, ...(eps === undefined ? {} : { eps }) }), ownsWeightDecay: false };
+  }
+}

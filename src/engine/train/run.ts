@@ -1,0 +1,102 @@
+// A whole experiment: load the data, train one model or an ensemble, evaluate on the test set,
+// and sum it up (test accuracy, per-class accuracy, confusion matrix).
+import type { Params } from '../../core/protocol/messages.ts';
+import type { Spec } from '../../core/spec/types.ts';
+import { loadData, type LoadedData } from '../data/load.ts';
+import type { Kernels } from '../kernels/types.ts';
+import { accuracy, confusionMatrix, evaluate, perClassAccuracy } from './evaluate.ts';
+import { trainMember, type MemberResult } from './loop.ts';
+import type { TrainControl, TrainReporter } from './reporter.ts';
+
+export type RunStatus = 'finished' | 'stopped' | 'diverged';
+
+export interface RunResult {
+  status: RunStatus;
+  reason: string | undefined;
+  summary: Params;
+  members: MemberResult[];
+  data: LoadedData;
+}
+
+export interface RunOptions {
+  spec: Spec;
+  /** Folder of the spec file (relative data paths). */
+  specDir: string;
+  reporter: TrainReporter;
+  control: TrainControl;
+  checkpointDir: string | null;
+  kernels?: Kernels;
+  now?: () => number;
+  /** Already loaded data (tests reuse one load across runs). */
+  data?: LoadedData;
+}
+
+function finite(v: number | undefined): number | null {
+  return v === undefined || !Number.isFinite(v) ? null : v;
+}
+
+/** Reshapes the samples when model.inputShape asks for a different view of the same values. */
+function withModelShape(data: LoadedData, spec: Spec): LoadedData {
+  const shape = spec.model.inputShape;
+  if (shape === null || shape.join('x') === data.shape.join('x')) return data;
+  const reshape = (d: LoadedData['train']) => ({ ...d, shape: [...shape] });
+  return { ...data, shape: [...shape], images: shape.length === 3, train: reshape(data.train), validation: reshape(data.validation), test: reshape(data.test) };
+}
+
+export async function runExperiment(o: RunOptions): Promise<RunResult> {
+  const { spec, reporter } = o;
+  const started = (o.now ?? (() => performance.now() / 1000))();
+  const loaded = o.data ?? await loadData(spec.data, { specDir: o.specDir, seed: spec.train.seed });
+  const data = withModelShape(loaded, spec);
+  reporter.log('info', `data: ${data.train.count} train, ${data.validation.count} validation, ${data.test.count} test samples of shape [${data.shape.join(', ')}], ${data.classNames.length} classes (${data.source})`);
+  const classes = data.classNames.length;
+  const members: MemberResult[] = [];
+  const count = spec.train.ensemble.members;
+  for (let m = 0; m < count; m++) {
+    if (count > 1) reporter.log('info', `ensemble member ${m + 1}/${count} (seed ${spec.train.seed + m})`);
+    const result = await trainMember({
+      spec, data, member: m, prefix: count > 1 ? `member${m + 1}.` : '', reporter, control: o.control, checkpointDir: o.checkpointDir,
+      ...(o.kernels ? { kernels: o.kernels } : {}), ...(o.now ? { now: o.now } : {}),
+    });
+    members.push(result);
+    for (const [kind, file] of Object.entries(result.checkpoints)) reporter.artifact('checkpoint', file, { which: kind, member: m });
+    if (result.status !== 'finished') break;
+  }
+  const last = members[members.length - 1]!;
+  const status: RunStatus = last.status;
+  const lastEpoch = last.history[last.history.length - 1];
+  const summary: Params = {
+    status,
+    epochs: lastEpoch?.epoch ?? 0,
+    steps: last.steps,
+    'train.loss': finite(lastEpoch?.['train.loss']),
+    'train.acc': finite(lastEpoch?.['train.acc']),
+    'val.loss': finite(lastEpoch?.['val.loss']),
+    'val.acc': finite(lastEpoch?.['val.acc']),
+    bestEpoch: last.bestEpoch,
+    stoppedEarly: last.stoppedEarly,
+    swaEpochs: last.swaEpochs,
+    members: members.length,
+    classNames: data.classNames,
+  };
+  if (last.reason) summary['reason'] = last.reason;
+  // A stopped run ends with the metrics it has; a diverged one is evaluated on its last good weights.
+  if (status !== 'stopped' && data.test.count > 0) {
+    const evaluations = members.map((r) => evaluate(r.model, data.test, r.objective, classes));
+    const mean = new Float32Array(data.test.count * classes);
+    for (const e of evaluations) for (let i = 0; i < mean.length; i++) mean[i] = mean[i]! + e.probabilities[i]! / evaluations.length;
+    const confusion = confusionMatrix(mean, data.test.y, classes);
+    summary['test.acc'] = accuracy(mean, data.test.y, classes);
+    summary['test.loss'] = finite(evaluations.reduce((s, e) => s + e.loss, 0) / evaluations.length);
+    summary['perClassAcc'] = Object.fromEntries(perClassAccuracy(confusion).map((a, c) => [data.classNames[c]!, finite(a)]));
+    summary['confusion'] = confusion;
+    if (members.length > 1) {
+      summary['memberTestAcc'] = evaluations.map((e) => e.acc);
+      summary['ensemble.test.acc'] = summary['test.acc'];
+      reporter.log('info', `ensemble of ${members.length}: test accuracy ${(100 * (summary['test.acc'] as number)).toFixed(2)}% (members ${evaluations.map((e) => (100 * e.acc).toFixed(2) + '%').join(', ')})`);
+    }
+    reporter.log('info', `test accuracy ${(100 * (summary['test.acc'] as number)).toFixed(2)}% on ${data.test.count} samples`);
+  }
+  summary['time_s'] = (o.now ?? (() => performance.now() / 1000))() - started;
+  return { status, reason: last.reason, summary, members, data };
+}
