@@ -1,5 +1,8 @@
 // The run store: open a SQLite file (created and migrated on first use) behind the Store
 // interface. Everyone outside src/core/store imports from here.
+import fs from 'node:fs';
+import { dirname } from 'node:path';
+import { HyperlabError } from '../errors.ts';
 import { silentLogger } from '../log.ts';
 import type { Driver } from './driver.ts';
 import { defaultLoaders, openDriver, type DriverLoaders } from './open-driver.ts';
@@ -21,6 +24,11 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
 export function openStoreWith(path: string, options: OpenStoreOptions, loaders: DriverLoaders): Store {
   const logger = options.logger ?? silentLogger;
   const readonly = options.readonly ?? false;
+  if (readonly && !fs.existsSync(path)) {
+    throw new HyperlabError('STORE_UNAVAILABLE', `there is no run store at ${path}`, 'Run an experiment first, or point to an existing store file (--db PATH, or the hyperlab.storePath setting).');
+  }
+  // A fresh workspace has no .hyperlab folder yet.
+  if (!readonly) fs.mkdirSync(dirname(path), { recursive: true });
   const driver = openDriver(path, options.driver ?? 'auto', readonly, loaders, logger);
   try {
     configure(driver, readonly);

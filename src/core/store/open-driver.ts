@@ -49,7 +49,8 @@ export function openDriver(
   } catch (error) {
     // An SQLite error (bad path, locked, corrupt) would fail on node:sqlite too: report it as is.
     if (error instanceof HyperlabError && error.code === 'STORE_UNAVAILABLE' && isSqliteError(error.cause)) throw error;
-    logger.log('warn', `store: better-sqlite3 could not load (${errorMessage(error)}); falling back to node:sqlite`);
+    const cause = error instanceof HyperlabError && error.cause !== undefined ? error.cause : error;
+    logger.log('warn', `store: better-sqlite3 could not load (${errorMessage(cause)}); falling back to node:sqlite`);
     return openNodeSqlite(path, readonly, loaders);
   }
 }

@@ -7,8 +7,9 @@
 // 64-step rollups in metric_blocks instead; then origin and width are rounded to whole blocks
 // (origin = floor(lo/64)·64, width = a multiple of 64 with ceil((hi - origin + 1) / width) ≤ N),
 // so every block lies in exactly one bucket and the result is still exact.
-// Over time, buckets split [first time, last time] into N equal spans; for long series each
-// 64-step block is placed by its latest time (a bucket edge falls between blocks, not points).
+// Over time, buckets split [first time, last time] into N equal spans, exactly from the raw rows
+// for series spanning up to 65,536 steps; beyond that each 64-step block is placed by its latest
+// time (a bucket edge then falls between blocks, not points: invisible at chart resolution).
 import { HyperlabError } from '../errors.ts';
 import type { Driver, PreparedStatement, Row } from './driver.ts';
 import { metricValue, num } from './rows.ts';
@@ -16,6 +17,8 @@ import { BLOCK_STEPS } from './schema.ts';
 import type { SeriesBucket } from './types.ts';
 
 export const DEFAULT_BUCKETS = 1000;
+/** Longest step span downsampled over time from raw rows (bounded scan, ~20 ms). */
+export const RAW_TIME_SPAN = 65_536;
 
 type Args = Record<string, number>;
 interface NamedStatement {
@@ -94,7 +97,8 @@ export class SeriesQuery {
     const layout = stepLayout(num(ends.lo), num(ends.hi), buckets);
     let rows: Row[];
     if (x === 'time') {
-      rows = (layout.fromBlocks ? this.blocksByTime : this.rawByTime).all({ run: runId, key: keyId, buckets });
+      const fromBlocks = num(ends.hi) - num(ends.lo) + 1 > RAW_TIME_SPAN;
+      rows = (fromBlocks ? this.blocksByTime : this.rawByTime).all({ run: runId, key: keyId, buckets });
     } else if (layout.fromBlocks) {
       rows = this.blocksByStep.all({ run: runId, key: keyId, originBlock: layout.origin / BLOCK_STEPS, blocksPerBucket: layout.width / BLOCK_STEPS });
     } else {
