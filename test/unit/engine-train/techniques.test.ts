@@ -1,0 +1,196 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultSpec } from '../../../src/core/spec/index.ts';
+import type { ScheduleSpec } from '../../../src/core/spec/types.ts';
+import { makeObjective } from '../../../src/engine/train/objective.ts';
+import { neverStop } from '../../../src/engine/train/reporter.ts';
+import { runExperiment, type RunResult } from '../../../src/engine/train/run.ts';
+import { scheduledLr } from '../../../src/engine/train/schedule.ts';
+import { blobData, blobSpec, fixedClock, recorder, stopAfter } from './helpers.ts';
+
+const data = blobData();
+
+async function train(overrides: Record<string, unknown>, control = neverStop, reporter = recorder()): Promise<RunResult & { reporter: ReturnType<typeof recorder> }> {
+  const result = await runExperiment({ spec: blobSpec(overrides), specDir: '.', reporter, control, checkpointDir: null, data, now: fixedClock });
+  return { ...result, reporter };
+}
+
+function weights(result: RunResult): Float32Array[] {
+  return result.members[0]!.model.params().map((p) => p.value);
+}
+
+function weightNormSq(result: RunResult): number {
+  let s = 0;
+  for (const p of result.members[0]!.model.params()) if (p.role === 'weight') for (const v of p.value) s += v * v;
+  return s;
+}
+
+const schedule = (s: Partial<ScheduleSpec>): ScheduleSpec => ({ ...defaultSpec().train.schedule, ...s });
+const clock = { stepsPerEpoch: 10, totalSteps: 100 };
+
+test('schedules: each formula at given steps', () => {
+  const close = (a: number, b: number): void => assert.ok(Math.abs(a - b) < 1e-12, `${a} ≠ ${b}`);
+  close(scheduledLr(schedule({ kind: 'constant' }), 0.1, 57, clock), 0.1);
+  // step: ×γ every 2 epochs; step 45 is epoch 4 → γ².
+  close(scheduledLr(schedule({ kind: 'step', stepEpochs: 2, gamma: 0.5 }), 0.1, 45, clock), 0.025);
+  close(scheduledLr(schedule({ kind: 'step', stepEpochs: 2, gamma: 0.5 }), 0.1, 19, clock), 0.1);
+  close(scheduledLr(schedule({ kind: 'step', stepEpochs: 2, gamma: 0.5 }), 0.1, 20, clock), 0.05);
+  // exponential: α₀γ^epoch.
+  close(scheduledLr(schedule({ kind: 'exponential', gamma: 0.9 }), 0.1, 35, clock), 0.1 * 0.9 ** 3);
+  // polynomial: (α₀ − end)(1 − t/T)^p + end.
+  close(scheduledLr(schedule({ kind: 'polynomial', power: 2, endLr: 0.01 }), 0.1, 25, clock), 0.09 * 0.75 ** 2 + 0.01);
+  close(scheduledLr(schedule({ kind: 'polynomial', power: 2, endLr: 0.01 }), 0.1, 100, clock), 0.01);
+  // cosine: end + (α₀ − end)(1 + cos(πt/T))/2.
+  close(scheduledLr(schedule({ kind: 'cosine', endLr: 0 }), 0.1, 50, clock), 0.05);
+  close(scheduledLr(schedule({ kind: 'cosine', endLr: 0.02 }), 0.1, 25, clock), 0.02 + 0.08 * (1 + Math.cos(Math.PI / 4)) / 2);
+  // cyclic triangular between endLr and α₀, half-period 10: 0 → min, 10 → max, 15 → middle, 20 → min.
+  const cyc = schedule({ kind: 'cyclic', endLr: 0.01, halfPeriod: 10 });
+  close(scheduledLr(cyc, 0.1, 0, clock), 0.01);
+  close(scheduledLr(cyc, 0.1, 10, clock), 0.1);
+  close(scheduledLr(cyc, 0.1, 15, clock), 0.055);
+  close(scheduledLr(cyc, 0.1, 20, clock), 0.01);
+  close(scheduledLr(cyc, 0.1, 35, clock), 0.055);
+});
+
+test('linear warm-up scales the schedule by (t + 1)/w for t < w', () => {
+  const s = schedule({ kind: 'constant', warmupSteps: 4 });
+  assert.deepEqual([0, 1, 2, 3, 4, 9].map((t) => scheduledLr(s, 0.2, t, clock)), [0.05, 0.1, 0.15000000000000002, 0.2, 0.2, 0.2]);
+});
+
+test('the LR is reported every step and follows the schedule', async () => {
+  const r = await train({ 'train.schedule.kind': 'step', 'train.schedule.stepEpochs': 1, 'train.schedule.gamma': 0.5, 'train.epochs': 2 });
+  const lrs = r.reporter.recorded.metrics.filter((m) => 'lr' in m.values).map((m) => m.values['lr']);
+  assert.equal(lrs.length, 30); // 240 samples / 16 = 15 steps per epoch
+  assert.deepEqual([...new Set(lrs)], [0.05, 0.025]);
+});
+
+test('label smoothing: targets 1 − ε and ε/(k − 1) ("others"), 1 − ε + ε/k and ε/k ("uniform")', () => {
+  // With zero logits softmax is 1/k and the gradient of the mean loss is (1/k − target)/N.
+  const k = 5, eps = 0.01;
+  const targetsOf = (form: 'uniform' | 'others'): number[] => {
+    const { grad } = makeObjective({ kind: 'cross-entropy', labelSmoothing: eps, smoothingForm: form })
+      .compute({ data: new Float32Array(k), shape: [1, k] }, Float32Array.of(2));
+    return [...grad.data].map((g) => Math.round((1 / k - g) * 1e6) / 1e6);
+  };
+  assert.deepEqual(targetsOf('others'), [0.0025, 0.0025, 0.99, 0.0025, 0.0025]);
+  assert.deepEqual(targetsOf('uniform'), [0.002, 0.002, 0.992, 0.002, 0.002]);
+});
+
+test('L2 lowers the weight norm compared with no penalty', async () => {
+  const plain = await train({ 'train.epochs': 5 });
+  const l2 = await train({ 'train.epochs': 5, 'train.l2': 0.05 });
+  const l1 = await train({ 'train.epochs': 5, 'train.l1': 0.01 });
+  assert.ok(weightNormSq(l2) < 0.9 * weightNormSq(plain), `${weightNormSq(l2)} vs ${weightNormSq(plain)}`);
+  const abs = (r: RunResult): number => r.members[0]!.model.params().filter((p) => p.role === 'weight').reduce((s, p) => s + p.value.reduce((a, v) => a + Math.abs(v), 0), 0);
+  assert.ok(abs(l1) < abs(plain));
+});
+
+test('decoupled weight decay shrinks weights too', async () => {
+  const plain = await train({ 'train.epochs': 3 });
+  const decayed = await train({ 'train.epochs': 3, 'train.weightDecay': 1 });
+  assert.ok(weightNormSq(decayed) < weightNormSq(plain));
+});
+
+test('early stopping stops after `patience` epochs without improvement and restores the best weights', async () => {
+  // minDelta larger than any possible improvement: epoch 1 is the best, epoch 1 + patience stops.
+  const stopped = await train({ 'train.epochs': 10, 'train.earlyStopping': { enabled: true, metric: 'val.loss', patience: 2, minDelta: 100, restoreBest: true } });
+  assert.equal(stopped.members[0]!.history.length, 3);
+  assert.equal(stopped.summary['stoppedEarly'], true);
+  assert.equal(stopped.summary['bestEpoch'], 1);
+  const oneEpoch = await train({ 'train.epochs': 1 });
+  assert.deepEqual(weights(stopped), weights(oneEpoch));
+  // Without restoreBest the weights are those of the last epoch run (3).
+  const kept = await train({ 'train.epochs': 10, 'train.earlyStopping': { enabled: true, patience: 2, minDelta: 100, restoreBest: false } });
+  assert.deepEqual(weights(kept), weights(await train({ 'train.epochs': 3 })));
+});
+
+test('SWA: the final weights are the average of the end-of-epoch snapshots from startEpoch on', async () => {
+  // With a constant LR equal to the SWA LR, the trajectory is the same with or without SWA.
+  const lr = { 'train.optimizer.lr': 0.05, 'train.swa.lr': 0.05 };
+  const snapshots = await Promise.all([2, 3, 4].map((epochs) => train({ ...lr, 'train.epochs': epochs })));
+  const swa = await train({ ...lr, 'train.epochs': 4, 'train.swa': { enabled: true, startEpoch: 2, lr: 0.05 } });
+  assert.equal(swa.summary['swaEpochs'], 3);
+  const averaged = weights(swa);
+  const parts = snapshots.map(weights);
+  averaged.forEach((w, k) => {
+    for (let i = 0; i < w.length; i++) {
+      const expected = Math.fround((parts[0]![k]![i]! + parts[1]![k]![i]! + parts[2]![k]![i]!) / 3);
+      assert.ok(Math.abs(w[i]! - expected) <= 1e-7 * Math.max(1, Math.abs(expected)), `param ${k}[${i}]: ${w[i]} vs ${expected}`);
+    }
+  });
+});
+
+test('SWA recomputes BatchNorm statistics at the end', async () => {
+  const r = await train({
+    'model.layers': [{ type: 'dense', units: 8 }, { type: 'batchnorm' }, { type: 'activation', fn: 'relu' }, { type: 'dense', units: 3 }],
+    'train.epochs': 3, 'train.swa': { enabled: true, startEpoch: 2, lr: 0.05 },
+  });
+  assert.ok(r.reporter.recorded.logs.some((l) => /SWA: averaged the weights of 2 epochs; BatchNorm statistics recomputed/.test(l)));
+});
+
+test('determinism: the same spec and seed give the same metrics bit for bit; another seed does not', async () => {
+  const spec = { 'train.epochs': 2, 'model.layers': [{ type: 'dense', units: 16, activation: 'relu' }, { type: 'dropout', rate: 0.3 }, { type: 'dense', units: 3 }],
+    'data.augmentation.noise': 0.1, 'train.noise.weights': 0.001, 'train.optimizer.kind': 'adam', 'train.optimizer.lr': 0.01 };
+  const a = await train(spec);
+  const b = await train(spec);
+  const c = await train({ ...spec, 'train.seed': 1 });
+  assert.deepEqual(a.reporter.recorded.metrics, b.reporter.recorded.metrics);
+  assert.deepEqual(a.summary, b.summary);
+  assert.notDeepEqual(a.reporter.recorded.metrics, c.reporter.recorded.metrics);
+});
+
+test('a NaN/Inf loss ends the run "diverged", keeping the last good metrics and evaluating the last good weights', async () => {
+  // Epoch 1 at lr 0.05, then ×1e12: the loss overflows in epoch 2.
+  const r = await train({ 'train.loss.kind': 'mse', 'train.schedule': { kind: 'step', stepEpochs: 1, gamma: 1e12 }, 'train.epochs': 3 });
+  assert.equal(r.status, 'diverged');
+  assert.match(String(r.summary['reason']), /loss became (NaN|Infinity) at step \d+ \(epoch 2/);
+  assert.equal(r.summary['epochs'], 1);
+  assert.equal(typeof r.summary['val.loss'], 'number');
+  assert.ok(Number.isFinite(r.summary['test.acc'] as number));
+  assert.ok(weights(r).every((w) => w.every(Number.isFinite)));
+});
+
+test('a stop request is honoured within one step and ends the run with the current metrics', async () => {
+  const control = stopAfter(20);
+  const r = await train({ 'train.epochs': 5 }, control);
+  assert.equal(r.status, 'stopped');
+  assert.equal(r.summary['steps'], 20);
+  assert.equal(r.summary['epochs'], 1); // one full epoch (15 steps) had finished
+  assert.equal(r.summary['test.acc'], undefined);
+});
+
+test('asynchronous SGD: a delay τ > 0 diverges at an η where τ = 0 converges', async () => {
+  const base = { 'train.loss.kind': 'mse', 'train.optimizer.lr': 0.3, 'train.epochs': 100, 'train.batchSize': 240 };
+  const sync = await train({ ...base, 'train.async.delay': 0 });
+  const delayed = await train({ ...base, 'train.async.delay': 2 });
+  assert.equal(sync.status, 'finished');
+  assert.ok((sync.summary['train.loss'] as number) < 0.2);
+  assert.equal(delayed.status, 'diverged');
+});
+
+test('ensembles: members with different seeds, softmax averaged, ensemble accuracy reported', async () => {
+  const r = await train({ 'train.ensemble.members': 3, 'train.epochs': 2 });
+  assert.equal(r.members.length, 3);
+  assert.equal((r.summary['memberTestAcc'] as number[]).length, 3);
+  assert.equal(r.summary['ensemble.test.acc'], r.summary['test.acc']);
+  assert.notDeepEqual(weights({ ...r, members: [r.members[0]!] }), weights({ ...r, members: [r.members[1]!] }));
+  assert.ok(r.reporter.recorded.metrics.some((m) => 'member2.loss' in m.values));
+});
+
+test('summary: test accuracy, per-class accuracy and a confusion matrix that adds up', async () => {
+  const r = await train({ 'train.epochs': 3 });
+  const confusion = r.summary['confusion'] as number[][];
+  assert.equal(confusion.flat().reduce((a, b) => a + b, 0), data.test.count);
+  const diagonal = confusion.reduce((s, row, i) => s + row[i]!, 0);
+  assert.equal(r.summary['test.acc'], diagonal / data.test.count);
+  assert.deepEqual(Object.keys(r.summary['perClassAcc'] as object), ['c0', 'c1', 'c2']);
+  assert.ok((r.summary['test.acc'] as number) > 0.8);
+});
+
+test('layer statistics every N steps, with a vanishing-gradient flag for a deep sigmoid stack', async () => {
+  const deep = Array.from({ length: 8 }, () => ({ type: 'dense', units: 16, activation: 'sigmoid', init: 'normal' }));
+  const r = await train({ 'model.layers': [...deep, { type: 'dense', units: 3 }], 'model.init.std': 0.1, 'train.statsEvery': 5, 'train.epochs': 1 });
+  assert.deepEqual(r.reporter.recorded.layerStats.map((s) => s.step), [0, 5, 10]);
+  assert.equal(r.reporter.recorded.layerStats[0]!.names.length, 9);
+  assert.ok(r.reporter.recorded.logs.some((l) => /warn: step 0: vanishing: dense0/.test(l)), r.reporter.recorded.logs.join('\n'));
+});
