@@ -4,6 +4,25 @@ import { Rng } from '../rng.ts';
 import { modelError } from './tensor.ts';
 import type { Buffer, ForwardContext, Layer, Param, Tensor } from './types.ts';
 
+export interface SequentialOptions {
+  /**
+   * Whether backward() must return dL/dx for the model's input (default true: nested stacks
+   * such as residual bodies need it). A top-level model can pass false, so its first dense or
+   * conv layer skips that product (about a third of that layer's backward); backward() then
+   * returns an empty tensor.
+   */
+  inputGradient?: boolean;
+}
+
+/** Layers that can skip computing dL/dx when nobody consumes it. */
+export interface InputGradientOptional {
+  computeInputGradient: boolean;
+}
+
+function canSkipInputGradient(layer: Layer): layer is Layer & InputGradientOptional {
+  return 'computeInputGradient' in layer;
+}
+
 export class Sequential implements Layer {
   readonly name: string;
   readonly kind = 'sequential';
@@ -12,8 +31,9 @@ export class Sequential implements Layer {
   training = true;
   private readonly rng: Rng;
   private outputs: Tensor[] = [];
+  private paramList: Param[] | null = null;
 
-  constructor(name: string, layers: readonly Layer[], rng: Rng = new Rng(0)) {
+  constructor(name: string, layers: readonly Layer[], rng: Rng = new Rng(0), options?: SequentialOptions) {
     const seen = new Set<string>();
     for (const layer of layers) {
       if (seen.has(layer.name)) throw modelError(layer.name, 'two layers share this name', 'Give every layer a unique name.');
@@ -22,6 +42,11 @@ export class Sequential implements Layer {
     this.name = name;
     this.layers = layers;
     this.rng = rng;
+    if (options?.inputGradient === false) {
+      // the first layer that does real work; parameter-free reshapes before it just pass through
+      const first = layers.find((l) => l.params().length > 0);
+      if (first && first === layers.find((l) => l.kind !== 'flatten') && canSkipInputGradient(first)) first.computeInputGradient = false;
+    }
   }
 
   setTraining(training: boolean): void {
@@ -56,8 +81,9 @@ export class Sequential implements Layer {
     return this.outputs[i];
   }
 
+  /** The same array on every call (layers' parameter sets are fixed at construction). */
   params(): Param[] {
-    return this.layers.flatMap((l) => l.params());
+    return (this.paramList ??= this.layers.flatMap((l) => l.params()));
   }
 
   buffers(): Buffer[] {

@@ -13,6 +13,9 @@ export function tensor(data: Float32Array, shape: readonly number[]): Tensor {
   return { data, shape };
 }
 
+/** Returned by backward() when the input gradient was not asked for. */
+export const EMPTY_TENSOR: Tensor = Object.freeze({ data: new Float32Array(0), shape: Object.freeze([0]) as readonly number[] });
+
 /** Throws a typed error unless the per-sample shape of `x` equals `expected`. */
 export function expectSampleShape(layer: string, x: Tensor, expected: readonly number[]): void {
   const got = x.shape.slice(1);

@@ -108,3 +108,29 @@ test('sequential: a small CNN gradient check end to end, and names must be uniqu
   assertGradients(model, [3, 1, 4, 4]);
   assert.throws(() => new Sequential('m', [new Flatten('x'), new Flatten('x')]), /"x": two layers share this name/);
 });
+
+test('sequential with inputGradient false: same parameter gradients, first layer skips dL/dx', () => {
+  const make = (inputGradient: boolean) => {
+    const m = new Sequential('m', [
+      new Conv2D('c', { inChannels: 1, outChannels: 2, kernel: 3, padding: 1 }),
+      new Activation('a', 'relu'),
+      new Flatten('f'),
+      new Dense('d', 32, 3),
+    ], new Rng(0), { inputGradient });
+    initParams(m.params(), { kind: 'heNormal' }, { kind: 'constant', value: 0.1 }, new Rng(4));
+    return m;
+  };
+  const x = randomTensor([2, 1, 4, 4], new Rng(6));
+  const dy = randomTensor([2, 3], new Rng(7));
+  const run = (m: Sequential) => {
+    m.zeroGrad();
+    m.forward(x, { training: true, rng: new Rng(0) });
+    return m.backward(dy);
+  };
+  const full = make(true);
+  const lean = make(false);
+  assert.equal(run(full).data.length, 32);
+  assert.equal(run(lean).data.length, 0);
+  assert.equal((lean.layers[0] as Conv2D).computeInputGradient, false);
+  full.params().forEach((p, i) => assert.deepEqual([...p.grad], [...lean.params()[i]!.grad], p.name));
+});

@@ -86,7 +86,7 @@ function buildModel(specs: LayerSpec[]): Sequential {
       case 'flatten': return new Flatten(name);
     }
   });
-  return new Sequential('model', layers);
+  return new Sequential('model', layers, new Rng(0), { inputGradient: false });
 }
 
 function makeOptimizer(c: ParityConfig): Optimizer {

@@ -1,7 +1,7 @@
 // 2-D convolution over NCHW with stride and zero padding, via im2col + GEMM per sample.
 // Weight [outC, inC, kh, kw] as PyTorch's nn.Conv2d.
 import { convOutputSize, type ConvGeometry, type Kernels } from '../../kernels/types.ts';
-import { BatchBuffer, expectSampleShape, makeParam, modelError, Scratch } from '../tensor.ts';
+import { BatchBuffer, EMPTY_TENSOR, expectSampleShape, makeParam, modelError, Scratch } from '../tensor.ts';
 import type { Buffer, ForwardContext, Layer, Param, Tensor } from '../types.ts';
 import { kernelsOf, type LayerOptions } from './options.ts';
 
@@ -36,6 +36,8 @@ export class Conv2D implements Layer {
   private readonly col = new Scratch();
   private readonly dcol = new Scratch();
   private input: Tensor | null = null;
+  /** Set false by a model whose input needs no gradient (see SequentialOptions). */
+  computeInputGradient = true;
 
   constructor(name: string, config: Conv2DConfig, options?: LayerOptions) {
     this.name = name;
@@ -109,17 +111,18 @@ export class Conv2D implements Layer {
     const col = this.col.get(kdim * plane);
     const dcol = this.dcol.get(kdim * plane);
     const dx = this.dx!.get(n);
-    dx.data.fill(0);
+    if (this.computeInputGradient) dx.data.fill(0);
     for (let s = 0; s < n; s++) {
       const dyOff = s * this.outChannels * plane;
       // dW += dy_s · colᵀ ; dcol = Wᵀ · dy_s ; dx_s = col2im(dcol)
       this.k.im2col(g, x.data, s * inSize, col);
       this.k.gemm(false, true, this.outChannels, kdim, plane, 1, dy.data, dyOff, col, 0, 1, this.weight.grad, 0);
+      if (!this.computeInputGradient) continue;
       this.k.gemm(true, false, kdim, plane, this.outChannels, 1, this.weight.value, 0, dy.data, dyOff, 0, dcol, 0);
       this.k.col2im(g, dcol, dx.data, s * inSize);
     }
     if (this.bias) this.k.accumulateChannelSums(dy.data, n, this.outChannels, plane, this.bias.grad);
-    return dx;
+    return this.computeInputGradient ? dx : EMPTY_TENSOR;
   }
 
   params(): Param[] {

@@ -1,7 +1,7 @@
 // Fully connected layer y = x·Wᵀ + b, W stored [out, in] as in PyTorch's nn.Linear, so weights
 // exchange with PyTorch and safetensors without transposes.
 import type { Kernels } from '../../kernels/types.ts';
-import { BatchBuffer, expectSampleShape, makeParam, modelError } from '../tensor.ts';
+import { BatchBuffer, EMPTY_TENSOR, expectSampleShape, makeParam, modelError } from '../tensor.ts';
 import type { Buffer, ForwardContext, Layer, Param, Tensor } from '../types.ts';
 import { kernelsOf, type LayerOptions } from './options.ts';
 
@@ -21,6 +21,8 @@ export class Dense implements Layer {
   private readonly out: BatchBuffer;
   private readonly dx: BatchBuffer;
   private input: Tensor | null = null;
+  /** Set false by a model whose input needs no gradient (see SequentialOptions). */
+  computeInputGradient = true;
 
   constructor(name: string, inFeatures: number, outFeatures: number, options?: DenseOptions) {
     if (!(inFeatures >= 1 && outFeatures >= 1) || !Number.isInteger(inFeatures) || !Number.isInteger(outFeatures)) {
@@ -61,6 +63,7 @@ export class Dense implements Layer {
     // dW += dyᵀ·x ; db += Σ dy ; dx = dy·W
     this.k.gemm(true, false, this.outFeatures, this.inFeatures, n, 1, dy.data, 0, x.data, 0, 1, this.weight.grad, 0);
     if (this.bias) this.k.accumulateRowSums(dy.data, n, this.outFeatures, this.bias.grad);
+    if (!this.computeInputGradient) return EMPTY_TENSOR;
     const dx = this.dx.get(n);
     this.k.gemm(false, false, n, this.inFeatures, this.outFeatures, 1, dy.data, 0, this.weight.value, 0, 0, dx.data, 0);
     return dx;
