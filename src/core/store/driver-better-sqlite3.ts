@@ -15,6 +15,8 @@ export function betterSqlite3Driver(Database: BetterSqlite3Constructor, path: st
         const result = statement.run(...params);
         return { changes: result.changes, lastInsertRowid: Number(result.lastInsertRowid) };
       },
+      // Spread, not an array argument: better-sqlite3 flattens arrays more slowly (measured).
+      runValues: (values) => void statement.run(...values),
       get: readsRows ? (...params) => statement.get(...params) : () => undefined,
       all: readsRows ? (...params) => statement.all(...params) : () => [],
     };

@@ -14,6 +14,7 @@ export function nodeSqliteDriver(sqlite: NodeSqliteModule, path: string, readonl
         const result = statement.run(...params);
         return { changes: Number(result.changes), lastInsertRowid: Number(result.lastInsertRowid) };
       },
+      runValues: (values) => void statement.run(...values),
       get: (...params) => statement.get(...params) as Row | undefined,
       all: (...params) => statement.all(...params) as Row[],
     };

@@ -12,6 +12,8 @@ export interface RunResult {
 
 export interface PreparedStatement {
   run(...params: SqlValue[]): RunResult;
+  /** run() for the hot path: the values as one array (no rest/spread copies), no result. */
+  runValues(values: readonly SqlValue[]): void;
   get(...params: SqlValue[]): Row | undefined;
   all(...params: SqlValue[]): Row[];
 }

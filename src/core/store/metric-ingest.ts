@@ -105,7 +105,7 @@ export class MetricIngest {
           values[v++] = point.time;
           values[v++] = point.value; // NaN binds as NULL
         }
-        statement.run(...values);
+        statement.runValues(values);
       }
     }
   }
