@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
     logs.refreshOpen();
     details.refreshOpen();
   };
-  const view = vscode.window.createTreeView(RUN_EXPLORER_VIEW, { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView(RUN_EXPLORER_VIEW, { treeDataProvider: tree });
   const ticker = new ActivityTicker(() => statusItem.runningCount > 0, () => tree.refresh());
 
   context.subscriptions.push(

@@ -21,6 +21,8 @@ const USER_SETTINGS = {
   'git.enabled': false,
   'security.workspace.trust.enabled': false,
   'update.mode': 'none',
+  // The empty secondary side bar (chat) would take a third of every screenshot.
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 export interface CodeServer {

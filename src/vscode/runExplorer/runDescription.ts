@@ -3,8 +3,13 @@
 import type { Params } from '../../core/protocol/messages.ts';
 import type { LatestValue, Run } from '../../core/store/types.ts';
 
-/** Metric names in the order people usually want to see them. Matched ignoring case and separators. */
-const PREFERRED_METRICS = ['val_accuracy', 'val_acc', 'test_accuracy', 'accuracy', 'acc', 'val_loss', 'test_loss', 'loss', 'train_loss'];
+/**
+ * Metric names in the order people usually want to see them: held-out results first, then the
+ * training loss (what one watches while a run goes), then training accuracy. Matched ignoring
+ * case and separators (val/acc, val.acc and VAL_ACC are one name).
+ */
+const PREFERRED_METRICS = ['val_accuracy', 'val_acc', 'test_accuracy', 'test_acc', 'val_loss', 'test_loss',
+  'accuracy', 'acc', 'loss', 'train_loss', 'train_accuracy', 'train_acc'];
 
 const normalize = (key: string): string => key.toLowerCase().replace(/[^a-z0-9]+/g, '_');
 
@@ -16,10 +21,10 @@ export function keyMetric(values: Params | readonly LatestValue[] | null): { key
     : Object.entries(values as Params).flatMap(([k, v]) => (typeof v === 'number' ? [[k, v] as [string, number]] : []));
   if (entries.length === 0) return undefined;
   for (const wanted of PREFERRED_METRICS) {
-    const hit = entries.find(([k]) => normalize(k) === wanted || normalize(k).endsWith(`_${wanted}`));
+    const hit = entries.find(([k]) => normalize(k) === wanted);
     if (hit) return { key: hit[0], value: hit[1] };
   }
-  const [key, value] = entries[0]!;
+  const [key, value] = entries.find(([k]) => normalize(k).includes('loss')) ?? entries[0]!;
   return { key, value };
 }
 
@@ -49,10 +54,10 @@ export function describeRun(run: Run, latest: readonly LatestValue[] | null, now
   const parts: string[] = [];
   const metric = run.status === 'running' ? keyMetric(latest) : keyMetric(run.summary) ?? keyMetric(latest);
   if (metric) parts.push(`${metric.key} ${formatNumber(metric.value)}`);
+  else if ((run.status === 'failed' || run.status === 'killed') && run.reason) parts.push(truncate(run.reason, 40));
   if (run.status === 'queued') parts.push('queued');
   const duration = runDuration(run, now);
   if (duration !== undefined) parts.push(formatDuration(duration));
-  if ((run.status === 'failed' || run.status === 'killed') && run.reason && !metric) parts.push(truncate(run.reason, 40));
   return parts.join(' · ');
 }
 

@@ -82,6 +82,8 @@ export class StoreSession implements vscode.Disposable {
     this.lastCounter = store.changeCounter();
     this.unsubscribe = store.onEvent((event: StoreEvent) => this.onStoreEvent(event));
     this.logger.log('info', `Store opened: ${file} (${store.driver})`);
+    // Views that showed "no store" (the welcome view) now have something to show.
+    this.fire();
     return store;
   }
 
