@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'RUN_NOT_FOUND'
   | 'DATASET_NOT_FOUND'
   | 'PRODUCER_FAILED'
+  | 'KERNELS_UNAVAILABLE'
   | 'USAGE';
 
 export class HyperlabError extends Error {
