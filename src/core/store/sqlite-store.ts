@@ -227,6 +227,14 @@ export class SqliteStore implements Store {
       .map((row) => ({ key: str(row.name), step: num(row.last_step), time: num(row.last_time), value: metricValue(row.last_value) }));
   }
 
+  points(runId: number, key: string, options: { fromStep?: number; limit?: number } = {}): MetricPoint[] {
+    const keyId = this.ingest.findKeyId(key);
+    if (keyId === undefined) return [];
+    return this.sql('SELECT step, epoch, time, value FROM metrics WHERE run_id = ? AND key_id = ? AND step >= ? ORDER BY step LIMIT ?')
+      .all(runId, keyId, options.fromStep ?? 0, options.limit ?? -1)
+      .map((row) => ({ key, step: num(row.step), epoch: numOrNull(row.epoch), time: num(row.time), value: metricValue(row.value) }));
+  }
+
   layerStats(runId: number, options: { fromStep?: number; limit?: number } = {}): { step: number; layers: LayerStat[] }[] {
     const rows = this.sql(`SELECT * FROM layer_stats WHERE run_id = ? AND step IN (
         SELECT DISTINCT step FROM layer_stats WHERE run_id = ? AND step >= ? ORDER BY step LIMIT ?)

@@ -122,6 +122,8 @@ export interface Store {
   /** A series downsampled in SQL to at most `buckets` buckets over x (min, max, last per bucket). */
   series(runId: number, key: string, options?: { buckets?: number; x?: 'step' | 'time' }): SeriesBucket[];
   latest(runId: number): LatestValue[];
+  /** Raw points of one key in step order (exports, tests): use series() for charts. */
+  points(runId: number, key: string, options?: { fromStep?: number; limit?: number }): MetricPoint[];
   layerStats(runId: number, options?: { fromStep?: number; limit?: number }): { step: number; layers: LayerStat[] }[];
   artifacts(runId: number): Artifact[];
   log(runId: number, options?: { tail?: number; afterSeq?: number }): LogLine[];

@@ -221,6 +221,13 @@ for (const driver of DRIVERS) {
         { key: 'loss', step: 2, time: 20, value: 1.5 },
       ]);
       assert.deepEqual(store.metricKeys(run.id), ['acc', 'loss']);
+      assert.deepEqual(store.points(run.id, 'loss'), [
+        { key: 'loss', step: 0, epoch: null, time: 30, value: 9 },
+        { key: 'loss', step: 1, epoch: null, time: 10, value: 2.5 },
+        { key: 'loss', step: 2, epoch: null, time: 20, value: 1.5 },
+      ]);
+      assert.deepEqual(store.points(run.id, 'acc', { fromStep: 1, limit: 1 }), [{ key: 'acc', step: 1, epoch: 0, time: 10, value: 0.1 }]);
+      assert.deepEqual(store.points(run.id, 'nope'), []);
       const other = store.createRun({ experiment: 'e' });
       assert.deepEqual(store.metricKeys(other.id), []);
       assert.deepEqual(store.latest(other.id), []);
