@@ -1,0 +1,68 @@
+// Builds the .vsix the way `npm run package` does and checks that it holds what runs (the
+// bundles, media, better-sqlite3's JavaScript and prebuilt binaries, the manifest) and none of
+// the sources, tests, scripts or source maps.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { zipEntries } from './zipEntries.ts';
+
+const root = path.resolve(import.meta.dirname, '..', '..', '..');
+const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hyperlab-vsix-')), 'hyperlab.vsix');
+let entries: string[] = [];
+
+function run(argv: string[]): void {
+  const result = spawnSync(argv[0]!, argv.slice(1), { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.equal(result.status, 0, `${argv.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+before(() => {
+  if (!fs.existsSync(path.join(root, 'dist', 'extension.cjs'))) run([process.execPath, 'scripts/build.mjs']);
+  // The same flags as the "package" script (stdin closed: a vsce question fails instead of hanging).
+  const script = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.package as string;
+  const flags = script.slice(script.indexOf('vsce package') + 'vsce package'.length).replace(/--out\s+\S+/, '').trim().split(/\s+/).filter(Boolean);
+  run([process.execPath, path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', ...flags, '--out', out]);
+  entries = zipEntries(out).filter((e) => e.startsWith('extension/')).map((e) => e.slice('extension/'.length));
+});
+
+after(() => fs.rmSync(path.dirname(out), { recursive: true, force: true }));
+
+test('the .vsix holds every built bundle, the media and the manifest', () => {
+  const built = fs.readdirSync(path.join(root, 'dist')).filter((f) => f.endsWith('.cjs')).map((f) => `dist/${f}`);
+  const webviews = fs.existsSync(path.join(root, 'dist', 'webview'))
+    ? fs.readdirSync(path.join(root, 'dist', 'webview')).filter((f) => f.endsWith('.js') || f.endsWith('.css')).map((f) => `dist/webview/${f}`)
+    : [];
+  assert.ok(built.includes('dist/extension.cjs'));
+  const wanted = [...built, ...webviews, 'package.json', 'readme.md', 'LICENSE.txt', 'media/hyperlab.png', 'media/hyperlab-activity.svg'];
+  assert.deepEqual(wanted.filter((f) => !entries.includes(f)), []);
+});
+
+test('the .vsix holds better-sqlite3 as it runs: JavaScript and the N-API prebuilds, not its sources', () => {
+  for (const f of ['node_modules/better-sqlite3/package.json', 'node_modules/better-sqlite3/lib/index.js',
+    'node_modules/better-sqlite3/lib/database.js', 'node_modules/better-sqlite3/prebuilds/linux-x64.node',
+    'node_modules/better-sqlite3/prebuilds/win32-x64.node', 'node_modules/better-sqlite3/prebuilds/darwin-arm64.node']) {
+    assert.ok(entries.includes(f), `missing ${f}`);
+  }
+  const buildInputs = entries.filter((e) => /^node_modules\/(better-sqlite3\/(deps|src)\/|node-addon-api\/)/.test(e) || e.endsWith('binding.gyp'));
+  assert.deepEqual(buildInputs, []);
+});
+
+test('the .vsix holds no sources, tests, scripts, maps or local state', () => {
+  const leaked = entries.filter((e) =>
+    /^(src|test|scripts|webview|out|assembly|test-results|\.ci|\.hyperlab|\.vscode)\//.test(e) || /\.(ts|map|tsbuildinfo|vsix)$/.test(e) || e === 'tsconfig.json' || e === 'package-lock.json');
+  assert.deepEqual(leaked, []);
+});
+
+test('what the manifest points to is in the .vsix', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    main: string; icon: string; activationEvents: string[];
+    contributes: { viewsContainers: { activitybar: { icon: string }[] }; jsonValidation?: { url: string }[] };
+  };
+  const rel = (p: string) => path.posix.normalize(p.replace(/^\.\//, ''));
+  const referenced = [manifest.main, manifest.icon, ...manifest.contributes.viewsContainers.activitybar.map((c) => c.icon),
+    ...(manifest.contributes.jsonValidation ?? []).map((j) => j.url)].map(rel);
+  assert.deepEqual(referenced.filter((f) => !entries.includes(f)), []);
+  assert.ok(!manifest.activationEvents.includes('*'), 'activation must stay lazy');
+});
