@@ -60,6 +60,18 @@ export interface SeriesBucket {
 
 export interface LatestValue { key: string; step: number; time: number; value: number }
 
+/** One run's whole series of one key in four numbers (from the 64-step rollups: no raw scan). */
+export interface MetricRange {
+  runId: number;
+  key: string;
+  count: number;
+  /** NaN when every value was NaN. */
+  min: number;
+  max: number;
+  last: number;
+  lastStep: number;
+}
+
 export interface Artifact {
   id: number;
   runId: number;
@@ -122,6 +134,8 @@ export interface Store {
   /** A series downsampled in SQL to at most `buckets` buckets over x (min, max, last per bucket). */
   series(runId: number, key: string, options?: { buckets?: number; x?: 'step' | 'time' }): SeriesBucket[];
   latest(runId: number): LatestValue[];
+  /** Count, min, max and last of every key of the given runs (all runs when omitted), in one query. */
+  metricRanges(runIds?: readonly number[]): MetricRange[];
   /** Raw points of one key in step order (exports, tests): use series() for charts. */
   points(runId: number, key: string, options?: { fromStep?: number; limit?: number }): MetricPoint[];
   layerStats(runId: number, options?: { fromStep?: number; limit?: number }): { step: number; layers: LayerStat[] }[];
