@@ -118,7 +118,8 @@ try {
   const [better, node] = results as [Result, Result];
   console.log(
     `ratio node:sqlite / better-sqlite3: ingest ${(node.ingestPerSecond / better.ingestPerSecond).toFixed(2)}x` +
-      ` (8 keys ${(node.multiKeyIngestPerSecond / better.multiKeyIngestPerSecond).toFixed(2)}x),` +
+      ` (8 keys ${(node.multiKeyIngestPerSecond / better.multiKeyIngestPerSecond).toFixed(2)}x;` +
+      ` per CPU second ${(node.ingestPerCpuSecond / better.ingestPerCpuSecond).toFixed(2)}x and ${(node.multiKeyIngestPerCpuSecond / better.multiKeyIngestPerCpuSecond).toFixed(2)}x),` +
       ` series time ${(node.seriesStepMs / better.seriesStepMs).toFixed(2)}x`,
   );
 } finally {

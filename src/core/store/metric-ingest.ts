@@ -142,6 +142,9 @@ function checkPoint(point: MetricPoint, index: number): void {
   if (!Number.isFinite(point.time)) {
     throw new HyperlabError('STORE_INPUT', `metric point ${index} (${point.key}): time must be a finite number of ms since the epoch (got ${String(point.time)})`, 'Use Date.now() (or time.time() * 1000 in Python).');
   }
+  if (point.epoch !== undefined && point.epoch !== null && !Number.isFinite(point.epoch)) {
+    throw new HyperlabError('STORE_INPUT', `metric point ${index} (${point.key}): epoch must be a finite number or absent (got ${String(point.epoch)})`, 'Leave epoch out, or report it as a number.');
+  }
   if (typeof point.value !== 'number') {
     throw new HyperlabError('STORE_INPUT', `metric point ${index} (${point.key}): value must be a number (got ${typeof point.value})`, 'Report metric values as numbers; NaN and ±Infinity are allowed.');
   }

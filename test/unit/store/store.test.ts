@@ -240,6 +240,7 @@ for (const driver of DRIVERS) {
       rejects(() => store.appendMetrics(run.id, [{ key: '', step: 1, time: 1, value: 1 }]), 'STORE_INPUT', /key/);
       rejects(() => store.appendMetrics(run.id, [{ key: 'loss', step: 1, time: Number.NaN, value: 1 }]), 'STORE_INPUT', /time/);
       rejects(() => store.appendMetrics(run.id, [{ key: 'loss', step: 1, time: 1, value: '3' as never }]), 'STORE_INPUT', /value/);
+      rejects(() => store.appendMetrics(run.id, [{ key: 'loss', step: 1, time: 1, value: 1, epoch: '2' as never }]), 'STORE_INPUT', /epoch/);
       rejects(() => store.appendMetrics(run.id + 9, [{ key: 'loss', step: 1, time: 1, value: 1 }]), 'RUN_NOT_FOUND');
       assert.deepEqual(rowCounts(file, run.id), { metrics: 0, metric_blocks: 0, run_keys: 0, layer_stats: 0, artifacts: 0, logs: 0 });
       // The key created by the rolled-back batch is gone; using it again must work.
