@@ -81,7 +81,7 @@ function bench(driver: DriverName, dir: string, single: MetricPoint[][], multi: 
     buckets = store.series(runId, 'loss', { buckets: BUCKETS }).length;
   });
   // "At most N": long series round buckets to whole 64-step blocks (1,000,000 steps → 977 of 1,024 steps).
-  if (buckets < BUCKETS * 0.9 || buckets > BUCKETS) throw new Error(`expected about ${BUCKETS} buckets, got ${buckets}`);
+  if (buckets < 1 || buckets > BUCKETS) throw new Error(`expected at most ${BUCKETS} buckets, got ${buckets}`);
   const seriesTimeMs = medianMs(() => store.series(runId, 'loss', { buckets: BUCKETS, x: 'time' }));
   const latestMs = medianMs(() => store.latest(runId));
   store.close();
