@@ -6,10 +6,17 @@ import {
   addChannelBias, addRowBias, sum, sumSquares,
 } from './js/elementwise.ts';
 import { gemm } from './js/gemm.ts';
-import type { Kernels } from './types.ts';
+import { adamStep, momentumStep, sgdStep } from './js/optim.ts';
+import type { ActivationKind, Kernels } from './types.ts';
+
+function addRowBiasActivation(kind: ActivationKind, alpha: number, y: Float32Array, bias: Float32Array, rows: number, cols: number): void {
+  addRowBias(y, bias, rows, cols);
+  activationForward(kind, alpha, y, y, rows * cols);
+}
 
 export const jsKernels: Kernels = {
   name: 'js',
+  alloc: (length) => new Float32Array(length),
   gemm,
   im2col,
   col2im,
@@ -19,6 +26,10 @@ export const jsKernels: Kernels = {
   accumulateChannelSums,
   activationForward,
   activationBackward,
+  addRowBiasActivation,
+  sgdStep,
+  momentumStep,
+  adamStep,
   sum,
   sumSquares,
 };

@@ -20,8 +20,25 @@ export interface ConvGeometry {
   outWidth: number;
 }
 
+/** Adam(W) step constants for one parameter: θ ← θ·shrink − stepSize·m / (√v / bc2Sqrt + eps). */
+export interface AdamStepConstants {
+  stepSize: number;
+  beta1: number;
+  beta2: number;
+  bc2Sqrt: number;
+  eps: number;
+  shrink: number;
+}
+
 export interface Kernels {
   readonly name: string;
+  /**
+   * A zeroed Float32Array for a buffer used every step (weights, gradients, activations,
+   * optimizer moments). The WebAssembly kernels place it in their linear memory and work on
+   * it in place; arrays from elsewhere still work but are copied in and out on every call.
+   * Allocate once per model and reuse: allocations are not reclaimed while the engine runs.
+   */
+  alloc(length: number): Float32Array;
   /**
    * C = alpha·op(A)·op(B) + beta·C, with op(A) m×k and op(B) k×n.
    * Stored shapes: A is m×k (k×m when transA), B is k×n (n×k when transB), C is m×n.
@@ -51,6 +68,14 @@ export interface Kernels {
     kind: ActivationKind, alpha: number, x: Float32Array, y: Float32Array,
     dy: Float32Array, dx: Float32Array, length: number,
   ): void;
+  /** y[r·cols + c] = f(y[r·cols + c] + bias[c]): a dense layer's bias and activation in one pass. */
+  addRowBiasActivation(kind: ActivationKind, alpha: number, y: Float32Array, bias: Float32Array, rows: number, cols: number): void;
+  /** Plain SGD: w ← w − lr·g over the whole arrays. */
+  sgdStep(w: Float32Array, g: Float32Array, lr: number): void;
+  /** PyTorch's momentum: m ← μm + g (m ← g when `first`); w ← w − lr·(nesterov ? g + μm : m). */
+  momentumStep(w: Float32Array, g: Float32Array, m: Float32Array, lr: number, mu: number, nesterov: boolean, first: boolean): void;
+  /** Adam(W): m ← β1m + (1−β1)g; v ← β2v + (1−β2)g²; then the step in AdamStepConstants. */
+  adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c: AdamStepConstants): void;
   /** Σ x[i] over [offset, offset+length), accumulated in float64. */
   sum(x: Float32Array, offset: number, length: number): number;
   /** Σ x[i]² over [offset, offset+length), accumulated in float64. */
