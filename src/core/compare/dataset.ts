@@ -1,0 +1,107 @@
+// Builds the comparison dataset from the store's runs and metric ranges: run facts, every
+// parameter (booleans and lists as text), each metric's last and best value, numeric summary values.
+import type { ParamValue } from '../protocol/messages.ts';
+import type { JsonValue } from '../spec/types.ts';
+import type { MetricRange, Run } from '../store/types.ts';
+import { goalOf } from './goal.ts';
+import { declaredLogParams, spansDecades } from './log-scale.ts';
+import type { CellValue, CompareColumn, CompareDataset } from './types.ts';
+
+/** Objectives tried in order when the spec's search section names none. */
+const PREFERRED_OBJECTIVES = ['metric.val.acc.best', 'metric.val.loss.best', 'summary.test.acc', 'metric.train.loss.best'];
+
+export function buildCompareDataset(runs: readonly Run[], ranges: readonly MetricRange[]): CompareDataset {
+  const index = new Map(runs.map((run, i) => [run.id, i]));
+  const columns: CompareColumn[] = [
+    column('run.name', 'name', 'run', runs.map((r) => r.name)),
+    column('run.experiment', 'experiment', 'run', runs.map((r) => r.experimentName)),
+    column('run.status', 'status', 'run', runs.map((r) => r.status)),
+  ];
+
+  const searches = runs.map((r) => r.params['search']).filter((s) => s !== undefined) as JsonValue[];
+  const declaredLog = declaredLogParams(searches);
+  for (const path of keysOf(runs.map((r) => r.params), (key) => key !== 'search')) {
+    const col = column(`param.${path}`, path, 'param', runs.map((r) => cell(r.params[path])));
+    if (col.type === 'number') col.log = declaredLog.has(path) || spansDecades(col.values.filter((v): v is number => v !== null));
+    columns.push(col);
+  }
+
+  const metricKeys = [...new Set(ranges.map((r) => r.key))].sort();
+  for (const key of metricKeys) {
+    const goal = goalOf(key);
+    const last: CellValue[] = new Array<CellValue>(runs.length).fill(null);
+    const best: CellValue[] = new Array<CellValue>(runs.length).fill(null);
+    for (const range of ranges) {
+      const i = index.get(range.runId);
+      if (range.key !== key || i === undefined) continue;
+      last[i] = finiteOrNull(range.last);
+      if (goal) best[i] = finiteOrNull(goal === 'min' ? range.min : range.max);
+    }
+    columns.push(withGoal(column(`metric.${key}.last`, `${key}.last`, 'metric', last), goal));
+    if (goal) columns.push(withGoal(column(`metric.${key}.best`, `${key}.best`, 'metric', best), goal));
+  }
+
+  const summaries = runs.map((r) => r.summary ?? {});
+  for (const key of keysOf(summaries, (key) => key !== 'status')) {
+    const values = summaries.map((s) => s[key]);
+    if (!values.every((v) => v === undefined || v === null || typeof v === 'number')) continue;
+    columns.push(withGoal(column(`summary.${key}`, `summary.${key}`, 'summary', values.map((v) => (typeof v === 'number' ? finiteOrNull(v) : null))), goalOf(key)));
+  }
+
+  return { runIds: runs.map((r) => r.id), columns, objective: defaultObjective(columns, searches) };
+}
+
+function column(id: string, name: string, kind: CompareColumn['kind'], values: CellValue[]): CompareColumn {
+  const present = values.filter((v) => v !== null);
+  const type = present.length > 0 && present.every((v) => typeof v === 'number') ? 'number' : 'text';
+  const first = values[0];
+  return { id, name, kind, type, values, varies: values.some((v) => v !== first) };
+}
+
+function withGoal(col: CompareColumn, goal: CompareColumn['goal']): CompareColumn {
+  if (goal) col.goal = goal;
+  return col;
+}
+
+/** A parameter as a table cell: numbers and text as they are, anything else as its JSON text. */
+export function cell(value: ParamValue | undefined): CellValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+/** Every key of the records, in first-seen order (the spec's own order reads best). */
+function keysOf(records: readonly { [key: string]: unknown }[], keep: (key: string) => boolean): string[] {
+  const seen = new Set<string>();
+  for (const record of records) for (const key of Object.keys(record)) if (keep(key)) seen.add(key);
+  return [...seen];
+}
+
+function defaultObjective(columns: readonly CompareColumn[], searches: readonly JsonValue[]): string | null {
+  const ids = new Set(columns.filter((c) => c.type === 'number').map((c) => c.id));
+  for (const search of searches) {
+    const named = declaredObjective(search);
+    if (named && ids.has(`metric.${named}.best`)) return `metric.${named}.best`;
+    if (named && ids.has(`summary.${named}`)) return `summary.${named}`;
+  }
+  const preferred = PREFERRED_OBJECTIVES.find((id) => ids.has(id));
+  if (preferred) return preferred;
+  return columns.find((c) => c.kind === 'metric' && c.type === 'number')?.id ?? null;
+}
+
+/** `search.objective` as a metric name, or an object naming it under metric/key/name. */
+function declaredObjective(search: JsonValue): string | null {
+  if (search === null || typeof search !== 'object' || Array.isArray(search)) return null;
+  const objective = search['objective'] ?? search['metric'];
+  if (typeof objective === 'string') return objective;
+  if (objective !== null && typeof objective === 'object' && !Array.isArray(objective)) {
+    const name = objective['metric'] ?? objective['key'] ?? objective['name'];
+    if (typeof name === 'string') return name;
+  }
+  return null;
+}
