@@ -1,0 +1,194 @@
+// The typed message contract between the panel hosts (src/vscode/panels) and the webview apps
+// (webview/*). ONE file for every panel, imported by both sides (the webview imports types only).
+//
+// Rules every panel follows:
+//   - the webview says { type: 'ready' } first; the host answers with the panel's initial data;
+//   - the host pushes small { type: 'changed' } events (throttled) and the webview asks again
+//     for what it shows: views never keep their own copy of the truth;
+//   - everything a webview sends is untrusted input, checked by inbound-rules.ts before use.
+import type { LogLine, Artifact, LatestValue, RunStatus } from '../store/types.ts';
+import type { Params } from '../protocol/messages.ts';
+
+export type PanelKind = 'curves' | 'gradients' | 'detail' | 'comparison';
+export const PANEL_KINDS: readonly PanelKind[] = ['curves', 'gradients', 'detail', 'comparison'];
+
+/** The webview panel's viewType (also its serializer's key and activation event). */
+export const PANEL_VIEW_TYPES: { readonly [K in PanelKind]: string } = {
+  curves: 'hyperlab.curves',
+  gradients: 'hyperlab.gradients',
+  detail: 'hyperlab.runDetail',
+  comparison: 'hyperlab.comparison',
+};
+
+/** A run as the panels list it (no params or summary: those travel only where shown). */
+export interface RunRef {
+  id: number;
+  name: string;
+  experimentName: string;
+  status: RunStatus;
+  sweepId: number | null;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+/** Sent by every webview first, once its script runs (again after it was hidden and re-created). */
+export interface ReadyMessage { type: 'ready' }
+
+/** The host tells a webview that data it shows may be stale; it then asks again. */
+export interface ChangedMessage { type: 'changed'; runIds: number[] }
+
+/** A problem the webview should show in place of its content (store missing, run deleted). */
+export interface NoticeMessage { type: 'notice'; level: 'info' | 'error'; message: string }
+
+// ---------------------------------------------------------------------------------- Curves
+
+export type XAxis = 'step' | 'epoch' | 'time';
+export const X_AXES: readonly XAxis[] = ['step', 'epoch', 'time'];
+
+/** One downsampled series, in parallel arrays (compact to post): x in axis units
+ *  (step; epoch; seconds since the run started), y = each bucket's last value. */
+export interface CurveSeries {
+  runId: number;
+  key: string;
+  xs: number[];
+  ys: number[];
+  mins: number[];
+  maxs: number[];
+}
+
+/** What the Curves webview persists with setState (and the serializer restores). */
+export interface CurvesState {
+  runIds: number[];
+  metric: string | null;
+  x: XAxis;
+  logY: boolean;
+  /** EMA weight β in [0, 0.999]; 0 = raw. */
+  smoothing: number;
+  /** Runs hidden through the legend. */
+  hidden: number[];
+}
+
+export type CurvesToWebview =
+  | { type: 'runs'; runs: RunRef[]; keys: string[] }
+  | { type: 'series'; requestId: number; x: XAxis; series: CurveSeries[] }
+  | ChangedMessage
+  | NoticeMessage;
+
+export type CurvesFromWebview =
+  | ReadyMessage
+  | { type: 'requestSeries'; requestId: number; runIds: number[]; keys: string[]; x: XAxis; buckets: number }
+  /** Asks the host to show a run picker (multi-select). */
+  | { type: 'pickRuns' }
+  /** The runs shown, after the user removed some in the webview. */
+  | { type: 'setRuns'; runIds: number[] }
+  /** Select the runs whose name or experiment contains `text` (newest first, at most 20). */
+  | { type: 'filterRuns'; text: string }
+  | { type: 'saveState'; state: CurvesState };
+
+// ------------------------------------------------------------------------- Gradient monitor
+
+/** A spec field a remedy changes, as a dotted JSON path ("train.clip.norm"). */
+export type SpecFieldPath =
+  | 'train.clip.norm'
+  | 'train.optimizer.lr'
+  | 'model.init.weight'
+  | 'model.layers';
+export const SPEC_FIELD_PATHS: readonly SpecFieldPath[] = ['train.clip.norm', 'train.optimizer.lr', 'model.init.weight', 'model.layers'];
+
+export interface Remedy { title: string; detail: string; field: SpecFieldPath }
+
+export interface GradientAlert {
+  kind: 'vanishing' | 'exploding';
+  /** The step where it was seen (the latest such step). */
+  step: number;
+  layers: string[];
+  message: string;
+  remedies: Remedy[];
+}
+
+/** One layer's statistics over the sampled steps (aligned with LayerStatsMessage.steps);
+ *  null where the engine did not report the value (or it was not finite). */
+export interface LayerSeries {
+  name: string;
+  gradNorm: (number | null)[];
+  weightNorm: (number | null)[];
+  updateRatio: (number | null)[];
+  deadFraction: (number | null)[];
+}
+
+export interface GradientsState { runId: number | null; logY: boolean; hiddenLayers: string[] }
+
+export type GradientsToWebview =
+  | { type: 'run'; run: RunRef | null; hasSpec: boolean }
+  | { type: 'layerStats'; runId: number; steps: number[]; layers: LayerSeries[]; alerts: GradientAlert[]; totalSteps: number }
+  | ChangedMessage
+  | NoticeMessage;
+
+export type GradientsFromWebview =
+  | ReadyMessage
+  | { type: 'requestLayerStats'; runId: number; maxSteps: number }
+  | { type: 'openSpecField'; runId: number; field: SpecFieldPath }
+  | { type: 'pickRun' }
+  | { type: 'saveState'; state: GradientsState };
+
+// ------------------------------------------------------------------------------ Run detail
+
+export interface RunDetail {
+  run: RunRef & { reason: string | null; pid: number | null; createdAt: number; specPath: string | null };
+  params: Params;
+  summary: Params | null;
+  latest: LatestValue[];
+  logTail: LogLine[];
+  artifacts: Artifact[];
+  /** confusion[true][predicted], from the run's summary when the engine evaluated a test set. */
+  confusion: { classNames: string[]; matrix: number[][] } | null;
+  perClassAccuracy: { name: string; accuracy: number | null }[] | null;
+}
+
+export interface DetailState { runId: number | null }
+
+export type DetailToWebview =
+  | { type: 'detail'; detail: RunDetail | null }
+  | ChangedMessage
+  | NoticeMessage;
+
+export type DetailFromWebview =
+  | ReadyMessage
+  | { type: 'requestDetail'; runId: number; logLines: number }
+  | { type: 'pickRun' }
+  | { type: 'openSpec'; runId: number }
+  | { type: 'saveState'; state: DetailState };
+
+// ------------------------------------------------------------------------------ Comparison
+// Owned by the Comparison panel's author: replace these minimal unions with the real ones.
+
+export interface ComparisonState { [key: string]: never }
+export type ComparisonToWebview = ChangedMessage | NoticeMessage;
+export type ComparisonFromWebview = ReadyMessage;
+
+// ------------------------------------------------------------------------- Per-panel lookup
+
+export interface PanelMessages {
+  curves: { toWebview: CurvesToWebview; fromWebview: CurvesFromWebview; state: CurvesState };
+  gradients: { toWebview: GradientsToWebview; fromWebview: GradientsFromWebview; state: GradientsState };
+  detail: { toWebview: DetailToWebview; fromWebview: DetailFromWebview; state: DetailState };
+  comparison: { toWebview: ComparisonToWebview; fromWebview: ComparisonFromWebview; state: ComparisonState };
+}
+
+export type ToWebview<K extends PanelKind> = PanelMessages[K]['toWebview'];
+export type FromWebview<K extends PanelKind> = PanelMessages[K]['fromWebview'];
+export type PanelState<K extends PanelKind> = PanelMessages[K]['state'];
+
+/** Limits the validator enforces (and the webviews respect when they ask). */
+export const LIMITS = {
+  /** Serialized size of one inbound message. */
+  messageChars: 64 * 1024,
+  runIds: 200,
+  keys: 50,
+  keyChars: 256,
+  textChars: 200,
+  buckets: 4000,
+  maxSteps: 4000,
+  logLines: 2000,
+  hiddenItems: 500,
+} as const;

@@ -1,0 +1,60 @@
+// What each panel's webview may send (see contract.ts), as validation rules. The host checks
+// every inbound message against its panel's table with checkInbound() before touching it.
+import { LIMITS, SPEC_FIELD_PATHS, X_AXES, type FromWebview, type PanelKind } from './contract.ts';
+import { arrayOf, bool, checkInbound, int, nullable, num, object, oneOf, PRINTABLE, runId, str, type MessageRules, type Verdict } from './validate.ts';
+
+const metricKey = str(LIMITS.keyChars, { minChars: 1, pattern: PRINTABLE, patternHint: 'a metric key without control characters' });
+const runIds = arrayOf(runId, LIMITS.runIds);
+const ready = {};
+const requestId = int(0, Number.MAX_SAFE_INTEGER);
+
+export const CURVES_RULES: MessageRules = {
+  ready,
+  requestSeries: { requestId, runIds, keys: arrayOf(metricKey, LIMITS.keys), x: oneOf(X_AXES), buckets: int(2, LIMITS.buckets) },
+  pickRuns: {},
+  setRuns: { runIds },
+  filterRuns: { text: str(LIMITS.textChars, { pattern: PRINTABLE, patternHint: 'text without control characters' }) },
+  saveState: {
+    state: object({
+      runIds, metric: nullable(metricKey), x: oneOf(X_AXES), logY: bool, smoothing: num(0, 0.999), hidden: arrayOf(runId, LIMITS.hiddenItems),
+    }),
+  },
+};
+
+export const GRADIENTS_RULES: MessageRules = {
+  ready,
+  requestLayerStats: { runId, maxSteps: int(2, LIMITS.maxSteps) },
+  openSpecField: { runId, field: oneOf(SPEC_FIELD_PATHS) },
+  pickRun: {},
+  saveState: { state: object({ runId: nullable(runId), logY: bool, hiddenLayers: arrayOf(metricKey, LIMITS.hiddenItems) }) },
+};
+
+export const DETAIL_RULES: MessageRules = {
+  ready,
+  requestDetail: { runId, logLines: int(0, LIMITS.logLines) },
+  pickRun: {},
+  openSpec: { runId },
+  saveState: { state: object({ runId: nullable(runId) }) },
+};
+
+/** The Comparison panel's author extends this table with its messages. */
+export const COMPARISON_RULES: MessageRules = { ready };
+
+export const INBOUND_RULES: { readonly [K in PanelKind]: MessageRules } = {
+  curves: CURVES_RULES,
+  gradients: GRADIENTS_RULES,
+  detail: DETAIL_RULES,
+  comparison: COMPARISON_RULES,
+};
+
+/** Checks a message a panel's webview sent. */
+export function checkPanelMessage<K extends PanelKind>(kind: K, raw: unknown): Verdict<FromWebview<K>> {
+  return checkInbound<FromWebview<K>>(raw, INBOUND_RULES[kind]);
+}
+
+/** Checks a state the serializer got back after a reload (it came from the webview too). */
+export function checkPanelState<K extends PanelKind>(kind: K, raw: unknown): Verdict<{ type: 'saveState'; state: unknown }> {
+  const rules = INBOUND_RULES[kind]['saveState'];
+  if (!rules) return { ok: false, reason: `the ${kind} panel keeps no state` };
+  return checkInbound(raw === undefined || raw === null ? raw : { type: 'saveState', state: raw }, { saveState: rules });
+}

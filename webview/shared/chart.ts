@@ -1,0 +1,290 @@
+// The one chart.js wrapper the panels use: line charts over a linear x axis with decimation on,
+// theme colors from VS Code (re-applied when the theme changes), linear or log y, zoom and pan
+// on x by wheel, drag and keyboard (chart.js scale limits, no plugin), and a tooltip that shows
+// every visible series' value nearest the cursor's x (series may have different x samples).
+import {
+  Chart, Decimation, Filler, Interaction, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip,
+  type ChartDataset, type ChartEvent, type InteractionItem, type InteractionModeFunction, type TooltipItem,
+} from 'chart.js';
+import { onThemeChange, readTheme, type ThemeColors } from './theme.ts';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Decimation, Filler);
+
+declare module 'chart.js' {
+  interface InteractionModeMap {
+    nearestPerDataset: InteractionModeFunction;
+  }
+}
+
+export interface XY { x: number; y: number }
+export type LineDataset = ChartDataset<'line', XY[]> & { /** not listed in the tooltip */ quiet?: boolean };
+
+/** For each visible series, its point nearest the cursor's x (data sorted by x). */
+const nearestPerDataset: InteractionModeFunction = (chart, event) => {
+  const scale = chart.scales['x'];
+  if (!scale || event.x === null || event.x === undefined) return [];
+  const x = scale.getValueForPixel(event.x);
+  if (x === undefined || x < scale.min || x > scale.max) return [];
+  const items: InteractionItem[] = [];
+  chart.data.datasets.forEach((dataset, datasetIndex) => {
+    if (!chart.isDatasetVisible(datasetIndex) || (dataset as LineDataset).quiet) return;
+    const data = dataset.data as XY[];
+    const index = nearestIndex(data, x);
+    const element = chart.getDatasetMeta(datasetIndex).data[index];
+    if (index >= 0 && element && Number.isFinite(data[index]!.y)) items.push({ element, datasetIndex, index });
+  });
+  return items;
+};
+Interaction.modes.nearestPerDataset = nearestPerDataset;
+
+export function nearestIndex(data: readonly XY[], x: number): number {
+  if (data.length === 0) return -1;
+  let lo = 0;
+  let hi = data.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (data[mid]!.x < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && Math.abs(data[lo - 1]!.x - x) <= Math.abs(data[lo]!.x - x) ? lo - 1 : lo;
+}
+
+export interface LineChartOptions {
+  xLabel: string;
+  yLabel?: string;
+  logY?: boolean;
+  /** Formats x values (ticks and tooltip title). */
+  formatX?: (x: number) => string;
+  formatY?: (y: number) => string;
+  /** Called after a zoom, pan or reset (e.g. to save state). */
+  onViewChange?: (range: { min: number; max: number } | null) => void;
+}
+
+const charts = new Set<LineChart>();
+let stopWatchingTheme: (() => void) | undefined;
+const themeListeners = new Set<(theme: ThemeColors) => void>();
+
+/** Runs `listener` after every theme change (after all charts re-themed). */
+export function onChartTheme(listener: (theme: ThemeColors) => void): void {
+  themeListeners.add(listener);
+  watchTheme();
+}
+
+function watchTheme(): void {
+  stopWatchingTheme ??= onThemeChange((theme) => {
+    for (const chart of charts) chart.applyTheme(theme);
+    for (const listener of themeListeners) listener(theme);
+  });
+}
+
+export const defaultFormat = (v: number): string => {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(2);
+  return Number(v.toPrecision(4)).toString();
+};
+
+export class LineChart {
+  readonly chart: Chart<'line', XY[]>;
+  readonly canvas: HTMLCanvasElement;
+  private options: LineChartOptions;
+  private zoomed: { min: number; max: number } | null = null;
+  private drag: { x: number; min: number; max: number } | null = null;
+
+  constructor(canvas: HTMLCanvasElement, options: LineChartOptions) {
+    this.canvas = canvas;
+    this.options = options;
+    const theme = readTheme();
+    const formatX = options.formatX ?? defaultFormat;
+    const formatY = options.formatY ?? defaultFormat;
+    this.chart = new Chart<'line', XY[]>(canvas, {
+      type: 'line',
+      data: { datasets: [] },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        parsing: false,
+        normalized: true,
+        spanGaps: true,
+        interaction: { mode: 'nearestPerDataset', intersect: false },
+        elements: { point: { radius: 0, hoverRadius: 3 }, line: { borderWidth: 1.5, tension: 0 } },
+        scales: {
+          x: { type: 'linear', title: { display: true, text: options.xLabel }, ticks: { maxTicksLimit: 8, callback: (v) => formatX(Number(v)) } },
+          y: { type: options.logY ? 'logarithmic' : 'linear', title: { display: !!options.yLabel, text: options.yLabel ?? '' }, ticks: { maxTicksLimit: 8, callback: (v) => formatY(Number(v)) } },
+        },
+        plugins: {
+          decimation: { enabled: true, algorithm: 'min-max' },
+          legend: { display: false },
+          tooltip: {
+            enabled: true,
+            callbacks: {
+              title: (items: TooltipItem<'line'>[]) => (items[0] ? `${options.xLabel} ${formatX((items[0].raw as XY).x)}` : ''),
+              label: (item: TooltipItem<'line'>) => `${item.dataset.label ?? ''}: ${formatY((item.raw as XY).y)}${(item.raw as XY).x !== (item.chart.tooltip?.dataPoints?.[0]?.raw as XY | undefined)?.x ? ` (at ${formatX((item.raw as XY).x)})` : ''}`,
+            },
+          },
+        },
+      },
+    });
+    this.applyTheme(theme);
+    charts.add(this);
+    watchTheme();
+    this.bindZoomPan();
+  }
+
+  setDatasets(datasets: LineDataset[]): void {
+    this.chart.data.datasets = datasets;
+    this.chart.update('none');
+  }
+
+  setLogY(logY: boolean): void {
+    const y = this.chart.options.scales!['y']!;
+    (y as { type: string }).type = logY ? 'logarithmic' : 'linear';
+    this.chart.update('none');
+  }
+
+  setXLabel(label: string, formatX?: (x: number) => string): void {
+    this.options = { ...this.options, xLabel: label, ...(formatX ? { formatX } : {}) };
+    const x = this.chart.options.scales!['x']!;
+    x.title = { ...x.title, display: true, text: label } as typeof x.title;
+    const fmt = formatX ?? defaultFormat;
+    x.ticks = { ...x.ticks, callback: (v) => fmt(Number(v)) } as typeof x.ticks;
+    const tooltip = this.chart.options.plugins!.tooltip!;
+    tooltip.callbacks = { ...tooltip.callbacks, title: (items) => (items[0] ? `${label} ${fmt((items[0].raw as XY).x)}` : '') };
+    this.chart.update('none');
+  }
+
+  get isLogY(): boolean {
+    return (this.chart.options.scales!['y'] as { type?: string }).type === 'logarithmic';
+  }
+
+  /** The x range shown when zoomed, null when showing everything. */
+  get xRange(): { min: number; max: number } | null {
+    return this.zoomed;
+  }
+
+  /** Zooms x by `factor` (<1 zooms in) around x value `center` (default: the middle). */
+  zoomX(factor: number, center?: number): void {
+    const { min, max } = this.currentRange();
+    const c = center ?? (min + max) / 2;
+    const full = this.dataExtent();
+    let lo = c - (c - min) * factor;
+    let hi = c + (max - c) * factor;
+    if (full && hi - lo >= full.max - full.min) return this.resetZoom();
+    if (hi - lo <= 1e-9) return;
+    if (full) [lo, hi] = clampWindow(lo, hi, full.min, full.max);
+    this.setRange({ min: lo, max: hi });
+  }
+
+  /** Pans x by a fraction of the visible width (positive: to larger x). */
+  panX(fraction: number): void {
+    if (!this.zoomed) return;
+    const { min, max } = this.zoomed;
+    const shift = (max - min) * fraction;
+    const full = this.dataExtent();
+    const [lo, hi] = full ? clampWindow(min + shift, max + shift, full.min, full.max) : [min + shift, max + shift];
+    this.setRange({ min: lo, max: hi });
+  }
+
+  resetZoom(): void {
+    this.setRange(null);
+  }
+
+  setRange(range: { min: number; max: number } | null): void {
+    this.zoomed = range;
+    const x = this.chart.options.scales!['x']!;
+    x.min = range?.min;
+    x.max = range?.max;
+    this.chart.update('none');
+    this.options.onViewChange?.(range);
+  }
+
+  applyTheme(theme: ThemeColors): void {
+    const o = this.chart.options;
+    o.color = theme.foreground;
+    o.borderColor = theme.grid;
+    o.font = { ...o.font, family: theme.font };
+    for (const axis of ['x', 'y'] as const) {
+      const scale = o.scales![axis]!;
+      scale.grid = { ...scale.grid, color: theme.grid };
+      scale.border = { ...scale.border, color: theme.grid };
+      scale.ticks = { ...scale.ticks, color: theme.muted };
+      if (scale.title) (scale.title as { color?: string }).color = theme.muted;
+    }
+    const tooltip = o.plugins!.tooltip!;
+    Object.assign(tooltip, { backgroundColor: theme.background, titleColor: theme.foreground, bodyColor: theme.foreground, borderColor: theme.grid, borderWidth: 1 });
+    this.chart.update('none');
+  }
+
+  destroy(): void {
+    charts.delete(this);
+    this.chart.destroy();
+  }
+
+  private currentRange(): { min: number; max: number } {
+    if (this.zoomed) return this.zoomed;
+    const scale = this.chart.scales['x'];
+    return scale ? { min: scale.min, max: scale.max } : { min: 0, max: 1 };
+  }
+
+  private dataExtent(): { min: number; max: number } | null {
+    let min = Infinity;
+    let max = -Infinity;
+    for (const d of this.chart.data.datasets) {
+      const data = d.data;
+      if (data.length === 0) continue;
+      min = Math.min(min, data[0]!.x);
+      max = Math.max(max, data[data.length - 1]!.x);
+    }
+    return min < max ? { min, max } : null;
+  }
+
+  private bindZoomPan(): void {
+    const canvas = this.canvas;
+    canvas.tabIndex = 0;
+    canvas.setAttribute('role', 'img');
+    canvas.addEventListener('wheel', (e) => {
+      e.preventDefault();
+      const center = this.chart.scales['x']?.getValueForPixel(e.offsetX);
+      this.zoomX(Math.exp(Math.sign(e.deltaY) * Math.min(Math.abs(e.deltaY), 200) * 0.002), center);
+    }, { passive: false });
+    canvas.addEventListener('pointerdown', (e) => {
+      if (e.button !== 0 || !this.zoomed) return;
+      canvas.setPointerCapture(e.pointerId);
+      this.drag = { x: e.offsetX, ...this.zoomed };
+    });
+    canvas.addEventListener('pointermove', (e) => {
+      if (!this.drag) return;
+      const area = this.chart.chartArea;
+      const perPixel = (this.drag.max - this.drag.min) / Math.max(1, area.right - area.left);
+      const shift = -(e.offsetX - this.drag.x) * perPixel;
+      const full = this.dataExtent();
+      const [lo, hi] = full ? clampWindow(this.drag.min + shift, this.drag.max + shift, full.min, full.max) : [this.drag.min + shift, this.drag.max + shift];
+      this.setRange({ min: lo, max: hi });
+    });
+    const endDrag = () => { this.drag = null; };
+    canvas.addEventListener('pointerup', endDrag);
+    canvas.addEventListener('pointercancel', endDrag);
+    canvas.addEventListener('dblclick', () => this.resetZoom());
+    canvas.addEventListener('keydown', (e) => {
+      const actions: Record<string, () => void> = {
+        '+': () => this.zoomX(0.8), '=': () => this.zoomX(0.8), '-': () => this.zoomX(1.25),
+        ArrowLeft: () => this.panX(-0.1), ArrowRight: () => this.panX(0.1), '0': () => this.resetZoom(), Escape: () => this.resetZoom(),
+      };
+      const action = actions[e.key];
+      if (action) {
+        e.preventDefault();
+        action();
+      }
+    });
+  }
+}
+
+function clampWindow(lo: number, hi: number, min: number, max: number): [number, number] {
+  const width = hi - lo;
+  if (lo < min) return [min, min + width];
+  if (hi > max) return [max - width, max];
+  return [lo, hi];
+}
+
+export type { ChartEvent };
