@@ -1,5 +1,6 @@
 // Runs through the commands, checked in the SQLite file, the tree and the status bar.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,7 +8,7 @@ import * as vscode from 'vscode';
 import type { TreeNodeSnapshot } from '../../../src/vscode/api.ts';
 import { openStore } from '../../../src/core/store/index.ts';
 import { test } from './harness.ts';
-import { hyperlab, useFixtureProducer, waitUntil, workspaceRoot } from './support.ts';
+import { hyperlab, useBuiltInEngine, useFixtureProducer, waitUntil, workspaceRoot } from './support.ts';
 
 export const SPEC_FILE = 'tiny-mlp.hyperlab.json';
 const EXPERIMENT = 'tiny-mlp';
@@ -156,4 +157,31 @@ test('runs written by another connection (the CLI) appear through polling', asyn
   assert.deepEqual(experiment.children.map((r) => [r.label, r.icon]), [['cli-nan', 'warning'], ['cli-run', 'error']]);
   assert.equal(findRun(tree, failedId)?.status, 'failed');
   assert.equal(findRun(tree, divergedId)?.status, 'diverged');
+});
+
+test('Run Experiment with the built-in engine trains the spec on FashionMNIST', async () => {
+  const { api } = await hyperlab();
+  await useBuiltInEngine();
+  const runId = (await vscode.commands.executeCommand<number>('hyperlab.runExperiment', specUri(), { overrides: 'train.epochs=1' }))!;
+  assert.equal(typeof runId, 'number');
+  await api.whenIdle();
+  const run = api.store().getRun(runId)!;
+  assert.equal(run.status, 'finished', `reason: ${run.reason}\n${api.store().log(runId, { tail: 20 }).map((l) => l.text).join('\n')}`);
+  const valAcc = run.summary?.['val.acc'];
+  assert.equal(typeof valAcc, 'number');
+  assert.ok(api.store().metricKeys(runId).includes('loss'), `metric keys: ${api.store().metricKeys(runId).join(', ')}`);
+  const node = await waitUntil('the engine run in the tree', () => findRun(api.runExplorer.snapshot(), runId));
+  assert.equal(node.icon, 'pass');
+  assert.ok(node.description.startsWith(`val.acc ${Number((valAcc as number).toPrecision(4))} · `), node.description);
+});
+
+test('a run by the hyperlab CLI in another process shows up in the tree', async () => {
+  const { api, extension } = await hyperlab();
+  const before = new Set(api.store().listRuns().map((r) => r.id));
+  const cli = spawnSync(process.execPath, [path.join(extension.extensionPath, 'dist', 'cli.cjs'), 'run', specUri().fsPath, '--db', dbPath()],
+    { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8', cwd: workspaceRoot() });
+  assert.equal(cli.status, 0, `hyperlab run failed:\n${cli.stdout}\n${cli.stderr}`);
+  const node = await waitUntil('the CLI run in the tree', () =>
+    api.runExplorer.snapshot().find((e) => e.label === EXPERIMENT)?.children.find((r) => !before.has(r.id) && r.status === 'finished'));
+  assert.equal(node.icon, 'pass');
 });

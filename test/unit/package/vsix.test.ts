@@ -29,8 +29,8 @@ before(() => {
 
 after(() => fs.rmSync(path.dirname(out), { recursive: true, force: true }));
 
-test('the .vsix holds every built bundle, the media and the manifest', () => {
-  const built = fs.readdirSync(path.join(root, 'dist')).filter((f) => f.endsWith('.cjs')).map((f) => `dist/${f}`);
+test('the .vsix holds every built bundle and kernel, the media and the manifest', () => {
+  const built = fs.readdirSync(path.join(root, 'dist')).filter((f) => /\.(cjs|wasm)$/.test(f)).map((f) => `dist/${f}`);
   const webviews = fs.existsSync(path.join(root, 'dist', 'webview'))
     ? fs.readdirSync(path.join(root, 'dist', 'webview')).filter((f) => f.endsWith('.js') || f.endsWith('.css')).map((f) => `dist/webview/${f}`)
     : [];
