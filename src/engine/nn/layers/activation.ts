@@ -40,8 +40,9 @@ export class Activation implements Layer {
     const sample = x.shape.slice(1);
     if (!this.out || sample.length !== this.sampleShape.length || sample.some((d, i) => d !== this.sampleShape[i])) {
       this.sampleShape = sample;
-      this.out = new BatchBuffer(sample);
-      this.dx = new BatchBuffer(sample);
+      const alloc = (n: number): Float32Array => this.k.alloc(n);
+      this.out = new BatchBuffer(sample, alloc);
+      this.dx = new BatchBuffer(sample, alloc);
     }
     const y = this.out.get(x.shape[0]!);
     this.k.activationForward(this.kind, this.alpha, x.data, y.data, sizeOf(x.shape));

@@ -33,8 +33,8 @@ export class Conv2D implements Layer {
   private geometry: ConvGeometry | null = null;
   private out: BatchBuffer | null = null;
   private dx: BatchBuffer | null = null;
-  private readonly col = new Scratch();
-  private readonly dcol = new Scratch();
+  private readonly col: Scratch;
+  private readonly dcol: Scratch;
   private input: Tensor | null = null;
   /** Set false by a model whose input needs no gradient (see SequentialOptions). */
   computeInputGradient = true;
@@ -52,9 +52,14 @@ export class Conv2D implements Layer {
     }
     this.k = kernelsOf(options);
     const [kh, kw] = this.kernelSize;
-    this.weight = makeParam(`${name}.weight`, 'weight', [this.outChannels, this.inChannels, kh, kw]);
-    this.bias = config.bias === false ? null : makeParam(`${name}.bias`, 'bias', [this.outChannels]);
+    this.weight = makeParam(`${name}.weight`, 'weight', [this.outChannels, this.inChannels, kh, kw], 0, this.allocate);
+    this.bias = config.bias === false ? null : makeParam(`${name}.bias`, 'bias', [this.outChannels], 0, this.allocate);
+    this.col = new Scratch(this.allocate);
+    this.dcol = new Scratch(this.allocate);
   }
+
+  /** Hot buffers come from the kernels, so WebAssembly kernels use them in place. */
+  private readonly allocate = (n: number): Float32Array => this.k.alloc(n);
 
   outputShape(inputShape: readonly number[]): number[] {
     const g = this.geometryFor(inputShape);
@@ -81,8 +86,8 @@ export class Conv2D implements Layer {
     let g = this.geometry;
     if (!g || x.shape[2] !== g.height || x.shape[3] !== g.width || x.shape[1] !== g.channels) {
       g = this.geometry = this.geometryFor(x.shape.slice(1));
-      this.out = new BatchBuffer([this.outChannels, g.outHeight, g.outWidth]);
-      this.dx = new BatchBuffer([g.channels, g.height, g.width]);
+      this.out = new BatchBuffer([this.outChannels, g.outHeight, g.outWidth], this.allocate);
+      this.dx = new BatchBuffer([g.channels, g.height, g.width], this.allocate);
     }
     expectSampleShape(this.name, x, [g.channels, g.height, g.width]);
     const n = x.shape[0]!;

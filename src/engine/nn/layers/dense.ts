@@ -32,10 +32,12 @@ export class Dense implements Layer {
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.k = kernelsOf(options);
-    this.weight = makeParam(`${name}.weight`, 'weight', [outFeatures, inFeatures]);
-    this.bias = options?.bias === false ? null : makeParam(`${name}.bias`, 'bias', [outFeatures]);
-    this.out = new BatchBuffer([outFeatures]);
-    this.dx = new BatchBuffer([inFeatures]);
+    // every hot buffer comes from the kernels, so WebAssembly kernels use them in place
+    const alloc = (n: number): Float32Array => this.k.alloc(n);
+    this.weight = makeParam(`${name}.weight`, 'weight', [outFeatures, inFeatures], 0, alloc);
+    this.bias = options?.bias === false ? null : makeParam(`${name}.bias`, 'bias', [outFeatures], 0, alloc);
+    this.out = new BatchBuffer([outFeatures], alloc);
+    this.dx = new BatchBuffer([inFeatures], alloc);
   }
 
   outputShape(inputShape: readonly number[]): number[] {
