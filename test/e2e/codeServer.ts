@@ -1,6 +1,6 @@
 // Starts a real VS Code server (code-server) headless on a free loopback port, with throwaway
 // user-data, extensions and XDG folders, and stops its whole process group afterwards.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -36,7 +36,13 @@ export function codeServerInstalled(): boolean {
   return fs.existsSync(CODE_SERVER);
 }
 
-export async function startCodeServer(options: { env?: NodeJS.ProcessEnv } = {}): Promise<CodeServer> {
+export interface CodeServerOptions {
+  env?: NodeJS.ProcessEnv;
+  /** A .vsix to install into the throwaway extensions folder before the server starts. */
+  installVsix?: string;
+}
+
+export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
   if (!codeServerInstalled()) throw new Error(`code-server is not installed at ${CODE_SERVER}: run bash test/e2e/setup-vscode.sh`);
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperlab-vscode-'));
@@ -50,6 +56,11 @@ export async function startCodeServer(options: { env?: NodeJS.ProcessEnv } = {})
   // The extension host runs on the first `node` on PATH: this Node 24, the ABI our native module is built for.
   const env = { ...process.env, ...options.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`,
     XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, XDG_CACHE_HOME: xdg };
+  if (options.installVsix) {
+    const installed = spawnSync(CODE_SERVER, ['--install-extension', options.installVsix, '--force',
+      '--user-data-dir', path.join(dir, 'user-data'), '--extensions-dir', path.join(dir, 'extensions')], { env, encoding: 'utf8' });
+    if (installed.status !== 0) throw new Error(`installing ${options.installVsix} failed:\n${installed.stdout}\n${installed.stderr}`);
+  }
   const child = spawn(CODE_SERVER, [
     '--config', path.join(dir, 'config.yaml'), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',

@@ -10,7 +10,8 @@ export const CHROMIUM = process.env.CHROMIUM ?? '/usr/lib/chromium/chromium';
 
 export interface WorkbenchOptions {
   baseUrl: string;
-  extensionPath: string;
+  /** Loads the extension from this folder (development mode); leave out for an installed one. */
+  extensionPath?: string;
   workspace: string;
   /** A CommonJS module exporting run(): run inside the extension host; the window then exits. */
   testsPath?: string;
@@ -25,7 +26,8 @@ export interface Workbench {
 
 export async function openWorkbench(options: WorkbenchOptions): Promise<Workbench & { exitCode: Promise<number> }> {
   const host = new URL(options.baseUrl).host;
-  const payload: [string, string][] = [['extensionDevelopmentPath', `vscode-remote://${host}${options.extensionPath}`]];
+  const payload: [string, string][] = [];
+  if (options.extensionPath) payload.push(['extensionDevelopmentPath', `vscode-remote://${host}${options.extensionPath}`]);
   if (options.testsPath) payload.push(['extensionTestsPath', `vscode-remote://${host}${options.testsPath}`]);
   const url = `${options.baseUrl}/?folder=${encodeURIComponent(options.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperlab-chromium-'));

@@ -1,4 +1,4 @@
-// The UI test: the real workbench in headless Chromium. Opens the Hyperlab sidebar from the
+// The UI test: the real workbench in headless Chromium, with the packaged .vsix installed. Opens the Hyperlab sidebar from the
 // activity bar, checks its title and welcome actions, then fills the store (as the CLI would,
 // from another process) and starts a run from the palette, and checks the tree. Screenshots
 // land in test-results/ (sidebar.png: empty state, sidebar-runs.png: with runs) for a person to look at.
@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { openStore } from '../../src/core/store/index.ts';
 import { codeServerInstalled, startCodeServer, type CodeServer } from '../e2e/codeServer.ts';
+import { packageVsix } from '../e2e/packageVsix.ts';
 import { openWorkbench, runPaletteCommand, whenRestored, type Workbench } from '../e2e/workbench.ts';
 import { REPO_ROOT } from './buildSuite.ts';
 import { createWorkspace } from './workspaceFixture.ts';
@@ -29,8 +30,15 @@ before(async () => {
   fs.writeFileSync(path.join(workspace.dir, '.vscode', 'settings.json'), JSON.stringify({
     'hyperlab.producerCommand': ['${execPath}', path.join(REPO_ROOT, 'test', 'fixtures', 'producer.mjs'), 'slow'],
   }));
-  server = await startCodeServer();
-  bench = await openWorkbench({ baseUrl: server.baseUrl, extensionPath: REPO_ROOT, workspace: workspace.dir });
+  // The packaged extension, installed as a user would: proves the .vsix runs (bundle, native module, media).
+  const vsix = path.join(workspace.dir, '..', `${path.basename(workspace.dir)}.vsix`);
+  packageVsix(vsix);
+  try {
+    server = await startCodeServer({ installVsix: vsix });
+  } finally {
+    fs.rmSync(vsix, { force: true });
+  }
+  bench = await openWorkbench({ baseUrl: server.baseUrl, workspace: workspace.dir });
   await whenRestored(bench.page);
 });
 

@@ -9,7 +9,7 @@ const LOOKS: Record<RunStatus, StatusLook> = {
   running: { icon: 'sync~spin', color: 'charts.blue', label: 'Running' },
   finished: { icon: 'pass', color: 'testing.iconPassed', label: 'Finished' },
   failed: { icon: 'error', color: 'testing.iconFailed', label: 'Failed' },
-  killed: { icon: 'circle-slash', color: 'charts.orange', label: 'Killed' },
+  killed: { icon: 'circle-slash', color: 'descriptionForeground', label: 'Killed' },
   diverged: { icon: 'warning', color: 'list.warningForeground', label: 'Diverged' },
 };
 

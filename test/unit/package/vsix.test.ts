@@ -2,28 +2,19 @@
 // bundles, media, better-sqlite3's JavaScript and prebuilt binaries, the manifest) and none of
 // the sources, tests, scripts or source maps.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { packageVsix } from '../../e2e/packageVsix.ts';
 import { zipEntries } from './zipEntries.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hyperlab-vsix-')), 'hyperlab.vsix');
 let entries: string[] = [];
 
-function run(argv: string[]): void {
-  const result = spawnSync(argv[0]!, argv.slice(1), { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  assert.equal(result.status, 0, `${argv.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
-}
-
 before(() => {
-  if (!fs.existsSync(path.join(root, 'dist', 'extension.cjs'))) run([process.execPath, 'scripts/build.mjs']);
-  // The same flags as the "package" script (stdin closed: a vsce question fails instead of hanging).
-  const script = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.package as string;
-  const flags = script.slice(script.indexOf('vsce package') + 'vsce package'.length).replace(/--out\s+\S+/, '').trim().split(/\s+/).filter(Boolean);
-  run([process.execPath, path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', ...flags, '--out', out]);
+  packageVsix(out);
   entries = zipEntries(out).filter((e) => e.startsWith('extension/')).map((e) => e.slice('extension/'.length));
 });
 

@@ -1,0 +1,65 @@
+// Defines the panels (their hosts and serializers) and the commands that open them from the
+// Run Explorer's context menu or the palette, with the runs the user selected.
+import * as vscode from 'vscode';
+import type { Logger } from '../../core/log.ts';
+import type { Store } from '../../core/store/types.ts';
+import { CURVES_TITLE, CurvesHost } from './curvesHost.ts';
+import { DETAIL_TITLE, DetailHost } from './detailHost.ts';
+import { GRADIENTS_TITLE, GradientsHost } from './gradientsHost.ts';
+import { PanelRegistry } from './panelRegistry.ts';
+import { pickRuns, runIdsFromArgs } from './panelSelection.ts';
+
+export const PANEL_COMMANDS = {
+  showCurves: 'hyperlab.showCurves',
+  showGradients: 'hyperlab.showGradientMonitor',
+  showDetailPanel: 'hyperlab.showRunDetailPanel',
+} as const;
+
+export interface PanelWiring {
+  extensionUri: vscode.Uri;
+  logger: Logger;
+  /** The open store, or undefined when none exists yet. */
+  store(): Store | undefined;
+  onStoreChange: vscode.Event<void>;
+}
+
+export function registerPanels(wiring: PanelWiring): { registry: PanelRegistry; disposables: vscode.Disposable[] } {
+  const registry = new PanelRegistry(wiring);
+  registry.define({ kind: 'curves', title: CURVES_TITLE, create: (panel, services, state) => new CurvesHost(panel, services, state) });
+  registry.define({ kind: 'gradients', title: GRADIENTS_TITLE, create: (panel, services, state) => new GradientsHost(panel, services, state) });
+  registry.define({ kind: 'detail', title: DETAIL_TITLE, create: (panel, services, state) => new DetailHost(panel, services, state) });
+
+  const selection = async (args: unknown[], title: string, many: boolean): Promise<number[] | undefined> => {
+    const store = wiring.store();
+    if (!store) {
+      void vscode.window.showInformationMessage('No runs yet: run an experiment first.');
+      return undefined;
+    }
+    const ids = runIdsFromArgs(store, args);
+    return ids.length ? ids : pickRuns(store, { title, many });
+  };
+  const guarded = (id: string, body: (...args: unknown[]) => Promise<void>) => vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      await body(...args);
+    } catch (error) {
+      wiring.logger.log('error', `${id}: ${(error as Error).message}`);
+      void vscode.window.showErrorMessage(`Hyperlab: ${(error as Error).message}`);
+    }
+  });
+  const disposables = [
+    registry,
+    guarded(PANEL_COMMANDS.showCurves, async (...args) => {
+      const ids = await selection(args, 'Runs to show in Curves', true);
+      if (ids) (registry.show('curves') as CurvesHost).setRuns(ids);
+    }),
+    guarded(PANEL_COMMANDS.showGradients, async (...args) => {
+      const ids = await selection(args, 'Run to show in the Gradient Monitor', false);
+      if (ids?.[0] !== undefined) (registry.show('gradients') as GradientsHost).setRun(ids[0]);
+    }),
+    guarded(PANEL_COMMANDS.showDetailPanel, async (...args) => {
+      const ids = await selection(args, 'Run to show in Run Detail', false);
+      if (ids?.[0] !== undefined) (registry.show('detail') as DetailHost).setRun(ids[0]);
+    }),
+  ];
+  return { registry, disposables };
+}
