@@ -8,6 +8,8 @@
 //   - everything a webview sends is untrusted input, checked by inbound-rules.ts before use.
 import type { LogLine, Artifact, LatestValue, RunStatus } from '../store/types.ts';
 import type { Params } from '../protocol/messages.ts';
+import type { CompareDataset } from '../compare/types.ts';
+import type { SpecDiffRow } from '../compare/spec-diff.ts';
 
 export type PanelKind = 'curves' | 'gradients' | 'detail' | 'comparison';
 export const PANEL_KINDS: readonly PanelKind[] = ['curves', 'gradients', 'detail', 'comparison'];
@@ -160,11 +162,36 @@ export type DetailFromWebview =
   | { type: 'saveState'; state: DetailState };
 
 // ------------------------------------------------------------------------------ Comparison
-// Owned by the Comparison panel's author: replace these minimal unions with the real ones.
+// Every run of the store (or of one experiment) as one column-wise dataset; the webview sorts,
+// filters, groups and plots it in memory, and asks the host only for a spec diff.
 
-export interface ComparisonState { [key: string]: never }
-export type ComparisonToWebview = ChangedMessage | NoticeMessage;
-export type ComparisonFromWebview = ReadyMessage;
+/** What the Comparison webview persists: the table's view and the plots' choices. */
+export interface ComparisonState {
+  /** Shown column ids, in order; null = the default choice. */
+  columns: string[] | null;
+  sort: { column: string; direction: 'asc' | 'desc' } | null;
+  /** The filter line (brushes included, as name:lo..hi terms). */
+  filter: string;
+  groupBy: string | null;
+  objective: string | null;
+  scatterX: string | null;
+  scatterY: string | null;
+  /** The experiment compared, or null for every run. */
+  experiment: string | null;
+}
+
+export type ComparisonToWebview =
+  | { type: 'dataset'; dataset: CompareDataset; experiment: string | null; experiments: string[]; total: number; truncated: boolean }
+  | { type: 'specDiff'; left: RunRef; right: RunRef; rows: SpecDiffRow[] }
+  | ChangedMessage
+  | NoticeMessage;
+
+export type ComparisonFromWebview =
+  | ReadyMessage
+  /** Asks for the dataset again (after `changed`, or to switch experiment; null = every run). */
+  | { type: 'requestDataset'; experiment: string | null }
+  | { type: 'requestSpecDiff'; left: number; right: number }
+  | { type: 'saveState'; state: ComparisonState };
 
 // ------------------------------------------------------------------------- Per-panel lookup
 
@@ -191,4 +218,7 @@ export const LIMITS = {
   maxSteps: 4000,
   logLines: 2000,
   hiddenItems: 500,
+  /** Comparison: shown columns, and the filter line (brush terms make it longer than a search). */
+  columnIds: 500,
+  filterChars: 2000,
 } as const;

@@ -37,8 +37,23 @@ export const DETAIL_RULES: MessageRules = {
   saveState: { state: object({ runId: nullable(runId) }) },
 };
 
-/** The Comparison panel's author extends this table with its messages. */
-export const COMPARISON_RULES: MessageRules = { ready };
+const columnId = str(LIMITS.keyChars + 16, { minChars: 1, pattern: PRINTABLE, patternHint: 'a column id without control characters' });
+const experimentName = nullable(str(LIMITS.keyChars, { minChars: 1, pattern: PRINTABLE, patternHint: 'an experiment name without control characters' }));
+
+export const COMPARISON_RULES: MessageRules = {
+  ready,
+  requestDataset: { experiment: experimentName },
+  requestSpecDiff: { left: runId, right: runId },
+  saveState: {
+    state: object({
+      columns: nullable(arrayOf(columnId, LIMITS.columnIds)),
+      sort: nullable(object({ column: columnId, direction: oneOf(['asc', 'desc']) })),
+      filter: str(LIMITS.filterChars, { pattern: PRINTABLE, patternHint: 'filter text without control characters' }),
+      groupBy: nullable(columnId), objective: nullable(columnId), scatterX: nullable(columnId), scatterY: nullable(columnId),
+      experiment: experimentName,
+    }),
+  },
+};
 
 export const INBOUND_RULES: { readonly [K in PanelKind]: MessageRules } = {
   curves: CURVES_RULES,
