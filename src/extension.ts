@@ -5,6 +5,7 @@ import { registerCommands } from './vscode/commands/registerCommands.ts';
 import { readSettings, SETTINGS_SECTION } from './vscode/config/settings.ts';
 import { DETAILS_SCHEME, LOG_SCHEME, RunDocumentProvider } from './vscode/documents/runDocuments.ts';
 import { createChannelLogger } from './vscode/logging/outputChannelLogger.ts';
+import { registerPanels } from './vscode/panels/registerPanels.ts';
 import { RunTreeProvider } from './vscode/runExplorer/runTreeProvider.ts';
 import { ActivityTicker } from './vscode/runExplorer/activityTicker.ts';
 import type { RunLauncher } from './vscode/runs/runLauncher.ts';
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
       if (e.affectsConfiguration(`${SETTINGS_SECTION}.storePath`)) session.reset();
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => session.reset()),
+    ...registerPanels({ extensionUri: context.extensionUri, logger, store: existing, onStoreChange: session.onDidChange }).disposables,
     ...registerCommands({ extensionUri: context.extensionUri, logger, session, launcher: getLauncher, tree, logs, details, refreshViews },
       () => logger.channel.show(true)),
   );

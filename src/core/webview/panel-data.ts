@@ -1,0 +1,97 @@
+// Store queries shaped for the panels: run references, downsampled curves in axis units,
+// run details. Pure functions of a Store, so tests and benchmarks call them without VS Code.
+import type { Params, ParamValue } from '../protocol/messages.ts';
+import type { Run, Store } from '../store/types.ts';
+import type { CurveSeries, RunDetail, RunRef, XAxis } from './contract.ts';
+
+export function runRef(run: Run): RunRef {
+  return { id: run.id, name: run.name, experimentName: run.experimentName, status: run.status, sweepId: run.sweepId, startedAt: run.startedAt, endedAt: run.endedAt };
+}
+
+/** The union of the runs' metric keys, sorted ("loss" before "epoch.…" is not implied). */
+export function metricKeysOf(store: Store, runIds: readonly number[]): string[] {
+  const keys = new Set<string>();
+  for (const id of runIds) for (const key of store.metricKeys(id)) keys.add(key);
+  return [...keys].sort();
+}
+
+/** Epoch-level keys ("epoch.…") have one point per epoch, at the step that ended it. */
+const EPOCH_KEY = /^epoch\./;
+
+/**
+ * One series per (run, key) present, downsampled in SQL. x is the step, the epoch, or seconds
+ * since the run started. Epochs come from the epoch-level metrics' steps (the engine writes one
+ * point per epoch at its last step): a step between two epoch ends is placed proportionally.
+ */
+export function curveSeries(store: Store, runIds: readonly number[], keys: readonly string[], x: XAxis, buckets: number): CurveSeries[] {
+  const out: CurveSeries[] = [];
+  for (const runId of runIds) {
+    const run = store.getRun(runId);
+    if (!run) continue;
+    const present = new Set(store.metricKeys(runId));
+    const toEpoch = x === 'epoch' ? epochMapper(store, runId, [...present]) : null;
+    for (const key of keys) {
+      if (!present.has(key)) continue;
+      const rows = store.series(runId, key, { buckets, x: x === 'time' ? 'time' : 'step' });
+      const origin = x === 'time' ? (run.startedAt ?? run.createdAt) : 0;
+      const xs = rows.map((r) => (x === 'time' ? (r.x - origin) / 1000 : toEpoch ? toEpoch(r.x) : r.x));
+      out.push({ runId, key, xs, ys: rows.map((r) => r.last), mins: rows.map((r) => r.min), maxs: rows.map((r) => r.max) });
+    }
+  }
+  return out;
+}
+
+/** step → epoch (fractional), from the epoch ends; the identity when a run has no epoch metrics. */
+export function epochMapper(store: Store, runId: number, keys: readonly string[]): ((step: number) => number) | null {
+  const epochKey = keys.find((k) => EPOCH_KEY.test(k));
+  if (!epochKey) return null;
+  const ends = store.series(runId, epochKey, { buckets: 100_000 }).map((b) => b.x);
+  return (step) => stepToEpoch(ends, step);
+}
+
+/** `ends[i]` is the step at which epoch i+1 ended; epoch 0 starts at step 0. */
+export function stepToEpoch(ends: readonly number[], step: number): number {
+  if (ends.length === 0) return step;
+  let previous = 0;
+  for (let i = 0; i < ends.length; i++) {
+    const end = ends[i]!;
+    if (step <= end) return i + (end > previous ? (step - previous) / (end - previous) : 1);
+    previous = end;
+  }
+  const last = ends.length > 1 ? ends[ends.length - 1]! - ends[ends.length - 2]! : ends[0]!;
+  return ends.length + (last > 0 ? (step - previous) / last : 0);
+}
+
+export function runDetail(store: Store, runId: number, logLines: number): RunDetail | null {
+  const run = store.getRun(runId);
+  if (!run) return null;
+  const summary = run.summary;
+  return {
+    run: { ...runRef(run), reason: run.reason, pid: run.pid, createdAt: run.createdAt, specPath: run.specPath },
+    params: run.params,
+    summary,
+    latest: store.latest(runId),
+    logTail: logLines > 0 ? store.log(runId, { tail: logLines }) : [],
+    artifacts: store.artifacts(runId),
+    confusion: confusionOf(summary),
+    perClassAccuracy: perClassOf(summary),
+  };
+}
+
+function isMatrix(value: ParamValue | undefined): value is number[][] {
+  return Array.isArray(value) && value.length > 0 && value.every((row) => Array.isArray(row) && row.length === value.length && row.every((v) => typeof v === 'number'));
+}
+
+function confusionOf(summary: Params | null): RunDetail['confusion'] {
+  const matrix = summary?.['confusion'];
+  if (!isMatrix(matrix)) return null;
+  const names = summary?.['classNames'];
+  const classNames = Array.isArray(names) && names.length === matrix.length ? names.map(String) : matrix.map((_, i) => String(i));
+  return { classNames, matrix };
+}
+
+function perClassOf(summary: Params | null): RunDetail['perClassAccuracy'] {
+  const value = summary?.['perClassAcc'];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  return Object.entries(value).map(([name, acc]) => ({ name, accuracy: typeof acc === 'number' && Number.isFinite(acc) ? acc : null }));
+}
