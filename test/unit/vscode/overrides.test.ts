@@ -1,0 +1,18 @@
+// What a person types in the Run Experiment box becomes the same overrides as the CLI's --set.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { HyperlabError } from '../../../src/core/errors.ts';
+import { overridesError, parseOverrides } from '../../../src/vscode/runs/overrides.ts';
+
+test('key=value pairs, JSON values, brackets and quotes kept together, --set allowed', () => {
+  assert.deepEqual(parseOverrides('train.epochs=3 train.optimizer.kind=adam --set model.hidden=[128, 64] name="a b" flag=true'), {
+    'train.epochs': 3, 'train.optimizer.kind': 'adam', 'model.hidden': [128, 64], name: 'a b', flag: true,
+  });
+  assert.deepEqual(parseOverrides('   '), {});
+});
+
+test('a token without a value is a typed error that says how to write it', () => {
+  assert.throws(() => parseOverrides('train.epochs=3 lr'), (e: unknown) => e instanceof HyperlabError && /"lr"/.test(e.message) && /train\.epochs=3/.test(e.hint ?? ''));
+  assert.match(overridesError('lr') ?? '', /path=value/);
+  assert.equal(overridesError('lr=0.1'), undefined);
+});
