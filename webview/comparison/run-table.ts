@@ -1,0 +1,171 @@
+// The run table, virtualized: only the rows in view (plus a few) exist in the DOM, so 10,000 runs
+// scroll like 10. Headers are buttons (click or Enter sorts); the body is one focusable grid:
+// ↑/↓/PageUp/PageDown/Home/End move the active row, Space or Enter selects it (two selected
+// runs show their spec diff), Enter on a group header folds it.
+import type { CompareColumn } from '../../src/core/compare/types.ts';
+import type { TableRow, TableState } from '../../src/core/compare/table-model.ts';
+import { formatNumber, h } from '../shared/dom.ts';
+
+export const ROW_HEIGHT = 24;
+const OVERSCAN = 8;
+
+export interface TableModel {
+  columns: CompareColumn[];
+  rows: TableRow[];
+  sort: TableState['sort'];
+  selected: readonly number[];
+}
+
+export interface TableEvents {
+  onSort(column: string): void;
+  onSelect(run: number, additive: boolean): void;
+  onToggleGroup(key: string): void;
+}
+
+export class RunTable {
+  readonly element: HTMLElement;
+  private readonly header: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly spacer: HTMLElement;
+  private readonly windowEl: HTMLElement;
+  private model: TableModel = { columns: [], rows: [], sort: null, selected: [] };
+  private active = 0;
+  private frame = 0;
+  private template = '';
+
+  private readonly events: TableEvents;
+
+  constructor(events: TableEvents) {
+    this.events = events;
+    this.header = h('div', { class: 'rt-header', role: 'row' });
+    this.windowEl = h('div', { class: 'rt-window', role: 'rowgroup' });
+    this.spacer = h('div', { class: 'rt-spacer' }, this.windowEl);
+    this.body = h('div', { class: 'rt-body', tabindex: '0', role: 'grid', 'aria-label': 'Runs', 'aria-multiselectable': 'true' }, this.header, this.spacer);
+    this.element = h('div', { class: 'run-table' }, this.body);
+    this.body.addEventListener('scroll', () => this.schedule());
+    this.body.addEventListener('keydown', (e) => this.key(e));
+    new ResizeObserver(() => this.schedule()).observe(this.body);
+  }
+
+  update(model: TableModel): void {
+    const columnsChanged = model.columns !== this.model.columns || model.sort !== this.model.sort;
+    this.model = model;
+    this.active = Math.min(this.active, Math.max(0, model.rows.length - 1));
+    if (columnsChanged) this.renderHeader();
+    this.body.setAttribute('aria-rowcount', String(model.rows.length + 1));
+    this.spacer.style.height = `${model.rows.length * ROW_HEIGHT}px`;
+    this.render();
+  }
+
+  /** Row elements in the DOM now (tests assert this stays small). */
+  renderedRowCount(): number {
+    return this.windowEl.childElementCount;
+  }
+
+  private renderHeader(): void {
+    const { columns, sort } = this.model;
+    this.template = columns.map((c) => `${width(c)}px`).join(' ');
+    this.header.style.gridTemplateColumns = this.template;
+    this.header.replaceChildren(...columns.map((column) => {
+      const direction = sort?.column === column.id ? sort.direction : null;
+      const button = h('button', { class: `rt-sort ${column.type}`, title: `Sort by ${column.name}${column.goal ? ` (${column.goal === 'min' ? 'lower' : 'higher'} is better)` : ''}` },
+        h('span', { class: 'rt-name' }, column.name), direction ? h('span', { class: 'rt-arrow', 'aria-hidden': 'true' }, direction === 'asc' ? '▲' : '▼') : null);
+      button.addEventListener('click', () => this.events.onSort(column.id));
+      return h('div', { class: 'rt-cell rt-head', role: 'columnheader', 'aria-sort': direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : 'none', 'data-column': column.id }, button);
+    }));
+    const total = columns.reduce((s, c) => s + width(c), 0);
+    this.header.style.width = `${total}px`;
+    this.spacer.style.width = `${total}px`;
+  }
+
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    const { rows, columns } = this.model;
+    // The sticky header sits above the spacer in the scroll flow, so row i's top is header + i rows.
+    const top = this.body.scrollTop;
+    const visible = Math.ceil(this.body.clientHeight / ROW_HEIGHT) + 1;
+    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(rows.length, first + visible + OVERSCAN * 2);
+    const selected = new Set(this.model.selected);
+    const elements: HTMLElement[] = [];
+    for (let i = first; i < last; i++) {
+      const row = rows[i]!;
+      const el = row.kind === 'group' ? this.groupRow(row, i) : this.runRow(row.index, columns, selected.has(row.index), i);
+      if (i === this.active) el.classList.add('active');
+      elements.push(el);
+    }
+    this.windowEl.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
+    this.windowEl.replaceChildren(...elements);
+    const activeRow = rows[this.active];
+    this.body.setAttribute('aria-activedescendant', activeRow ? `rt-row-${this.active}` : '');
+  }
+
+  private runRow(index: number, columns: readonly CompareColumn[], isSelected: boolean, position: number): HTMLElement {
+    const el = h('div', { class: `rt-row${isSelected ? ' selected' : ''}`, role: 'row', id: `rt-row-${position}`, 'aria-rowindex': String(position + 2), 'aria-selected': String(isSelected), 'data-run': String(index) });
+    el.style.gridTemplateColumns = this.template;
+    for (const column of columns) {
+      const value = column.values[index] ?? null;
+      const text = typeof value === 'number' ? formatNumber(value) : value ?? '—';
+      const cell = h('div', { class: `rt-cell ${column.type}${column.id === 'run.status' ? ` status ${String(value)}` : ''}`, role: 'gridcell', title: typeof value === 'number' ? String(value) : text }, text);
+      el.append(cell);
+    }
+    el.addEventListener('click', (e) => {
+      this.active = position;
+      this.events.onSelect(index, e.ctrlKey || e.metaKey || e.shiftKey);
+    });
+    return el;
+  }
+
+  private groupRow(row: Extract<TableRow, { kind: 'group' }>, position: number): HTMLElement {
+    const el = h('div', { class: 'rt-row rt-group', role: 'row', id: `rt-row-${position}`, 'aria-expanded': String(!row.collapsed), 'data-group': row.key },
+      h('span', { class: 'rt-twisty', 'aria-hidden': 'true' }, row.collapsed ? '▸' : '▾'),
+      h('span', {}, row.label),
+      h('span', { class: 'muted' }, ` · ${row.count} run${row.count === 1 ? '' : 's'}${row.best !== null ? ` · best objective ${formatNumber(row.best)}` : ''}`));
+    el.addEventListener('click', () => {
+      this.active = position;
+      this.events.onToggleGroup(row.key);
+    });
+    return el;
+  }
+
+  private key(e: KeyboardEvent): void {
+    const rows = this.model.rows;
+    if (rows.length === 0) return;
+    const page = Math.max(1, Math.floor(this.body.clientHeight / ROW_HEIGHT) - 1);
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -rows.length, End: rows.length };
+    if (e.key in moves) {
+      e.preventDefault();
+      this.active = Math.min(rows.length - 1, Math.max(0, this.active + moves[e.key]!));
+      this.scrollToActive();
+      this.render();
+      return;
+    }
+    if (e.key === ' ' || e.key === 'Enter') {
+      e.preventDefault();
+      const row = rows[this.active]!;
+      if (row.kind === 'group') this.events.onToggleGroup(row.key);
+      else this.events.onSelect(row.index, e.key === ' ' || e.ctrlKey);
+    }
+  }
+
+  private scrollToActive(): void {
+    const headerHeight = this.header.offsetHeight;
+    const top = this.active * ROW_HEIGHT;
+    if (top < this.body.scrollTop) this.body.scrollTop = top;
+    else if (headerHeight + top + ROW_HEIGHT > this.body.scrollTop + this.body.clientHeight) this.body.scrollTop = headerHeight + top + ROW_HEIGHT - this.body.clientHeight;
+  }
+}
+
+/** Column width in px: names read whole, numbers need less. */
+function width(column: CompareColumn): number {
+  if (column.id === 'run.name') return 170;
+  const byName = Math.min(210, Math.max(72, column.name.length * 7 + 26));
+  return column.type === 'number' ? Math.max(84, byName) : Math.max(96, byName);
+}

@@ -1,0 +1,41 @@
+// The importance bars and the spec diff table: plain DOM, rebuilt on change (a few dozen rows).
+import { IMPORTANCE_METHOD, type ParameterImportance } from '../../src/core/compare/importance.ts';
+import type { SpecDiffRow } from '../../src/core/compare/spec-diff.ts';
+import type { RunRef } from '../../src/core/webview/contract.ts';
+import { h } from '../shared/dom.ts';
+
+export function importanceView(items: readonly ParameterImportance[], objectiveName: string | null, runs: number): HTMLElement {
+  const method = h('p', { class: 'muted method', id: 'importance-method' }, `Method: ${IMPORTANCE_METHOD}`);
+  if (!objectiveName) return h('div', {}, h('p', { class: 'placeholder' }, 'No objective: the runs have no metrics yet.'), method);
+  if (items.length === 0) return h('div', {}, h('p', { class: 'placeholder' }, `Not enough runs with ${objectiveName} and varying parameters to tell what matters.`), method);
+  const rows = items.map((item) => {
+    const percent = Math.round(item.score * 1000) / 10;
+    const bar = h('span', { class: 'bar-fill' });
+    bar.style.width = `${Math.max(0.5, item.score * 100)}%`;
+    return h('li', { class: 'importance-row', 'data-column': item.column, title: `${item.runs} runs in ${item.groups} groups` },
+      h('span', { class: 'bar-name' }, item.name), h('span', { class: 'bar' }, bar), h('span', { class: 'bar-value' }, `${percent}%`));
+  });
+  return h('div', {},
+    h('p', { class: 'muted' }, `Share of ${objectiveName}'s variance across ${runs} runs explained by each parameter alone.`),
+    h('ol', { class: 'importance', 'aria-label': 'Parameter importance' }, ...rows), method);
+}
+
+export function diffView(diff: { left: RunRef; right: RunRef; rows: SpecDiffRow[] } | null, selected: number, onlyChanges: boolean): HTMLElement {
+  if (!diff) {
+    return h('p', { class: 'placeholder' }, selected === 0
+      ? 'Select two runs in the table (click one, then Ctrl+click or Space on another) to see their specs side by side.'
+      : 'Select one more run (Ctrl+click or Space) to compare their specs.');
+  }
+  const changed = diff.rows.filter((r) => r.change !== 'same');
+  const shown = onlyChanges ? changed : diff.rows;
+  const counts = ['changed', 'added', 'removed'].map((kind) => `${diff.rows.filter((r) => r.change === kind).length} ${kind}`).join(', ');
+  const table = h('table', { class: 'spec-diff' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'Path'), h('th', {}, `${diff.left.name} (#${diff.left.id})`), h('th', {}, `${diff.right.name} (#${diff.right.id})`))),
+    h('tbody', {}, ...shown.map((row) => h('tr', { class: `diff-${row.change}`, 'data-path': row.path },
+      h('td', { class: 'path' }, h('span', { class: 'diff-mark', 'aria-label': row.change }, MARKS[row.change]), row.path),
+      h('td', { class: 'left' }, row.left ?? '—'), h('td', { class: 'right' }, row.right ?? '—')))));
+  return h('div', {}, h('p', { class: 'muted' }, `${counts}; ${diff.rows.length - changed.length} paths the same${onlyChanges ? ' (hidden)' : ''}.`),
+    shown.length ? table : h('p', { class: 'placeholder' }, 'The two specs are identical.'));
+}
+
+const MARKS = { same: ' ', changed: '~', added: '+', removed: '−' } as const;
