@@ -3,6 +3,8 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log.ts';
 import type { Store } from '../../core/store/types.ts';
+import { COMPARISON_TITLE, ComparisonHost } from './compareHost.ts';
+import { experimentOfArgs } from './compareSelection.ts';
 import { CURVES_TITLE, CurvesHost } from './curvesHost.ts';
 import { DETAIL_TITLE, DetailHost } from './detailHost.ts';
 import { GRADIENTS_TITLE, GradientsHost } from './gradientsHost.ts';
@@ -13,6 +15,7 @@ export const PANEL_COMMANDS = {
   showCurves: 'hyperlab.showCurves',
   showGradients: 'hyperlab.showGradientMonitor',
   showDetailPanel: 'hyperlab.showRunDetailPanel',
+  compareRuns: 'hyperlab.compareRuns',
 } as const;
 
 export interface PanelWiring {
@@ -28,6 +31,7 @@ export function registerPanels(wiring: PanelWiring): { registry: PanelRegistry; 
   registry.define({ kind: 'curves', title: CURVES_TITLE, create: (panel, services, state) => new CurvesHost(panel, services, state) });
   registry.define({ kind: 'gradients', title: GRADIENTS_TITLE, create: (panel, services, state) => new GradientsHost(panel, services, state) });
   registry.define({ kind: 'detail', title: DETAIL_TITLE, create: (panel, services, state) => new DetailHost(panel, services, state) });
+  registry.define({ kind: 'comparison', title: COMPARISON_TITLE, create: (panel, services, state) => new ComparisonHost(panel, services, state) });
 
   const selection = async (args: unknown[], title: string, many: boolean): Promise<number[] | undefined> => {
     const store = wiring.store();
@@ -59,6 +63,9 @@ export function registerPanels(wiring: PanelWiring): { registry: PanelRegistry; 
     guarded(PANEL_COMMANDS.showDetailPanel, async (...args) => {
       const ids = await selection(args, 'Run to show in Run Detail', false);
       if (ids?.[0] !== undefined) (registry.show('detail') as DetailHost).setRun(ids[0]);
+    }),
+    guarded(PANEL_COMMANDS.compareRuns, async (...args) => {
+      (registry.show('comparison') as ComparisonHost).setExperiment(experimentOfArgs(wiring.store(), args));
     }),
   ];
   return { registry, disposables };

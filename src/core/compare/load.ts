@@ -1,0 +1,38 @@
+// Reads what the Comparison panel shows from the store: the newest runs (of one experiment or
+// all), their metric ranges in one query, as a column-wise dataset; and two runs' spec diff.
+import { HyperlabError } from '../errors.ts';
+import type { Run, Store } from '../store/types.ts';
+import { buildCompareDataset } from './dataset.ts';
+import { diffSpecs, type SpecDiffRow } from './spec-diff.ts';
+import type { CompareDataset } from './types.ts';
+
+/** More runs than a person can compare on one screen; the table still scrolls through all of them. */
+export const MAX_COMPARED_RUNS = 20_000;
+
+export interface LoadedComparison {
+  dataset: CompareDataset;
+  experiment: string | null;
+  experiments: string[];
+  total: number;
+  truncated: boolean;
+}
+
+export function loadComparison(store: Store, experiment: string | null, limit = MAX_COMPARED_RUNS): LoadedComparison {
+  const experiments = store.listExperiments().map((e) => e.name);
+  const scope = experiment !== null && experiments.includes(experiment) ? experiment : null;
+  const query = scope === null ? {} : { experiment: scope };
+  const total = store.countRuns(query);
+  const runs = store.listRuns({ ...query, sortBy: 'id', order: 'desc', limit });
+  const ranges = total <= limit ? store.metricRanges() : store.metricRanges(runs.map((r) => r.id));
+  return { dataset: buildCompareDataset(runs, ranges), experiment: scope, experiments, total, truncated: total > runs.length };
+}
+
+export function loadSpecDiff(store: Store, leftId: number, rightId: number): { left: Run; right: Run; rows: SpecDiffRow[] } {
+  const left = store.getRun(leftId);
+  const right = store.getRun(rightId);
+  const missing = !left ? leftId : !right ? rightId : null;
+  if (missing !== null || !left || !right) {
+    throw new HyperlabError('RUN_NOT_FOUND', `run ${missing} is no longer in the store`, 'It may have been deleted: the table refreshes on its own; pick another run.');
+  }
+  return { left, right, rows: diffSpecs(left.params, right.params) };
+}
