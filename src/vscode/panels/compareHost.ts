@@ -3,8 +3,8 @@
 // train, it tells the webview at most every few seconds that the dataset changed.
 import type * as vscode from 'vscode';
 import { loadComparison, loadSpecDiff } from '../../core/compare/load.ts';
-import type { Run } from '../../core/store/types.ts';
-import type { ComparisonState, RunRef } from '../../core/webview/contract.ts';
+import type { ComparisonState } from '../../core/webview/contract.ts';
+import { runRef } from './compareRunRef.ts';
 import { PanelHost, type HandledMessage, type PanelServices } from './panelHost.ts';
 
 export const COMPARISON_TITLE = 'Hyperlab Comparison';
@@ -77,8 +77,4 @@ export class ComparisonHost extends PanelHost<'comparison'> {
     this.shown = new Set(loaded.dataset.runIds);
     this.post({ type: 'dataset', ...loaded });
   }
-}
-
-export function runRef(run: Run): RunRef {
-  return { id: run.id, name: run.name, experimentName: run.experimentName, status: run.status, sweepId: run.sweepId, startedAt: run.startedAt, endedAt: run.endedAt };
 }

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import type { FromWebview, PanelKind, PanelState, ToWebview } from '../../core/webview/contract.ts';
-import { checkPanelMessage } from '../../core/webview/inbound-rules.ts';
+import { gateInbound } from '../../core/webview/gate.ts';
 import type { Store } from '../../core/store/types.ts';
 import { panelHtml } from './panelHtml.ts';
 
@@ -106,14 +106,12 @@ export abstract class PanelHost<K extends PanelKind> implements vscode.Disposabl
 
   private receive(raw: unknown): void {
     if (this.disposed) return;
-    const verdict = checkPanelMessage(this.kind, raw);
-    if (!verdict.ok) {
+    const message = gateInbound(this.kind, raw, this.services.logger, this.panel.title);
+    if (!message) {
       this.counters.rejected++;
-      this.log('warn', `rejected a message from its webview: ${verdict.reason}; it was ignored.`);
       return;
     }
     this.counters.accepted++;
-    const message = verdict.message;
     if (message.type === 'ready') {
       this.ready = true;
       this.run(() => this.onReady());

@@ -1,0 +1,206 @@
+// The Curves panel: the selected runs' metric against step, epoch or time; EMA smoothing with
+// the raw curve faint behind; log y; zoom/pan/reset; legend toggles; train vs validation with
+// the gap shaded and an over/under-fitting hint. Live: a `changed` push triggers a new request.
+import type { CurveSeries, CurvesState, CurvesToWebview, RunRef, XAxis } from '../../src/core/webview/contract.ts';
+import { connectPanel } from '../shared/bootstrap.ts';
+import { LineChart, onChartTheme, type LineDataset } from '../shared/chart.ts';
+import { button, checkbox, dropdown, slider, textField } from '../shared/controls.ts';
+import { h, placeholder } from '../shared/dom.ts';
+import { readTheme, withAlpha } from '../shared/theme.ts';
+import '../shared/panel.css';
+import { fitHint } from './fit-hint.ts';
+import { higherIsBetter, pairOf } from './pairs.ts';
+import { smoothEma } from './smoothing.ts';
+
+const X_LABELS: Record<XAxis, string> = { step: 'step', epoch: 'epoch', time: 'seconds since start' };
+const PREFERRED_METRICS = ['epoch.train.loss', 'epoch.val.loss', 'loss', 'train.loss', 'train_loss'];
+
+const app = document.getElementById('app')!;
+let state: CurvesState = { runIds: [], metric: null, x: 'step', logY: false, smoothing: 0.6, hidden: [] };
+let runs: RunRef[] = [];
+let keys: string[] = [];
+let series: CurveSeries[] = [];
+let requestId = 0;
+let chart: LineChart | undefined;
+let view: ReturnType<typeof buildView> | undefined;
+
+const channel = connectPanel('curves', (message: CurvesToWebview) => {
+  switch (message.type) {
+    case 'runs':
+      runs = message.runs;
+      keys = message.keys;
+      state = { ...state, runIds: runs.map((r) => r.id), metric: chooseMetric(state.metric, keys), hidden: state.hidden.filter((id) => runs.some((r) => r.id === id)) };
+      save();
+      render();
+      request();
+      return;
+    case 'series':
+      if (message.requestId !== requestId) return; // a newer request is on its way
+      series = message.series;
+      draw();
+      return;
+    case 'changed':
+      if (message.runIds.some((id) => state.runIds.includes(id))) request();
+      return;
+    case 'notice':
+      app.replaceChildren(placeholder(message.message, message.level));
+      view = undefined;
+      return;
+  }
+});
+state = { ...state, ...channel.savedState() };
+
+function save(): void {
+  channel.saveState(state);
+}
+
+function chooseMetric(current: string | null, available: string[]): string | null {
+  if (current && available.includes(current)) return current;
+  return PREFERRED_METRICS.find((k) => available.includes(k)) ?? available[0] ?? null;
+}
+
+function request(): void {
+  if (!state.metric || state.runIds.length === 0) return;
+  const pair = pairOf(state.metric, keys);
+  const wanted = pair ? [pair.train, pair.val] : [state.metric];
+  requestId++;
+  const buckets = Math.max(200, Math.min(2000, Math.round((chart?.canvas.clientWidth ?? 1000) * 1.5)));
+  channel.post({ type: 'requestSeries', requestId, runIds: state.runIds, keys: wanted, x: state.x, buckets });
+}
+
+function buildView() {
+  const metric = dropdown('Metric', [], null, (value) => { state = { ...state, metric: value }; save(); request(); }, 'metric');
+  const xAxis = dropdown('X axis', (['step', 'epoch', 'time'] as XAxis[]).map((x) => ({ value: x, label: `x: ${X_LABELS[x]}` })), state.x,
+    (value) => { state = { ...state, x: value as XAxis }; save(); chart?.resetZoom(); chart?.setXLabel(X_LABELS[state.x]); request(); }, 'x-axis');
+  const logY = checkbox('Log y', state.logY, (on) => { state = { ...state, logY: on }; save(); chart?.setLogY(on); }, 'log-y');
+  const smoothing = slider('Smoothing', { min: 0, max: 0.99, step: 0.01 }, state.smoothing,
+    (value) => { state = { ...state, smoothing: value }; save(); draw(); }, (v) => v.toFixed(2), 'smoothing');
+  const reset = button('Reset zoom', () => chart?.resetZoom(), { id: 'reset-zoom', title: 'Reset zoom (double-click the chart, or press 0)' });
+  const pick = button('Runs…', () => channel.post({ type: 'pickRuns' }), { id: 'pick-runs', title: 'Choose the runs to show' });
+  const filter = textField('Filter runs by name…', '', () => {}, 'filter-runs');
+  filter.addEventListener('keydown', (e) => {
+    if ((e as KeyboardEvent).key === 'Enter') channel.post({ type: 'filterRuns', text: (filter as HTMLInputElement).value ?? '' });
+  });
+  const legend = h('ul', { class: 'legend', id: 'legend', 'aria-label': 'Runs (click to show or hide)' });
+  const hint = h('div', { id: 'fit-hint', 'aria-live': 'polite' });
+  const styleKey = h('p', { class: 'muted', id: 'style-key' });
+  const canvas = h('canvas', { id: 'curves-chart', 'aria-label': 'Metric curves. Wheel or +/- to zoom, drag or arrows to pan, 0 to reset.' });
+  const box = h('div', { class: 'chart-box' }, canvas);
+  const root = h('div', {},
+    h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Curves options' },
+      h('div', { class: 'group' }, pick, filter), h('div', { class: 'group' }, metric.element, xAxis.element), logY, smoothing.element, reset),
+    box, styleKey, legend, hint);
+  return { root, metric, legend, hint, styleKey, canvas };
+}
+
+function render(): void {
+  if (runs.length === 0) {
+    app.replaceChildren(h('div', { class: 'toolbar' }, button('Runs…', () => channel.post({ type: 'pickRuns' }), { id: 'pick-runs' })),
+      placeholder('No runs selected. Choose runs with "Runs…", or right-click runs in the Run Explorer and pick "Show Curves".'));
+    chart?.destroy();
+    chart = undefined;
+    view = undefined;
+    return;
+  }
+  if (!view) {
+    view = buildView();
+    app.replaceChildren(view.root);
+    app.setAttribute('aria-busy', 'false');
+    chart = new LineChart(view.canvas, { xLabel: X_LABELS[state.x], logY: state.logY });
+  }
+  // A train/val pair is one choice ("epoch.{train,val}.loss"), listed under its train key.
+  const choices = keys.filter((k) => pairOf(k, keys)?.val !== k).map((k) => ({
+    value: k, label: pairOf(k, keys) ? k.replace(/(^|[._\-/])train([._\-/]|$)/i, '$1{train,val}$2') : k,
+  }));
+  const selected = state.metric ? (pairOf(state.metric, keys)?.train ?? state.metric) : null;
+  view.metric.setChoices(choices, selected);
+  renderLegend();
+}
+
+function colorOf(runId: number): string {
+  const palette = readTheme().palette;
+  const index = runs.findIndex((r) => r.id === runId);
+  return palette[(index < 0 ? 0 : index) % palette.length]!;
+}
+
+function renderLegend(): void {
+  if (!view) return;
+  view.legend.replaceChildren(...runs.map((run) => {
+    const shown = !state.hidden.includes(run.id);
+    const toggle = h('button', { type: 'button', 'aria-pressed': String(shown), 'data-run-id': String(run.id), title: `${shown ? 'Hide' : 'Show'} ${run.name}` },
+      h('span', { class: 'swatch', style: '' }), `${run.name} #${run.id}`, h('span', { class: `status ${run.status}` }, run.status === 'running' ? '● running' : ''));
+    (toggle.firstChild as HTMLElement).style.background = colorOf(run.id);
+    toggle.addEventListener('click', () => {
+      state = { ...state, hidden: shown ? [...state.hidden, run.id] : state.hidden.filter((id) => id !== run.id) };
+      save();
+      renderLegend();
+      draw();
+    });
+    return h('li', {}, toggle);
+  }));
+}
+
+function draw(): void {
+  if (!chart || !view || !state.metric) return;
+  const pair = pairOf(state.metric, keys);
+  const theme = readTheme();
+  const datasets: LineDataset[] = [];
+  const hints: string[] = [];
+  for (const run of runs) {
+    const color = colorOf(run.id);
+    const hidden = state.hidden.includes(run.id);
+    const ofKey = (key: string) => series.find((s) => s.runId === run.id && s.key === key);
+    const add = (s: CurveSeries, role: 'train' | 'val' | 'only'): number => {
+      const smoothed = smoothEma(s.ys, state.smoothing);
+      const dash = role === 'val' ? [6, 4] : [];
+      if (state.smoothing > 0) {
+        datasets.push({ label: `${run.name} · ${s.key} (raw)`, data: s.xs.map((x, i) => ({ x, y: s.ys[i]! })), borderColor: withAlpha(color, 0.25),
+          borderWidth: 1, borderDash: dash, hidden, quiet: true, pointRadius: 0, pointHoverRadius: 0 });
+      }
+      datasets.push({ label: `${run.name} · ${s.key}`, data: s.xs.map((x, i) => ({ x, y: smoothed[i]! })), borderColor: color, backgroundColor: color,
+        borderDash: dash, hidden, borderWidth: 2 });
+      return datasets.length - 1;
+    };
+    if (pair) {
+      const train = ofKey(pair.train);
+      const val = ofKey(pair.val);
+      const trainIndex = train ? add(train, 'train') : -1;
+      if (val) {
+        const valIndex = add(val, 'val');
+        if (trainIndex >= 0) {
+          // The generalization gap: shaded between the smoothed train and validation curves.
+          const better = higherIsBetter(pair.val);
+          datasets[valIndex]!.fill = { target: trainIndex, above: withAlpha(better ? theme.palette[2]! : theme.error, 0.14), below: withAlpha(better ? theme.error : theme.palette[2]!, 0.14) };
+          const hint = !hidden ? fitHint(train!.ys, val.ys, higherIsBetter(pair.train)) : null;
+          if (hint) hints.push(`${run.name}: ${hint.message}`);
+        }
+      }
+    } else {
+      const only = ofKey(state.metric);
+      if (only) add(only, 'only');
+    }
+  }
+  chart.setDatasets(datasets);
+  view.styleKey.textContent = pair
+    ? `Solid: ${pair.train} · dashed: ${pair.val} · shaded: the gap between them${state.smoothing > 0 ? ' · faint: raw values' : ''}`
+    : state.smoothing > 0 ? 'Faint: raw values; bold: smoothed (EMA, debiased)' : '';
+  view.hint.replaceChildren(...hints.map((text) => h('p', { class: 'hint warn', role: 'note' }, text)));
+  const empty = series.length === 0;
+  view.canvas.setAttribute('data-empty', String(empty));
+}
+
+onChartTheme(() => {
+  renderLegend();
+  draw();
+});
+
+/** Read-only view of what is drawn, for component tests and people debugging in devtools. */
+(window as unknown as { hyperlabCurves: unknown }).hyperlabCurves = {
+  state: () => state,
+  datasets: () => chart?.chart.data.datasets.map((d) => ({ label: d.label, hidden: !!d.hidden, quiet: !!(d as LineDataset).quiet, points: d.data.length,
+    first: d.data[0] ?? null, last: d.data[d.data.length - 1] ?? null, fill: d.fill !== undefined && d.fill !== false })) ?? [],
+  xRange: () => chart?.xRange ?? null,
+  scaleX: () => (chart ? { min: chart.chart.scales['x']!.min, max: chart.chart.scales['x']!.max } : null),
+  logY: () => chart?.isLogY ?? false,
+  hints: () => [...(view?.hint.querySelectorAll('.hint') ?? [])].map((e) => e.textContent),
+};

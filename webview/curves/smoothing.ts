@@ -1,0 +1,20 @@
+// TensorBoard's smoothing: an exponential moving average with debiasing, so the first points
+// are not pulled toward zero. e_t = β·e_{t−1} + (1−β)·s_t, ê_t = e_t / (1 − β^t), t counting
+// finite values only (a NaN or Inf point stays as it is and does not move the average).
+export function smoothEma(values: readonly number[], beta: number): number[] {
+  if (beta <= 0) return [...values];
+  const out = new Array<number>(values.length);
+  let average = 0;
+  let t = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) {
+      out[i] = v;
+      continue;
+    }
+    t++;
+    average = beta * average + (1 - beta) * v;
+    out[i] = average / (1 - beta ** t);
+  }
+  return out;
+}
