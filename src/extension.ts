@@ -18,6 +18,7 @@ export const RUN_EXPLORER_VIEW = 'hyperlab.runs';
 let launcher: RunLauncher | undefined;
 
 export function activate(context: vscode.ExtensionContext): HyperlabApi {
+  const started = performance.now();
   const logger = createChannelLogger('Hyperlab');
   const session = new StoreSession(logger);
   const existing = () => session.existing();
@@ -49,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
     ...registerCommands({ extensionUri: context.extensionUri, logger, session, launcher: getLauncher, tree, logs, details, refreshViews },
       () => logger.channel.show(true)),
   );
-  logger.log('info', `Hyperlab activated (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace)`);
+  logger.log('info', `Hyperlab activated in ${(performance.now() - started).toFixed(1)} ms (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace)`);
 
   return {
     store: () => session.require(),

@@ -1,6 +1,7 @@
 // New Experiment (a spec from a template) and Run Experiment (the active spec, with overrides).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { HyperlabError } from '../../core/errors.ts';
 import type { Params } from '../../core/protocol/messages.ts';
 import { chooseSpec, readSpec, SPEC_SUFFIX, specName } from '../runs/specFiles.ts';
 import { overridesError, parseOverrides } from '../runs/overrides.ts';
@@ -8,7 +9,16 @@ import { listTemplates } from '../templates/specTemplates.ts';
 import { ensureTrusted } from '../trust/workspaceTrust.ts';
 import type { CommandContext } from './commandContext.ts';
 
-export async function newExperiment(ctx: CommandContext): Promise<vscode.Uri | undefined> {
+/** Options code can pass (the integration suite); the palette passes none and asks. */
+export interface NewExperimentOptions {
+  /** Template id (its file name without .hyperlab.json). */
+  template?: string;
+  name?: string;
+  /** Replace an existing file of that name without asking. */
+  overwrite?: boolean;
+}
+
+export async function newExperiment(ctx: CommandContext, options: NewExperimentOptions = {}): Promise<vscode.Uri | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) {
     vscode.window.showWarningMessage('Open a folder first: a Hyperlab experiment is a spec file in your workspace.');
@@ -19,12 +29,18 @@ export async function newExperiment(ctx: CommandContext): Promise<vscode.Uri | u
     vscode.window.showWarningMessage('No experiment templates were found in this Hyperlab installation (media/templates). Reinstall the extension.');
     return undefined;
   }
-  const template = templates.length === 1 ? templates[0] : (await vscode.window.showQuickPick(
+  const template = options.template !== undefined ? templates.find((t) => t.id === options.template)
+    : templates.length === 1 ? templates[0] : (await vscode.window.showQuickPick(
     templates.map((t) => ({ label: t.id, detail: t.description, template: t })),
     { title: 'New Experiment', placeHolder: 'Start from which template?', matchOnDetail: true },
   ))?.template;
-  if (!template) return undefined;
-  const name = await vscode.window.showInputBox({
+  if (!template) {
+    if (options.template !== undefined) {
+      throw new HyperlabError('USAGE', `There is no template "${options.template}".`, `Use one of: ${templates.map((t) => t.id).join(', ')}.`);
+    }
+    return undefined;
+  }
+  const name = options.name ?? await vscode.window.showInputBox({
     title: 'New Experiment',
     prompt: `Name of the experiment (the file will be NAME${SPEC_SUFFIX} in ${folder.name})`,
     value: template.id,
@@ -32,12 +48,15 @@ export async function newExperiment(ctx: CommandContext): Promise<vscode.Uri | u
   });
   if (!name) return undefined;
   const target = vscode.Uri.joinPath(folder.uri, `${name.trim()}${SPEC_SUFFIX}`);
-  if (await exists(target)) {
+  if (!options.overwrite && (await exists(target))) {
     const overwrite = await vscode.window.showWarningMessage(`${path.basename(target.fsPath)} already exists.`, { modal: true }, 'Overwrite');
     if (overwrite !== 'Overwrite') return undefined;
   }
-  const spec: Params = 'name' in template.spec ? { ...template.spec, name: name.trim() } : template.spec;
+  // "$schema" points into the extension's folder; the jsonValidation contribution covers the copy.
+  const { $schema: _schema, ...rest } = template.spec;
+  const spec: Params = 'name' in rest ? { ...rest, name: name.trim() } : rest;
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(`${JSON.stringify(spec, null, 2)}\n`));
+  await copyTemplateData(template.uri, target, spec);
   ctx.logger.log('info', `New experiment ${target.fsPath} from template ${template.id}`);
   await vscode.window.showTextDocument(target);
   return target;
@@ -67,6 +86,16 @@ export async function runExperiment(ctx: CommandContext, arg?: unknown, options?
   ctx.refreshViews();
   vscode.window.setStatusBarMessage(`$(play) Hyperlab: run #${runId} of ${experiment} started`, 4000);
   return runId;
+}
+
+/** A template's data file (data.path, relative to the spec) goes along, unless one is already there. */
+async function copyTemplateData(templateUri: vscode.Uri, target: vscode.Uri, spec: Params): Promise<void> {
+  const data = spec.data;
+  const relative = typeof data === 'object' && data !== null && !Array.isArray(data) ? data.path : undefined;
+  if (typeof relative !== 'string' || path.isAbsolute(relative) || relative.split(/[\\/]/).includes('..')) return;
+  const source = vscode.Uri.joinPath(templateUri, '..', relative);
+  const destination = vscode.Uri.joinPath(target, '..', relative);
+  if ((await exists(source)) && !(await exists(destination))) await vscode.workspace.fs.copy(source, destination);
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors.ts';
 import { SHOW_DETAILS_COMMAND } from '../runExplorer/runTreeProvider.ts';
 import type { CommandContext } from './commandContext.ts';
-import { newExperiment, runExperiment, type RunExperimentOptions } from './experimentCommands.ts';
+import { newExperiment, type NewExperimentOptions, runExperiment, type RunExperimentOptions } from './experimentCommands.ts';
 import { copyParams, deleteRun, type DeleteRunOptions, revealLog, showLog, showRunDetails, stopRun } from './runCommands.ts';
 
 export const COMMANDS = {
@@ -23,7 +23,7 @@ export const COMMANDS = {
 
 export function registerCommands(ctx: CommandContext, showOutput: () => void): vscode.Disposable[] {
   const handlers: Record<(typeof COMMANDS)[keyof typeof COMMANDS], (...args: unknown[]) => unknown> = {
-    [COMMANDS.newExperiment]: () => newExperiment(ctx),
+    [COMMANDS.newExperiment]: (options) => newExperiment(ctx, isPlainObject(options) ? (options as NewExperimentOptions) : {}),
     [COMMANDS.runExperiment]: (arg, options) => runExperiment(ctx, arg, options as RunExperimentOptions | undefined),
     [COMMANDS.stopRun]: (arg) => stopRun(ctx, arg),
     [COMMANDS.deleteRun]: (arg, options) => deleteRun(ctx, arg, isDeleteOptions(options) ? options : undefined),
@@ -51,7 +51,11 @@ export function registerCommands(ctx: CommandContext, showOutput: () => void): v
   );
 }
 
-/** A menu passes selected tree nodes as the second argument; only a plain options object counts. */
+/** A menu passes tree nodes or URIs as arguments; only a plain options object counts as options. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype && !('kind' in value);
+}
+
 function isDeleteOptions(value: unknown): value is DeleteRunOptions {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'confirm' in value;
+  return isPlainObject(value) && 'confirm' in value;
 }

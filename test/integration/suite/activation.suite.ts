@@ -38,3 +38,14 @@ test('New Experiment offers the shipped templates, each a JSON object', async ()
   assert.deepEqual(templates.map((t) => `${t.id}.hyperlab.json`).sort(), onDisk.sort());
   for (const t of templates) assert.equal(typeof t.spec, 'object');
 });
+
+test('New Experiment writes a spec from a template into the workspace, with the data it needs', async () => {
+  const uri = await vscode.commands.executeCommand<vscode.Uri>('hyperlab.newExperiment', { template: 'csv-example', name: 'moons' });
+  assert.equal(uri?.fsPath, path.join(workspaceRoot(), 'moons.hyperlab.json'));
+  const spec = JSON.parse(fs.readFileSync(uri!.fsPath, 'utf8')) as { name: string; $schema?: string; data: { path: string } };
+  assert.equal(spec.name, 'moons');
+  assert.equal(spec.$schema, undefined, 'the template\'s relative $schema would point nowhere');
+  assert.ok(fs.statSync(path.join(workspaceRoot(), spec.data.path)).size > 0, 'the CSV the template trains on was copied');
+  assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, uri!.fsPath, 'the new spec is opened');
+  fs.rmSync(uri!.fsPath);
+});
