@@ -50,12 +50,14 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
     ...registerCommands({ extensionUri: context.extensionUri, logger, session, launcher: getLauncher, tree, logs, details, refreshViews },
       () => logger.channel.show(true)),
   );
-  logger.log('info', `Hyperlab activated in ${(performance.now() - started).toFixed(1)} ms (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace)`);
+  const activationMs = performance.now() - started;
+  logger.log('info', `Hyperlab activated in ${activationMs.toFixed(1)} ms (${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace)`);
 
   return {
     store: () => session.require(),
     runExplorer: { snapshot: () => tree.snapshot(), refresh: refreshViews },
     statusBar: { snapshot: () => statusItem.snapshot() },
+    activationMs,
     whenIdle: () => launcher?.whenIdle() ?? Promise.resolve(),
   };
 }

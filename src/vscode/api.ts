@@ -33,6 +33,8 @@ export interface HyperlabApi {
     refresh(): void;
   };
   statusBar: { snapshot(): StatusBarSnapshot };
+  /** How long activate() took, in ms (reported by the integration suite). */
+  activationMs: number;
   /** Resolves when every run this window started has ended (test aid; also used on deactivate). */
   whenIdle(): Promise<void>;
 }

@@ -26,6 +26,7 @@ try {
     launchArgs: [workspace.dir, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
   });
   const report: SuiteReport = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+  for (const line of report.notes) console.log(`# ${line}`);
   const failed = report.results.filter((r) => !r.ok);
   console.log(`integration suite under VS Code desktop: ${report.results.length - failed.length}/${report.planned} passed`);
   if (failed.length > 0 || report.results.length !== report.planned) exitCode = 1;

@@ -40,7 +40,8 @@ test('the integration suite passes inside the real extension host', { skip }, as
   } finally {
     await bench.close();
   }
-  const { planned, results }: SuiteReport = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : { planned: -1, results: [] };
+  const { planned, results, notes }: SuiteReport = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : { planned: -1, results: [], notes: [] };
+  for (const line of notes) console.log(`# ${line}`);
   const report = results.map((r) => `${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.ms} ms)${r.error ? `\n${r.error}` : ''}`).join('\n');
   const failures = results.filter((r) => !r.ok);
   assert.deepEqual(failures.map((f) => `${f.name}: ${f.error}`), [], `failed inside the extension host:\n${report}`);

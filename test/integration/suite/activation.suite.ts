@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { listTemplates } from '../../../src/vscode/templates/specTemplates.ts';
-import { test } from './harness.ts';
+import { note, test } from './harness.ts';
 import { hyperlab, workspaceRoot } from './support.ts';
 
 const COMMANDS = ['hyperlab.newExperiment', 'hyperlab.runExperiment', 'hyperlab.stopRun', 'hyperlab.deleteRun', 'hyperlab.showLog',
@@ -15,6 +15,7 @@ test('activates and exports its API', async () => {
   assert.equal(extension.isActive, true);
   assert.equal(typeof api.runExplorer.snapshot, 'function');
   assert.equal(typeof api.statusBar.snapshot, 'function');
+  note(`activate() took ${api.activationMs.toFixed(1)} ms`);
 });
 
 test('registers every palette command', async () => {

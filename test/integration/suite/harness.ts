@@ -4,10 +4,16 @@ import fs from 'node:fs';
 
 export interface TestResult { name: string; ok: boolean; error: string | null; ms: number }
 /** What the results file holds: how many tests were registered, and the results so far. */
-export interface SuiteReport { planned: number; results: TestResult[] }
+export interface SuiteReport { planned: number; results: TestResult[]; notes: string[] }
 
 type TestFn = () => Promise<void> | void;
 const tests: { name: string; fn: TestFn }[] = [];
+const notes: string[] = [];
+
+/** A figure worth reporting (not asserted), printed by the outer runner. */
+export function note(text: string): void {
+  notes.push(text);
+}
 
 /** A hang guard, not a timing assertion: a stuck test fails with a message instead of freezing CI. */
 const HANG_GUARD_MS = 90_000;
@@ -35,7 +41,7 @@ export async function runAll(resultsFile: string | undefined): Promise<TestResul
     const result = { name, ok: error === null, error, ms: Date.now() - t0 };
     results.push(result);
     console.log(`EXT-TEST ${result.ok ? 'ok  ' : 'FAIL'} ${name} (${result.ms} ms)${error ? `\n${error}` : ''}`);
-    if (resultsFile) fs.writeFileSync(resultsFile, JSON.stringify({ planned: tests.length, results } satisfies SuiteReport, null, 2));
+    if (resultsFile) fs.writeFileSync(resultsFile, JSON.stringify({ planned: tests.length, results, notes } satisfies SuiteReport, null, 2));
   }
   return results;
 }
