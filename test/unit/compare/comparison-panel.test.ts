@@ -1,0 +1,177 @@
+// The Comparison webview in real Chromium (the built bundle) against a real fixture store,
+// answered through the real validator: sorting, filtering, brushing, column choice, grouping,
+// virtualized scrolling of 10,000 runs, keyboard selection and the spec diff.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { openStore, type Store } from '../../../src/core/store/index.ts';
+import { fillSweep } from '../../e2e/compareFixtures.ts';
+import { launchBrowser, openComparePage, REPO_ROOT, type ComparePage } from '../../e2e/comparePage.ts';
+
+const skip = fs.existsSync(path.join(REPO_ROOT, 'dist', 'webview', 'comparison.js')) ? false : 'dist/webview/comparison.js is missing (npm run build)';
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperlab-compare-ui-'));
+let browser: Browser;
+let small: Store;
+
+before(async () => {
+  if (skip) return;
+  browser = await launchBrowser();
+  small = openStore(path.join(dir, 'small.db'));
+  fillSweep(small, { runs: 40 });
+});
+after(async () => {
+  small?.close();
+  await browser?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function painted(page: Page): Promise<void> {
+  await page.waitForSelector('body[data-painted="true"]', { timeout: 20_000 });
+}
+const column = (page: Page, name: string) => page.locator('.rt-header .rt-head', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}`) });
+async function columnIndex(page: Page, name: string): Promise<number> {
+  const names = await page.locator('.rt-header .rt-name').allInnerTexts();
+  const index = names.indexOf(name);
+  assert.ok(index >= 0, `column ${name} is shown (have ${names.join(', ')})`);
+  return index;
+}
+async function columnValues(page: Page, name: string): Promise<string[]> {
+  const index = await columnIndex(page, name);
+  return page.locator('.rt-window .rt-row:not(.rt-group)').evaluateAll((rows, i) => rows.map((r) => (r.children[i] as HTMLElement).title), index);
+}
+const filterInput = (page: Page) => page.locator('#filter input');
+
+describe('Comparison panel in Chromium', { skip }, () => {
+  let ui: ComparePage;
+  before(async () => {
+    if (skip) return;
+    ui = await openComparePage(browser, small);
+    await painted(ui.page);
+  });
+  after(async () => ui?.close());
+
+  test('shows every run with its varying parameters and best metrics, and names the importance method', async () => {
+    const page = ui.page;
+    assert.equal(await page.locator('#run-count').innerText(), '40 of 40 runs');
+    const names = await page.locator('.rt-header .rt-name').allInnerTexts();
+    assert.deepEqual(names, ['name', 'status', 'train.optimizer.kind', 'train.optimizer.lr', 'model.layers.1.units', 'train.loss.best', 'val.acc.best', 'val.loss.best']);
+    assert.match(await page.locator('#importance-method').innerText(), /First-order variance share \(fANOVA-style\)/);
+    const first = await page.locator('#importance .importance-row .bar-name').first().innerText();
+    assert.equal(first, 'train.optimizer.lr', 'the loss bowl is over lr: it matters most');
+    assert.deepEqual(ui.rejected, []);
+  });
+
+  test('clicking a header sorts ascending, then descending', async () => {
+    const page = ui.page;
+    await column(page, 'val.loss.best').locator('button').click();
+    const asc = (await columnValues(page, 'val.loss.best')).map(Number);
+    assert.deepEqual(asc, [...asc].sort((a, b) => a - b));
+    assert.equal(await column(page, 'val.loss.best').getAttribute('aria-sort'), 'ascending');
+    await column(page, 'val.loss.best').locator('button').click();
+    const desc = (await columnValues(page, 'val.loss.best')).map(Number);
+    assert.deepEqual(desc, [...desc].sort((a, b) => b - a));
+    assert.ok(desc[0]! > asc.at(-1)!, 'the largest loss now comes first (only rows in view exist)');
+    await column(page, 'val.loss.best').locator('button').click(); // back to unsorted
+  });
+
+  test('typing a filter filters the rows and the count; a bad term says why', async () => {
+    const page = ui.page;
+    await filterInput(page).fill('kind=sgd');
+    await page.waitForFunction(() => !document.querySelector('#run-count')!.textContent!.startsWith('40 of'));
+    const kinds = await columnValues(page, 'train.optimizer.kind');
+    assert.ok(kinds.length > 5 && kinds.every((k) => k === 'sgd'), kinds.join(','));
+    assert.equal(await page.locator('#run-count').innerText(), `${kinds.length} of 40 runs`);
+    await filterInput(page).fill('nope>1');
+    await page.locator('#filter-errors', { hasText: 'no column named "nope"' }).waitFor();
+    await filterInput(page).fill('');
+    await page.locator('#run-count', { hasText: '40 of 40 runs' }).waitFor();
+  });
+
+  test('brushing the lr axis of the parallel coordinates filters the table and writes the range into the filter', async () => {
+    const page = ui.page;
+    const box = (await page.locator('#parallel canvas').boundingBox())!;
+    const before = await page.locator('#parallel canvas').screenshot();
+    // Axes: kind, lr, units, objective, evenly spaced between 40 px (left) and 60 px (right) margins: lr is the second.
+    const x = box.x + 40 + (box.width - 100) / 3;
+    await page.mouse.move(x, box.y + box.height * 0.3);
+    await page.mouse.down();
+    await page.mouse.move(x, box.y + box.height * 0.5, { steps: 5 });
+    await page.mouse.move(x, box.y + box.height * 0.7, { steps: 5 });
+    await page.mouse.up();
+    const filter = await filterInput(page).inputValue();
+    const match = /^train\.optimizer\.lr:([\d.e-]+)\.\.([\d.e-]+)$/.exec(filter);
+    assert.ok(match, `the brush shows in the filter: "${filter}"`);
+    const [lo, hi] = [Number(match[1]), Number(match[2])];
+    const lrs = (await columnValues(page, 'train.optimizer.lr')).map(Number);
+    assert.ok(lrs.length > 0 && lrs.length < 40, `the table keeps some runs (${lrs.length})`);
+    assert.ok(lrs.every((v) => v >= lo && v <= hi), `every shown lr is inside [${lo}, ${hi}]`);
+    assert.notDeepEqual(await page.locator('#parallel canvas').screenshot(), before, 'the plot redrew (brush and faded lines)');
+    // A click on the axis clears the brush.
+    await page.mouse.click(x, box.y + box.height * 0.5);
+    assert.equal(await filterInput(page).inputValue(), '');
+    await page.locator('#run-count', { hasText: '40 of 40 runs' }).waitFor();
+  });
+
+  test('choosing columns adds and removes them; grouping puts runs under headers', async () => {
+    const page = ui.page;
+    await page.locator('#columns-button').click();
+    await page.locator('#column-picker').waitFor();
+    await page.locator('[id="column-param.train.epochs"]').click();
+    await page.locator('[id="column-metric.train.loss.best"]').click();
+    let names = await page.locator('.rt-header .rt-name').allInnerTexts();
+    assert.ok(names.includes('train.epochs'), 'a constant parameter was added');
+    assert.ok(!names.includes('train.loss.best'), 'a metric was removed');
+    await page.locator('#columns-button').click();
+    await page.locator('#group-by').click();
+    await page.locator('#group-by vscode-option', { hasText: 'train.optimizer.kind' }).click();
+    const groups = await page.locator(".rt-window .rt-group").allTextContents();
+    assert.equal(groups.length, 2);
+    assert.match(groups[0]!, /train\.optimizer\.kind = adam\s*· \d+ runs · best objective \d/);
+    await page.locator('.rt-window .rt-group').first().click(); // fold adam
+    assert.equal(await page.locator('.rt-window .rt-group').first().getAttribute('aria-expanded'), 'false');
+    names = await page.locator('.rt-header .rt-name').allInnerTexts();
+    assert.ok(names.length > 0);
+    await page.locator('#group-by').click();
+    await page.locator('#group-by vscode-option', { hasText: 'No grouping' }).click();
+    await page.locator('.rt-window .rt-group').first().waitFor({ state: 'detached' });
+  });
+
+  test('keyboard: the grid takes focus, arrows move, Space selects two runs and their spec diff appears', async () => {
+    const page = ui.page;
+    await page.locator('.rt-body').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Space');
+    assert.equal(await page.locator('.rt-row[aria-selected="true"]').count(), 2);
+    await page.locator('#spec-diff table.spec-diff').waitFor();
+    const changed = await page.locator('#spec-diff tr.diff-changed').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path')));
+    assert.ok(changed.includes('train.optimizer.lr'), `lr differs between two trials (${changed.join(', ')})`);
+    assert.equal(await page.locator('#spec-diff tr.diff-same').count(), 0, 'only differences by default');
+  });
+});
+
+describe('Comparison panel with 10,000 runs', { skip }, () => {
+  test('renders only the rows in view and scrolls to the last run', async () => {
+    const store = openStore(path.join(dir, 'big.db'));
+    fillSweep(store, { runs: 10_000, steps: 2, seed: 11 });
+    const ui = await openComparePage(browser, store);
+    try {
+      const page = ui.page;
+      await painted(page);
+      assert.equal(await page.locator('#run-count').innerText(), '10,000 of 10,000 runs');
+      const rendered = await page.locator('.rt-window .rt-row').count();
+      assert.ok(rendered > 10 && rendered < 80, `only the visible rows exist (${rendered})`);
+      await page.locator('.rt-body').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+      await page.locator('.rt-window .rt-row', { hasText: 'trial-0001' }).waitFor(); // newest first: the first trial is last
+      assert.ok((await page.locator('.rt-window .rt-row').count()) < 80);
+    } finally {
+      await ui.close();
+      store.close();
+    }
+  });
+});
