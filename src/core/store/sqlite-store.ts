@@ -239,12 +239,13 @@ export class SqliteStore implements Store {
   metricRanges(runIds?: readonly number[]): MetricRange[] {
     // The ids travel as one JSON array parameter, so 10,000 runs need no 10,000 placeholders.
     const filter = runIds === undefined ? '' : 'WHERE b.run_id IN (SELECT value FROM json_each(?))';
-    const rows = this.sql(`SELECT b.run_id, k.name, sum(b.count) AS count, min(b.min) AS min, max(b.max) AS max,
-        rk.last_step, rk.last_value
-      FROM metric_blocks AS b
-      JOIN run_keys AS rk ON rk.run_id = b.run_id AND rk.key_id = b.key_id
-      JOIN metric_keys AS k ON k.id = b.key_id
-      ${filter} GROUP BY b.run_id, b.key_id ORDER BY b.run_id, k.name`).all(...(runIds === undefined ? [] : [JSON.stringify(runIds)]));
+    // Aggregate the blocks first (a streaming scan in primary-key order), then join the few result rows.
+    const rows = this.sql(`SELECT g.run_id, k.name, g.count, g.min, g.max, rk.last_step, rk.last_value
+      FROM (SELECT b.run_id, b.key_id, sum(b.count) AS count, min(b.min) AS min, max(b.max) AS max
+            FROM metric_blocks AS b ${filter} GROUP BY b.run_id, b.key_id) AS g
+      JOIN run_keys AS rk ON rk.run_id = g.run_id AND rk.key_id = g.key_id
+      JOIN metric_keys AS k ON k.id = g.key_id
+      ORDER BY g.run_id, k.name`).all(...(runIds === undefined ? [] : [JSON.stringify(runIds)]));
     return rows.map((row) => ({ runId: num(row.run_id), key: str(row.name), count: num(row.count), min: metricValue(row.min),
       max: metricValue(row.max), last: metricValue(row.last_value), lastStep: num(row.last_step) }));
   }
