@@ -1,0 +1,148 @@
+// Loads a built panel (dist/webview/NAME.js) into headless Chromium with a fake
+// acquireVsCodeApi: the page's messages reach a stand-in host here in Node that validates them
+// with the real gate and answers with the real core queries on a fixture store. The only seam
+// is VS Code's transport; the webview code, chart.js, the toolkit and SQLite are the real ones.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Store } from '../../../src/core/store/types.ts';
+import type { PanelKind, ToWebview } from '../../../src/core/webview/contract.ts';
+import { gradientAlerts } from '../../../src/core/webview/gradient-alerts.ts';
+import { checkPanelMessage } from '../../../src/core/webview/inbound-rules.ts';
+import { layerSeries } from '../../../src/core/webview/layer-series.ts';
+import { curveSeries, metricKeysOf, runDetail, runRef } from '../../../src/core/webview/panel-data.ts';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/lib/chromium/chromium';
+const ORIGIN = 'http://hyperlab.test';
+
+export function componentsAvailable(): string | false {
+  if (!fs.existsSync(CHROMIUM)) return `Chromium is not at ${CHROMIUM}`;
+  for (const name of ['curves', 'gradients', 'detail']) {
+    if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'webview', `${name}.js`))) return `dist/webview/${name}.js is missing: npm run build`;
+  }
+  return false;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A subset of VS Code's Dark Modern / Light Modern variables, enough for the panels' colors. */
+const THEMES = {
+  dark: { class: 'vscode-dark', vars: { foreground: '#cccccc', 'editor-foreground': '#cccccc', 'editor-background': '#1f1f1f', descriptionForeground: '#9d9d9d', 'charts-blue': '#3794ff', 'charts-red': '#f14c4c', 'charts-green': '#89d185', 'charts-orange': '#d18616', 'charts-purple': '#b180d7', 'charts-yellow': '#cca700', 'charts-lines': 'rgba(204,204,204,0.5)', focusBorder: '#0078d4', 'font-family': 'sans-serif', 'font-size': '13px' } },
+  light: { class: 'vscode-light', vars: { foreground: '#3b3b3b', 'editor-foreground': '#3b3b3b', 'editor-background': '#ffffff', descriptionForeground: '#717171', 'charts-blue': '#1a85ff', 'charts-red': '#e51400', 'charts-green': '#388a34', 'charts-orange': '#d18616', 'charts-purple': '#652d90', 'charts-yellow': '#bf8803', 'charts-lines': 'rgba(59,59,59,0.5)', focusBorder: '#005fb8', 'font-family': 'sans-serif', 'font-size': '13px' } },
+} as const;
+export type ThemeName = keyof typeof THEMES;
+
+export function themeStyle(theme: ThemeName): string {
+  return Object.entries(THEMES[theme].vars).map(([k, v]) => `--vscode-${k}: ${v};`).join(' ');
+}
+
+export interface PanelPage {
+  page: Page;
+  /** Every message the webview sent, in order (as the host received it). */
+  received: { type: string; [key: string]: unknown }[];
+  /** Messages the gate rejected. */
+  rejected: string[];
+  /** Pushes a host message to the webview. */
+  push(message: ToWebview<PanelKind>): Promise<void>;
+  /** Waits until the webview has sent a message of this type (count: how many in total). */
+  waitForMessage(type: string, count?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface PanelOptions {
+  kind: 'curves' | 'gradients' | 'detail';
+  store: Store;
+  runIds: number[];
+  theme?: ThemeName;
+  /** Pretend the runs have a spec file (enables the gradient monitor's spec links). */
+  hasSpec?: boolean;
+}
+
+export async function openPanel(browser: Browser, options: PanelOptions): Promise<PanelPage> {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  const received: PanelPage['received'] = [];
+  const rejected: string[] = [];
+  const waiters: (() => void)[] = [];
+  const theme = THEMES[options.theme ?? 'dark'];
+  const html = `<!DOCTYPE html><html lang="en" style="${themeStyle(options.theme ?? 'dark')}"><head><meta charset="UTF-8">
+<link rel="stylesheet" href="${ORIGIN}/dist/webview/${options.kind}.css"></head>
+<body class="${theme.class}" data-panel="${options.kind}"><main id="app"></main>
+<script src="${ORIGIN}/dist/webview/${options.kind}.js"></script></body></html>`;
+  await page.route(`${ORIGIN}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === '/panel.html') return route.fulfill({ contentType: 'text/html', body: html });
+    const file = path.join(REPO_ROOT, url.pathname);
+    if (!file.startsWith(path.join(REPO_ROOT, 'dist', 'webview')) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: '' });
+    return route.fulfill({ contentType: file.endsWith('.css') ? 'text/css' : 'text/javascript', body: fs.readFileSync(file) });
+  });
+  const push = async (message: ToWebview<PanelKind>) => {
+    await page.evaluate((m) => window.postMessage(m, '*'), message as unknown as Record<string, unknown>);
+  };
+  await page.exposeFunction('__hyperlabToHost', async (json: string) => {
+    const raw: unknown = JSON.parse(json);
+    const verdict = checkPanelMessage(options.kind, raw);
+    if (!verdict.ok) {
+      rejected.push(verdict.reason);
+      return;
+    }
+    received.push(verdict.message as PanelPage['received'][number]);
+    for (const wake of waiters.splice(0)) wake();
+    for (const reply of answer(options, verdict.message as { type: string })) await push(reply);
+  });
+  await page.addInitScript(() => {
+    let saved: unknown;
+    (window as unknown as { acquireVsCodeApi: unknown }).acquireVsCodeApi = () => ({
+      postMessage: (m: unknown) => (window as unknown as { __hyperlabToHost(json: string): void }).__hyperlabToHost(JSON.stringify(m)),
+      getState: () => saved,
+      setState: (s: unknown) => { saved = s; },
+    });
+  });
+  await page.goto(`${ORIGIN}/panel.html`);
+  const waitForMessage = async (type: string, count = 1) => {
+    while (received.filter((m) => m.type === type).length < count) {
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    }
+  };
+  return { page, received, rejected, push, waitForMessage, close: () => page.close() };
+}
+
+/** The stand-in host: what PanelHost subclasses answer, from the same core functions. */
+function answer(options: PanelOptions, message: { type: string; [key: string]: unknown }): ToWebview<PanelKind>[] {
+  const { store, runIds } = options;
+  switch (`${options.kind}:${message.type}`) {
+    case 'curves:ready':
+      return [{ type: 'runs', runs: runIds.map((id) => runRef(store.getRun(id)!)), keys: metricKeysOf(store, runIds) }];
+    case 'curves:requestSeries': {
+      const m = message as unknown as { requestId: number; runIds: number[]; keys: string[]; x: 'step' | 'epoch' | 'time'; buckets: number };
+      return [{ type: 'series', requestId: m.requestId, x: m.x, series: curveSeries(store, m.runIds, m.keys, m.x, m.buckets) }];
+    }
+    case 'gradients:ready':
+      return [{ type: 'run', run: runRef(store.getRun(runIds[0]!)!), hasSpec: options.hasSpec ?? false }];
+    case 'gradients:requestLayerStats': {
+      const m = message as unknown as { runId: number; maxSteps: number };
+      const result = layerSeries(store, m.runId, m.maxSteps);
+      return [{ type: 'layerStats', runId: m.runId, ...result, alerts: gradientAlerts(result.steps, result.layers) }];
+    }
+    case 'detail:ready':
+      return [{ type: 'detail', detail: runDetail(store, runIds[0]!, 200) }];
+    case 'detail:requestDetail': {
+      const m = message as unknown as { runId: number; logLines: number };
+      return [{ type: 'detail', detail: runDetail(store, m.runId, m.logLines) }];
+    }
+    default:
+      return [];
+  }
+}
+
+/** A PNG of the element, to compare what is drawn before and after an action. */
+export async function snapshot(page: Page, selector: string): Promise<Buffer> {
+  return page.locator(selector).screenshot();
+}
