@@ -95,6 +95,11 @@ uiTest('the Hyperlab sidebar opens from the activity bar with a title and its we
   assert.match(await title.innerText(), /hyperlab/i);
   await whenSettled(page);
   await page.screenshot({ path: path.join(RESULTS, 'sidebar.png') });
+
+  // The documentation button opens the packaged README in the Markdown preview.
+  await buttons.filter({ hasText: 'Open Documentation' }).click();
+  await page.locator('.tabs-container .tab', { hasText: /Preview readme\.md/i }).waitFor({ timeout: 20_000 });
+  await runPaletteCommand(page, 'View: Close All Editors');
 });
 
 uiTest('runs appear in the Run Explorer with status icons, and a run starts and stops from the palette', 'sidebar-runs', async (page) => {

@@ -1,5 +1,7 @@
 // The command table: every contributed command id and its handler. Errors end up as one clear
 // notification (HyperlabError's message and hint) and a line in the Output channel.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors.ts';
 import { SHOW_DETAILS_COMMAND } from '../runExplorer/runTreeProvider.ts';
@@ -32,8 +34,7 @@ export function registerCommands(ctx: CommandContext, showOutput: () => void): v
     [COMMANDS.copyParams]: (arg) => copyParams(ctx, arg),
     [COMMANDS.showRunDetails]: (arg) => showRunDetails(ctx, arg),
     [COMMANDS.refresh]: () => ctx.refreshViews(),
-    [COMMANDS.openDocumentation]: () =>
-      vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(ctx.extensionUri, 'README.md')),
+    [COMMANDS.openDocumentation]: () => vscode.commands.executeCommand('markdown.showPreview', readmeUri(ctx.extensionUri)),
     [COMMANDS.showOutput]: () => showOutput(),
   };
   return Object.entries(handlers).map(([id, handler]) =>
@@ -58,4 +59,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function isDeleteOptions(value: unknown): value is DeleteRunOptions {
   return isPlainObject(value) && 'confirm' in value;
+}
+
+/** The README inside the extension: README.md in a checkout, readme.md once vsce has packaged it. */
+function readmeUri(extensionUri: vscode.Uri): vscode.Uri {
+  const name = ['README.md', 'readme.md'].find((n) => fs.existsSync(path.join(extensionUri.fsPath, n))) ?? 'README.md';
+  return vscode.Uri.joinPath(extensionUri, name);
 }
