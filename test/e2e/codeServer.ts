@@ -40,6 +40,8 @@ export interface CodeServerOptions {
   env?: NodeJS.ProcessEnv;
   /** A .vsix to install into the throwaway extensions folder before the server starts. */
   installVsix?: string;
+  /** Enable Workspace Trust: folders open in Restricted Mode (no prompt). Default: trust off. */
+  workspaceTrust?: boolean;
 }
 
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
@@ -48,7 +50,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperlab-vscode-'));
   fs.mkdirSync(path.join(dir, 'user-data', 'User'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'extensions'));
-  fs.writeFileSync(path.join(dir, 'user-data', 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  const trust = options.workspaceTrust
+    ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }
+    : {};
+  fs.writeFileSync(path.join(dir, 'user-data', 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...trust }, null, 2));
   fs.writeFileSync(path.join(dir, 'config.yaml'), '');
   const logFile = path.join(dir, 'code-server.log');
   const out = fs.openSync(logFile, 'w');
@@ -63,7 +68,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   }
   const child = spawn(CODE_SERVER, [
     '--config', path.join(dir, 'config.yaml'), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-telemetry', '--disable-update-check', ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
     '--reconnection-grace-time', '1', '--ignore-last-opened',
     '--user-data-dir', path.join(dir, 'user-data'), '--extensions-dir', path.join(dir, 'extensions'),
     // Enables the extensionDevelopmentPath/extensionTestsPath payload and window.driver.

@@ -6,10 +6,12 @@ import * as esbuild from 'esbuild';
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const SUITE_BUNDLE = path.join(REPO_ROOT, 'out', 'integration', 'suite.cjs');
 
-export async function buildSuite(): Promise<string> {
+/** Bundles suite/ENTRY.ts (default: index, the main suite) to out/integration/ENTRY-suite.cjs. */
+export async function buildSuite(entry = 'index'): Promise<string> {
+  const outfile = entry === 'index' ? SUITE_BUNDLE : path.join(REPO_ROOT, 'out', 'integration', `${entry}-suite.cjs`);
   await esbuild.build({
-    entryPoints: [path.join(REPO_ROOT, 'test', 'integration', 'suite', 'index.ts')],
-    outfile: SUITE_BUNDLE,
+    entryPoints: [path.join(REPO_ROOT, 'test', 'integration', 'suite', `${entry}.ts`)],
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -19,5 +21,5 @@ export async function buildSuite(): Promise<string> {
     define: { 'import.meta.dirname': '__dirname', 'import.meta.filename': '__filename' },
     logLevel: 'warning',
   });
-  return SUITE_BUNDLE;
+  return outfile;
 }

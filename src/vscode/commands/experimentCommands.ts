@@ -69,7 +69,7 @@ export interface RunExperimentOptions {
 }
 
 export async function runExperiment(ctx: CommandContext, arg?: unknown, options?: RunExperimentOptions): Promise<number | undefined> {
-  if (!(await ensureTrusted('run an experiment'))) return undefined;
+  if (!ensureTrusted('run an experiment')) return undefined;
   const specUri = await chooseSpec(arg instanceof vscode.Uri ? arg : undefined);
   if (!specUri) return undefined;
   const spec = await readSpec(specUri);
