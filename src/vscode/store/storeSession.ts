@@ -9,6 +9,7 @@ import type { Logger } from '../../core/log.ts';
 import { openStore } from '../../core/store/index.ts';
 import type { Store, StoreEvent } from '../../core/store/types.ts';
 import { readSettings, resolveStorePath } from '../config/settings.ts';
+import { failDeadRuns } from './orphanRuns.ts';
 
 const POLL_INTERVAL_MS = 1500;
 const EVENT_THROTTLE_MS = 300;
@@ -82,6 +83,8 @@ export class StoreSession implements vscode.Disposable {
     this.lastCounter = store.changeCounter();
     this.unsubscribe = store.onEvent((event: StoreEvent) => this.onStoreEvent(event));
     this.logger.log('info', `Store opened: ${file} (${store.driver})`);
+    const orphans = failDeadRuns(store);
+    if (orphans.length > 0) this.logger.log('warn', `Marked ${orphans.length} run(s) failed whose process had exited: ${orphans.map((id) => `#${id}`).join(', ')}`);
     // Views that showed "no store" (the welcome view) now have something to show.
     this.fire();
     return store;
