@@ -172,7 +172,7 @@ const train: ObjectField = { kind: 'object', description: 'How the weights are f
     momentum: { kind: 'number', min: 0, exclusiveMax: 1, default: 0.9, description: 'm of the momentum and velocity-exchange variants.' },
   } },
   statsEvery: { kind: 'number', integer: true, min: 0, default: 50, description: 'Per-layer gradient/weight statistics every N steps; 0 = off.' },
-  metricsEvery: { kind: 'number', integer: true, min: 1, default: 10, description: 'Send the per-step loss and LR every N steps (the LR of every step is still in the log at this cadence).' },
+  metricsEvery: { kind: 'number', integer: true, min: 1, default: 1, description: 'Send the per-step loss and LR every N steps (1 = every step; raise it for very small batches, e.g. batchSize 1).' },
   checkpoint: { kind: 'object', description: 'safetensors checkpoints.', fields: {
     dir: { kind: 'string', default: null, nullable: true, description: 'Folder for checkpoints; null = $HYPERLAB_RUN_DIR, else none are written.' },
     best: { kind: 'boolean', default: true, description: 'Keep best.safetensors (best validation loss).' },

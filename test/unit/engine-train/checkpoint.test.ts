@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readSafetensors, encodeSafetensors, decodeSafetensors } from '../../../src/engine/train/safetensors.ts';
+import { neverStop } from '../../../src/engine/train/reporter.ts';
+import { runExperiment, type RunResult } from '../../../src/engine/train/run.ts';
+import { blobData, blobSpec, fixedClock, recorder } from './helpers.ts';
+
+const data = blobData();
+const python = process.env['HYPERLAB_PYTHON'] ?? '/usr/bin/python3';
+
+function tmpDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'hyperlab-ckpt-'));
+}
+
+async function train(overrides: Record<string, unknown>, checkpointDir: string | null): Promise<RunResult & { artifacts: string[] }> {
+  const reporter = recorder();
+  const r = await runExperiment({ spec: blobSpec(overrides), specDir: '.', reporter, control: neverStop, checkpointDir, data, now: fixedClock });
+  return { ...r, artifacts: reporter.recorded.artifacts };
+}
+
+test('safetensors encode/decode round trip, 8-byte aligned data, metadata as strings', () => {
+  const bytes = encodeSafetensors([{ name: 'a', shape: [2, 2], data: Float32Array.of(1, -2, 3.5, 1e-30) }, { name: 'b', shape: [1], data: Float32Array.of(7) }], { spec: '{"x":1}' });
+  const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+  assert.equal((8 + headerLength) % 8, 0);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  assert.deepEqual(header.a, { dtype: 'F32', shape: [2, 2], data_offsets: [0, 16] });
+  assert.deepEqual(header.b, { dtype: 'F32', shape: [1], data_offsets: [16, 20] });
+  const back = decodeSafetensors(bytes, 'mem');
+  assert.deepEqual([...back.tensors.get('a')!.data], [1, -2, 3.5, Math.fround(1e-30)]);
+  assert.deepEqual(back.metadata, { spec: '{"x":1}' });
+  assert.throws(() => decodeSafetensors(bytes.subarray(0, 5), 'short.safetensors'), /short\.safetensors is not a readable safetensors file/);
+});
+
+test('best and last checkpoints hold the weights, the spec and the step; Python reads the header and data', async () => {
+  const dir = tmpDir();
+  const r = await train({ 'train.epochs': 2, 'train.optimizer.kind': 'adam', 'train.optimizer.lr': 0.01 }, dir);
+  assert.deepEqual(r.artifacts.sort(), [`checkpoint:${path.join(dir, 'best.safetensors')}`, `checkpoint:${path.join(dir, 'last.safetensors')}`]);
+  const last = readSafetensors(path.join(dir, 'last.safetensors'));
+  assert.equal(last.metadata['step'], '30');
+  assert.equal(last.metadata['epoch'], '2');
+  assert.equal(JSON.parse(last.metadata['spec']!).train.optimizer.kind, 'adam');
+  const model = r.members[0]!.model;
+  for (const p of model.params()) assert.deepEqual(last.tensors.get(p.name)!.data, p.value);
+  assert.ok([...last.tensors.keys()].some((k) => k.startsWith('optimizer.')));
+
+  const script = [
+    'import json, struct, sys',
+    'raw = open(sys.argv[1], "rb").read()',
+    'n = struct.unpack("<Q", raw[:8])[0]',
+    'h = json.loads(raw[8:8 + n])',
+    'meta = h.pop("__metadata__")',
+    'w = h["dense0.weight"]',
+    'b, e = w["data_offsets"]',
+    'vals = struct.unpack("<%df" % ((e - b) // 4), raw[8 + n + b: 8 + n + e])',
+    'print(json.dumps({"dtype": w["dtype"], "shape": w["shape"], "first": vals[0], "epochs": json.loads(meta["spec"])["train"]["epochs"]}))',
+  ].join('\n');
+  const out = JSON.parse(execFileSync(python, ['-c', script, path.join(dir, 'last.safetensors')], { encoding: 'utf8' }));
+  assert.deepEqual(out, { dtype: 'F32', shape: [16, 4], first: model.params()[0]!.value[0], epochs: 2 });
+});
+
+test('resume: 2 epochs, then 2 more from the last checkpoint, equals 4 epochs straight (weights and Adam state restored)', async () => {
+  const dir = tmpDir();
+  const opts = { 'train.optimizer.kind': 'adam', 'train.optimizer.lr': 0.01, 'train.epochs': 4 };
+  const straight = await train(opts, null);
+  // Stop after epoch 2 by early stopping with no restore: the last checkpoint is then epoch 2's.
+  await train({ ...opts, 'train.earlyStopping': { enabled: true, metric: 'train.loss', patience: 1, minDelta: 1000, restoreBest: false } }, dir);
+  assert.equal(readSafetensors(path.join(dir, 'last.safetensors')).metadata['epoch'], '2');
+  const resumed = await train({ ...opts, 'train.checkpoint.resumeFrom': path.join(dir, 'last.safetensors') }, null);
+  assert.equal(resumed.members[0]!.history.length, 2);
+  assert.equal(resumed.summary['steps'], straight.summary['steps']);
+  const w = (r: RunResult): Float32Array[] => r.members[0]!.model.params().map((p) => p.value);
+  assert.deepEqual(w(resumed), w(straight));
+});
+
+test('a diverged run keeps the last good checkpoint', async () => {
+  const dir = tmpDir();
+  const r = await train({ 'train.loss.kind': 'mse', 'train.schedule': { kind: 'step', stepEpochs: 1, gamma: 1e12 }, 'train.epochs': 3 }, dir);
+  assert.equal(r.status, 'diverged');
+  const last = readSafetensors(path.join(dir, 'last.safetensors'));
+  assert.equal(last.metadata['epoch'], '1');
+  assert.ok([...last.tensors.values()].every((t) => t.data.every(Number.isFinite)));
+});
