@@ -59,7 +59,8 @@ export function gradientAlerts(steps: readonly number[], layers: readonly LayerS
       message: `Vanishing gradients: norm below ${fmt(TINY_GRAD_NORM)} in ${tiny.map((l) => l.name).join(', ')} at step ${steps[lastIndex]}.`,
       remedies: [REMEDIES.init, REMEDIES.norm, REMEDIES.residual],
     });
-  } else if (first && last && first !== last) {
+  } else if (first && last && first !== last && !alerts.some((a) => a.kind === 'exploding')) {
+    // (With exploding norms the first/last ratio says nothing about vanishing.)
     const a = at(first, lastIndex)!;
     const b = at(last, lastIndex)!;
     if (b > 0 && Math.log10(b / Math.max(a, 1e-300)) >= VANISHING_ORDERS) {
