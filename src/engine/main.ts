@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorMessage, HyperlabError } from '../core/errors.ts';
 import { openProducerChannel, type ProducerChannel } from '../core/protocol/channel.ts';
-import { PROTOCOL_VERSION, type HostMessage, type LogLevel, type Params, type ProducerMessage } from '../core/protocol/messages.ts';
+import { PROTOCOL_VERSION, RUN_DIR_ENV, type HostMessage, type LogLevel, type Params, type ProducerMessage } from '../core/protocol/messages.ts';
 import { applyOverrides, flattenSpec, parseSpec, type Spec } from '../core/spec/index.ts';
 import type { TrainControl, TrainReporter } from './train/reporter.ts';
 import { runExperiment } from './train/run.ts';
@@ -72,7 +72,7 @@ async function main(): Promise<number> {
       shouldStop: () => stopReason !== null,
       pause: () => new Promise((resolve) => setImmediate(resolve)),
     };
-    const checkpointDir = spec.train.checkpoint.dir ?? process.env['HYPERLAB_RUN_DIR'] ?? null;
+    const checkpointDir = spec.train.checkpoint.dir ?? process.env[RUN_DIR_ENV] ?? null;
     const result = await runExperiment({ spec, specDir, reporter, control, checkpointDir: checkpointDir === null ? null : path.resolve(specDir, checkpointDir) });
     if (result.status === 'stopped') writeLog('info', `stopped (${stopReason}) after ${String(result.summary['steps'])} steps`);
     send({

@@ -6,7 +6,7 @@ import { EXIT, type CliIO, type ExitCode } from '../io.ts';
 import { openForReading } from '../open-store.ts';
 import { DB_OPTION, parseCommandArgs, parseRunId, resolveDb } from '../options.ts';
 import { usageError } from '../usage.ts';
-import { metricPoints } from './metric-points.ts';
+
 
 const OPTIONS = { ...DB_OPTION, csv: { type: 'boolean' }, json: { type: 'boolean' } } as const;
 
@@ -24,7 +24,7 @@ export function runsExport(args: string[], io: CliIO): ExitCode {
     const runIds = ids.length > 0 ? ids : store.listRuns({ sortBy: 'id', order: 'asc', limit: store.countRuns() + 1 }).map((r) => r.id);
     const write = values.csv ? csvWriter(io) : jsonWriter(io);
     for (const runId of runIds) {
-      for (const key of store.metricKeys(runId)) write.points(runId, metricPoints(store, runId, key));
+      for (const key of store.metricKeys(runId)) write.points(runId, store.points(runId, key));
     }
     write.end();
     return EXIT.ok;

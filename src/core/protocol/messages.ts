@@ -5,6 +5,8 @@
 export const PROTOCOL_VERSION = 1;
 export const CHANNEL_FD_ENV = 'HYPERLAB_CHANNEL_FD';
 export const CHANNEL_FD = 3;
+/** A folder of the run's own, beside the store, for checkpoints and exports (set by the runner). */
+export const RUN_DIR_ENV = 'HYPERLAB_RUN_DIR';
 
 export type RunEndStatus = 'finished' | 'failed' | 'killed' | 'diverged';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -26,6 +28,7 @@ export interface LayerStat {
 export type ProducerMessage =
   | { type: 'hello'; protocol: number; producer: string; pid?: number }
   | { type: 'params'; params: Params }
+  /** `time`: wall clock in seconds since the Unix epoch (Python's time.time(), Date.now() / 1000). */
   | { type: 'metrics'; step: number; epoch?: number; time: number; values: { [key: string]: number } }
   | { type: 'layerStats'; step: number; layers: LayerStat[] }
   | { type: 'artifact'; kind: string; path: string; meta?: Params }

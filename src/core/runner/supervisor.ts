@@ -9,13 +9,14 @@ import type { Duplex } from 'node:stream';
 import { errorMessage } from '../errors.ts';
 import { silentLogger } from '../log.ts';
 import { LineSplitter } from '../protocol/lines.ts';
-import { CHANNEL_FD, CHANNEL_FD_ENV, type HostMessage, type Params, type ProducerMessage } from '../protocol/messages.ts';
+import { CHANNEL_FD, CHANNEL_FD_ENV, RUN_DIR_ENV, type HostMessage, type Params, type ProducerMessage } from '../protocol/messages.ts';
 import { MAX_LINE_BYTES, helloVersionError, parseProducerLine } from '../protocol/parse.ts';
 import { serializeMessage } from '../protocol/serialize.ts';
 import type { MetricPoint } from '../store/types.ts';
 import { Emitter } from './emitter.ts';
 import { IngestBuffer } from './ingest-buffer.ts';
 import { captureLog, type LogBudget } from './log-capture.ts';
+import { runDirectory } from './run-directory.ts';
 import { decideOutcome, isLossKey, type RunFacts } from './outcome.ts';
 import { DEFAULT_RUNNER_LIMITS, type RunEvents, type RunHandle, type RunOutcome, type StartRunOptions } from './types.ts';
 
@@ -84,7 +85,7 @@ class Supervisor {
     try {
       child = spawn(program, args, {
         cwd: command.cwd,
-        env: { ...(command.env ?? process.env), [CHANNEL_FD_ENV]: String(CHANNEL_FD) },
+        env: { ...(command.env ?? process.env), [CHANNEL_FD_ENV]: String(CHANNEL_FD), [RUN_DIR_ENV]: runDirectory(store.path, runId) },
         stdio: [command.stdin ?? 'ignore', 'pipe', 'pipe', 'pipe'],
         windowsHide: true,
         detached: command.ownProcessGroup === true && process.platform !== 'win32',
@@ -182,7 +183,7 @@ class Supervisor {
       case 'metrics': {
         const points: MetricPoint[] = [];
         for (const [key, value] of Object.entries(message.values)) {
-          points.push({ key, step: message.step, epoch: message.epoch ?? null, time: message.time, value });
+          points.push({ key, step: message.step, epoch: message.epoch ?? null, time: Math.round(message.time * 1000), value });
           if (!Number.isFinite(value) && isLossKey(key) && !this.facts.divergence) this.onDivergence(key, value, message.step);
         }
         this.ingest.addPoints(points);

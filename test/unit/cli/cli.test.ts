@@ -154,6 +154,10 @@ test('runs show / export: not found is exit 3; export writes long-format CSV and
   assert.equal(rows.length, 1 + 6);
   assert.deepEqual(rows.slice(1).map((r) => r.split(',').slice(0, 3).join(',')), ['1,train/acc,0', '1,train/acc,1', '1,train/acc,2', '1,train/loss,0', '1,train/loss,1', '1,train/loss,2']);
   assert.deepEqual(rows.slice(1).map((r) => Number(r.split(',')[5])), [0, 1 / 3, 2 / 3, 2, 1, 2 / 3]);
+  // epoch and wall time (ms) come through too
+  const [, , , epoch, time] = rows[1]!.split(',');
+  assert.equal(epoch, '0');
+  assert.ok(Number(time) > Date.UTC(2020, 0, 1) && Number(time) <= Date.now(), `time ${time} is ms since the epoch`);
 
   const json = cli(['runs', 'export', '--json', '1', '--db', dbPath], { cwd: dir });
   const points = JSON.parse(json.stdout) as { run: number; key: string; step: number; value: number }[];

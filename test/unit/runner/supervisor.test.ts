@@ -19,9 +19,13 @@ test('normal: finished, with params, every metric, layer stats, artifact, log an
   const { store, dir, runId, handle } = launch('normal', { start: { spec: { a: 1 }, overrides: { 'train.epochs': 2 }, seed: 5 } }, { HL_STEPS: '30' });
   const statuses: string[] = [];
   handle.on('status', (e) => statuses.push(e.status));
+  const startedMs = Date.now();
   const outcome = await handle.done;
   assert.equal(outcome.status, 'finished');
   assert.equal(outcome.reason, null);
+  // The protocol's time is in seconds; the store keeps milliseconds.
+  const [firstPoint] = store.points(runId, 'train/loss', { limit: 1 });
+  assert.ok(firstPoint!.time >= startedMs - 1000 && firstPoint!.time <= Date.now(), `time ${firstPoint!.time} in ms`);
   assert.deepEqual(statuses, ['running', 'finished']);
   const run = store.getRun(runId)!;
   assert.equal(run.status, 'finished');
@@ -39,6 +43,7 @@ test('normal: finished, with params, every metric, layer stats, artifact, log an
   const log = store.log(runId);
   assert.equal(log.filter((l) => l.stream === 'stdout').length, 30);
   assert.ok(log.some((l) => l.stream === 'stderr' && l.text === 'a warning on stderr'));
+  assert.ok(log.some((l) => l.text === `run dir: ${path.join(path.dirname(store.path), 'runs', String(runId))}`), 'the producer is told its run folder');
   assert.ok(log.some((l) => l.stream === 'protocol' && l.text === '[info] training complete'));
   store.close();
 });
