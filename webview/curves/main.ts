@@ -10,7 +10,7 @@ import { readTheme, withAlpha } from '../shared/theme.ts';
 import '../shared/panel.css';
 import { fitHint } from './fit-hint.ts';
 import { higherIsBetter, pairOf } from './pairs.ts';
-import { smoothEma } from './smoothing.ts';
+import { MIN_POINTS_TO_SMOOTH, smoothEma, smoothingFor } from './smoothing.ts';
 
 const X_LABELS: Record<XAxis, string> = { step: 'step', epoch: 'epoch', time: 'seconds since start' };
 const PREFERRED_METRICS = ['epoch.train.loss', 'epoch.val.loss', 'loss', 'train.loss', 'train_loss'];
@@ -146,14 +146,17 @@ function draw(): void {
   const theme = readTheme();
   const datasets: LineDataset[] = [];
   const hints: string[] = [];
+  let unsmoothed = false;
   for (const run of runs) {
     const color = colorOf(run.id);
     const hidden = state.hidden.includes(run.id);
     const ofKey = (key: string) => series.find((s) => s.runId === run.id && s.key === key);
     const add = (s: CurveSeries, role: 'train' | 'val' | 'only'): number => {
-      const smoothed = smoothEma(s.ys, state.smoothing);
+      const beta = smoothingFor(state.smoothing, s.ys.length);
+      if (beta < state.smoothing) unsmoothed = true;
+      const smoothed = smoothEma(s.ys, beta);
       const dash = role === 'val' ? [6, 4] : [];
-      if (state.smoothing > 0) {
+      if (beta > 0) {
         datasets.push({ label: `${run.name} · ${s.key} (raw)`, data: s.xs.map((x, i) => ({ x, y: s.ys[i]! })), borderColor: withAlpha(color, 0.25),
           borderWidth: 1, borderDash: dash, hidden, quiet: true, pointRadius: 0, pointHoverRadius: 0 });
       }
@@ -181,9 +184,11 @@ function draw(): void {
     }
   }
   chart.setDatasets(datasets);
-  view.styleKey.textContent = pair
-    ? `Solid: ${pair.train} · dashed: ${pair.val} · shaded: the gap between them${state.smoothing > 0 ? ' · faint: raw values' : ''}`
-    : state.smoothing > 0 ? 'Faint: raw values; bold: smoothed (EMA, debiased)' : '';
+  const smoothedAny = datasets.some((d) => d.quiet);
+  const shortNote = unsmoothed ? ` · series under ${MIN_POINTS_TO_SMOOTH} points are drawn unsmoothed` : '';
+  view.styleKey.textContent = (pair
+    ? `Solid: ${pair.train} · dashed: ${pair.val} · shaded: the gap between them${smoothedAny ? ' · faint: raw values' : ''}`
+    : smoothedAny ? 'Faint: raw values; bold: smoothed (EMA, debiased)' : '') + shortNote;
   view.hint.replaceChildren(...hints.map((text) => h('p', { class: 'hint warn', role: 'note' }, text)));
   const empty = series.length === 0;
   view.canvas.setAttribute('data-empty', String(empty));

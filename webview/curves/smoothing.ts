@@ -18,3 +18,12 @@ export function smoothEma(values: readonly number[], beta: number): number[] {
   }
   return out;
 }
+
+/** Below this many points an EMA visibly lags (an epoch curve of 6 points would trail by two
+ *  epochs at β = 0.6), and there is no noise worth hiding: such series are drawn raw. */
+export const MIN_POINTS_TO_SMOOTH = 20;
+
+/** The smoothing weight used for a series of `length` points: the slider's, or 0 when short. */
+export function smoothingFor(beta: number, length: number): number {
+  return length < MIN_POINTS_TO_SMOOTH ? 0 : beta;
+}

@@ -1,9 +1,10 @@
-// Run detail: status and reason, parameters, summary, latest metrics, log tail, artifacts,
-// the confusion matrix as a heatmap table and per-class accuracy. Refreshed while it changes.
+// Run detail: status and reason, summary, latest metrics, the confusion matrix as a heatmap
+// table and per-class accuracy first; then the parameters (folded to the non-default ones),
+// artifacts and the log tail. Refreshed while it changes.
 import type { ParamValue, Params } from '../../src/core/protocol/messages.ts';
 import type { DetailState, DetailToWebview, RunDetail } from '../../src/core/webview/contract.ts';
 import { connectPanel } from '../shared/bootstrap.ts';
-import { button } from '../shared/controls.ts';
+import { button, checkbox } from '../shared/controls.ts';
 import { formatNumber, h, placeholder } from '../shared/dom.ts';
 import '../shared/panel.css';
 
@@ -48,12 +49,13 @@ function render(detail: RunDetail | null): void {
     h('p', {}, h('span', { class: `status ${run.status}`, id: 'status' }, statusLabel(run.status)), ` · ${run.experimentName} · ${times}`),
     run.reason ? h('p', { class: `hint ${run.status === 'failed' || run.status === 'diverged' ? 'error' : 'warn'}`, id: 'reason' }, `Reason: ${run.reason}`) : null,
     h('div', { class: 'grid2' },
-      section('Parameters', keyValueTable(flatten(detail.params), 'params')),
       section('Summary', detail.summary ? keyValueTable(flatten(scalarsOnly(detail.summary)), 'summary') : placeholder('No summary yet (written when the run ends).')),
+      section('Latest metrics', detail.latest.length ? table(['metric', 'step', 'value'], detail.latest.map((l) => [l.key, String(l.step), formatNumber(l.value)]), 'latest', [false, true, true]) : placeholder('No metrics yet.')),
     ),
-    detail.confusion ? section('Confusion matrix (test set, rows = true class)', confusionTable(detail.confusion)) : null,
-    detail.perClassAccuracy ? section('Per-class accuracy', perClassTable(detail.perClassAccuracy)) : null,
-    section('Latest metrics', detail.latest.length ? table(['metric', 'step', 'value'], detail.latest.map((l) => [l.key, String(l.step), formatNumber(l.value)]), 'latest', [false, true, true]) : placeholder('No metrics yet.')),
+    detail.confusion || detail.perClassAccuracy ? h('div', { class: 'row-wrap' },
+      detail.confusion ? section('Confusion matrix (test set, rows = true class)', confusionTable(detail.confusion)) : null,
+      detail.perClassAccuracy ? section('Per-class accuracy', perClassTable(detail.perClassAccuracy)) : null) : null,
+    paramsSection(detail),
     section('Artifacts', detail.artifacts.length
       ? table(['kind', 'path', 'size', 'sha256'], detail.artifacts.map((a) => [a.kind, a.path, a.size === null ? '—' : formatBytes(a.size), a.sha256 ? `${a.sha256.slice(0, 12)}…` : '—']), 'artifacts', [false, false, true, false])
       : placeholder('No artifacts.')),
@@ -64,6 +66,27 @@ function render(detail: RunDetail | null): void {
   const log = document.getElementById('log');
   if (log) log.scrollTop = log.scrollHeight;
   window.scrollTo(0, scroll);
+}
+
+/** Parameters last and folded: the few values that differ from the defaults, all on request. */
+let paramsOpen = true;
+let allParams = false;
+
+function paramsSection(detail: RunDetail): HTMLElement {
+  const all = flatten(detail.params);
+  const chosen = new Set(detail.nonDefaultParams);
+  const shown = allParams ? all : all.filter(([name]) => chosen.has(name));
+  const toggle = checkbox(`Show all ${all.length}`, allParams, (on) => {
+    allParams = on;
+    details.replaceWith(paramsSection(detail));
+  }, 'all-params');
+  const details = h('details', { id: 'params-section', ...(paramsOpen ? { open: '' } : {}) },
+    h('summary', {}, h('h2', {}, 'Parameters'), h('span', { class: 'muted', id: 'params-count' },
+      ` ${chosen.size} of ${all.length} differ from the defaults`)),
+    toggle,
+    shown.length ? keyValueTable(shown, 'params') : placeholder('Every parameter has its default value.'));
+  details.addEventListener('toggle', () => { paramsOpen = (details as HTMLDetailsElement).open; });
+  return details;
 }
 
 function section(title: string, body: Node): HTMLElement {

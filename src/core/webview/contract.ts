@@ -138,6 +138,8 @@ export type GradientsFromWebview =
 export interface RunDetail {
   run: RunRef & { reason: string | null; pid: number | null; createdAt: number; specPath: string | null };
   params: Params;
+  /** Dotted names of the params that differ from the spec's defaults (what a person chose). */
+  nonDefaultParams: string[];
   summary: Params | null;
   latest: LatestValue[];
   logTail: LogLine[];

@@ -3,6 +3,7 @@
 import type { Params, ParamValue } from '../protocol/messages.ts';
 import type { Run, Store } from '../store/types.ts';
 import type { CurveSeries, RunDetail, RunRef, XAxis } from './contract.ts';
+import { nonDefaultParams } from './param-defaults.ts';
 
 export function runRef(run: Run): RunRef {
   return { id: run.id, name: run.name, experimentName: run.experimentName, status: run.status, sweepId: run.sweepId, startedAt: run.startedAt, endedAt: run.endedAt };
@@ -69,6 +70,7 @@ export function runDetail(store: Store, runId: number, logLines: number): RunDet
   return {
     run: { ...runRef(run), reason: run.reason, pid: run.pid, createdAt: run.createdAt, specPath: run.specPath },
     params: run.params,
+    nonDefaultParams: nonDefaultParams(run.params),
     summary,
     latest: store.latest(runId),
     logTail: logLines > 0 ? store.log(runId, { tail: logLines }) : [],

@@ -9,9 +9,10 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { openStore, type Store } from '../../../src/core/store/index.ts';
 import { fillSweep } from '../../e2e/compareFixtures.ts';
-import { launchBrowser, openComparePage, REPO_ROOT, type ComparePage } from '../../e2e/comparePage.ts';
+import { launchBrowser, openComparePage, type ComparePage } from '../../e2e/comparePage.ts';
+import { componentsAvailable, requireBundles } from '../webview/componentHarness.ts';
 
-const skip = fs.existsSync(path.join(REPO_ROOT, 'dist', 'webview', 'comparison.js')) ? false : 'dist/webview/comparison.js is missing (npm run build)';
+const skip = componentsAvailable() || requireBundles(['comparison']);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperlab-compare-ui-'));
 let browser: Browser;
 let small: Store;

@@ -2,7 +2,9 @@
 // acquireVsCodeApi: the page's messages reach a stand-in host here in Node that validates them
 // with the real gate and answers with the real core queries on a fixture store. The only seam
 // is VS Code's transport; the webview code, chart.js, the toolkit and SQLite are the real ones.
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { test } from 'node:test';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Store } from '../../../src/core/store/types.ts';
@@ -16,12 +18,23 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/lib/chromium/chromium';
 const ORIGIN = 'http://hyperlab.test';
 
+/** A skip reason when Chromium is not installed (a missing bundle is a failure: see requireBundles). */
 export function componentsAvailable(): string | false {
-  if (!fs.existsSync(CHROMIUM)) return `Chromium is not at ${CHROMIUM}`;
-  for (const name of ['curves', 'gradients', 'detail']) {
-    if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'webview', `${name}.js`))) return `dist/webview/${name}.js is missing: npm run build`;
-  }
-  return false;
+  return fs.existsSync(CHROMIUM) ? false : `Chromium is not at ${CHROMIUM}`;
+}
+
+/**
+ * Adds one test that fails with a plain instruction when a built bundle is missing (the tests
+ * load dist/webview/NAME.js, which `npm test` builds first), and returns a skip reason for the
+ * tests that need it, so a missing build reads as one clear failure and not as a dozen timeouts.
+ */
+export function requireBundles(names: readonly string[]): string | false {
+  const missing = names.map((name) => path.join('dist', 'webview', `${name}.js`)).filter((file) => !fs.existsSync(path.join(REPO_ROOT, file)));
+  const message = missing.length ? `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing: run npm run build (npm test builds first)` : '';
+  test(`the built webview bundles are present (${names.join(', ')})`, () => {
+    assert.equal(message, '', message);
+  });
+  return missing.length ? 'the webview bundle is missing: run npm run build' : false;
 }
 
 export async function launchChromium(): Promise<Browser> {

@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { componentsAvailable, launchChromium, openPanel } from './componentHarness.ts';
+import { componentsAvailable, requireBundles, launchChromium, openPanel } from './componentHarness.ts';
 import { panelFixtureStore } from '../../fixtures/stores/panelStore.ts';
 
-const skip = componentsAvailable();
+const skip = componentsAvailable() || requireBundles(['gradients', 'detail']);
 const fixture = panelFixtureStore();
 let browser: Browser;
 
@@ -53,6 +53,8 @@ test('run detail shows status, params, the confusion matrix, per-class accuracy,
   assert.deepEqual(cells, [['90', '5', '5'], ['2', '97', '1'], ['20', '3', '77']]);
   assert.deepEqual(await page.locator('#per-class td.num').allTextContents(), ['90.0%', '97.0%', '77.0%']);
   assert.match((await page.locator('#params').textContent())!, /model\.units128/);
+  const confusionFirst = await page.evaluate(() => !!(document.getElementById('confusion')!.compareDocumentPosition(document.getElementById('params-section')!) & Node.DOCUMENT_POSITION_FOLLOWING));
+  assert.ok(confusionFirst, 'the confusion matrix comes before the parameters');
   assert.match((await page.locator('#artifacts').textContent())!, /checkpoint\/tmp\/overfit\/last\.safetensors120\.6 KB/);
   assert.match((await page.locator('#log').textContent())!, /warning: something on stderr/);
   // Live: a new log line, a changed push, and the panel asks again.
