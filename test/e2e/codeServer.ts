@@ -27,6 +27,8 @@ const USER_SETTINGS = {
 
 export interface CodeServer {
   baseUrl: string;
+  /** The throwaway folder: user-data (with the window and extension host logs), extensions, XDG. */
+  dir: string;
   /** The server's log (code-server's stdout and stderr), for failure messages. */
   log(): string;
   stop(): Promise<void>;
@@ -93,7 +95,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     await stop();
     throw new Error(`code-server did not start on ${baseUrl}:\n${text.slice(-3000)}`);
   }
-  return { baseUrl, log, stop };
+  return { baseUrl, dir, log, stop };
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

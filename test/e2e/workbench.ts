@@ -65,16 +65,16 @@ export async function whenRestored(page: Page, timeoutMs = 60_000): Promise<void
   await page.evaluate(() => (window as unknown as { driver: { whenWorkbenchRestored(): Promise<void> } }).driver.whenWorkbenchRestored());
 }
 
-/** Runs a palette command by its title ("Hyperlab: Refresh"), retrying until it is registered. */
+/** Runs a palette command by its title ("Hyperlab: Refresh"), retrying until it is registered
+ *  (and while the palette of a previous command is still closing: its input is inert then). */
 export async function runPaletteCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   const end = Date.now() + timeoutMs;
   for (;;) {
     await page.keyboard.press('F1');
-    await input.waitFor();
-    await input.fill(`>${title}`);
+    const typed = await input.fill(`>${title}`, { timeout: 2000 }).then(() => true, () => false);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    if (await row.isVisible({ timeout: 1500 }).catch(() => false)) {
+    if (typed && await row.waitFor({ state: 'visible', timeout: 1500 }).then(() => true, () => false)) {
       await input.press('Enter');
       return;
     }

@@ -27,6 +27,8 @@ export class ParallelCoordinates {
   private drag: { axis: number; from: number; to: number } | null = null;
   private readonly redraw: () => void;
   private layout = { width: 0, height: 0 };
+  /** x of the first axis: MARGIN.left or more, so its tick labels fit (set on each draw). */
+  private left: number = MARGIN.left;
 
   private readonly onBrush: (column: CompareColumn, range: { min: number; max: number } | null) => void;
 
@@ -50,7 +52,7 @@ export class ParallelCoordinates {
   /** x of axis i in CSS pixels (public for tests that brush by dragging). */
   axisX(i: number): number {
     const n = Math.max(1, (this.data?.axes.length ?? 1) - 1);
-    return MARGIN.left + ((this.layout.width - MARGIN.left - MARGIN.right) * i) / n;
+    return this.left + ((this.layout.width - this.left - MARGIN.right) * i) / n;
   }
 
   /** y of a unit position in CSS pixels (0 = bottom of the axis). */
@@ -72,6 +74,9 @@ export class ParallelCoordinates {
       return;
     }
     const { axes } = data;
+    // Room for the first axis' tick labels ("momentum"), which sit to its left.
+    const firstTicks = this.scales[0]?.ticks() ?? [];
+    this.left = Math.max(MARGIN.left, 10 + Math.max(0, ...firstTicks.map((t) => g.measureText(tickText(t.label)).width)));
     const worst = theme.palette[1]!;
     const best = theme.palette[0]!;
     const objectiveScale = data.objective ? this.scales[axes.length - 1] : undefined;
@@ -135,7 +140,7 @@ export class ParallelCoordinates {
     for (const tick of scale.ticks()) {
       const y = this.unitY(tick.unit);
       g.fillRect(x - 3, y, 3, 1);
-      g.fillText(tick.label.length > 12 ? `${tick.label.slice(0, 11)}…` : tick.label, x - 5, y);
+      g.fillText(tickText(tick.label), x - 5, y);
     }
     g.fillStyle = theme.foreground;
     g.textAlign = i === 0 ? 'left' : i === this.data!.axes.length - 1 ? 'right' : 'center';
@@ -206,4 +211,8 @@ export class ParallelCoordinates {
 
 function shortName(name: string): string {
   return name.length > 22 ? `…${name.slice(-21)}` : name;
+}
+
+function tickText(label: string): string {
+  return label.length > 12 ? `${label.slice(0, 11)}…` : label;
 }

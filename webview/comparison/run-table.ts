@@ -166,6 +166,6 @@ export class RunTable {
 /** Column width in px: names read whole, numbers need less. */
 function width(column: CompareColumn): number {
   if (column.id === 'run.name') return 170;
-  const byName = Math.min(210, Math.max(72, column.name.length * 7 + 26));
+  const byName = Math.min(220, Math.max(72, Math.round(column.name.length * 7.6 + 30)));
   return column.type === 'number' ? Math.max(84, byName) : Math.max(96, byName);
 }

@@ -15,9 +15,13 @@ export function importanceView(items: readonly ParameterImportance[], objectiveN
     return h('li', { class: 'importance-row', 'data-column': item.column, title: `${item.runs} runs in ${item.groups} groups` },
       h('span', { class: 'bar-name' }, item.name), h('span', { class: 'bar' }, bar), h('span', { class: 'bar-value' }, `${percent}%`));
   });
+  // ε² is 0 when a parameter explains no more than chance would with this many runs and groups.
+  const noSignal = items.every((item) => item.score < 0.005)
+    ? h('p', { class: 'hint', id: 'importance-none' }, `With ${runs} runs no parameter explains more of ${objectiveName}'s variance than chance would; run more trials to rank them.`)
+    : null;
   return h('div', {},
     h('p', { class: 'muted' }, `Share of ${objectiveName}'s variance across ${runs} runs explained by each parameter alone.`),
-    h('ol', { class: 'importance', 'aria-label': 'Parameter importance' }, ...rows), method);
+    h('ol', { class: 'importance', 'aria-label': 'Parameter importance' }, ...rows), ...(noSignal ? [noSignal] : []), method);
 }
 
 export function diffView(diff: { left: RunRef; right: RunRef; rows: SpecDiffRow[] } | null, selected: number, onlyChanges: boolean): HTMLElement {

@@ -103,10 +103,13 @@ export function defaultColumns(dataset: CompareDataset, maxParams = 10): string[
   const ids = ['run.name', 'run.status'];
   const experiments = dataset.columns.find((c) => c.id === 'run.experiment');
   if (experiments?.varies) ids.push(experiments.id);
+  // The objective next to the run, then what varies, then the other outcomes: a person reads
+  // "which run did best, with what settings" without scrolling sideways.
+  if (dataset.objective) ids.push(dataset.objective);
   ids.push(...dataset.columns.filter((c) => c.kind === 'param' && c.varies).slice(0, maxParams).map((c) => c.id));
   const metrics = dataset.columns.filter((c) => c.kind === 'metric');
-  ids.push(...metrics.filter((c) => c.id.endsWith('.best') || !metrics.some((m) => m.id === c.id.replace(/\.last$/, '.best'))).map((c) => c.id));
-  if (dataset.objective && !ids.includes(dataset.objective)) ids.push(dataset.objective);
+  ids.push(...metrics.filter((c) => c.id.endsWith('.best') || !metrics.some((m) => m.id === c.id.replace(/\.last$/, '.best'))).map((c) => c.id)
+    .filter((id) => id !== dataset.objective));
   return ids;
 }
 

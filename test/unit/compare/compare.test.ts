@@ -26,7 +26,7 @@ test('the dataset has run facts, parameters, last and best metrics and numeric s
   assert.equal(col(d, 'param.train.batchSize').varies, false);
   assert.equal(col(d, 'param.train.optimizer.kind').type, 'text');
   assert.equal(d.objective, 'metric.val.loss.best');
-  assert.deepEqual(defaultColumns(d), ['run.name', 'run.status', 'param.train.optimizer.lr', 'param.train.optimizer.kind', 'metric.lr.last', 'metric.val.loss.best']);
+  assert.deepEqual(defaultColumns(d), ['run.name', 'run.status', 'metric.val.loss.best', 'param.train.optimizer.lr', 'param.train.optimizer.kind', 'metric.lr.last'], 'the objective first, then the params');
 });
 
 test('an objective and log parameters declared in the search section are honoured', () => {

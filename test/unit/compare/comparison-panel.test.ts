@@ -58,7 +58,7 @@ describe('Comparison panel in Chromium', { skip }, () => {
     const page = ui.page;
     assert.equal(await page.locator('#run-count').innerText(), '40 of 40 runs');
     const names = await page.locator('.rt-header .rt-name').allInnerTexts();
-    assert.deepEqual(names, ['name', 'status', 'train.optimizer.kind', 'train.optimizer.lr', 'model.layers.1.units', 'train.loss.best', 'val.acc.best', 'val.loss.best']);
+    assert.deepEqual(names, ['name', 'status', 'val.acc.best', 'train.optimizer.kind', 'train.optimizer.lr', 'model.layers.1.units', 'train.loss.best', 'val.loss.best'], 'the objective next to the run, then the params');
     assert.match(await page.locator('#importance-method').innerText(), /First-order variance share \(fANOVA-style\)/);
     const first = await page.locator('#importance .importance-row .bar-name').first().innerText();
     assert.equal(first, 'train.optimizer.lr', 'the loss bowl is over lr: it matters most');
