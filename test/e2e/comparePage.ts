@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ComparisonCache } from '../../src/core/compare/cache.ts';
 import { loadComparison, loadSpecDiff } from '../../src/core/compare/load.ts';
 import type { Store } from '../../src/core/store/types.ts';
 import type { ComparisonToWebview } from '../../src/core/webview/contract.ts';
@@ -34,7 +35,16 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update'] });
 }
 
-export async function openComparePage(browser: Browser, store: Store, options: { theme?: keyof typeof THEMES; width?: number; height?: number; bundle?: string } = {}): Promise<ComparePage> {
+export interface ComparePageOptions {
+  theme?: keyof typeof THEMES;
+  width?: number;
+  height?: number;
+  bundle?: string;
+  /** Answer from this cache (as the extension's host does) instead of querying every time. */
+  cache?: ComparisonCache;
+}
+
+export async function openComparePage(browser: Browser, store: Store, options: ComparePageOptions = {}): Promise<ComparePage> {
   const bundle = options.bundle ?? 'comparison';
   const js = path.join(REPO_ROOT, 'dist', 'webview', `${bundle}.js`);
   if (!fs.existsSync(js)) throw new Error(`${js} is missing: run npm run build`);
@@ -45,7 +55,8 @@ export async function openComparePage(browser: Browser, store: Store, options: {
   const hostMs: number[] = [];
   let experiment: string | null = null;
   let shown = new Set<number>();
-  const reply = (message: ComparisonToWebview) => page.evaluate((m) => window.postMessage(m, '*'), message as unknown as Record<string, unknown>);
+  // As JSON text, the way VS Code carries host messages (Playwright's per-value argument encoding is slow for big datasets).
+  const reply = (message: ComparisonToWebview) => page.evaluate((json) => window.postMessage(JSON.parse(json), '*'), JSON.stringify(message));
   await page.exposeFunction('__toHost', async (raw: unknown) => {
     const verdict = checkPanelMessage('comparison', raw);
     if (!verdict.ok) {
@@ -56,7 +67,7 @@ export async function openComparePage(browser: Browser, store: Store, options: {
     if (message.type === 'ready' || message.type === 'requestDataset') {
       if (message.type === 'requestDataset') experiment = message.experiment;
       const started = performance.now();
-      const loaded = loadComparison(store, experiment);
+      const loaded = options.cache ? options.cache.load(store, experiment) : loadComparison(store, experiment);
       hostMs.push(performance.now() - started);
       shown = new Set(loaded.dataset.runIds);
       await reply({ type: 'dataset', ...loaded });

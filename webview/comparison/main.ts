@@ -18,6 +18,7 @@ import { RunTable } from './run-table.ts';
 import { Scatter } from './scatter.ts';
 import { diffView, importanceView } from './side-views.ts';
 
+performance.mark('hyperlab:comparison-script');
 const MAX_AXES = 8;
 const INITIAL: ComparisonState = { columns: null, sort: null, filter: '', groupBy: null, objective: null, scatterX: null, scatterY: null, experiment: null };
 
@@ -37,6 +38,7 @@ let ui: ReturnType<typeof buildLayout> | null = null;
 function receive(message: ComparisonToWebview): void {
   switch (message.type) {
     case 'dataset':
+      if (!dataset) performance.mark('hyperlab:comparison-dataset');
       loadDataset(message.dataset, message.experiment, message.experiments, message.total, message.truncated);
       return;
     case 'specDiff':
@@ -175,15 +177,18 @@ function refresh(): void {
   ui.errors.replaceChildren(...view.errors.map((e) => h('div', {}, e)));
   ui.count.textContent = `${view.matched.length.toLocaleString('en-US')} of ${dataset.runIds.length.toLocaleString('en-US')} runs`;
   ui.table.update({ columns: shownColumns(), rows: view.rows, sort: state.sort, selected });
+  if (!painted) performance.mark('hyperlab:comparison-table');
   const ranges = filterRanges(parseFilter(state.filter, dataset.columns).terms);
   const shown = shownColumns();
   const axes = shown.filter((c) => c.kind === 'param' && c.varies).slice(0, MAX_AXES);
   if (axes.length === 0) axes.push(...dataset.columns.filter((c) => c.kind === 'param' && c.varies).slice(0, MAX_AXES));
   if (objective) axes.push(objective);
+  const canvasesStart = performance.now();
   ui.parallel.update({ axes, objective, matched: view.matched, runCount: dataset.runIds.length, ranges });
   const x = state.scatterX ? byId.get(state.scatterX) : undefined;
   const y = state.scatterY ? byId.get(state.scatterY) : undefined;
   if (x && y) ui.scatter.update({ x, y, names: byId.get('run.name')!, matched: view.matched, runCount: dataset.runIds.length, selected });
+  if (!painted) performance.measure('hyperlab:comparison-canvases', { start: canvasesStart, end: performance.now() });
   const importance = objective ? parameterImportance(dataset.columns, objective, view.matched) : [];
   ui.importance.replaceChildren(importanceView(importance, objective?.name ?? null, view.matched.length));
   renderDiff();

@@ -1,8 +1,9 @@
 // The Comparison panel's host: answers `ready` and `requestDataset` with the runs (newest first)
-// as one column-wise dataset, and `requestSpecDiff` with two shown runs' spec diff. While runs
+// as one column-wise dataset (cached while the store is unchanged), and `requestSpecDiff` with two shown runs' spec diff. While runs
 // train, it tells the webview at most every few seconds that the dataset changed.
 import type * as vscode from 'vscode';
-import { loadComparison, loadSpecDiff } from '../../core/compare/load.ts';
+import { comparisonCache } from '../../core/compare/cache.ts';
+import { loadSpecDiff } from '../../core/compare/load.ts';
 import type { ComparisonState } from '../../core/webview/contract.ts';
 import { runRef } from './compareRunRef.ts';
 import { PanelHost, type HandledMessage, type PanelServices } from './panelHost.ts';
@@ -72,7 +73,7 @@ export class ComparisonHost extends PanelHost<'comparison'> {
       return;
     }
     this.lastCounter = store.changeCounter();
-    const loaded = loadComparison(store, this.experiment);
+    const loaded = comparisonCache.load(store, this.experiment);
     this.experiment = loaded.experiment;
     this.shown = new Set(loaded.dataset.runIds);
     this.post({ type: 'dataset', ...loaded });
