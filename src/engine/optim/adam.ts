@@ -3,6 +3,8 @@
 //   θ ← θ − (α / (1 − β1ᵗ)) · m / (√v / √(1 − β2ᵗ) + ε)
 // AdamW first shrinks θ ← θ(1 − αλ), on the roles in `decayRoles` (weights only by default).
 import { HyperlabError } from '../../core/errors.ts';
+import { jsKernels } from '../kernels/js-kernels.ts';
+import type { Kernels } from '../kernels/types.ts';
 import type { Optimizer, Param, ParamRole } from '../nn/types.ts';
 import { ParamState, stepFromState, stepToState } from './param-state.ts';
 
@@ -13,6 +15,8 @@ export interface AdamOptions {
   /** Decoupled weight decay λ (AdamW); 0 is plain Adam. */
   weightDecay?: number;
   decayRoles?: readonly ParamRole[];
+  /** Runs the element-wise update (default: the JS reference). */
+  kernels?: Kernels;
 }
 
 export class Adam implements Optimizer {
@@ -23,7 +27,8 @@ export class Adam implements Optimizer {
   readonly weightDecay: number;
   readonly decayRoles: readonly ParamRole[];
   private t = 0;
-  private readonly slots = new ParamState(['expAvg', 'expAvgSq']);
+  private readonly slots: ParamState;
+  private readonly k: Kernels;
 
   constructor(options?: AdamOptions) {
     this.beta1 = options?.beta1 ?? 0.9;
@@ -32,6 +37,9 @@ export class Adam implements Optimizer {
     this.weightDecay = options?.weightDecay ?? 0;
     this.decayRoles = options?.decayRoles ?? ['weight'];
     this.kind = this.weightDecay > 0 ? 'adamw' : 'adam';
+    const k = options?.kernels ?? jsKernels;
+    this.k = k;
+    this.slots = new ParamState(['expAvg', 'expAvgSq'], (n) => k.alloc(n));
     for (const [field, v] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
       if (!(v >= 0 && v < 1)) throw new HyperlabError('SPEC_INVALID', `adam ${field} must be in [0, 1), got ${v}`, 'Use the defaults 0.9 and 0.999 unless you have a reason.');
     }
@@ -46,17 +54,8 @@ export class Adam implements Optimizer {
     for (const p of params) {
       const m = this.slots.get(p, 'expAvg');
       const v = this.slots.get(p, 'expAvgSq');
-      const w = p.value;
-      const g = p.grad;
       const shrink = this.weightDecay > 0 && this.decayRoles.includes(p.role) ? 1 - lr * this.weightDecay : 1;
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i]!;
-        const mi = b1 * m[i]! + (1 - b1) * gi;
-        const vi = b2 * v[i]! + (1 - b2) * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        w[i] = w[i]! * shrink - (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
-      }
+      this.k.adamStep(p.value, p.grad, m, v, { stepSize, beta1: b1, beta2: b2, bc2Sqrt, eps, shrink });
     }
   }
 

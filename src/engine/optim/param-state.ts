@@ -6,9 +6,12 @@ import type { Param } from '../nn/types.ts';
 export class ParamState {
   private readonly slots = new Map<string, Float32Array>();
   private readonly slotNames: readonly string[];
+  private readonly alloc: (length: number) => Float32Array;
 
-  constructor(slotNames: readonly string[]) {
+  /** `alloc` (Kernels.alloc) places the buffers where the kernels work on them in place. */
+  constructor(slotNames: readonly string[], alloc: (length: number) => Float32Array = (n) => new Float32Array(n)) {
     this.slotNames = slotNames;
+    this.alloc = alloc;
   }
 
   /** The buffer `slot` of `param` (zeros the first time), e.g. "momentum" → key "dense1.weight.momentum". */
@@ -16,7 +19,7 @@ export class ParamState {
     const key = `${param.name}.${slot}`;
     let buf = this.slots.get(key);
     if (!buf) {
-      buf = new Float32Array(param.value.length);
+      buf = this.alloc(param.value.length);
       this.slots.set(key, buf);
     }
     return buf;
@@ -36,7 +39,11 @@ export class ParamState {
       if (!this.slotNames.some((s) => key.endsWith(`.${s}`)) && !key.startsWith('#')) {
         throw new HyperlabError('SPEC_INVALID', `${kind} optimizer state has unexpected entry "${key}"`, 'Resume with the optimizer the checkpoint was trained with.');
       }
-      if (!key.startsWith('#')) this.slots.set(key, value.slice());
+      if (!key.startsWith('#')) {
+        const buf = this.alloc(value.length);
+        buf.set(value);
+        this.slots.set(key, buf);
+      }
     }
   }
 }

@@ -2,6 +2,8 @@
 //  pytorch:  m ← μm + g;  θ ← θ − α m            (nesterov: θ ← θ − α (g + μ m))
 //  classic:  v ← μv − α g; θ ← θ + v             (nesterov: the look-ahead reformulation below)
 import { HyperlabError } from '../../core/errors.ts';
+import { jsKernels } from '../kernels/js-kernels.ts';
+import type { Kernels } from '../kernels/types.ts';
 import type { Optimizer, Param } from '../nn/types.ts';
 import { ParamState } from './param-state.ts';
 
@@ -13,6 +15,8 @@ export interface SgdOptions {
   nesterov?: boolean;
   /** Default 'pytorch'. */
   form?: MomentumForm;
+  /** Runs the element-wise updates (default: the JS reference). */
+  kernels?: Kernels;
 }
 
 export class Sgd implements Optimizer {
@@ -20,12 +24,16 @@ export class Sgd implements Optimizer {
   readonly momentum: number;
   readonly nesterov: boolean;
   readonly form: MomentumForm;
-  private readonly slots = new ParamState(['momentum']);
+  private readonly slots: ParamState;
+  private readonly k: Kernels;
 
   constructor(options?: SgdOptions) {
     this.momentum = options?.momentum ?? 0;
     this.nesterov = options?.nesterov ?? false;
     this.form = options?.form ?? 'pytorch';
+    const k = options?.kernels ?? jsKernels;
+    this.k = k;
+    this.slots = new ParamState(['momentum'], (n) => k.alloc(n));
     if (!(this.momentum >= 0 && this.momentum < 1)) {
       throw new HyperlabError('SPEC_INVALID', `optimizer momentum must be in [0, 1), got ${this.momentum}`, 'Use e.g. train.optimizer.momentum = 0.9.');
     }
@@ -41,19 +49,13 @@ export class Sgd implements Optimizer {
       const g = p.grad;
       const n = w.length;
       if (mu === 0) {
-        for (let i = 0; i < n; i++) w[i] = w[i]! - lr * g[i]!;
+        this.k.sgdStep(w, g, lr);
         continue;
       }
       const fresh = !this.slots.has(p, 'momentum');
       const m = this.slots.get(p, 'momentum');
       if (this.form === 'pytorch') {
-        for (let i = 0; i < n; i++) {
-          // PyTorch's first step sets the buffer to g (same as μ·0 + g).
-          const mi = fresh ? g[i]! : mu * m[i]! + g[i]!;
-          m[i] = mi;
-          const d = this.nesterov ? g[i]! + mu * mi : mi;
-          w[i] = w[i]! - lr * d;
-        }
+        this.k.momentumStep(w, g, m, lr, mu, this.nesterov, fresh);
       } else {
         for (let i = 0; i < n; i++) {
           const vOld = m[i]!;
