@@ -79,14 +79,15 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
   const model = buildModel(spec.model, { inputShape: data.shape, classes, rng: new Rng(deriveSeed(seed, STREAM.init)), ...(o.kernels ? { kernels: o.kernels } : {}) });
   const inputShape = spec.model.inputShape ?? data.shape;
   const params = model.params();
-  const { optimizer, ownsWeightDecay } = makeOptimizer(t);
+  const { optimizer, ownsWeightDecay } = makeOptimizer(t, o.kernels);
   const objective = makeObjective(t.loss);
   const train = data.train;
   const batchSize = Math.min(t.batchSize, train.count);
   const stepsPerEpoch = batchCount(train.count, batchSize);
   const clock = { stepsPerEpoch, totalSteps: stepsPerEpoch * t.epochs };
   const size = sampleSize(data.shape);
-  const x = new Float32Array(batchSize * size);
+  // the input batch in kernel memory: the first layer's products read it in place
+  const x = o.kernels ? o.kernels.alloc(batchSize * size) : new Float32Array(batchSize * size);
   const y = new Float32Array(batchSize);
   const scratch = new Float32Array(size);
   const checkpoints: MemberResult['checkpoints'] = {};

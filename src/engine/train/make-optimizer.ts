@@ -1,5 +1,6 @@
 // The spec's optimizer section (and train.async) to one of the numerical core's optimizers.
 import type { TrainSpec } from '../../core/spec/types.ts';
+import type { Kernels } from '../kernels/types.ts';
 import type { Optimizer } from '../nn/types.ts';
 import { Adadelta } from '../optim/adadelta.ts';
 import { Adagrad } from '../optim/adagrad.ts';
@@ -14,7 +15,9 @@ export interface BuiltOptimizer {
   ownsWeightDecay: boolean;
 }
 
-export function makeOptimizer(train: TrainSpec): BuiltOptimizer {
+/** `kernels` run the element-wise updates of SGD/momentum/Nesterov and Adam(W) (default: JS). */
+export function makeOptimizer(train: TrainSpec, kernels?: Kernels): BuiltOptimizer {
+  const k = kernels ? { kernels } : {};
   const o = train.optimizer;
   if (train.async.delay > 0) {
     const variant = train.async.variant === 'velocity-exchange' ? 'velocityExchange' : train.async.variant;
@@ -23,16 +26,16 @@ export function makeOptimizer(train: TrainSpec): BuiltOptimizer {
   const eps = o.eps ?? undefined;
   switch (o.kind) {
     case 'sgd':
-      return { optimizer: new Sgd(), ownsWeightDecay: false };
+      return { optimizer: new Sgd(k), ownsWeightDecay: false };
     case 'momentum':
-      return { optimizer: new Sgd({ momentum: o.momentum, form: o.momentumForm }), ownsWeightDecay: false };
+      return { optimizer: new Sgd({ momentum: o.momentum, form: o.momentumForm, ...k }), ownsWeightDecay: false };
     case 'nesterov':
-      return { optimizer: new Sgd({ momentum: o.momentum, nesterov: true, form: o.momentumForm }), ownsWeightDecay: false };
+      return { optimizer: new Sgd({ momentum: o.momentum, nesterov: true, form: o.momentumForm, ...k }), ownsWeightDecay: false };
     case 'rmsprop':
       return { optimizer: new RmsProp({ beta: o.rho ?? 0.99, ...(eps === undefined ? {} : { eps }) }), ownsWeightDecay: false };
     case 'adam':
     case 'adamw':
-      return { optimizer: new Adam({ beta1: o.beta1, beta2: o.beta2, weightDecay: train.weightDecay, ...(eps === undefined ? {} : { eps }) }), ownsWeightDecay: true };
+      return { optimizer: new Adam({ beta1: o.beta1, beta2: o.beta2, weightDecay: train.weightDecay, ...(eps === undefined ? {} : { eps }), ...k }), ownsWeightDecay: true };
     case 'adagrad':
       return { optimizer: new Adagrad(eps === undefined ? {} : { eps }), ownsWeightDecay: false };
     case 'adadelta':

@@ -3,6 +3,7 @@
 import type { Params } from '../../core/protocol/messages.ts';
 import type { Spec } from '../../core/spec/types.ts';
 import { loadData, type LoadedData } from '../data/load.ts';
+import { engineKernels } from '../kernels/select.ts';
 import type { Kernels } from '../kernels/types.ts';
 import { accuracy, confusionMatrix, evaluate, perClassAccuracy } from './evaluate.ts';
 import { trainMember, type MemberResult } from './loop.ts';
@@ -25,6 +26,7 @@ export interface RunOptions {
   reporter: TrainReporter;
   control: TrainControl;
   checkpointDir: string | null;
+  /** Default: engineKernels() (WebAssembly SIMD, JS fallback; HYPERLAB_KERNELS=js|wasm forces one). */
   kernels?: Kernels;
   now?: () => number;
   /** Already loaded data (tests reuse one load across runs). */
@@ -49,6 +51,8 @@ export async function runExperiment(o: RunOptions): Promise<RunResult> {
   const loaded = o.data ?? await loadData(spec.data, { specDir: o.specDir, seed: spec.train.seed });
   const data = withModelShape(loaded, spec);
   reporter.log('info', `data: ${data.train.count} train, ${data.validation.count} validation, ${data.test.count} test samples of shape [${data.shape.join(', ')}], ${data.classNames.length} classes (${data.source})`);
+  const kernels = o.kernels ?? engineKernels({ warn: (message) => reporter.log('warn', message) });
+  reporter.log('info', `kernels: ${kernels.name}`);
   const classes = data.classNames.length;
   const members: MemberResult[] = [];
   const count = spec.train.ensemble.members;
@@ -56,7 +60,7 @@ export async function runExperiment(o: RunOptions): Promise<RunResult> {
     if (count > 1) reporter.log('info', `ensemble member ${m + 1}/${count} (seed ${spec.train.seed + m})`);
     const result = await trainMember({
       spec, data, member: m, prefix: count > 1 ? `member${m + 1}.` : '', reporter, control: o.control, checkpointDir: o.checkpointDir,
-      ...(o.kernels ? { kernels: o.kernels } : {}), ...(o.now ? { now: o.now } : {}),
+      kernels, ...(o.now ? { now: o.now } : {}),
     });
     members.push(result);
     for (const [kind, file] of Object.entries(result.checkpoints)) reporter.artifact('checkpoint', file, { which: kind, member: m });
