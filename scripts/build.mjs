@@ -1,6 +1,7 @@
 // Bundles the four programs with esbuild: the extension host entry, the engine child process,
 // the CLI, and one script per webview panel. `vscode` and native modules stay external.
 import * as esbuild from 'esbuild';
+import { buildWasm } from './build-wasm.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -27,6 +28,7 @@ const builds = [
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  // the engine's WebAssembly kernels land next to dist/engine.cjs, which loads them from there
+  await Promise.all([...builds.map((b) => esbuild.build(b)), buildWasm()]);
   if (exists('dist/cli.cjs')) fs.chmodSync(path.join(root, 'dist/cli.cjs'), 0o755);
 }
