@@ -142,7 +142,8 @@ export function buildModel(spec: ModelSpec, options: BuildOptions): Sequential {
   }
   const bias: BiasInit = spec.init.bias === 'zeros' ? { kind: 'zeros' } : { kind: 'constant', value: spec.init.biasValue };
   for (const { layer, scheme } of ctx.initOrder) initParams(layer.params(), weightInit(scheme, spec.init), bias, options.rng);
-  return new Sequential('model', built.layers, options.rng.fork());
+  // the training loop never uses dL/dx of the data, so the first dense/conv layer skips it
+  return new Sequential('model', built.layers, options.rng.fork(), { inputGradient: false });
 }
 
 /** Model input shape for loaded data (the spec may reshape, e.g. [784] → [1, 28, 28]). */
