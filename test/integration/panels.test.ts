@@ -117,7 +117,7 @@ uiTest('Gradient monitor on the real run with a far too large learning rate', 'p
 });
 
 uiTest('Run detail on a real finished run: summary and confusion matrix first, parameters folded to the chosen ones', 'panels-detail', async (page) => {
-  await openPanelOnRuns(page, 'Hyperlab: Show Run Detail Panel', [runIds[2]!], false);
+  await openPanelOnRuns(page, 'Hyperlab: Show Run Details', [runIds[2]!], false);
   const frame = await webviewFrame(page, '#confusion');
   assert.equal(await frame.locator('#confusion tbody tr').count(), 10);
   assert.match((await frame.locator('#status').textContent())!, /Finished/);

@@ -8,7 +8,7 @@ import type { CommandContext } from './commandContext.ts';
 import { resolveRun } from './runArgument.ts';
 
 export async function showRunDetails(ctx: CommandContext, arg?: unknown): Promise<void> {
-  const run = await resolveRun(ctx.session.require(), arg, { title: 'Show Run Details' });
+  const run = await resolveRun(ctx.session.require(), arg, { title: 'Open Run Record as JSON' });
   if (!run) return;
   const doc = await vscode.workspace.openTextDocument(detailsUri(run));
   await vscode.languages.setTextDocumentLanguage(doc, 'json');

@@ -14,6 +14,8 @@ export type RunTreeNode =
 export const RUN_CONTEXT_PREFIX = 'hyperlabRun.';
 export const EXPERIMENT_CONTEXT = 'hyperlabExperiment';
 export const SHOW_DETAILS_COMMAND = 'hyperlab.showRunDetails';
+/** A click on a run opens its Run detail panel (summary, confusion matrix, log tail). */
+const OPEN_RUN_COMMAND = 'hyperlab.showRunDetailPanel';
 
 export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RunTreeNode | undefined>();
@@ -60,7 +62,7 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
     item.description = describeRun(run, run.status === 'running' ? this.latest(run.id) : null, now);
     item.tooltip = runTooltip(run, now);
     item.contextValue = `${RUN_CONTEXT_PREFIX}${run.status}`;
-    item.command = { command: SHOW_DETAILS_COMMAND, title: 'Show Run Details', arguments: [node] };
+    item.command = { command: OPEN_RUN_COMMAND, title: 'Show Run Details', arguments: [node] };
     return item;
   }
 

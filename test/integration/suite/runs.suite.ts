@@ -103,7 +103,7 @@ test('Show Log opens the run log from the store', async () => {
   assert.match(doc!.getText(), /^\[stderr\] a warning on stderr$/m);
 });
 
-test('Show Run Details opens the run as JSON', async () => {
+test('Open Run Record as JSON opens the run as JSON', async () => {
   await vscode.commands.executeCommand('hyperlab.showRunDetails', ids.finished);
   const doc = vscode.window.activeTextEditor?.document;
   assert.equal(doc?.uri.scheme, 'hyperlab-run');
