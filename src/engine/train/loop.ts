@@ -9,6 +9,7 @@ import { sampleSize } from '../data/dataset.ts';
 import type { LoadedData } from '../data/load.ts';
 import type { Kernels } from '../kernels/types.ts';
 import type { Sequential } from '../nn/sequential.ts';
+import { layerStatistics, snapshotWeights } from '../nn/stats/layer-stats.ts';
 import { clipGradNorm, clipGradValue } from '../optim/clipping.ts';
 import { applyPenalties } from '../optim/regularization.ts';
 import { Rng } from '../rng.ts';
@@ -17,7 +18,7 @@ import { refreshBatchNorm } from './batchnorm-refresh.ts';
 import { buildModel } from './build-model.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { evaluate, argmax } from './evaluate.ts';
-import { gradientFlags, layerStatistics, snapshotWeights } from './layer-stats.ts';
+import { GradientWatch } from './gradient-watch.ts';
 import { makeObjective, type Objective } from './objective.ts';
 import { makeOptimizer } from './make-optimizer.ts';
 import { addNoise, addWeightNoise, decayWeights } from './regularize.ts';
@@ -113,6 +114,7 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
   let reason: string | undefined;
   let stoppedEarly = false;
   const key = (k: string): string => o.prefix + k;
+  const gradientWatch = new GradientWatch(o.prefix);
 
   epochs: for (let epoch = startEpoch; epoch < t.epochs; epoch++) {
     const started = now();
@@ -157,7 +159,7 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
       if (weightsBefore) {
         const stats = layerStatistics(model, weightsBefore);
         reporter.layerStats(step, o.prefix ? stats.map((s) => ({ ...s, name: o.prefix + s.name })) : stats);
-        for (const flag of gradientFlags(stats)) reporter.log('warn', `step ${step}: ${o.prefix}${flag}`);
+        for (const line of gradientWatch.observe(step, stats)) reporter.log(line.level, line.message);
       }
       if (step % t.metricsEvery === 0) reporter.metrics(step, epoch + 1, { [key('loss')]: loss, [key('lr')]: lr });
       step++;

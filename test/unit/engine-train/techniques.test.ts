@@ -192,5 +192,19 @@ test('layer statistics every N steps, with a vanishing-gradient flag for a deep 
   const r = await train({ 'model.layers': [...deep, { type: 'dense', units: 3 }], 'model.init.std': 0.1, 'train.statsEvery': 5, 'train.epochs': 1 });
   assert.deepEqual(r.reporter.recorded.layerStats.map((s) => s.step), [0, 5, 10]);
   assert.equal(r.reporter.recorded.layerStats[0]!.names.length, 9);
-  assert.ok(r.reporter.recorded.logs.some((l) => /warn: step 0: vanishing: dense0/.test(l)), r.reporter.recorded.logs.join('\n'));
+  const warnings = r.reporter.recorded.logs.filter((l) => l.startsWith('warn: '));
+  assert.ok(warnings.some((l) => /^warn: step 0: vanishing gradients: .*dense0's norm .* orders of magnitude below dense8's/.test(l)), r.reporter.recorded.logs.join('\n'));
+  // announced when it starts, not again at steps 5 and 10 while it lasts
+  assert.equal(warnings.filter((l) => /dense0's norm/.test(l)).length, 1, warnings.join('\n'));
+});
+
+test('an exploding-gradient warning reaches the run log before a run diverges', async () => {
+  // Epoch 1 at lr 0.05, then ×1e12: the gradients blow up in epoch 2 before the loss overflows.
+  const r = await train({ 'train.loss.kind': 'mse', 'train.schedule': { kind: 'step', stepEpochs: 1, gamma: 1e12 }, 'train.epochs': 3, 'train.statsEvery': 1 });
+  assert.equal(r.status, 'diverged');
+  const logs = r.reporter.recorded.logs;
+  const exploding = logs.findIndex((l) => /^warn: step \d+: exploding gradients: /.test(l));
+  const diverged = logs.findIndex((l) => /^error: diverged: /.test(l));
+  assert.ok(exploding >= 0 && exploding < diverged, logs.join('\n'));
+  assert.ok(!logs.some((l) => /vanishing/.test(l)), logs.join('\n'));
 });
