@@ -2,5 +2,5 @@
 export { startRun } from './supervisor.ts';
 export { RunPool, type RunPoolOptions, type RunRequest, type PooledRun, type PoolEvents } from './pool.ts';
 export { isLossKey } from './outcome.ts';
-export { runDirectory } from './run-directory.ts';
+export { removeRunDirectory, runDirectory } from './run-directory.ts';
 export * from './types.ts';

@@ -2,6 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors.ts';
+import { removeRunDirectory, runDirectory } from '../../core/runner/index.ts';
 import type { Run } from '../../core/store/types.ts';
 import { detailsUri, logUri, runLogText } from '../documents/runDocuments.ts';
 import type { CommandContext } from './commandContext.ts';
@@ -44,7 +46,7 @@ export async function deleteRun(ctx: CommandContext, arg?: unknown, options?: De
     const action = active ? 'Stop and Delete' : 'Delete';
     const answer = await vscode.window.showWarningMessage(
       `Delete run "${run.name}" (#${run.id}) of ${run.experimentName}?`,
-      { modal: true, detail: 'Its metrics, log and artifact records are removed from the store. Files on disk are kept.' },
+      { modal: true, detail: `Its metrics, log and artifact records are removed from the store, and its folder ${vscode.workspace.asRelativePath(runDirectory(store.path, run.id))} with its checkpoints. Files elsewhere are kept.` },
       action,
     );
     if (answer !== action) return false;
@@ -52,6 +54,11 @@ export async function deleteRun(ctx: CommandContext, arg?: unknown, options?: De
   const launcher = ctx.launcher();
   if (active && launcher.supervises(run.id)) await launcher.stop(run.id);
   const deleted = store.deleteRun(run.id);
+  try {
+    removeRunDirectory(store.path, run.id);
+  } catch (error) {
+    ctx.logger.log('warn', `Run #${run.id} deleted, but its folder could not be removed: ${errorMessage(error)}`);
+  }
   ctx.logger.log('info', `Deleted run #${run.id} (${run.name})`);
   ctx.refreshViews();
   return deleted;

@@ -125,11 +125,15 @@ test('Reveal Log writes the log next to the store', async () => {
   assert.match(fs.readFileSync(uri!.fsPath, 'utf8'), /^step 19 loss 0\.1000$/m);
 });
 
-test('Delete Run removes the run from the store and the tree', async () => {
+test('Delete Run removes the run from the store, the tree and its run folder', async () => {
   const { api } = await hyperlab();
+  const runFolder = path.join(workspaceRoot(), '.hyperlab', 'runs', String(ids.stopped));
+  fs.mkdirSync(runFolder, { recursive: true });
+  fs.writeFileSync(path.join(runFolder, 'last.safetensors'), 'stale checkpoint');
   const deleted = await vscode.commands.executeCommand<boolean>('hyperlab.deleteRun', ids.stopped, { confirm: false });
   assert.equal(deleted, true);
   assert.equal(runRow(ids.stopped!), undefined);
+  assert.equal(fs.existsSync(runFolder), false, 'the run folder is gone');
   await waitUntil('the deleted run to leave the tree', () => findRun(api.runExplorer.snapshot(), ids.stopped!) === undefined);
   assert.ok(findRun(api.runExplorer.snapshot(), ids.finished!), 'the other run stays');
 });
