@@ -50,7 +50,7 @@ const layer: TaggedField = {
       stride: { kind: 'number', integer: true, min: 1, default: null, nullable: true, description: 'Stride; null = size.' },
     } },
     flatten: { description: 'Flattens C×H×W to one vector per sample.', fields: {} },
-    residual: { description: 'y = x + f(x), f = the inner layers (their output shape must equal their input shape).', fields: {
+    residual: { description: 'y = skip(x) + f(x), f = the inner layers. skip is the identity when f keeps the shape; when f changes it (a stride, another channel count or width), skip is a learned projection without bias and with He-normal init, named "<block>.proj": a 1×1 conv2d with the block\'s stride (the product of the inner strides) for images, a dense layer for flat features. Inside a block keep "same" padding ((kernel − 1)/2) and keep flatten outside.', fields: {
       layers: { kind: 'array', items: undefined as unknown as FieldDef, default: [], description: 'The inner layers f.' },
     } },
     dropout: { description: 'Inverted dropout: in training zeroes each unit with probability `rate` and scales the rest by 1/(1 − rate); identity at inference.', fields: {

@@ -108,16 +108,51 @@ function buildLayers(specs: readonly LayerSpec[], inputShape: number[], prefix: 
       case 'residual': {
         if (l.layers.length === 0) throw shapeError(`${at}.layers`, 'a residual block needs at least one inner layer', 'Add the layers f of y = x + f(x).');
         const inner = buildLayers(l.layers, shape, `${name}.`, `${at}.layers`, ctx);
-        if (inner.shape.join('x') !== shape.join('x')) {
-          throw shapeError(`${at}.layers`, `the inner layers turn [${shape.join(', ')}] into [${inner.shape.join(', ')}]; y = x + f(x) needs the same shape`,
-            'Keep the channel count and spatial size inside the block (padding = (kernel − 1)/2, stride 1).');
-        }
-        add(new Residual(name, inner.layers), at);
+        const projection = inner.shape.join('x') === shape.join('x') ? null : buildProjection(l.layers, shape, inner.shape, `${name}.proj`, `${at}.layers`, ctx);
+        add(new Residual(name, inner.layers, projection), at);
         break;
       }
     }
   });
   return { layers, shape };
+}
+
+/** How far a block's layers step over the image: the product of their strides. */
+function blockStride(specs: readonly LayerSpec[]): number {
+  return specs.reduce((product, l) => {
+    switch (l.type) {
+      case 'conv2d': return product * l.stride;
+      case 'maxpool': case 'avgpool': return product * (l.stride ?? l.size);
+      case 'residual': return product * blockStride(l.layers);
+      default: return product;
+    }
+  }, 1);
+}
+
+/**
+ * The skip path of a residual block whose inner layers change the shape: a 1×1 conv with the
+ * block's stride for images, a dense layer for flat features. He-normal init whatever the model's
+ * scheme (the skip feeds a sum that ReLU-family layers usually follow), and no bias: the
+ * block's own layers already add one to the same sum.
+ */
+function buildProjection(specs: readonly LayerSpec[], from: number[], to: number[], name: string, path: string, ctx: Context): Layer {
+  const fits = (layer: Layer): boolean => {
+    try { return layer.outputShape(from).join('x') === to.join('x'); } catch { return false; }
+  };
+  let layer: Layer | null = null;
+  if (from.length === 3 && to.length === 3) {
+    const stride = blockStride(specs);
+    layer = new Conv2D(name, { inChannels: from[0]!, outChannels: to[0]!, kernel: 1, stride, bias: false }, { kernels: ctx.kernels });
+  } else if (from.length === 1 && to.length === 1) {
+    layer = new Dense(name, from[0]!, to[0]!, { kernels: ctx.kernels, bias: false });
+  }
+  if (!layer || !fits(layer)) {
+    const tried = layer ? `a ${layer.kind === 'dense' ? 'dense' : `1×1 conv2d with stride ${blockStride(specs)}`} projection gives [${layer.outputShape(from).join(', ')}]` : 'no projection maps images to flat features';
+    throw shapeError(path, `the inner layers turn [${from.join(', ')}] into [${to.join(', ')}] and ${tried}`,
+      'Inside a residual block keep "same" padding (padding = (kernel − 1)/2) so only the stride and channel count change, and keep flatten outside the block.');
+  }
+  ctx.initOrder.push({ layer, scheme: 'he-normal' });
+  return layer;
 }
 
 export interface BuildOptions {

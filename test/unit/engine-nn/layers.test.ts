@@ -89,6 +89,9 @@ test('residual: conv body with a strided 1×1 projection gradients', () => {
   assert.deepEqual(block.outputShape([2, 6, 6]), [3, 3, 3]);
   assertGradients(block, [2, 2, 6, 6]);
 });
+test('residual: dense body that changes the width, with a dense projection, gradients', () => {
+  assertGradients(new Residual('res', [new Dense('res.d1', 5, 3), new Activation('res.a', 'tanh')], new Dense('res.proj', 5, 3, { bias: false })), [3, 5]);
+});
 test('residual: mismatched shapes without projection is a typed error', () => {
   const block = new Residual('res1', [new Dense('res1.d', 4, 3)]);
   assert.throws(() => block.outputShape([4]), (e: Error & { hint?: string }) => /res1.*\[3\].*\[4\]/.test(e.message) && /projection/.test(e.hint ?? ''));
