@@ -1,54 +1,47 @@
 // im2col / col2im for one NCHW sample. Column row r = (c·kh + ki)·kw + kj, column p = oy·outW + ox,
 // which makes the conv weight [outC, inC, kh, kw] (PyTorch's layout) a plain (outC × inC·kh·kw) matrix.
+// The two are a gather and its adjoint scatter-add over one index map (which input element each
+// column entry reads), built once per geometry.
 import type { ConvGeometry } from '../types.ts';
 
-export function im2col(g: ConvGeometry, x: Float32Array, xOff: number, col: Float32Array): void {
+/** For each column entry (row-major, rows × outH·outW), its input offset within the sample, or −1 for padding. */
+const maps = new WeakMap<ConvGeometry, Int32Array>();
+
+function columnSources(g: ConvGeometry): Int32Array {
+  let map = maps.get(g);
+  if (map) return map;
   const { channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, outHeight, outWidth } = g;
-  const plane = outHeight * outWidth;
-  let row = 0;
+  map = new Int32Array(channels * kernelH * kernelW * outHeight * outWidth);
+  let e = 0;
   for (let c = 0; c < channels; c++) {
-    const xPlane = xOff + c * height * width;
     for (let ki = 0; ki < kernelH; ki++) {
-      for (let kj = 0; kj < kernelW; kj++, row++) {
-        const colRow = row * plane;
+      for (let kj = 0; kj < kernelW; kj++) {
         for (let oy = 0; oy < outHeight; oy++) {
           const iy = oy * strideH - padH + ki;
-          const dst = colRow + oy * outWidth;
-          if (iy < 0 || iy >= height) {
-            col.fill(0, dst, dst + outWidth);
-            continue;
-          }
-          const src = xPlane + iy * width;
-          for (let ox = 0; ox < outWidth; ox++) {
+          for (let ox = 0; ox < outWidth; ox++, e++) {
             const ix = ox * strideW - padW + kj;
-            col[dst + ox] = ix >= 0 && ix < width ? x[src + ix]! : 0;
+            map[e] = iy >= 0 && iy < height && ix >= 0 && ix < width ? (c * height + iy) * width + ix : -1;
           }
         }
       }
     }
   }
+  maps.set(g, map);
+  return map;
+}
+
+export function im2col(g: ConvGeometry, x: Float32Array, xOff: number, col: Float32Array): void {
+  const map = columnSources(g);
+  for (let e = 0; e < map.length; e++) {
+    const src = map[e]!;
+    col[e] = src >= 0 ? x[xOff + src]! : 0;
+  }
 }
 
 export function col2im(g: ConvGeometry, col: Float32Array, dx: Float32Array, dxOff: number): void {
-  const { channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, outHeight, outWidth } = g;
-  const plane = outHeight * outWidth;
-  let row = 0;
-  for (let c = 0; c < channels; c++) {
-    const xPlane = dxOff + c * height * width;
-    for (let ki = 0; ki < kernelH; ki++) {
-      for (let kj = 0; kj < kernelW; kj++, row++) {
-        const colRow = row * plane;
-        for (let oy = 0; oy < outHeight; oy++) {
-          const iy = oy * strideH - padH + ki;
-          if (iy < 0 || iy >= height) continue;
-          const src = colRow + oy * outWidth;
-          const dst = xPlane + iy * width;
-          for (let ox = 0; ox < outWidth; ox++) {
-            const ix = ox * strideW - padW + kj;
-            if (ix >= 0 && ix < width) dx[dst + ix]! += col[src + ox]!;
-          }
-        }
-      }
-    }
+  const map = columnSources(g);
+  for (let e = 0; e < map.length; e++) {
+    const dst = map[e]!;
+    if (dst >= 0) dx[dxOff + dst]! += col[e]!;
   }
 }

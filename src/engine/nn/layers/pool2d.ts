@@ -18,6 +18,37 @@ interface PoolGeometry {
   outWidth: number;
 }
 
+/**
+ * The windows of one plane: output position o reads the in-bounds inputs at plane offsets
+ * offsets[start[o]] … offsets[start[o + 1] − 1] (iy·W + ix, in row-major window order). Max and
+ * average forward and average backward all walk this one table, built once per geometry.
+ */
+interface WindowTable {
+  start: Int32Array;
+  offsets: Int32Array;
+}
+
+function windowTable(g: PoolGeometry, kernel: number, stride: number, padding: number): WindowTable {
+  const start = new Int32Array(g.outHeight * g.outWidth + 1);
+  const offsets: number[] = [];
+  let o = 0;
+  for (let oy = 0; oy < g.outHeight; oy++) {
+    for (let ox = 0; ox < g.outWidth; ox++) {
+      start[o++] = offsets.length;
+      for (let ky = 0; ky < kernel; ky++) {
+        const iy = oy * stride - padding + ky;
+        if (iy < 0 || iy >= g.height) continue;
+        for (let kx = 0; kx < kernel; kx++) {
+          const ix = ox * stride - padding + kx;
+          if (ix >= 0 && ix < g.width) offsets.push(iy * g.width + ix);
+        }
+      }
+    }
+  }
+  start[o] = offsets.length;
+  return { start, offsets: Int32Array.from(offsets) };
+}
+
 abstract class Pool2D implements Layer {
   readonly name: string;
   abstract readonly kind: string;
@@ -25,6 +56,7 @@ abstract class Pool2D implements Layer {
   readonly stride: number;
   readonly padding: number;
   protected g: PoolGeometry | null = null;
+  protected windows: WindowTable = { start: new Int32Array(1), offsets: new Int32Array(0) };
   protected out: BatchBuffer | null = null;
   protected dx: BatchBuffer | null = null;
   protected batch = 0;
@@ -58,11 +90,24 @@ abstract class Pool2D implements Layer {
     let g = this.g;
     if (!g || s[1] !== g.channels || s[2] !== g.height || s[3] !== g.width) {
       g = this.g = this.geometryFor(s.slice(1));
+      this.windows = windowTable(g, this.kernel, this.stride, this.padding);
       this.out = new BatchBuffer([g.channels, g.outHeight, g.outWidth]);
       this.dx = new BatchBuffer([g.channels, g.height, g.width]);
     }
     this.batch = s[0]!;
     return { g, y: this.out!.get(this.batch) };
+  }
+
+  /** Visits every output o of the batch (after prepare): its window reads input indices base + offsets[from … to). */
+  protected eachWindow(visit: (o: number, base: number, from: number, to: number) => void): void {
+    const g = this.g!;
+    const { start } = this.windows;
+    const plane = g.height * g.width;
+    const positions = start.length - 1;
+    let o = 0;
+    for (let base = 0; base < this.batch * g.channels * plane; base += plane) {
+      for (let w = 0; w < positions; w++, o++) visit(o, base, start[w]!, start[w + 1]!);
+    }
   }
 
   abstract forward(x: Tensor, ctx: ForwardContext): Tensor;
@@ -83,33 +128,20 @@ export class MaxPool2D extends Pool2D {
   private argmax = new Int32Array(0);
 
   forward(x: Tensor, _ctx: ForwardContext): Tensor {
-    const { g, y } = this.prepare(x);
+    const { y } = this.prepare(x);
     if (this.argmax.length !== y.data.length) this.argmax = new Int32Array(y.data.length);
-    const { height, width, outHeight, outWidth } = g;
-    const planes = this.batch * g.channels;
-    let o = 0;
-    for (let p = 0; p < planes; p++) {
-      const base = p * height * width;
-      for (let oy = 0; oy < outHeight; oy++) {
-        for (let ox = 0; ox < outWidth; ox++, o++) {
-          let best = -Infinity;
-          let at = -1;
-          for (let ky = 0; ky < this.kernel; ky++) {
-            const iy = oy * this.stride - this.padding + ky;
-            if (iy < 0 || iy >= height) continue;
-            for (let kx = 0; kx < this.kernel; kx++) {
-              const ix = ox * this.stride - this.padding + kx;
-              if (ix < 0 || ix >= width) continue;
-              const v = x.data[base + iy * width + ix]!;
-              // NaN propagates as in PyTorch
-              if (v > best || Number.isNaN(v)) { best = v; at = base + iy * width + ix; if (Number.isNaN(v)) break; }
-            }
-          }
-          y.data[o] = best;
-          this.argmax[o] = at;
-        }
+    const { offsets } = this.windows;
+    this.eachWindow((o, base, from, to) => {
+      let best = -Infinity;
+      let at = -1;
+      for (let k = from; k < to; k++) {
+        const v = x.data[base + offsets[k]!]!;
+        // NaN propagates as in PyTorch
+        if (v > best || Number.isNaN(v)) { best = v; at = base + offsets[k]!; if (Number.isNaN(v)) break; }
       }
-    }
+      y.data[o] = best;
+      this.argmax[o] = at;
+    });
     return y;
   }
 
@@ -129,56 +161,27 @@ export class AvgPool2D extends Pool2D {
   readonly kind = 'avgPool2d';
 
   forward(x: Tensor, _ctx: ForwardContext): Tensor {
-    const { g, y } = this.prepare(x);
-    const { height, width, outHeight, outWidth } = g;
+    const { y } = this.prepare(x);
+    const { offsets } = this.windows;
     const inv = 1 / (this.kernel * this.kernel);
-    const planes = this.batch * g.channels;
-    let o = 0;
-    for (let p = 0; p < planes; p++) {
-      const base = p * height * width;
-      for (let oy = 0; oy < outHeight; oy++) {
-        for (let ox = 0; ox < outWidth; ox++, o++) {
-          let s = 0;
-          for (let ky = 0; ky < this.kernel; ky++) {
-            const iy = oy * this.stride - this.padding + ky;
-            if (iy < 0 || iy >= height) continue;
-            for (let kx = 0; kx < this.kernel; kx++) {
-              const ix = ox * this.stride - this.padding + kx;
-              if (ix >= 0 && ix < width) s += x.data[base + iy * width + ix]!;
-            }
-          }
-          y.data[o] = s * inv;
-        }
-      }
-    }
+    this.eachWindow((o, base, from, to) => {
+      let s = 0;
+      for (let k = from; k < to; k++) s += x.data[base + offsets[k]!]!;
+      y.data[o] = s * inv;
+    });
     return y;
   }
 
   backward(dy: Tensor): Tensor {
-    const g = this.g;
-    if (!g || !this.dx) throw modelError(this.name, 'backward called before forward', 'Run forward on the batch first.');
+    if (!this.g || !this.dx) throw modelError(this.name, 'backward called before forward', 'Run forward on the batch first.');
     const dx = this.dx.get(this.batch);
     dx.data.fill(0);
-    const { height, width, outHeight, outWidth } = g;
+    const { offsets } = this.windows;
     const inv = 1 / (this.kernel * this.kernel);
-    const planes = this.batch * g.channels;
-    let o = 0;
-    for (let p = 0; p < planes; p++) {
-      const base = p * height * width;
-      for (let oy = 0; oy < outHeight; oy++) {
-        for (let ox = 0; ox < outWidth; ox++, o++) {
-          const d = dy.data[o]! * inv;
-          for (let ky = 0; ky < this.kernel; ky++) {
-            const iy = oy * this.stride - this.padding + ky;
-            if (iy < 0 || iy >= height) continue;
-            for (let kx = 0; kx < this.kernel; kx++) {
-              const ix = ox * this.stride - this.padding + kx;
-              if (ix >= 0 && ix < width) dx.data[base + iy * width + ix]! += d;
-            }
-          }
-        }
-      }
-    }
+    this.eachWindow((o, base, from, to) => {
+      const d = dy.data[o]! * inv;
+      for (let k = from; k < to; k++) dx.data[base + offsets[k]!]! += d;
+    });
     return dx;
   }
 }

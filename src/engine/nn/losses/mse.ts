@@ -1,28 +1,17 @@
 // Mean squared error averaged over every element (PyTorch's reduction='mean').
-import { BatchBuffer, sizeOf } from '../tensor.ts';
 import type { Loss, LossResult, Tensor } from '../types.ts';
-import { checkValueTargets } from './targets.ts';
+import { ElementwiseMean, type ElementwiseTerm } from './elementwise-mean.ts';
+
+const squaredError: ElementwiseTerm = {
+  value: (z, t) => (z - t) * (z - t),
+  slope: (z, t) => 2 * (z - t),
+};
 
 export class MeanSquaredError implements Loss {
   readonly kind = 'mse';
-  private grad: BatchBuffer | null = null;
-  private key = '';
+  private readonly mean = new ElementwiseMean(this.kind, squaredError);
 
   compute(prediction: Tensor, target: Float32Array): LossResult {
-    checkValueTargets(this.kind, prediction, target);
-    const key = prediction.shape.slice(1).join('x');
-    if (!this.grad || key !== this.key) {
-      this.grad = new BatchBuffer(prediction.shape.slice(1));
-      this.key = key;
-    }
-    const grad = this.grad.get(prediction.shape[0]!);
-    const size = sizeOf(prediction.shape);
-    let total = 0;
-    for (let i = 0; i < size; i++) {
-      const d = prediction.data[i]! - target[i]!;
-      total += d * d;
-      grad.data[i] = (2 * d) / size;
-    }
-    return { loss: total / size, grad };
+    return this.mean.compute(prediction, target);
   }
 }
