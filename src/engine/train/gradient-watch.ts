@@ -12,13 +12,13 @@ export interface GradientLogLine {
 }
 
 export class GradientWatch {
-  private readonly prefix: string;
+  private readonly label: string;
   private previous: readonly LayerStat[] | undefined;
   private active = new Set<GradientFlagKind>();
 
-  /** `prefix` names the ensemble member ("member1.") or is "" for a single model. */
+  /** `prefix` names the ensemble member ("member1." → "member1: " in the log) or is "" for a single model. */
   constructor(prefix = '') {
-    this.prefix = prefix;
+    this.label = prefix === '' ? '' : `${prefix.replace(/\.$/, '')}: `;
   }
 
   /** The log lines for the statistics taken at `step`; empty while nothing changes. */
@@ -30,10 +30,10 @@ export class GradientWatch {
     const lines: GradientLogLine[] = [];
     for (const [kind, found] of byKind) {
       if (this.active.has(kind)) continue;
-      lines.push({ level: 'warn', message: `step ${step}: ${this.prefix}${kind} gradients: ${found.map((f) => f.detail).join('; ')} — ${found[0]!.remedy}` });
+      lines.push({ level: 'warn', message: `step ${step}: ${this.label}${kind} gradients: ${found.map((f) => f.detail).join('; ')} — ${found[0]!.remedy}` });
     }
     for (const kind of this.active) {
-      if (!byKind.has(kind)) lines.push({ level: 'info', message: `step ${step}: ${this.prefix}${kind} gradients no longer flagged` });
+      if (!byKind.has(kind)) lines.push({ level: 'info', message: `step ${step}: ${this.label}${kind} gradients no longer flagged` });
     }
     this.active = new Set(byKind.keys());
     return lines;

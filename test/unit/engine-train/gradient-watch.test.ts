@@ -12,9 +12,9 @@ test('gradient watch: a condition is logged once when it starts, once when it cl
   assert.equal(onset.length, 1);
   assert.equal(onset[0]!.level, 'warn');
   // both findings of the kind in one line, then the remedy
-  assert.equal(onset[0]!.message, "step 10: member1.vanishing gradients: norm below 1.0e-7 in dense0 (1.0e-9); dense0's norm 1.0e-9 is 9.0 orders of magnitude below dense1's 1.0e+0 — use ReLU-family activations, He init, normalization or residual blocks");
+  assert.equal(onset[0]!.message, "step 10: member1: vanishing gradients: norm below 1.0e-7 in dense0 (1.0e-9); dense0's norm 1.0e-9 is 9.0 orders of magnitude below dense1's 1.0e+0 — use ReLU-family activations, He init, normalization or residual blocks");
   assert.deepEqual(watch.observe(20, stats(2e-9, 1)), []); // still vanishing: nothing new
-  assert.deepEqual(watch.observe(30, stats(0.4, 1)), [{ level: 'info', message: 'step 30: member1.vanishing gradients no longer flagged' }]);
+  assert.deepEqual(watch.observe(30, stats(0.4, 1)), [{ level: 'info', message: 'step 30: member1: vanishing gradients no longer flagged' }]);
 });
 
 test('gradient watch: exploding growth is judged against the previous statistics and hides the depth ratio', () => {
