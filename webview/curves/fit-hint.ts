@@ -13,11 +13,11 @@ export const HIGH_FRACTION = 0.2;
 
 export interface FitHint { kind: 'over-fitting' | 'under-fitting'; message: string }
 
-export function fitHint(train: readonly number[], val: readonly number[], higherBetter: boolean): FitHint | null {
+export function fitHint(train: ArrayLike<number>, val: ArrayLike<number>, higherBetter: boolean): FitHint | null {
   const n = Math.min(train.length, val.length);
   if (n < 3) return null;
-  const t = train.slice(0, n);
-  const v = val.slice(0, n);
+  const t = Array.from({ length: n }, (_, i) => train[i]!);
+  const v = Array.from({ length: n }, (_, i) => val[i]!);
   if (![...t, ...v].every(Number.isFinite)) return null;
   const better = (a: number, b: number) => (higherBetter ? a > b : a < b); // a better than b
   let valWorse = true;

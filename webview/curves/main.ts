@@ -1,14 +1,16 @@
 // The Curves panel: the selected runs' metric against step, epoch or time; EMA smoothing with
 // the raw curve faint behind; log y; zoom/pan/reset; legend toggles; train vs validation with
 // the gap shaded and an over/under-fitting hint. Live: a `changed` push triggers a new request.
-import type { CurveSeries, CurvesState, CurvesToWebview, RunRef, XAxis } from '../../src/core/webview/contract.ts';
+import type { CurvesState, CurvesToWebview, RunRef, XAxis } from '../../src/core/webview/contract.ts';
 import { connectPanel } from '../shared/bootstrap.ts';
-import { LineChart, onChartTheme, type LineDataset } from '../shared/chart.ts';
+import { LineChart, onChartTheme, type LineDataset, type LineSpec } from '../shared/chart.ts';
 import { button, checkbox, dropdown, slider, textField } from '../shared/controls.ts';
 import { h, placeholder } from '../shared/dom.ts';
 import { readTheme, withAlpha } from '../shared/theme.ts';
 import '../shared/panel.css';
+import { unpackSeries, type CurveColumns } from './columns.ts';
 import { fitHint } from './fit-hint.ts';
+import { gapSide } from './gap-side.ts';
 import { higherIsBetter, pairOf } from './pairs.ts';
 import { MIN_POINTS_TO_SMOOTH, smoothEma, smoothingFor } from './smoothing.ts';
 
@@ -19,7 +21,7 @@ const app = document.getElementById('app')!;
 let state: CurvesState = { runIds: [], metric: null, x: 'step', logY: false, smoothing: 0.6, hidden: [] };
 let runs: RunRef[] = [];
 let keys: string[] = [];
-let series: CurveSeries[] = [];
+let series: CurveColumns[] = [];
 let requestId = 0;
 let chart: LineChart | undefined;
 let view: ReturnType<typeof buildView> | undefined;
@@ -36,8 +38,8 @@ const channel = connectPanel('curves', (message: CurvesToWebview) => {
       return;
     case 'series':
       if (message.requestId !== requestId) return; // a newer request is on its way
-      series = message.series;
       performance.mark('hyperlab:curves-series');
+      series = message.series.map(unpackSeries);
       draw();
       // Marks for the dashboard benchmark: the draw's own cost, and the frame that shows it.
       performance.mark('hyperlab:curves-drawn');
@@ -79,7 +81,7 @@ function buildView() {
   const metric = dropdown('Metric', [], null, (value) => { state = { ...state, metric: value }; save(); request(); }, 'metric');
   const xAxis = dropdown('X axis', (['step', 'epoch', 'time'] as XAxis[]).map((x) => ({ value: x, label: `x: ${X_LABELS[x]}` })), state.x,
     (value) => { state = { ...state, x: value as XAxis }; save(); chart?.resetZoom(); chart?.setXLabel(X_LABELS[state.x]); request(); }, 'x-axis');
-  const logY = checkbox('Log y', state.logY, (on) => { state = { ...state, logY: on }; save(); chart?.setLogY(on); }, 'log-y');
+  const logY = checkbox('Log y', state.logY, (on) => { state = { ...state, logY: on }; save(); chart?.setLogY(on); draw(); }, 'log-y');
   const smoothing = slider('Smoothing', { min: 0, max: 0.99, step: 0.01 }, state.smoothing,
     (value) => { state = { ...state, smoothing: value }; save(); draw(); }, (v) => v.toFixed(2), 'smoothing');
   const reset = button('Reset zoom', () => chart?.resetZoom(), { id: 'reset-zoom', title: 'Reset zoom (double-click the chart, or press 0)' });
@@ -124,19 +126,19 @@ function render(): void {
   renderLegend();
 }
 
-function colorOf(runId: number): string {
-  const palette = readTheme().palette;
-  const index = runs.findIndex((r) => r.id === runId);
-  return palette[(index < 0 ? 0 : index) % palette.length]!;
+/** A run's color: its place in the list picks from the theme's palette. */
+function colorAt(index: number, palette: readonly string[]): string {
+  return palette[index % palette.length]!;
 }
 
 function renderLegend(): void {
   if (!view) return;
-  view.legend.replaceChildren(...runs.map((run) => {
+  const palette = readTheme().palette;
+  view.legend.replaceChildren(...runs.map((run, index) => {
     const shown = !state.hidden.includes(run.id);
     const toggle = h('button', { type: 'button', 'aria-pressed': String(shown), 'data-run-id': String(run.id), title: `${shown ? 'Hide' : 'Show'} ${run.name}` },
       h('span', { class: 'swatch', style: '' }), `${run.name} #${run.id}`, h('span', { class: `status ${run.status}` }, run.status === 'running' ? '● running' : ''));
-    (toggle.firstChild as HTMLElement).style.background = colorOf(run.id);
+    (toggle.firstChild as HTMLElement).style.background = colorAt(index, palette);
     toggle.addEventListener('click', () => {
       state = { ...state, hidden: shown ? [...state.hidden, run.id] : state.hidden.filter((id) => id !== run.id) };
       save();
@@ -151,51 +153,62 @@ function draw(): void {
   if (!chart || !view || !state.metric) return;
   const pair = pairOf(state.metric, keys);
   const theme = readTheme();
-  const datasets: LineDataset[] = [];
+  const toScale = state.logY ? Math.log : (y: number) => y;
+  const lines: LineSpec[] = [];
   const hints: string[] = [];
   let unsmoothed = false;
-  for (const run of runs) {
-    const color = colorOf(run.id);
+  let faint = false;
+  runs.forEach((run, index) => {
+    const color = colorAt(index, theme.palette);
     const hidden = state.hidden.includes(run.id);
     const ofKey = (key: string) => series.find((s) => s.runId === run.id && s.key === key);
-    const add = (s: CurveSeries, role: 'train' | 'val' | 'only'): number => {
+    const add = (s: CurveColumns, role: 'train' | 'val' | 'only'): { index: number; ys: ArrayLike<number> } => {
       const beta = smoothingFor(state.smoothing, s.ys.length);
       if (beta < state.smoothing) unsmoothed = true;
       const smoothed = smoothEma(s.ys, beta);
       const dash = role === 'val' ? [6, 4] : [];
-      if (beta > 0) {
-        datasets.push({ label: `${run.name} · ${s.key} (raw)`, data: s.xs.map((x, i) => ({ x, y: s.ys[i]! })), borderColor: withAlpha(color, 0.25),
-          borderWidth: 1, borderDash: dash, hidden, quiet: true, pointRadius: 0, pointHoverRadius: 0 });
+      const id = `${run.id}\u0000${s.key}`;
+      // The raw values, faint behind the smoothed curve; a hidden run's would never show.
+      if (beta > 0 && !hidden) {
+        faint = true;
+        lines.push({ id: `${id}\u0000raw`, label: `${run.name} · ${s.key} (raw)`, xs: s.xs, ys: s.ys, borderColor: withAlpha(color, 0.25),
+          borderWidth: 1, borderDash: dash, quiet: true, pointRadius: 0, pointHoverRadius: 0 });
       }
-      datasets.push({ label: `${run.name} · ${s.key}`, data: s.xs.map((x, i) => ({ x, y: smoothed[i]! })), borderColor: color, backgroundColor: color,
-        borderDash: dash, hidden, borderWidth: 2 });
-      return datasets.length - 1;
+      lines.push({ id, label: `${run.name} · ${s.key}`, xs: s.xs, ys: smoothed, borderColor: color, backgroundColor: color, borderDash: dash, hidden, borderWidth: 2 });
+      return { index: lines.length - 1, ys: smoothed };
     };
     if (pair) {
       const train = ofKey(pair.train);
       const val = ofKey(pair.val);
-      const trainIndex = train ? add(train, 'train') : -1;
+      const drawnTrain = train ? add(train, 'train') : undefined;
       if (val) {
-        const valIndex = add(val, 'val');
-        if (trainIndex >= 0) {
-          // The generalization gap: shaded between the smoothed train and validation curves.
+        const drawnVal = add(val, 'val');
+        if (train && drawnTrain) {
+          // The generalization gap: shaded between the smoothed train and validation curves, in
+          // the "worse" color where validation is worse. One side only: one fill, no clipping.
           const better = higherIsBetter(pair.val);
-          datasets[valIndex]!.fill = { target: trainIndex, above: withAlpha(better ? theme.palette[2]! : theme.error, 0.14), below: withAlpha(better ? theme.error : theme.palette[2]!, 0.14) };
-          const hint = !hidden ? fitHint(train!.ys, val.ys, higherIsBetter(pair.train)) : null;
+          const aboveColor = withAlpha(better ? theme.palette[2]! : theme.error, 0.14);
+          const belowColor = withAlpha(better ? theme.error : theme.palette[2]!, 0.14);
+          const side = gapSide({ xs: val.xs, ys: drawnVal.ys }, { xs: train.xs, ys: drawnTrain.ys }, toScale);
+          lines[drawnVal.index]!.fill = {
+            target: drawnTrain.index,
+            above: side === 'below' ? belowColor : aboveColor,
+            below: side === 'above' ? aboveColor : belowColor,
+          };
+          const hint = !hidden ? fitHint(train.ys, val.ys, higherIsBetter(pair.train)) : null;
           if (hint) hints.push(`${run.name}: ${hint.message}`);
         }
       }
     } else {
-      const only = ofKey(state.metric);
+      const only = ofKey(state.metric!);
       if (only) add(only, 'only');
     }
-  }
-  chart.setDatasets(datasets);
-  const smoothedAny = datasets.some((d) => d.quiet);
+  });
+  chart.setLines(lines);
   const shortNote = unsmoothed ? ` · series under ${MIN_POINTS_TO_SMOOTH} points are drawn unsmoothed` : '';
   view.styleKey.textContent = (pair
-    ? `Solid: ${pair.train} · dashed: ${pair.val} · shaded: the gap between them${smoothedAny ? ' · faint: raw values' : ''}`
-    : smoothedAny ? 'Faint: raw values; bold: smoothed (EMA, debiased)' : '') + shortNote;
+    ? `Solid: ${pair.train} · dashed: ${pair.val} · shaded: the gap between them${faint ? ' · faint: raw values' : ''}`
+    : faint ? 'Faint: raw values; bold: smoothed (EMA, debiased)' : '') + shortNote;
   view.hint.replaceChildren(...hints.map((text) => h('p', { class: 'hint warn', role: 'note' }, text)));
   const empty = series.length === 0;
   view.canvas.setAttribute('data-empty', String(empty));

@@ -1,8 +1,8 @@
 // TensorBoard's smoothing: an exponential moving average with debiasing, so the first points
 // are not pulled toward zero. e_t = β·e_{t−1} + (1−β)·s_t, ê_t = e_t / (1 − β^t), t counting
 // finite values only (a NaN or Inf point stays as it is and does not move the average).
-export function smoothEma(values: readonly number[], beta: number): number[] {
-  if (beta <= 0) return [...values];
+export function smoothEma(values: ArrayLike<number>, beta: number): ArrayLike<number> {
+  if (beta <= 0) return values;
   const out = new Array<number>(values.length);
   let average = 0;
   let t = 0;

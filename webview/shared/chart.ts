@@ -19,6 +19,20 @@ declare module 'chart.js' {
 export interface XY { x: number; y: number }
 export type LineDataset = ChartDataset<'line', XY[]> & { /** not listed in the tooltip */ quiet?: boolean };
 
+/**
+ * One line given as columns (x and y of equal length). `id` names it across updates: a line
+ * drawn again under the same id keeps its chart.js dataset, elements and point objects.
+ */
+export type LineSpec = Omit<LineDataset, 'data'> & { id: string; xs: ArrayLike<number>; ys: ArrayLike<number> };
+
+/** What setLines keeps per id: the dataset chart.js knows, its full-resolution points, and the
+ *  style keys last set (so a key dropped from the spec, such as fill, is removed). */
+interface KeptLine {
+  dataset: LineDataset;
+  points: XY[];
+  styleKeys: string[];
+}
+
 /** For each visible series, its point nearest the cursor's x (data sorted by x). */
 const nearestPerDataset: InteractionModeFunction = (chart, event) => {
   const scale = chart.scales['x'];
@@ -90,6 +104,7 @@ export class LineChart {
   private options: LineChartOptions;
   private zoomed: { min: number; max: number } | null = null;
   private drag: { x: number; min: number; max: number } | null = null;
+  private kept = new Map<string, KeptLine>();
 
   constructor(canvas: HTMLCanvasElement, options: LineChartOptions) {
     this.canvas = canvas;
@@ -133,6 +148,33 @@ export class LineChart {
   }
 
   setDatasets(datasets: LineDataset[]): void {
+    this.kept.clear();
+    this.chart.data.datasets = datasets;
+    this.chart.update('none');
+  }
+
+  /**
+   * Draws these lines, in this order, updating in place: a line whose id was drawn before keeps
+   * its dataset object, so chart.js reuses its elements, and its {x, y} objects are rewritten
+   * rather than allocated (a live update of thousands of points then creates almost no garbage).
+   */
+  setLines(lines: readonly LineSpec[]): void {
+    const next = new Map<string, KeptLine>();
+    const datasets: LineDataset[] = [];
+    for (const { id, xs, ys, ...style } of lines) {
+      const kept = this.kept.get(id) ?? { dataset: { data: [] } as LineDataset, points: [], styleKeys: [] };
+      const dataset = kept.dataset as unknown as Record<string, unknown>;
+      for (const key of kept.styleKeys) if (!(key in style)) delete dataset[key];
+      Object.assign(dataset, style);
+      kept.styleKeys = Object.keys(style);
+      writePoints(kept.points, xs, ys);
+      // Assigned, not mutated through dataset.data: while chart.js decimates a dataset, `data`
+      // is its decimated copy and this setter hands the full points to the decimation plugin.
+      kept.dataset.data = kept.points;
+      next.set(id, kept);
+      datasets.push(kept.dataset);
+    }
+    this.kept = next;
     this.chart.data.datasets = datasets;
     this.chart.update('none');
   }
@@ -278,6 +320,21 @@ export class LineChart {
       }
     });
   }
+}
+
+/** Rewrites `points` to hold (xs[i], ys[i]), reusing its objects; grows or shrinks it to fit. */
+function writePoints(points: XY[], xs: ArrayLike<number>, ys: ArrayLike<number>): void {
+  const n = Math.min(xs.length, ys.length);
+  const reused = Math.min(n, points.length);
+  for (let i = 0; i < reused; i++) {
+    const point = points[i]!;
+    point.x = xs[i]!;
+    point.y = ys[i]!;
+  }
+  // Index writes, not push: chart.js patches push on a dataset's data array and would queue an
+  // element insertion per point; it re-syncs its elements to the length at the next update.
+  for (let i = reused; i < n; i++) points[i] = { x: xs[i]!, y: ys[i]! };
+  points.length = n;
 }
 
 function clampWindow(lo: number, hi: number, min: number, max: number): [number, number] {

@@ -58,6 +58,23 @@ export interface CurveSeries {
   maxs: number[];
 }
 
+/**
+ * A CurveSeries as the host posts it: each column is base64 of little-endian 64-bit floats, so
+ * every value arrives exact (NaN and ±Infinity too, which JSON turns into null) in about 11
+ * characters instead of JSON's ~18, and decodes without parsing numbers. 20 runs' curves at
+ * 1,000 buckets: ~0.8 MB instead of 1.2 MB. Built by packCurveSeries (core/webview/panel-data.ts).
+ */
+export interface PackedCurveSeries {
+  runId: number;
+  key: string;
+  /** Buckets in the series: each column decodes to this many numbers. */
+  length: number;
+  xs: string;
+  ys: string;
+  mins: string;
+  maxs: string;
+}
+
 /** What the Curves webview persists with setState (and the serializer restores). */
 export interface CurvesState {
   runIds: number[];
@@ -72,7 +89,7 @@ export interface CurvesState {
 
 export type CurvesToWebview =
   | { type: 'runs'; runs: RunRef[]; keys: string[] }
-  | { type: 'series'; requestId: number; x: XAxis; series: CurveSeries[] }
+  | { type: 'series'; requestId: number; x: XAxis; series: PackedCurveSeries[] }
   | ChangedMessage
   | NoticeMessage;
 

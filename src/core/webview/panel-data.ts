@@ -2,7 +2,7 @@
 // run details. Pure functions of a Store, so tests and benchmarks call them without VS Code.
 import type { Params, ParamValue } from '../protocol/messages.ts';
 import type { Run, Store } from '../store/types.ts';
-import type { CurveSeries, RunDetail, RunRef, XAxis } from './contract.ts';
+import type { CurveSeries, PackedCurveSeries, RunDetail, RunRef, XAxis } from './contract.ts';
 import { nonDefaultParams } from './param-defaults.ts';
 
 export function runRef(run: Run): RunRef {
@@ -40,6 +40,21 @@ export function curveSeries(store: Store, runIds: readonly number[], keys: reado
     }
   }
   return out;
+}
+
+/** The series as posted to the webview: columns of exact 64-bit floats in base64 (see PackedCurveSeries). */
+export function packCurveSeries(series: readonly CurveSeries[]): PackedCurveSeries[] {
+  return series.map((s) => ({ runId: s.runId, key: s.key, length: s.xs.length, xs: float64Base64(s.xs), ys: float64Base64(s.ys), mins: float64Base64(s.mins), maxs: float64Base64(s.maxs) }));
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
+/** Little-endian IEEE 754 doubles, base64. */
+export function float64Base64(values: readonly number[]): string {
+  const floats = new Float64Array(values);
+  const bytes = Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength);
+  if (!LITTLE_ENDIAN) bytes.swap64();
+  return bytes.toString('base64');
 }
 
 /** step → epoch (fractional), from the epoch ends; the identity when a run has no epoch metrics. */

@@ -3,7 +3,7 @@
 import type * as vscode from 'vscode';
 import type { Store } from '../../core/store/types.ts';
 import type { CurvesState } from '../../core/webview/contract.ts';
-import { curveSeries, metricKeysOf, runRef } from '../../core/webview/panel-data.ts';
+import { curveSeries, metricKeysOf, packCurveSeries, runRef } from '../../core/webview/panel-data.ts';
 import { PanelHost, type HandledMessage, type PanelServices } from './panelHost.ts';
 import { pickRuns } from './panelSelection.ts';
 
@@ -47,7 +47,7 @@ export class CurvesHost extends PanelHost<'curves'> {
         }
         const series = curveSeries(store, message.runIds, message.keys, message.x, message.buckets);
         for (const id of message.runIds) this.fingerprints.set(id, fingerprint(store, id));
-        this.post({ type: 'series', requestId: message.requestId, x: message.x, series });
+        this.post({ type: 'series', requestId: message.requestId, x: message.x, series: packCurveSeries(series) });
         return;
       }
       case 'pickRuns': {

@@ -8,7 +8,8 @@
 //   2. Curves: 20 runs' train/val loss, request → the frame that shows them (goal < 300 ms);
 //   3. Curves live: 4 runs gaining points every 250 ms (the host's push interval) for 6 s: the
 //      draw's main-thread time per update and the requestAnimationFrame intervals (goal < 16 ms).
-// Figures and ratios only; nothing here asserts a time.
+// Figures and ratios only; nothing here asserts a time. HYPERLAB_BENCH_PARTS=curves,live runs
+// only those parts (comparison, curves, live), e.g. to repeat one while tuning it.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -173,12 +174,13 @@ async function live(browser: Browser): Promise<void> {
     + `${quantile(frames, 0.95).toFixed(1)} ms p95, ${Math.max(...frames).toFixed(1)} ms max over ${frames.length} frames`);
 }
 
+const parts = (process.env.HYPERLAB_BENCH_PARTS ?? 'comparison,curves,live').split(',').map((p) => p.trim());
 const store = buildStore();
 const browser = await launchBrowser();
 try {
-  await comparison(browser, store);
-  await curves(browser, store);
-  await live(browser);
+  if (parts.includes('comparison')) await comparison(browser, store);
+  if (parts.includes('curves')) await curves(browser, store);
+  if (parts.includes('live')) await live(browser);
 } finally {
   await browser.close();
   store.close();

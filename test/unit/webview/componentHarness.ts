@@ -12,7 +12,7 @@ import type { PanelKind, ToWebview } from '../../../src/core/webview/contract.ts
 import { gradientAlerts } from '../../../src/core/webview/gradient-alerts.ts';
 import { checkPanelMessage } from '../../../src/core/webview/inbound-rules.ts';
 import { layerSeries } from '../../../src/core/webview/layer-series.ts';
-import { curveSeries, metricKeysOf, runDetail, runRef } from '../../../src/core/webview/panel-data.ts';
+import { curveSeries, metricKeysOf, packCurveSeries, runDetail, runRef } from '../../../src/core/webview/panel-data.ts';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/lib/chromium/chromium';
@@ -137,7 +137,7 @@ function answer(options: PanelOptions, message: { type: string; [key: string]: u
       return [{ type: 'runs', runs: runIds.map((id) => runRef(store.getRun(id)!)), keys: metricKeysOf(store, runIds) }];
     case 'curves:requestSeries': {
       const m = message as unknown as { requestId: number; runIds: number[]; keys: string[]; x: 'step' | 'epoch' | 'time'; buckets: number };
-      return [{ type: 'series', requestId: m.requestId, x: m.x, series: curveSeries(store, m.runIds, m.keys, m.x, m.buckets) }];
+      return [{ type: 'series', requestId: m.requestId, x: m.x, series: packCurveSeries(curveSeries(store, m.runIds, m.keys, m.x, m.buckets)) }];
     }
     case 'gradients:ready':
       return [{ type: 'run', run: runRef(store.getRun(runIds[0]!)!), hasSpec: options.hasSpec ?? false }];
