@@ -162,7 +162,7 @@ function draw(): void {
     const color = colorAt(index, theme.palette);
     const hidden = state.hidden.includes(run.id);
     const ofKey = (key: string) => series.find((s) => s.runId === run.id && s.key === key);
-    const add = (s: CurveColumns, role: 'train' | 'val' | 'only'): { index: number; ys: ArrayLike<number> } => {
+    const add = (s: CurveColumns, role: 'train' | 'val' | 'only'): { index: number; id: string; ys: ArrayLike<number> } => {
       const beta = smoothingFor(state.smoothing, s.ys.length);
       if (beta < state.smoothing) unsmoothed = true;
       const smoothed = smoothEma(s.ys, beta);
@@ -172,10 +172,10 @@ function draw(): void {
       if (beta > 0 && !hidden) {
         faint = true;
         lines.push({ id: `${id}\u0000raw`, label: `${run.name} · ${s.key} (raw)`, xs: s.xs, ys: s.ys, borderColor: withAlpha(color, 0.25),
-          borderWidth: 1, borderDash: dash, quiet: true, pointRadius: 0, pointHoverRadius: 0 });
+          borderWidth: 1, borderDash: dash, quiet: true, plain: true });
       }
       lines.push({ id, label: `${run.name} · ${s.key}`, xs: s.xs, ys: smoothed, borderColor: color, backgroundColor: color, borderDash: dash, hidden, borderWidth: 2 });
-      return { index: lines.length - 1, ys: smoothed };
+      return { index: lines.length - 1, id, ys: smoothed };
     };
     if (pair) {
       const train = ofKey(pair.train);
@@ -190,8 +190,8 @@ function draw(): void {
           const aboveColor = withAlpha(better ? theme.palette[2]! : theme.error, 0.14);
           const belowColor = withAlpha(better ? theme.error : theme.palette[2]!, 0.14);
           const side = gapSide({ xs: val.xs, ys: drawnVal.ys }, { xs: train.xs, ys: drawnTrain.ys }, toScale);
-          lines[drawnVal.index]!.fill = {
-            target: drawnTrain.index,
+          lines[drawnVal.index]!.fillTo = {
+            id: drawnTrain.id,
             above: side === 'below' ? belowColor : aboveColor,
             below: side === 'above' ? aboveColor : belowColor,
           };
@@ -222,8 +222,13 @@ onChartTheme(() => {
 /** Read-only view of what is drawn, for component tests and people debugging in devtools. */
 (window as unknown as { hyperlabCurves: unknown }).hyperlabCurves = {
   state: () => state,
-  datasets: () => chart?.chart.data.datasets.map((d) => ({ label: d.label, hidden: !!d.hidden, quiet: !!(d as LineDataset).quiet, points: d.data.length,
-    first: d.data[0] ?? null, last: d.data[d.data.length - 1] ?? null, fill: d.fill !== undefined && d.fill !== false })) ?? [],
+  datasets: () => [
+    ...(chart?.chart.data.datasets.map((d) => ({ label: d.label, hidden: !!d.hidden, quiet: !!(d as LineDataset).quiet, points: d.data.length,
+      first: d.data[0] ?? null, last: d.data[d.data.length - 1] ?? null, fill: d.fill !== undefined && d.fill !== false })) ?? []),
+    // The faint raw lines, stroked behind the datasets (see LineSpec.plain).
+    ...(chart?.plainLines.map((p) => ({ label: p.label, hidden: false, quiet: true, points: p.xs.length,
+      first: p.xs.length ? { x: p.xs[0]!, y: p.ys[0]! } : null, last: p.xs.length ? { x: p.xs[p.xs.length - 1]!, y: p.ys[p.ys.length - 1]! } : null, fill: false })) ?? []),
+  ],
   xRange: () => chart?.xRange ?? null,
   scaleX: () => (chart ? { min: chart.chart.scales['x']!.min, max: chart.chart.scales['x']!.max } : null),
   logY: () => chart?.isLogY ?? false,

@@ -22,8 +22,28 @@ export type LineDataset = ChartDataset<'line', XY[]> & { /** not listed in the t
 /**
  * One line given as columns (x and y of equal length). `id` names it across updates: a line
  * drawn again under the same id keeps its chart.js dataset, elements and point objects.
+ * `fillTo` shades between this line and the line with that id (colors where this one is above
+ * or below it). `plain` lines are context only (faint raw values): stroked straight onto the
+ * canvas behind the datasets, with no chart.js elements, hover or tooltip; the axes still
+ * cover them.
  */
-export type LineSpec = Omit<LineDataset, 'data'> & { id: string; xs: ArrayLike<number>; ys: ArrayLike<number> };
+export type LineSpec = Omit<LineDataset, 'data' | 'fill'> & {
+  id: string;
+  xs: ArrayLike<number>;
+  ys: ArrayLike<number>;
+  fillTo?: { id: string; above: string; below: string };
+  plain?: boolean;
+};
+
+/** A plain line as drawn: what a debugging view or a test can read back. */
+export interface PlainLine {
+  label: string;
+  xs: ArrayLike<number>;
+  ys: ArrayLike<number>;
+  color: string;
+  width: number;
+  dash: number[];
+}
 
 /** What setLines keeps per id: the dataset chart.js knows, its full-resolution points, and the
  *  style keys last set (so a key dropped from the spec, such as fill, is removed). */
@@ -105,6 +125,7 @@ export class LineChart {
   private zoomed: { min: number; max: number } | null = null;
   private drag: { x: number; min: number; max: number } | null = null;
   private kept = new Map<string, KeptLine>();
+  private plain: PlainLine[] = [];
 
   constructor(canvas: HTMLCanvasElement, options: LineChartOptions) {
     this.canvas = canvas;
@@ -115,6 +136,7 @@ export class LineChart {
     this.chart = new Chart<'line', XY[]>(canvas, {
       type: 'line',
       data: { datasets: [] },
+      plugins: [{ id: 'hyperlabPlainLines', beforeDatasetsDraw: () => this.drawPlainLines() }],
       options: {
         animation: false,
         responsive: true,
@@ -150,7 +172,7 @@ export class LineChart {
   setDatasets(datasets: LineDataset[]): void {
     this.kept.clear();
     this.chart.data.datasets = datasets;
-    this.chart.update('none');
+    this.refresh();
   }
 
   /**
@@ -161,7 +183,16 @@ export class LineChart {
   setLines(lines: readonly LineSpec[]): void {
     const next = new Map<string, KeptLine>();
     const datasets: LineDataset[] = [];
-    for (const { id, xs, ys, ...style } of lines) {
+    const plain: PlainLine[] = [];
+    const indexOf = new Map<string, number>();
+    for (const line of lines) if (!line.plain) indexOf.set(line.id, indexOf.size);
+    for (const { id, xs, ys, fillTo, plain: isPlain, ...rest } of lines) {
+      if (isPlain) {
+        if (!rest.hidden) plain.push({ label: rest.label ?? id, xs, ys, color: String(rest.borderColor ?? ''), width: Number(rest.borderWidth ?? 1), dash: Array.isArray(rest.borderDash) ? [...(rest.borderDash as number[])] : [] });
+        continue;
+      }
+      const target = fillTo ? indexOf.get(fillTo.id) : undefined;
+      const style: Omit<LineDataset, 'data'> = target === undefined ? rest : { ...rest, fill: { target, above: fillTo!.above, below: fillTo!.below } };
       const kept = this.kept.get(id) ?? { dataset: { data: [] } as LineDataset, points: [], styleKeys: [] };
       const dataset = kept.dataset as unknown as Record<string, unknown>;
       for (const key of kept.styleKeys) if (!(key in style)) delete dataset[key];
@@ -175,14 +206,20 @@ export class LineChart {
       datasets.push(kept.dataset);
     }
     this.kept = next;
+    this.plain = plain;
     this.chart.data.datasets = datasets;
-    this.chart.update('none');
+    this.refresh();
+  }
+
+  /** The plain lines drawn now (shown runs only). */
+  get plainLines(): readonly PlainLine[] {
+    return this.plain;
   }
 
   setLogY(logY: boolean): void {
     const y = this.chart.options.scales!['y']!;
     (y as { type: string }).type = logY ? 'logarithmic' : 'linear';
-    this.chart.update('none');
+    this.refresh();
   }
 
   setXLabel(label: string, formatX?: (x: number) => string): void {
@@ -193,7 +230,7 @@ export class LineChart {
     x.ticks = { ...x.ticks, callback: (v) => fmt(Number(v)) } as typeof x.ticks;
     const tooltip = this.chart.options.plugins!.tooltip!;
     tooltip.callbacks = { ...tooltip.callbacks, title: (items) => (items[0] ? `${label} ${fmt((items[0].raw as XY).x)}` : '') };
-    this.chart.update('none');
+    this.refresh();
   }
 
   get isLogY(): boolean {
@@ -237,7 +274,7 @@ export class LineChart {
     const x = this.chart.options.scales!['x']!;
     x.min = range?.min;
     x.max = range?.max;
-    this.chart.update('none');
+    this.refresh();
     this.options.onViewChange?.(range);
   }
 
@@ -255,7 +292,79 @@ export class LineChart {
     }
     const tooltip = o.plugins!.tooltip!;
     Object.assign(tooltip, { backgroundColor: theme.background, titleColor: theme.foreground, bodyColor: theme.foreground, borderColor: theme.grid, borderWidth: 1 });
+    this.refresh();
+  }
+
+  /** Redraws now. The axes' suggested ranges are set first so they also cover the plain lines. */
+  private refresh(): void {
+    this.coverPlainLines();
     this.chart.update('none');
+  }
+
+  /**
+   * chart.js sizes the axes from its datasets; plain lines widen them the way a dataset would:
+   * y over the points inside a zoomed x window, x over all finite points (suggested bounds only
+   * extend the data range, so the datasets' own extent still counts).
+   */
+  private coverPlainLines(): void {
+    const scales = this.chart.options.scales!;
+    const x = scales['x']!;
+    const y = scales['y']!;
+    const xFrom = typeof x.min === 'number' ? x.min : Number.NEGATIVE_INFINITY;
+    const xTo = typeof x.max === 'number' ? x.max : Number.POSITIVE_INFINITY;
+    const logY = this.isLogY;
+    let xLo = Infinity;
+    let xHi = -Infinity;
+    let yLo = Infinity;
+    let yHi = -Infinity;
+    for (const line of this.plain) {
+      const n = Math.min(line.xs.length, line.ys.length);
+      for (let i = 0; i < n; i++) {
+        const px = line.xs[i]!;
+        const py = line.ys[i]!;
+        if (!Number.isFinite(px)) continue;
+        if (px < xLo) xLo = px;
+        if (px > xHi) xHi = px;
+        if (!Number.isFinite(py) || (logY && py <= 0) || px < xFrom || px > xTo) continue;
+        if (py < yLo) yLo = py;
+        if (py > yHi) yHi = py;
+      }
+    }
+    x.suggestedMin = xLo <= xHi ? xLo : undefined;
+    x.suggestedMax = xLo <= xHi ? xHi : undefined;
+    y.suggestedMin = yLo <= yHi ? yLo : undefined;
+    y.suggestedMax = yLo <= yHi ? yHi : undefined;
+  }
+
+  /** Strokes the plain lines inside the plot area, the way chart.js strokes a line dataset. */
+  private drawPlainLines(): void {
+    if (this.plain.length === 0) return;
+    const { ctx, chartArea: area } = this.chart;
+    const xScale = this.chart.scales['x'];
+    const yScale = this.chart.scales['y'];
+    if (!xScale || !yScale) return;
+    ctx.save();
+    for (const line of this.plain) {
+      const n = Math.min(line.xs.length, line.ys.length);
+      if (n === 0) continue;
+      ctx.save();
+      // chart.js lets a line overflow the plot area by half its width.
+      const half = line.width / 2;
+      ctx.beginPath();
+      ctx.rect(area.left - half, area.top - half, area.right - area.left + line.width, area.bottom - area.top + line.width);
+      ctx.clip();
+      ctx.lineWidth = line.width;
+      ctx.strokeStyle = line.color;
+      ctx.lineCap = 'butt';
+      ctx.lineJoin = 'miter';
+      ctx.setLineDash(line.dash);
+      ctx.lineDashOffset = 0;
+      ctx.beginPath();
+      tracePath(ctx, line, n, xScale, yScale, line.dash.length === 0);
+      ctx.stroke();
+      ctx.restore();
+    }
+    ctx.restore();
   }
 
   destroy(): void {
@@ -272,6 +381,11 @@ export class LineChart {
   private dataExtent(): { min: number; max: number } | null {
     let min = Infinity;
     let max = -Infinity;
+    for (const line of this.plain) {
+      if (line.xs.length === 0) continue;
+      min = Math.min(min, line.xs[0]!);
+      max = Math.max(max, line.xs[line.xs.length - 1]!);
+    }
     for (const d of this.chart.data.datasets) {
       const data = d.data;
       if (data.length === 0) continue;
@@ -335,6 +449,59 @@ function writePoints(points: XY[], xs: ArrayLike<number>, ys: ArrayLike<number>)
   // element insertion per point; it re-syncs its elements to the length at the next update.
   for (let i = reused; i < n; i++) points[i] = { x: xs[i]!, y: ys[i]! };
   points.length = n;
+}
+
+interface PixelScale { getPixelForValue(value: number): number }
+
+/**
+ * The line's path in pixels, skipping points with no finite value (the charts span gaps). Solid
+ * lines merge points that fall in one pixel column into a vertical min–max stroke, as chart.js'
+ * own fast path does; dashed lines keep every vertex so the dash pattern runs as chart.js draws it.
+ */
+function tracePath(ctx: CanvasRenderingContext2D, line: PlainLine, n: number, xScale: PixelScale, yScale: PixelScale, merge: boolean): void {
+  let started = false;
+  let column: number | undefined;
+  let averageX = 0;
+  let merged = 0;
+  let minY = 0;
+  let maxY = 0;
+  let lastY = 0;
+  // As chart.js' fastPathSegment: the column's later points set its x (their mean) and extent.
+  const closeColumn = () => {
+    if (minY !== maxY) {
+      ctx.lineTo(averageX, maxY);
+      ctx.lineTo(averageX, minY);
+      ctx.lineTo(averageX, lastY);
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    const value = line.ys[i]!;
+    if (!Number.isFinite(line.xs[i]!) || !Number.isFinite(value)) continue;
+    const x = xScale.getPixelForValue(line.xs[i]!);
+    const y = yScale.getPixelForValue(value);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    if (!started) {
+      ctx.moveTo(x, y);
+      started = true;
+    }
+    if (!merge) {
+      ctx.lineTo(x, y);
+      continue;
+    }
+    if ((x | 0) === column) {
+      if (y < minY) minY = y;
+      else if (y > maxY) maxY = y;
+      averageX = (merged * averageX + x) / ++merged;
+    } else {
+      closeColumn();
+      ctx.lineTo(x, y);
+      column = x | 0;
+      merged = 0;
+      minY = maxY = y;
+    }
+    lastY = y;
+  }
+  if (merge && started) closeColumn();
 }
 
 function clampWindow(lo: number, hi: number, min: number, max: number): [number, number] {
