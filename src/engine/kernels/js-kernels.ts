@@ -6,15 +6,15 @@ import {
   addChannelBias, addRowBias, sum, sumSquares,
 } from './js/elementwise.ts';
 import { gemm } from './js/gemm.ts';
-import { adamStep, momentumStep, sgdStep } from './js/optim.ts';
-import type { ActivationKind, Kernels } from './types.ts';
+import { adadeltaStep, adagradStep, adamStep, classicMomentumStep, momentumStep, rmspropStep, sgdStep } from './js/optim.ts';
+import type { ActivationKind, Kernels, MoreOptimizerKernels } from './types.ts';
 
 function addRowBiasActivation(kind: ActivationKind, alpha: number, y: Float32Array, bias: Float32Array, rows: number, cols: number): void {
   addRowBias(y, bias, rows, cols);
   activationForward(kind, alpha, y, y, rows * cols);
 }
 
-export const jsKernels: Kernels = {
+export const jsKernels: Kernels & MoreOptimizerKernels = {
   name: 'js',
   alloc: (length) => new Float32Array(length),
   gemm,
@@ -30,6 +30,10 @@ export const jsKernels: Kernels = {
   sgdStep,
   momentumStep,
   adamStep,
+  rmspropStep,
+  adagradStep,
+  adadeltaStep,
+  classicMomentumStep,
   sum,
   sumSquares,
 };

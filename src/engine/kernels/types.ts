@@ -30,7 +30,36 @@ export interface AdamStepConstants {
   shrink: number;
 }
 
-export interface Kernels {
+/** RMSProp step constants: v ← βv + (1−β)g²; d = √v + ε (√(v + ε) when epsInside). */
+export interface RmsPropStepConstants {
+  lr: number;
+  beta: number;
+  eps: number;
+  epsInside: boolean;
+  /** μ; with a buffer b: b ← μb + g/d, θ ← θ − lr·b; without: θ ← θ − lr·g/d. */
+  momentum: number;
+}
+
+/**
+ * Element-wise updates of the optimizers beyond SGD and Adam. They are optional on Kernels:
+ * an implementation without them (the WebAssembly kernels today) gets the JS reference,
+ * run on the same arrays (see optimizerKernel in kernels/optimizer-steps.ts).
+ */
+export interface MoreOptimizerKernels {
+  /** RMSProp (PyTorch): `b` is the momentum buffer, null when momentum is 0. */
+  rmspropStep(w: Float32Array, g: Float32Array, v: Float32Array, b: Float32Array | null, c: RmsPropStepConstants): void;
+  /** Adagrad (PyTorch): s ← s + g²; θ ← θ − lr·g/(√s + ε). */
+  adagradStep(w: Float32Array, g: Float32Array, s: Float32Array, lr: number, eps: number): void;
+  /** Adadelta (PyTorch): v ← ρv + (1−ρ)g²; Δ = √(u+ε)/√(v+ε)·g; u ← ρu + (1−ρ)Δ²; θ ← θ − lr·Δ. */
+  adadeltaStep(w: Float32Array, g: Float32Array, v: Float32Array, u: Float32Array, lr: number, rho: number, eps: number): void;
+  /**
+   * Classic momentum: v ← μv − lr·g; θ ← θ + v. Nesterov (Sutskever 2013, θ stored at the
+   * look-ahead point): θ ← θ − μ·v_old + (1 + μ)·v.
+   */
+  classicMomentumStep(w: Float32Array, g: Float32Array, v: Float32Array, lr: number, mu: number, nesterov: boolean): void;
+}
+
+export interface Kernels extends Partial<MoreOptimizerKernels> {
   readonly name: string;
   /**
    * A zeroed Float32Array for a buffer used every step (weights, gradients, activations,

@@ -1,4 +1,7 @@
 // Adagrad as PyTorch: s ← s + g²; θ ← θ − α_t g/(√s + ε), α_t = α/(1 + (t − 1)·lrDecay).
+import { jsKernels } from '../kernels/js-kernels.ts';
+import { optimizerKernel } from '../kernels/optimizer-steps.ts';
+import type { Kernels, MoreOptimizerKernels } from '../kernels/types.ts';
 import type { Optimizer, Param } from '../nn/types.ts';
 import { ParamState, stepFromState, stepToState } from './param-state.ts';
 
@@ -7,6 +10,8 @@ export interface AdagradOptions {
   eps?: number;
   lrDecay?: number;
   initialAccumulator?: number;
+  /** Runs the element-wise update (default: the JS reference). */
+  kernels?: Kernels;
 }
 
 export class Adagrad implements Optimizer {
@@ -15,12 +20,16 @@ export class Adagrad implements Optimizer {
   readonly lrDecay: number;
   readonly initialAccumulator: number;
   private t = 0;
-  private readonly slots = new ParamState(['sum']);
+  private readonly slots: ParamState;
+  private readonly update: MoreOptimizerKernels['adagradStep'];
 
   constructor(options?: AdagradOptions) {
     this.eps = options?.eps ?? 1e-10;
     this.lrDecay = options?.lrDecay ?? 0;
     this.initialAccumulator = options?.initialAccumulator ?? 0;
+    const k = options?.kernels ?? jsKernels;
+    this.slots = new ParamState(['sum'], (n) => k.alloc(n));
+    this.update = optimizerKernel(k, 'adagradStep');
   }
 
   step(params: readonly Param[], lr: number): void {
@@ -30,14 +39,7 @@ export class Adagrad implements Optimizer {
       const fresh = !this.slots.has(p, 'sum');
       const s = this.slots.get(p, 'sum');
       if (fresh && this.initialAccumulator !== 0) s.fill(this.initialAccumulator);
-      const w = p.value;
-      const g = p.grad;
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i]!;
-        const si = s[i]! + gi * gi;
-        s[i] = si;
-        w[i] = w[i]! - (clr * gi) / (Math.sqrt(si) + this.eps);
-      }
+      this.update(p.value, p.grad, s, clr, this.eps);
     }
   }
 

@@ -3,7 +3,8 @@
 //  classic:  v ← μv − α g; θ ← θ + v             (nesterov: the look-ahead reformulation below)
 import { HyperlabError } from '../../core/errors.ts';
 import { jsKernels } from '../kernels/js-kernels.ts';
-import type { Kernels } from '../kernels/types.ts';
+import { optimizerKernel } from '../kernels/optimizer-steps.ts';
+import type { Kernels, MoreOptimizerKernels } from '../kernels/types.ts';
 import type { Optimizer, Param } from '../nn/types.ts';
 import { ParamState } from './param-state.ts';
 
@@ -26,6 +27,7 @@ export class Sgd implements Optimizer {
   readonly form: MomentumForm;
   private readonly slots: ParamState;
   private readonly k: Kernels;
+  private readonly classicStep: MoreOptimizerKernels['classicMomentumStep'];
 
   constructor(options?: SgdOptions) {
     this.momentum = options?.momentum ?? 0;
@@ -33,6 +35,7 @@ export class Sgd implements Optimizer {
     this.form = options?.form ?? 'pytorch';
     const k = options?.kernels ?? jsKernels;
     this.k = k;
+    this.classicStep = optimizerKernel(k, 'classicMomentumStep');
     this.slots = new ParamState(['momentum'], (n) => k.alloc(n));
     if (!(this.momentum >= 0 && this.momentum < 1)) {
       throw new HyperlabError('SPEC_INVALID', `optimizer momentum must be in [0, 1), got ${this.momentum}`, 'Use e.g. train.optimizer.momentum = 0.9.');
@@ -47,7 +50,6 @@ export class Sgd implements Optimizer {
     for (const p of params) {
       const w = p.value;
       const g = p.grad;
-      const n = w.length;
       if (mu === 0) {
         this.k.sgdStep(w, g, lr);
         continue;
@@ -57,14 +59,7 @@ export class Sgd implements Optimizer {
       if (this.form === 'pytorch') {
         this.k.momentumStep(w, g, m, lr, mu, this.nesterov, fresh);
       } else {
-        for (let i = 0; i < n; i++) {
-          const vOld = m[i]!;
-          const v = mu * vOld - lr * g[i]!;
-          m[i] = v;
-          // Nesterov (Sutskever 2013) with the stored θ being the look-ahead point θ + μv:
-          // θ ← θ − μ v_old + (1 + μ) v_new
-          w[i] = this.nesterov ? w[i]! - mu * vOld + (1 + mu) * v : w[i]! + v;
-        }
+        this.classicStep(w, g, m, lr, mu, this.nesterov);
       }
     }
   }

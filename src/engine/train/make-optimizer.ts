@@ -15,7 +15,7 @@ export interface BuiltOptimizer {
   ownsWeightDecay: boolean;
 }
 
-/** `kernels` run the element-wise updates of SGD/momentum/Nesterov and Adam(W) (default: JS). */
+/** `kernels` run the element-wise updates of every optimizer but asynchronous SGD (default: JS). */
 export function makeOptimizer(train: TrainSpec, kernels?: Kernels): BuiltOptimizer {
   const k = kernels ? { kernels } : {};
   const o = train.optimizer;
@@ -32,13 +32,13 @@ export function makeOptimizer(train: TrainSpec, kernels?: Kernels): BuiltOptimiz
     case 'nesterov':
       return { optimizer: new Sgd({ momentum: o.momentum, nesterov: true, form: o.momentumForm, ...k }), ownsWeightDecay: false };
     case 'rmsprop':
-      return { optimizer: new RmsProp({ beta: o.rho ?? 0.99, ...(eps === undefined ? {} : { eps }) }), ownsWeightDecay: false };
+      return { optimizer: new RmsProp({ beta: o.rho ?? 0.99, ...(eps === undefined ? {} : { eps }), ...k }), ownsWeightDecay: false };
     case 'adam':
     case 'adamw':
       return { optimizer: new Adam({ beta1: o.beta1, beta2: o.beta2, weightDecay: train.weightDecay, ...(eps === undefined ? {} : { eps }), ...k }), ownsWeightDecay: true };
     case 'adagrad':
-      return { optimizer: new Adagrad(eps === undefined ? {} : { eps }), ownsWeightDecay: false };
+      return { optimizer: new Adagrad({ ...(eps === undefined ? {} : { eps }), ...k }), ownsWeightDecay: false };
     case 'adadelta':
-      return { optimizer: new Adadelta({ rho: o.rho ?? 0.9, ...(eps === undefined ? {} : { eps }) }), ownsWeightDecay: false };
+      return { optimizer: new Adadelta({ rho: o.rho ?? 0.9, ...(eps === undefined ? {} : { eps }), ...k }), ownsWeightDecay: false };
   }
 }
