@@ -3,16 +3,15 @@
 // the gap shaded and an over/under-fitting hint. Live: a `changed` push triggers a new request.
 import type { CurvesState, CurvesToWebview, RunRef, XAxis } from '../../src/core/webview/contract.ts';
 import { connectPanel } from '../shared/bootstrap.ts';
-import { LineChart, onChartTheme, type LineDataset, type LineSpec } from '../shared/chart.ts';
+import { LineChart, onChartTheme, type LineDataset } from '../shared/chart.ts';
 import { button, checkbox, dropdown, slider, textField } from '../shared/controls.ts';
 import { h, placeholder } from '../shared/dom.ts';
-import { readTheme, withAlpha } from '../shared/theme.ts';
+import { readTheme } from '../shared/theme.ts';
 import '../shared/panel.css';
 import { unpackSeries, type CurveColumns } from './columns.ts';
-import { fitHint } from './fit-hint.ts';
-import { gapSide } from './gap-side.ts';
-import { higherIsBetter, pairOf } from './pairs.ts';
-import { MIN_POINTS_TO_SMOOTH, smoothEma, smoothingFor } from './smoothing.ts';
+import { colorAt, curveLines } from './lines.ts';
+import { pairOf } from './pairs.ts';
+import { MIN_POINTS_TO_SMOOTH } from './smoothing.ts';
 
 const X_LABELS: Record<XAxis, string> = { step: 'step', epoch: 'epoch', time: 'seconds since start' };
 const PREFERRED_METRICS = ['epoch.train.loss', 'epoch.val.loss', 'loss', 'train.loss', 'train_loss'];
@@ -126,11 +125,6 @@ function render(): void {
   renderLegend();
 }
 
-/** A run's color: its place in the list picks from the theme's palette. */
-function colorAt(index: number, palette: readonly string[]): string {
-  return palette[index % palette.length]!;
-}
-
 function renderLegend(): void {
   if (!view) return;
   const palette = readTheme().palette;
@@ -152,58 +146,7 @@ function renderLegend(): void {
 function draw(): void {
   if (!chart || !view || !state.metric) return;
   const pair = pairOf(state.metric, keys);
-  const theme = readTheme();
-  const toScale = state.logY ? Math.log : (y: number) => y;
-  const lines: LineSpec[] = [];
-  const hints: string[] = [];
-  let unsmoothed = false;
-  let faint = false;
-  runs.forEach((run, index) => {
-    const color = colorAt(index, theme.palette);
-    const hidden = state.hidden.includes(run.id);
-    const ofKey = (key: string) => series.find((s) => s.runId === run.id && s.key === key);
-    const add = (s: CurveColumns, role: 'train' | 'val' | 'only'): { index: number; id: string; ys: ArrayLike<number> } => {
-      const beta = smoothingFor(state.smoothing, s.ys.length);
-      if (beta < state.smoothing) unsmoothed = true;
-      const smoothed = smoothEma(s.ys, beta);
-      const dash = role === 'val' ? [6, 4] : [];
-      const id = `${run.id}\u0000${s.key}`;
-      // The raw values, faint behind the smoothed curve; a hidden run's would never show.
-      if (beta > 0 && !hidden) {
-        faint = true;
-        lines.push({ id: `${id}\u0000raw`, label: `${run.name} · ${s.key} (raw)`, xs: s.xs, ys: s.ys, borderColor: withAlpha(color, 0.25),
-          borderWidth: 1, borderDash: dash, quiet: true, plain: true });
-      }
-      lines.push({ id, label: `${run.name} · ${s.key}`, xs: s.xs, ys: smoothed, borderColor: color, backgroundColor: color, borderDash: dash, hidden, borderWidth: 2 });
-      return { index: lines.length - 1, id, ys: smoothed };
-    };
-    if (pair) {
-      const train = ofKey(pair.train);
-      const val = ofKey(pair.val);
-      const drawnTrain = train ? add(train, 'train') : undefined;
-      if (val) {
-        const drawnVal = add(val, 'val');
-        if (train && drawnTrain) {
-          // The generalization gap: shaded between the smoothed train and validation curves, in
-          // the "worse" color where validation is worse. One side only: one fill, no clipping.
-          const better = higherIsBetter(pair.val);
-          const aboveColor = withAlpha(better ? theme.palette[2]! : theme.error, 0.14);
-          const belowColor = withAlpha(better ? theme.error : theme.palette[2]!, 0.14);
-          const side = gapSide({ xs: val.xs, ys: drawnVal.ys }, { xs: train.xs, ys: drawnTrain.ys }, toScale);
-          lines[drawnVal.index]!.fillTo = {
-            id: drawnTrain.id,
-            above: side === 'below' ? belowColor : aboveColor,
-            below: side === 'above' ? aboveColor : belowColor,
-          };
-          const hint = !hidden ? fitHint(train.ys, val.ys, higherIsBetter(pair.train)) : null;
-          if (hint) hints.push(`${run.name}: ${hint.message}`);
-        }
-      }
-    } else {
-      const only = ofKey(state.metric!);
-      if (only) add(only, 'only');
-    }
-  });
+  const { lines, hints, unsmoothed, faint } = curveLines(runs, series, state, pair, readTheme());
   chart.setLines(lines);
   const shortNote = unsmoothed ? ` · series under ${MIN_POINTS_TO_SMOOTH} points are drawn unsmoothed` : '';
   view.styleKey.textContent = (pair
