@@ -28,6 +28,12 @@ export function decideOutcome(facts: RunFacts): { status: RunEndStatus; reason: 
   if (facts.done?.status === 'diverged') return { status: 'diverged', reason: facts.done.reason ?? 'the producer reported divergence' };
   if (facts.divergence) return { status: 'diverged', reason: facts.divergence };
 
+  // A SIGTERM or SIGINT the host did not send is a person (Stop Run in another window, `kill PID`)
+  // or a shutdown asking the run to end: a stop, not a crash. SIGKILL stays a failure (the OOM
+  // killer sends it). Windows has no signals: a kill there arrives as an exit code, so 'failed'.
+  if (!stop && (facts.signal === 'SIGTERM' || facts.signal === 'SIGINT')) {
+    return { status: 'killed', reason: `terminated by ${facts.signal} from outside Hyperlab (another window, the command line or a kill command)` };
+  }
   const exit = describeExit(facts.exitCode, facts.signal);
   const clues = [facts.lastProducerError && `producer error: ${facts.lastProducerError}`, facts.lastStderr && `last stderr: ${facts.lastStderr}`]
     .filter(Boolean).join('; ');

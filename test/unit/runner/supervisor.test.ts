@@ -203,3 +203,16 @@ test('SIGKILL from outside mid-run: failed naming SIGKILL, with every metric sen
   assert.ok(fs.existsSync(sideFile));
   store.close();
 });
+
+test('SIGTERM from outside (Stop Run in another window, kill PID): killed, not failed, metrics kept', async () => {
+  const { store, runId, handle, sideFile } = launch('slow', {}, { HL_STEPS: '40' });
+  await waitForSideFile(sideFile);
+  process.kill(handle.pid!, 'SIGTERM');
+  const outcome = await handle.done;
+  assert.equal(outcome.status, 'killed');
+  assert.equal(outcome.signal, 'SIGTERM');
+  assert.equal(outcome.reason, 'terminated by SIGTERM from outside Hyperlab (another window, the command line or a kill command)');
+  assert.equal(store.getRun(runId)?.status, 'killed');
+  assert.deepEqual(pointCounts(store, runId), { 'train/acc': 40, 'train/loss': 40 });
+  store.close();
+});
