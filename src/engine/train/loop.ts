@@ -67,6 +67,12 @@ export interface MemberOptions {
   now?: () => number;
 }
 
+/** The name of the first param or buffer holding a NaN or ±Inf, or null. */
+function firstNonFinite(items: readonly { name: string; value: Float32Array }[]): string | null {
+  for (const item of items) for (const v of item.value) if (!Number.isFinite(v)) return item.name;
+  return null;
+}
+
 function monitored(metric: string, m: EpochMetrics): number {
   return m[metric as keyof EpochMetrics] as number;
 }
@@ -165,8 +171,24 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
       step++;
     }
 
-    if (swaActive) swa.add(params);
+    // The last step's update can overflow the weights while its loss was finite (a single step
+    // per epoch, full-batch GD, is the common case): such weights must not become the last good
+    // snapshot, the last checkpoint or an SWA sample.
+    const broken = firstNonFinite([...params, ...model.buffers()]);
+    if (broken !== null) {
+      status = 'diverged';
+      reason = `${broken} became non-finite in the update of step ${step - 1} (epoch ${epoch + 1}, lr ${lr})`;
+      reporter.log('error', `${o.prefix}diverged: ${reason}; keeping the last good weights (end of epoch ${epoch})`);
+      break;
+    }
     const validation = data.validation.count > 0 ? evaluate(model, data.validation, objective, classes) : { loss: NaN, acc: NaN };
+    if (data.validation.count > 0 && !Number.isFinite(validation.loss)) {
+      status = 'diverged';
+      reason = `validation loss became ${validation.loss} after epoch ${epoch + 1} (lr ${lr})`;
+      reporter.log('error', `${o.prefix}diverged: ${reason}; keeping the last good weights (end of epoch ${epoch})`);
+      break;
+    }
+    if (swaActive) swa.add(params);
     const elapsed = now() - started;
     const m: EpochMetrics = {
       epoch: epoch + 1, step, 'train.loss': lossSum / seen, 'train.acc': correct / seen,

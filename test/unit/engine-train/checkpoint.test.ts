@@ -84,3 +84,15 @@ test('a diverged run keeps the last good checkpoint', async () => {
   assert.equal(last.metadata['epoch'], '1');
   assert.ok([...last.tensors.values()].every((t) => t.data.every(Number.isFinite)));
 });
+
+test('an update that overflows the weights in the last step of an epoch is caught there: last checkpoint and final weights stay finite', async () => {
+  // Full batch: one step per epoch, so the overflowing update is the epoch's last; its loss was finite.
+  const dir = tmpDir();
+  const r = await train({ 'train.batchSize': 240, 'train.epochs': 3, 'train.optimizer.lr': 1e39 }, dir);
+  assert.equal(r.status, 'diverged');
+  assert.match(String(r.reason), /became non-finite in the update of step 0 \(epoch 1/);
+  assert.equal(r.members[0]!.history.length, 0);
+  assert.ok(r.members[0]!.model.params().every((p) => p.value.every(Number.isFinite)));
+  assert.ok(!fs.existsSync(path.join(dir, 'last.safetensors')));
+  assert.ok(Number.isFinite(r.summary['test.acc'] as number));
+});
