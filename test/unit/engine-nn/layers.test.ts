@@ -62,6 +62,18 @@ test('batchnorm: running stats use momentum 0.1 and the unbiased variance', () =
   const y = bn.forward({ data: Float32Array.of(3), shape: [1, 1] }, { training: false, rng: new Rng(0) });
   assert.ok(Math.abs(y.data[0]! - (3 - 0.3) / Math.sqrt(bn.runningVar.value[0]! + 1e-5)) < 1e-5);
 });
+test('batchnorm: a training batch of one sample (the last, partial batch) leaves the running statistics alone', () => {
+  const bn = new BatchNorm('bn', 2);
+  bn.forward({ data: Float32Array.of(1, 5, 3, 9), shape: [2, 2] }, { training: true, rng: new Rng(0) });
+  const mean = [...bn.runningMean.value], variance = [...bn.runningVar.value];
+  for (let epoch = 0; epoch < 5; epoch++) bn.forward({ data: Float32Array.of(2, 7), shape: [1, 2] }, { training: true, rng: new Rng(0) });
+  assert.deepEqual([...bn.runningMean.value], mean);
+  assert.deepEqual([...bn.runningVar.value], variance);
+  // per channel over N·H·W a single image still has statistics: they update
+  const conv = new BatchNorm('bn2d', 1);
+  conv.forward({ data: Float32Array.of(1, 2, 3, 6), shape: [1, 1, 2, 2] }, { training: true, rng: new Rng(0) });
+  assert.ok(Math.abs(conv.runningVar.value[0]! - (0.9 + 0.1 * 14 / 3)) < 1e-6);
+});
 test('layernorm: gradients over a flat and an image sample', () => {
   assertGradients(new LayerNorm('ln', [6]), [3, 6]);
   assertGradients(new LayerNorm('ln', [2, 2, 3]), [2, 2, 2, 3]);

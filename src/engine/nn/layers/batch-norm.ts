@@ -1,7 +1,7 @@
 // Batch normalization over [N, F] (per feature) or [N, C, H, W] (per channel, over N·H·W).
 // Training normalizes with the batch's biased variance and updates running statistics as
 // PyTorch does: r ← (1 − momentum)·r + momentum·batch, with the UNBIASED variance in r_var.
-// Inference uses the running statistics.
+// Inference uses the running statistics. A batch with one value per channel does not update them.
 import { BatchBuffer, makeParam, modelError, Scratch } from '../tensor.ts';
 import type { Buffer, ForwardContext, Layer, Param, Tensor } from '../types.ts';
 
@@ -79,10 +79,14 @@ export class BatchNorm implements Layer {
         for (let b = 0; b < n; b++) for (let p = 0, o = (b * C + c) * plane; p < plane; p++) { const d = xs[o + p]! - mean; v += d * d; }
         const biased = v / count;
         invStd = 1 / Math.sqrt(biased + this.eps);
-        const m = this.momentum;
-        this.runningMean.value[c] = (1 - m) * this.runningMean.value[c]! + m * mean;
-        const unbiased = count > 1 ? v / (count - 1) : biased;
-        this.runningVar.value[c] = (1 - m) * this.runningVar.value[c]! + m * unbiased;
+        // One value per channel (a trailing batch of one sample, per-feature) has no unbiased
+        // variance: PyTorch refuses such a batch; here it trains but leaves the running statistics
+        // alone, rather than pulling running_var toward 0 every epoch.
+        if (count > 1) {
+          const m = this.momentum;
+          this.runningMean.value[c] = (1 - m) * this.runningMean.value[c]! + m * mean;
+          this.runningVar.value[c] = (1 - m) * this.runningVar.value[c]! + m * (v / (count - 1));
+        }
       } else {
         mean = this.runningMean.value[c]!;
         invStd = 1 / Math.sqrt(this.runningVar.value[c]! + this.eps);
