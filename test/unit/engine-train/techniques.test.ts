@@ -5,6 +5,8 @@ import type { ScheduleSpec } from '../../../src/core/spec/types.ts';
 import { makeObjective } from '../../../src/engine/train/objective.ts';
 import { neverStop } from '../../../src/engine/train/reporter.ts';
 import { runExperiment, type RunResult } from '../../../src/engine/train/run.ts';
+import { BatchNorm } from '../../../src/engine/nn/layers/batch-norm.ts';
+import { Rng } from '../../../src/engine/rng.ts';
 import { scheduledLr } from '../../../src/engine/train/schedule.ts';
 import { blobData, blobSpec, fixedClock, recorder, stopAfter } from './helpers.ts';
 
@@ -126,6 +128,36 @@ test('SWA recomputes BatchNorm statistics at the end', async () => {
     'train.epochs': 3, 'train.swa': { enabled: true, startEpoch: 2, lr: 0.05 },
   });
   assert.ok(r.reporter.recorded.logs.some((l) => /SWA: averaged the weights of 2 epochs; BatchNorm statistics recomputed/.test(l)));
+});
+
+test('SWA BatchNorm refresh: running statistics = the mean over training batches of the batch mean and unbiased variance, any momentum', async () => {
+  for (const momentum of [0.1, 0]) {
+    const r = await train({
+      'model.layers': [{ type: 'dense', units: 4 }, { type: 'batchnorm', momentum }, { type: 'activation', fn: 'relu' }, { type: 'dense', units: 3 }],
+      'train.epochs': 2, 'train.batchSize': 50, 'train.swa': { enabled: true, startEpoch: 1, lr: 0.05 },
+    });
+    const model = r.members[0]!.model;
+    const bn = model.layers[1] as BatchNorm;
+    const first = model.layers[0]!;
+    const ctx = { training: false, rng: new Rng(0) };
+    const mean = [0, 0, 0, 0], variance = [0, 0, 0, 0];
+    let batches = 0;
+    for (let start = 0; start < data.train.count; start += 50, batches++) {
+      const n = Math.min(50, data.train.count - start);
+      const h = first.forward({ data: data.train.x.subarray(start * 4, (start + n) * 4), shape: [n, 4] }, ctx).data;
+      for (let f = 0; f < 4; f++) {
+        let s = 0, q = 0;
+        for (let i = 0; i < n; i++) s += h[i * 4 + f]!;
+        for (let i = 0; i < n; i++) q += (h[i * 4 + f]! - s / n) ** 2;
+        mean[f] += s / n;
+        variance[f] += q / (n - 1);
+      }
+    }
+    for (let f = 0; f < 4; f++) {
+      assert.ok(Math.abs(bn.runningMean.value[f]! - mean[f]! / batches) < 1e-5, `momentum ${momentum}: mean ${bn.runningMean.value[f]} vs ${mean[f]! / batches}`);
+      assert.ok(Math.abs(bn.runningVar.value[f]! - variance[f]! / batches) < 1e-4 * (1 + variance[f]! / batches), `momentum ${momentum}: var ${bn.runningVar.value[f]} vs ${variance[f]! / batches}`);
+    }
+  }
 });
 
 test('determinism: the same spec and seed give the same metrics bit for bit; another seed does not', async () => {

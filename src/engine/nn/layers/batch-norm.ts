@@ -22,6 +22,11 @@ export class BatchNorm implements Layer {
   readonly beta: Param;
   readonly runningMean: Buffer;
   readonly runningVar: Buffer;
+  /**
+   * null: running statistics are exponential averages with `momentum`. A number n: this batch is
+   * the n-th of a cumulative average (PyTorch's momentum=None), as SWA's statistics refresh uses.
+   */
+  cumulativeBatch: number | null = null;
   private out: BatchBuffer | null = null;
   private dx: BatchBuffer | null = null;
   private sampleKey = '';
@@ -83,7 +88,7 @@ export class BatchNorm implements Layer {
         // variance: PyTorch refuses such a batch; here it trains but leaves the running statistics
         // alone, rather than pulling running_var toward 0 every epoch.
         if (count > 1) {
-          const m = this.momentum;
+          const m = this.cumulativeBatch === null ? this.momentum : 1 / this.cumulativeBatch;
           this.runningMean.value[c] = (1 - m) * this.runningMean.value[c]! + m * mean;
           this.runningVar.value[c] = (1 - m) * this.runningVar.value[c]! + m * (v / (count - 1));
         }
