@@ -9,7 +9,7 @@ import { sampleSize } from '../data/dataset.ts';
 import type { LoadedData } from '../data/load.ts';
 import type { Kernels } from '../kernels/types.ts';
 import type { Sequential } from '../nn/sequential.ts';
-import { layerStatistics, snapshotWeights } from '../nn/stats/layer-stats.ts';
+import { gradientNorms, layerStatistics, snapshotWeights } from '../nn/stats/layer-stats.ts';
 import { clipGradNorm, clipGradValue } from '../optim/clipping.ts';
 import { applyPenalties } from '../optim/regularization.ts';
 import { Rng } from '../rng.ts';
@@ -152,6 +152,7 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
         break epochs;
       }
       model.backward(result.grad);
+      const gradNorms = statsNow ? gradientNorms(model) : undefined;
       if (t.clip.value !== null) clipGradValue(params, t.clip.value);
       if (t.clip.norm !== null) clipGradNorm(params, t.clip.norm);
       if (!ownsWeightDecay) decayWeights(params, lr, t.weightDecay);
@@ -163,7 +164,7 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
       lossSum += loss * n;
       seen += n;
       if (weightsBefore) {
-        const stats = layerStatistics(model, weightsBefore);
+        const stats = layerStatistics(model, weightsBefore, gradNorms);
         reporter.layerStats(step, o.prefix ? stats.map((s) => ({ ...s, name: o.prefix + s.name })) : stats);
         for (const line of gradientWatch.observe(step, stats)) reporter.log(line.level, line.message);
       }

@@ -240,3 +240,17 @@ test('an exploding-gradient warning reaches the run log before a run diverges', 
   assert.ok(exploding >= 0 && exploding < diverged, logs.join('\n'));
   assert.ok(!logs.some((l) => /vanishing/.test(l)), logs.join('\n'));
 });
+
+test('layer statistics report the gradient norm before clipping, so clipping does not hide an exploding gradient', async () => {
+  const firstNorms = async (clip: number | null): Promise<number[]> => {
+    const reporter = recorder();
+    const norms: number[][] = [];
+    reporter.layerStats = (_step, layers) => norms.push(layers.map((l) => l.gradNorm));
+    await train({ 'train.statsEvery': 1, 'train.epochs': 1, 'train.clip.norm': clip }, neverStop, reporter);
+    return norms[0]!;
+  };
+  const unclipped = await firstNorms(null);
+  const clipped = await firstNorms(1e-3);
+  assert.ok(Math.hypot(...unclipped) > 1e-2, `global norm ${Math.hypot(...unclipped)}`);
+  assert.deepEqual(clipped, unclipped);
+});

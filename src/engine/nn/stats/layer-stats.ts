@@ -70,13 +70,23 @@ export function deadFraction(t: Tensor): number {
 }
 
 /**
- * Statistics of the model's last forward/backward and the step just taken. `before` is
- * snapshotWeights() from before the optimizer step (omit it and updateRatio is 0).
+ * Each weighted layer's gradient norm now, by layer name. The training loop takes them before
+ * clipping: the clipped gradient's norm is capped by the clip and would hide an exploding one
+ * (PyTorch's clip_grad_norm_ likewise returns the norm before clipping).
  */
-export function layerStatistics(model: Sequential, before?: Map<string, Float32Array>): LayerStat[] {
+export function gradientNorms(model: Sequential): Map<string, number> {
+  return new Map(groups(model).map(({ layer, weights }) => [layer.name, Math.sqrt(sumSquares(weights.map((w) => w.grad)))]));
+}
+
+/**
+ * Statistics of the model's last forward/backward and the step just taken. `before` is
+ * snapshotWeights() from before the optimizer step (omit it and updateRatio is 0); `gradNorms`
+ * is gradientNorms() from before clipping (omit it and the gradients' current norms are used).
+ */
+export function layerStatistics(model: Sequential, before?: Map<string, Float32Array>, gradNorms?: Map<string, number>): LayerStat[] {
   return groups(model).map(({ layer, weights, output, relu }) => {
     const weightNorm = Math.sqrt(sumSquares(weights.map((w) => w.value)));
-    const gradNorm = Math.sqrt(sumSquares(weights.map((w) => w.grad)));
+    const gradNorm = gradNorms?.get(layer.name) ?? Math.sqrt(sumSquares(weights.map((w) => w.grad)));
     let delta = 0;
     for (const w of weights) {
       const prev = before?.get(w.name);
