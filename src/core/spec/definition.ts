@@ -76,7 +76,7 @@ const data: ObjectField = { kind: 'object', description: 'Where the samples come
   dataset: { kind: 'enum', values: DATASETS, default: 'fashion-mnist', description: 'Which dataset: IDX image sets (fashion-mnist, mnist) or a CSV file.' },
   path: { kind: 'string', default: null, nullable: true, description: 'IDX: folder holding the *-idx?-ubyte(.gz) files (else $HYPERLAB_DATA_DIR, /usr/share/datasets/<dataset>, ~/.cache/hyperlab/datasets/<dataset>). CSV: the file, relative to the spec file.' },
   download: { kind: 'boolean', default: false, description: 'Allow downloading the IDX files from the official address into ~/.cache/hyperlab/datasets when not found locally.' },
-  limit: { kind: 'number', integer: true, min: 1, default: null, nullable: true, description: 'Use only the first N training samples (before the validation split); null = all.' },
+  limit: { kind: 'number', integer: true, min: 1, default: null, nullable: true, description: 'Use only the first N training samples; null = all. Which samples validate is fixed by the split seed over the whole training file, whatever the limit, so about N·validationFraction of the N validate.' },
   testLimit: { kind: 'number', integer: true, min: 1, default: null, nullable: true, description: 'Use only the first N test samples; null = all.' },
   validationFraction: { kind: 'number', min: 0, exclusiveMax: 1, default: 0.1, description: 'Fraction of the training samples held out for validation (seeded split).' },
   testFraction: { kind: 'number', min: 0, exclusiveMax: 1, default: 0.2, description: 'CSV only (IDX sets have their own test files): fraction of rows held out as the test set.' },

@@ -8,7 +8,7 @@ import { firstN, type Dataset } from './dataset.ts';
 import { readIdxFile } from './idx.ts';
 import { locateIdxDataset, type LocateOptions } from './locate.ts';
 import { applyNormalizer, fitNormalizer, normalizedZero } from './normalize.ts';
-import { seededSplit } from './split.ts';
+import { holdoutMask, seededSplit, splitFirst } from './split.ts';
 
 export const CLASS_NAMES: Record<'fashion-mnist' | 'mnist', string[]> = {
   'fashion-mnist': ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
@@ -67,11 +67,17 @@ async function loadRaw(spec: DataSpec, options: LoadOptions, splitSeed: number):
 export async function loadData(spec: DataSpec, options: LoadOptions): Promise<LoadedData> {
   const splitSeed = spec.splitSeed ?? options.seed;
   const raw = await loadRaw(spec, options, splitSeed);
-  const limited = firstN(raw.trainAll, spec.limit);
-  const { kept: train, held: validation } = seededSplit(limited, spec.validationFraction, splitSeed);
+  // membership drawn over the whole training file, then the first `limit` samples taken: the
+  // split of a sample does not change with data.limit (about limit·validationFraction are held)
+  const heldOut = holdoutMask(raw.trainAll.count, spec.validationFraction, splitSeed);
+  const { kept: train, held: validation } = splitFirst(raw.trainAll, spec.limit ?? raw.trainAll.count, heldOut);
   const test = firstN(raw.test, spec.testLimit);
   if (train.count === 0) {
     throw new HyperlabError('SPEC_INVALID', `data: no training samples left (limit ${spec.limit}, validationFraction ${spec.validationFraction})`, 'Raise data.limit or lower data.validationFraction.');
+  }
+  if (spec.validationFraction > 0 && validation.count === 0) {
+    throw new HyperlabError('SPEC_INVALID', `data.limit: none of the first ${spec.limit} samples falls in the validation split (validationFraction ${spec.validationFraction})`,
+      'Raise data.limit, or set data.validationFraction to 0 to train without a validation set.');
   }
   const normalizer = fitNormalizer(train, spec.normalization, raw.images);
   for (const set of [train, validation, test]) applyNormalizer(set, normalizer);

@@ -110,8 +110,8 @@ test('loadData: IDX from data.path (gzip or raw), limit, split and standardizati
     spec.limit = 10;
     spec.validationFraction = 0.2;
     const loaded = await loadData(spec, { specDir: '/', seed: 3 });
-    assert.equal(loaded.train.count, 8);
-    assert.equal(loaded.validation.count, 2);
+    assert.equal(loaded.train.count + loaded.validation.count, 10);
+    assert.ok(loaded.validation.count >= 1);
     assert.equal(loaded.test.count, 6);
     assert.deepEqual(loaded.shape, [1, 4, 4]);
     let sum = 0, sq = 0;
@@ -119,6 +119,25 @@ test('loadData: IDX from data.path (gzip or raw), limit, split and standardizati
     const mean = sum / loaded.train.x.length;
     assert.ok(Math.abs(mean) < 1e-5, `train mean ${mean}`);
     assert.ok(Math.abs(sq / loaded.train.x.length - 1) < 1e-4);
+  }
+});
+
+test('the train/validation membership of a sample does not depend on data.limit', async () => {
+  const dir = tmpDir();
+  writeTinyIdx(dir, false);
+  // raw pixels: sample k's first pixel is 10·k, an id
+  const ids = (d: { x: Float32Array; count: number }): number[] => Array.from({ length: d.count }, (_, i) => d.x[i * 16]! / 10);
+  const split = async (limit: number | null): Promise<{ train: number[]; validation: number[] }> => {
+    const spec = { ...defaultSpec().data, path: dir, limit, validationFraction: 0.3, normalization: 'none' as const };
+    const loaded = await loadData(spec, { specDir: '/', seed: 4 });
+    return { train: ids(loaded.train), validation: ids(loaded.validation) };
+  };
+  const all = await split(null);
+  assert.equal(all.validation.length, 6);
+  for (const limit of [8, 12, 17]) {
+    const part = await split(limit);
+    assert.deepEqual(part.validation, all.validation.filter((k) => k < limit), `limit ${limit}`);
+    assert.deepEqual(part.train, all.train.filter((k) => k < limit), `limit ${limit}`);
   }
 });
 
