@@ -177,7 +177,7 @@ const train: ObjectField = { kind: 'object', description: 'How the weights are f
     dir: { kind: 'string', default: null, nullable: true, description: 'Folder for checkpoints; null = $HYPERLAB_RUN_DIR, else none are written.' },
     best: { kind: 'boolean', default: true, description: 'Keep best.safetensors (best validation loss).' },
     last: { kind: 'boolean', default: true, description: 'Keep last.safetensors (end of each epoch).' },
-    resumeFrom: { kind: 'string', default: null, nullable: true, description: 'Resume from this checkpoint: weights, optimizer state, step and epoch.' },
+    resumeFrom: { kind: 'string', default: null, nullable: true, description: 'Resume from this checkpoint: weights, optimizer state, step and epoch, the best-checkpoint and early-stopping trackers and the SWA average, so the run goes on as if uninterrupted (the data order and LR schedule follow from the epoch and step).' },
   } },
 } };
 

@@ -25,6 +25,22 @@ export class SwaAverage {
     this.count++;
   }
 
+  /** The float64 sums by param name (for checkpoints: resume continues the same average). */
+  sums(params: readonly Param[]): { name: string; shape: number[]; data: Float64Array }[] {
+    if (this.sum === null) return [];
+    return params.map((p, k) => ({ name: p.name, shape: [p.value.length], data: this.sum![k]! }));
+  }
+
+  /** Restores sums() and the count; false (and nothing restored) when a param's sum is missing. */
+  load(params: readonly Param[], count: number, sumOf: (name: string) => Float64Array | undefined): boolean {
+    if (count === 0) return true;
+    const saved = params.map((p) => sumOf(p.name));
+    if (saved.some((s, k) => !s || s.length !== params[k]!.value.length)) return false;
+    this.sum = saved.map((s) => Float64Array.from(s!));
+    this.count = count;
+    return true;
+  }
+
   /** Writes the average into the params. */
   apply(params: readonly Param[]): void {
     if (this.sum === null || this.count === 0) return;
@@ -69,5 +85,16 @@ export class EarlyStopper {
 
   bestValue(): number {
     return this.sign * this.best;
+  }
+
+  /** Where tracking stands (JSON-safe: ±Infinity as null), for checkpoints. */
+  state(): { best: number | null; bestEpoch: number; bad: number } {
+    return { best: Number.isFinite(this.best) ? this.best : null, bestEpoch: this.bestEpoch, bad: this.bad };
+  }
+
+  load(state: { best: number | null; bestEpoch: number; bad: number }): void {
+    this.best = state.best ?? Infinity;
+    this.bestEpoch = state.bestEpoch;
+    this.bad = state.bad;
   }
 }

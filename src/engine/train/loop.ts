@@ -14,6 +14,7 @@ import { clipGradNorm, clipGradValue } from '../optim/clipping.ts';
 import { applyPenalties } from '../optim/regularization.ts';
 import { Rng } from '../rng.ts';
 import { EarlyStopper, restore, snapshot, SwaAverage, type Snapshot } from './averaging.ts';
+import { restoreTracking, trackingExtras, type Tracking } from './tracking-state.ts';
 import { refreshBatchNorm } from './batchnorm-refresh.ts';
 import { buildModel } from './build-model.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
@@ -100,6 +101,14 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
   const checkpoints: MemberResult['checkpoints'] = {};
   const ckpt = (name: string): string | null => o.checkpointDir === null ? null : path.join(o.checkpointDir, o.member === 0 && o.prefix === '' ? `${name}.safetensors` : `member${o.member}-${name}.safetensors`);
 
+  const history: EpochMetrics[] = [];
+  const es = t.earlyStopping;
+  const stopper = new EarlyStopper({ higherIsBetter: es.metric.endsWith('.acc'), minDelta: es.minDelta, patience: es.patience });
+  const bestByValLoss = new EarlyStopper({ higherIsBetter: false, minDelta: 0, patience: Infinity });
+  const swa = new SwaAverage();
+  const tracking: Tracking = { bestByValLoss, stopper, swa, bestWeights: null };
+  const stateItems = [...params, ...model.buffers()];
+
   let step = 0;
   let startEpoch = 0;
   if (t.checkpoint.resumeFrom) {
@@ -107,15 +116,9 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
     step = info.step;
     startEpoch = info.epoch;
     reporter.log('info', `resumed from ${t.checkpoint.resumeFrom} at epoch ${startEpoch}, step ${step}`);
+    for (const problem of restoreTracking(info, tracking, params, stateItems)) reporter.log('warn', `${o.prefix}${problem}`);
   }
-
-  const history: EpochMetrics[] = [];
-  const es = t.earlyStopping;
-  const stopper = new EarlyStopper({ higherIsBetter: es.metric.endsWith('.acc'), minDelta: es.minDelta, patience: es.patience });
-  const bestByValLoss = new EarlyStopper({ higherIsBetter: false, minDelta: 0, patience: Infinity });
-  const swa = new SwaAverage();
-  let bestWeights: Snapshot | null = null;
-  let lastGood: Snapshot = snapshot([...params, ...model.buffers()]);
+  let lastGood: Snapshot = snapshot(stateItems);
   let status: MemberStatus = 'finished';
   let reason: string | undefined;
   let stoppedEarly = false;
@@ -200,23 +203,26 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
     reporter.metrics(step, epoch + 1, Object.fromEntries(Object.entries(values).map(([k, v]) => [key(`epoch.${k}`), v])));
     reporter.log('info', `${o.prefix}epoch ${epoch + 1}/${t.epochs}: train loss ${m['train.loss'].toFixed(4)} acc ${(100 * m['train.acc']).toFixed(2)}%, ` +
       `val loss ${m['val.loss'].toFixed(4)} acc ${(100 * m['val.acc']).toFixed(2)}%, lr ${lr.toExponential(2)}, ${elapsed.toFixed(1)} s, ${m.samples_per_s.toFixed(0)} samples/s`);
-    lastGood = snapshot([...params, ...model.buffers()]);
+    lastGood = snapshot(stateItems);
 
+    // trackers first, so the checkpoints hold their state after this epoch
+    const isBest = bestByValLoss.observe(Number.isNaN(m['val.loss']) ? m['train.loss'] : m['val.loss'], epoch + 1);
+    if (es.enabled && stopper.observe(monitored(es.metric, m), epoch + 1) && es.restoreBest) tracking.bestWeights = snapshot(stateItems);
     const info = { step, epoch: epoch + 1, member: o.member };
+    const extras = trackingExtras(tracking, params, stateItems);
     const lastFile = ckpt('last');
     if (lastFile && t.checkpoint.last) {
-      saveCheckpoint(lastFile, model, optimizer, spec, info);
+      saveCheckpoint(lastFile, model, optimizer, spec, info, extras);
       checkpoints.last = lastFile;
     }
-    if (bestByValLoss.observe(Number.isNaN(m['val.loss']) ? m['train.loss'] : m['val.loss'], epoch + 1)) {
+    if (isBest) {
       const bestFile = ckpt('best');
       if (bestFile && t.checkpoint.best) {
-        saveCheckpoint(bestFile, model, optimizer, spec, info);
+        saveCheckpoint(bestFile, model, optimizer, spec, info, extras);
         checkpoints.best = bestFile;
       }
     }
     if (es.enabled) {
-      if (stopper.observe(monitored(es.metric, m), epoch + 1)) bestWeights = snapshot([...params, ...model.buffers()]);
       if (stopper.shouldStop()) {
         stoppedEarly = true;
         reporter.log('info', `${o.prefix}early stopping after epoch ${epoch + 1}: ${es.metric} has not improved by ${es.minDelta} for ${es.patience} epochs (best ${stopper.bestValue()} at epoch ${stopper.bestEpoch})`);
@@ -225,9 +231,9 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
     }
   }
 
-  if (status === 'diverged') restore([...params, ...model.buffers()], lastGood);
-  if (status !== 'diverged' && es.enabled && es.restoreBest && bestWeights) {
-    restore([...params, ...model.buffers()], bestWeights);
+  if (status === 'diverged') restore(stateItems, lastGood);
+  if (status !== 'diverged' && es.enabled && es.restoreBest && tracking.bestWeights) {
+    restore(stateItems, tracking.bestWeights);
     reporter.log('info', `${o.prefix}restored the weights of epoch ${stopper.bestEpoch} (best ${es.metric})`);
   }
   if (status !== 'diverged' && swa.count > 0) {

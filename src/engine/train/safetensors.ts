@@ -8,7 +8,8 @@ import { HyperlabError } from '../../core/errors.ts';
 export interface NamedTensor {
   name: string;
   shape: readonly number[];
-  data: Float32Array;
+  /** Float32Array is written as "F32", Float64Array as "F64". */
+  data: Float32Array | Float64Array;
 }
 
 export interface SafetensorsFile {
@@ -20,10 +21,12 @@ const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Record<string, string>): Uint8Array {
   const header: Record<string, unknown> = { __metadata__: metadata };
+  // wider elements first (stable), as the reference writer orders them: every tensor stays aligned
+  const ordered = [...tensors].sort((a, b) => b.data.BYTES_PER_ELEMENT - a.data.BYTES_PER_ELEMENT);
   let offset = 0;
-  for (const t of tensors) {
-    const bytes = t.data.length * 4;
-    header[t.name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + bytes] };
+  for (const t of ordered) {
+    const bytes = t.data.byteLength;
+    header[t.name] = { dtype: t.data instanceof Float64Array ? 'F64' : 'F32', shape: [...t.shape], data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
   let json = JSON.stringify(header);
@@ -34,11 +37,12 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Rec
   new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
   out.set(headerBytes, 8);
   let at = 8 + headerBytes.length;
-  for (const t of tensors) {
-    const view = new DataView(out.buffer, at, t.data.length * 4);
-    if (littleEndian) out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.length * 4), at);
+  for (const t of ordered) {
+    const view = new DataView(out.buffer, at, t.data.byteLength);
+    if (littleEndian) out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
+    else if (t.data instanceof Float64Array) for (let i = 0; i < t.data.length; i++) view.setFloat64(i * 8, t.data[i]!, true);
     else for (let i = 0; i < t.data.length; i++) view.setFloat32(i * 4, t.data[i]!, true);
-    at += t.data.length * 4;
+    at += t.data.byteLength;
   }
   return out;
 }
@@ -62,13 +66,15 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): Safetensor
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') { metadata = entry as Record<string, string>; continue; }
     const info = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    if (info.dtype !== 'F32') throw bad(`tensor ${name} has dtype ${info.dtype}; only F32 is supported`);
+    if (info.dtype !== 'F32' && info.dtype !== 'F64') throw bad(`tensor ${name} has dtype ${info.dtype}; only F32 and F64 are supported`);
+    const width = info.dtype === 'F64' ? 8 : 4;
     const [begin, end] = info.data_offsets;
     const count = info.shape.reduce((a, b) => a * b, 1);
-    if (end - begin !== count * 4 || dataStart + end > bytes.length) throw bad(`tensor ${name} offsets [${begin}, ${end}] do not match its shape`);
-    const data = new Float32Array(count);
+    if (end - begin !== count * width || dataStart + end > bytes.length) throw bad(`tensor ${name} offsets [${begin}, ${end}] do not match its shape`);
+    const data = width === 8 ? new Float64Array(count) : new Float32Array(count);
     const dv = new DataView(bytes.buffer, bytes.byteOffset + dataStart + begin, end - begin);
-    for (let i = 0; i < count; i++) data[i] = dv.getFloat32(i * 4, true);
+    if (data instanceof Float64Array) for (let i = 0; i < count; i++) data[i] = dv.getFloat64(i * 8, true);
+    else for (let i = 0; i < count; i++) data[i] = dv.getFloat32(i * 4, true);
     tensors.set(name, { name, shape: info.shape, data });
   }
   return { tensors, metadata };

@@ -96,3 +96,31 @@ test('an update that overflows the weights in the last step of an epoch is caugh
   assert.ok(!fs.existsSync(path.join(dir, 'last.safetensors')));
   assert.ok(Number.isFinite(r.summary['test.acc'] as number));
 });
+
+test('resume keeps the best-checkpoint and early-stopping trackers: no "best" after the resume that is not, patience goes on, best weights restored', async () => {
+  // lr 0.5 on the blobs: validation loss is lowest at epoch 2 and never beaten later.
+  const opts = { 'train.optimizer.lr': 0.5, 'train.earlyStopping': { enabled: true, metric: 'val.loss', patience: 3, minDelta: 0, restoreBest: true } };
+  const straight = await train({ ...opts, 'train.epochs': 6 }, null);
+  assert.equal(straight.summary['bestEpoch'], 2);
+  assert.equal(straight.summary['stoppedEarly'], true);
+  const first = tmpDir(), second = tmpDir();
+  await train({ ...opts, 'train.epochs': 3 }, first);
+  const resumed = await train({ ...opts, 'train.epochs': 6, 'train.checkpoint.resumeFrom': path.join(first, 'last.safetensors') }, second);
+  assert.equal(resumed.summary['bestEpoch'], 2);
+  assert.equal(resumed.summary['stoppedEarly'], true);
+  assert.equal(resumed.summary['epochs'], straight.summary['epochs']);
+  assert.ok(!fs.existsSync(path.join(second, 'best.safetensors')), 'no epoch after the resume beat epoch 2');
+  const w = (r: RunResult): Float32Array[] => r.members[0]!.model.params().map((p) => p.value);
+  assert.deepEqual(w(resumed), w(straight));
+});
+
+test('resume during SWA continues the same average: equal to the uninterrupted run bit for bit', async () => {
+  const opts = { 'train.optimizer.lr': 0.05, 'train.swa': { enabled: true, startEpoch: 2, lr: 0.05 } };
+  const straight = await train({ ...opts, 'train.epochs': 5 }, null);
+  const dir = tmpDir();
+  await train({ ...opts, 'train.epochs': 3 }, dir);
+  const resumed = await train({ ...opts, 'train.epochs': 5, 'train.checkpoint.resumeFrom': path.join(dir, 'last.safetensors') }, null);
+  assert.equal(resumed.summary['swaEpochs'], 4);
+  const w = (r: RunResult): Float32Array[] => r.members[0]!.model.params().map((p) => p.value);
+  assert.deepEqual(w(resumed), w(straight));
+});
