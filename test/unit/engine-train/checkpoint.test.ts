@@ -124,3 +124,47 @@ test('resume during SWA continues the same average: equal to the uninterrupted r
   const w = (r: RunResult): Float32Array[] => r.members[0]!.model.params().map((p) => p.value);
   assert.deepEqual(w(resumed), w(straight));
 });
+
+test('checkpoints follow the safetensors format rules: spaces pad the header to 8 bytes, offsets tile the data section from 0, aligned F32/F64, PyTorch reads every tensor', async () => {
+  const dir = tmpDir();
+  // BatchNorm buffers, Adam state and SWA sums (F64): every kind of tensor a checkpoint holds
+  const r = await train({
+    'model.layers': [{ type: 'dense', units: 5 }, { type: 'batchnorm' }, { type: 'activation', fn: 'relu' }, { type: 'dense', units: 3 }],
+    'train.optimizer.kind': 'adam', 'train.optimizer.lr': 0.01, 'train.swa': { enabled: true, startEpoch: 1, lr: 0.01 }, 'train.epochs': 2,
+  }, dir);
+  const script = [
+    'import json, struct, sys, torch',
+    'raw = open(sys.argv[1], "rb").read()',
+    'n = struct.unpack("<Q", raw[:8])[0]',
+    'assert (8 + n) % 8 == 0, n',
+    'text = raw[8:8 + n].decode("utf-8")',
+    'body = text.rstrip(" ")',
+    'assert body.endswith("}") and len(text) - len(body) < 8, "header padded with spaces only"',
+    'h = json.loads(text)',
+    'meta = h.pop("__metadata__")',
+    'assert all(isinstance(v, str) for v in meta.values())',
+    'data = raw[8 + n:]',
+    'pos = 0',
+    'for b, e, k in sorted((v["data_offsets"][0], v["data_offsets"][1], k) for k, v in h.items()):',
+    '    assert b == pos, (k, b, pos)',
+    '    pos = e',
+    'assert pos == len(data), (pos, len(data))',
+    'dt = {"F32": torch.float32, "F64": torch.float64}',
+    'sums = {}',
+    'for k, v in h.items():',
+    '    b, e = v["data_offsets"]',
+    '    t = torch.frombuffer(bytearray(data[b:e]), dtype=dt[v["dtype"]]).reshape(v["shape"])',
+    '    assert b % t.element_size() == 0, k',
+    '    sums[k] = [v["dtype"], float(t.double().sum())]',
+    'print(json.dumps(sums))',
+  ].join('\n');
+  const sums = JSON.parse(execFileSync(python, ['-c', script, path.join(dir, 'last.safetensors')], { encoding: 'utf8' })) as Record<string, [string, number]>;
+  const last = readSafetensors(path.join(dir, 'last.safetensors'));
+  assert.deepEqual(Object.keys(sums).sort(), [...last.tensors.keys()].sort());
+  assert.ok(Object.values(sums).some(([dtype]) => dtype === 'F64'));
+  for (const [name, t] of last.tensors) {
+    const js = t.data.reduce((a: number, b: number) => a + b, 0);
+    assert.ok(Math.abs(sums[name]![1] - js) <= 1e-9 * (1 + Math.abs(js)), `${name}: ${sums[name]![1]} vs ${js}`);
+  }
+  assert.ok(r.members[0]!.model.buffers().some((b) => last.tensors.has(b.name)));
+});
