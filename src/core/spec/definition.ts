@@ -115,9 +115,9 @@ const model: ObjectField = { kind: 'object', description: 'The network.', fields
 const train: ObjectField = { kind: 'object', description: 'How the weights are fitted.', fields: {
   epochs: { kind: 'number', integer: true, min: 1, default: 10, description: 'Passes over the training set.' },
   batchSize: { kind: 'number', integer: true, min: 1, default: 64, description: 'Samples per step. ≥ the training-set size = full-batch gradient descent; 1 = per-sample SGD.' },
-  seed: { kind: 'number', integer: true, min: 0, default: 0, description: 'Seed of initialization, shuffling, dropout and noise: the same spec and seed give the same metrics bit for bit.' },
+  seed: { kind: 'number', integer: true, min: 0, default: 0, description: 'Seed of initialization, shuffling, dropout and noise: the same spec and seed give the same metrics bit for bit on the same machine and runtime. Across machines the default WebAssembly kernels may differ in the last bits (their relaxed-SIMD build fuses multiply-adds only where the CPU has FMA); HYPERLAB_KERNELS=js gives the same bits on any machine with the same Node/VS Code version.' },
   optimizer: { kind: 'object', description: 'The update rule.', fields: {
-    kind: { kind: 'enum', values: OPTIMIZERS, default: 'adam', description: 'sgd: θ ← θ − α g; momentum / nesterov; rmsprop; adam (bias-corrected); adamw (decoupled weight decay); adagrad; adadelta.' },
+    kind: { kind: 'enum', values: OPTIMIZERS, default: 'adam', description: 'sgd: θ ← θ − α g; momentum / nesterov; rmsprop; adam (bias-corrected); adamw: Adam with train.weightDecay applied decoupled (the same as adam with train.weightDecay; set it: it defaults to 0, PyTorch\'s AdamW to 0.01); adagrad; adadelta. PyTorch\'s Adam(weight_decay=λ) is the coupled L2 form: train.l2 = λ.' },
     lr: { kind: 'number', exclusiveMin: 0, default: 0.001, description: 'Base learning rate α (the schedule scales it).' },
     momentum: { kind: 'number', min: 0, exclusiveMax: 1, default: 0.9, description: 'μ for momentum and nesterov.' },
     momentumForm: { kind: 'enum', values: MOMENTUM_FORMS, default: 'pytorch', description: 'pytorch: m ← μm + g, θ ← θ − αm; classic: v ← μv − αg, θ ← θ + v.' },
@@ -141,8 +141,8 @@ const train: ObjectField = { kind: 'object', description: 'How the weights are f
     smoothingForm: { kind: 'enum', values: SMOOTHING_FORMS, default: 'uniform', description: 'uniform (PyTorch label_smoothing): true class 1 − ε + ε/k, others ε/k; others (textbook): true class 1 − ε, others ε/(k − 1).' },
   } },
   l1: { kind: 'number', min: 0, default: 0, description: 'λ of the L1 penalty λ‖W‖₁ (weights only, not biases or norm parameters).' },
-  l2: { kind: 'number', min: 0, default: 0, description: 'λ of the L2 penalty (λ/2)‖W‖² (weights only).' },
-  weightDecay: { kind: 'number', min: 0, default: 0, description: 'Decoupled weight decay θ ← θ − αλθ (AdamW\'s; applied to weights with any optimizer).' },
+  l2: { kind: 'number', min: 0, default: 0, description: 'λ of the L2 penalty (λ/2)‖W‖² (weights only), coupled: its gradient λW joins the loss gradient before clipping and the optimizer (so Adam\'s moments rescale it). This is what weight_decay does in PyTorch\'s SGD and Adam.' },
+  weightDecay: { kind: 'number', min: 0, default: 0, description: 'Decoupled weight decay θ ← θ − αλθ (AdamW\'s), outside the gradient and the optimizer\'s moments; applied to weights with any optimizer (with plain SGD it equals l2 = λ; with momentum or adaptive optimizers it does not). For PyTorch Adam\'s coupled weight_decay use l2.' },
   clip: { kind: 'object', description: 'Gradient clipping, applied after the penalties and before the update.', fields: {
     norm: { kind: 'number', exclusiveMin: 0, default: null, nullable: true, description: 'Clip by global norm c: g ← c·g/‖g‖ when ‖g‖ > c; null = off.' },
     value: { kind: 'number', exclusiveMin: 0, default: null, nullable: true, description: 'Clip each component to [−c, c]; null = off.' },

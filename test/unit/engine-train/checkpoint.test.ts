@@ -163,7 +163,8 @@ test('checkpoints follow the safetensors format rules: spaces pad the header to 
   assert.deepEqual(Object.keys(sums).sort(), [...last.tensors.keys()].sort());
   assert.ok(Object.values(sums).some(([dtype]) => dtype === 'F64'));
   for (const [name, t] of last.tensors) {
-    const js = t.data.reduce((a: number, b: number) => a + b, 0);
+    let js = 0;
+    for (const v of t.data) js += v;
     assert.ok(Math.abs(sums[name]![1] - js) <= 1e-9 * (1 + Math.abs(js)), `${name}: ${sums[name]![1]} vs ${js}`);
   }
   assert.ok(r.members[0]!.model.buffers().some((b) => last.tensors.has(b.name)));

@@ -93,6 +93,18 @@ test('decoupled weight decay shrinks weights too', async () => {
   assert.ok(weightNormSq(decayed) < weightNormSq(plain));
 });
 
+test('Adam weight decay: train.l2 is the coupled form (PyTorch Adam), train.weightDecay the decoupled one (AdamW); adamw without it warns', async () => {
+  const adam = { 'train.optimizer.kind': 'adam', 'train.optimizer.lr': 0.01, 'train.epochs': 2 };
+  const coupled = await train({ ...adam, 'train.l2': 0.5 });
+  const decoupled = await train({ ...adam, 'train.weightDecay': 0.5 });
+  const adamw = await train({ ...adam, 'train.optimizer.kind': 'adamw', 'train.weightDecay': 0.5 });
+  assert.deepEqual(weights(adamw), weights(decoupled));
+  assert.notDeepEqual(weights(coupled), weights(decoupled));
+  assert.ok(!adamw.reporter.recorded.logs.some((l) => l.startsWith('warn:')));
+  const bare = await train({ ...adam, 'train.optimizer.kind': 'adamw' });
+  assert.ok(bare.reporter.recorded.logs.some((l) => /^warn: .*"adamw" with train.weightDecay 0 is plain Adam/.test(l)));
+});
+
 test('early stopping stops after `patience` epochs without improvement and restores the best weights', async () => {
   // minDelta larger than any possible improvement: epoch 1 is the best, epoch 1 + patience stops.
   const stopped = await train({ 'train.epochs': 10, 'train.earlyStopping': { enabled: true, metric: 'val.loss', patience: 2, minDelta: 100, restoreBest: true } });
