@@ -5,6 +5,7 @@ import type { Spec } from '../../core/spec/types.ts';
 import { loadData, type LoadedData } from '../data/load.ts';
 import { engineKernels } from '../kernels/select.ts';
 import type { Kernels } from '../kernels/types.ts';
+import { smoothingValues } from '../nn/losses/label-smoothing.ts';
 import { accuracy, confusionMatrix, evaluate, perClassAccuracy } from './evaluate.ts';
 import { trainMember, type MemberResult } from './loop.ts';
 import type { TrainControl, TrainReporter } from './reporter.ts';
@@ -43,6 +44,19 @@ function withModelShape(data: LoadedData, spec: Spec): LoadedData {
   if (shape === null || shape.join('x') === data.shape.join('x')) return data;
   const reshape = (d: LoadedData['train']) => ({ ...d, shape: [...shape] });
   return { ...data, shape: [...shape], images: shape.length === 3, train: reshape(data.train), validation: reshape(data.validation), test: reshape(data.test) };
+}
+
+/** Mean cross-entropy of averaged probabilities against the (smoothed, as in training) targets. */
+function ensembleCrossEntropy(probabilities: Float32Array, labels: Int32Array, k: number, loss: Spec['train']['loss']): number {
+  const { onTrue, onOther } = loss.labelSmoothing > 0 ? smoothingValues(k, loss.labelSmoothing, loss.smoothingForm) : { onTrue: 1, onOther: 0 };
+  let total = 0;
+  for (let i = 0; i < labels.length; i++) {
+    for (let j = 0; j < k; j++) {
+      const q = j === labels[i] ? onTrue : onOther;
+      if (q !== 0) total -= q * Math.log(probabilities[i * k + j]!);
+    }
+  }
+  return total / labels.length;
 }
 
 export async function runExperiment(o: RunOptions): Promise<RunResult> {
@@ -94,7 +108,12 @@ export async function runExperiment(o: RunOptions): Promise<RunResult> {
     for (const e of evaluations) for (let i = 0; i < mean.length; i++) mean[i] = mean[i]! + e.probabilities[i]! / evaluations.length;
     const confusion = confusionMatrix(mean, data.test.y, classes);
     summary['test.acc'] = accuracy(mean, data.test.y, classes);
-    summary['test.loss'] = finite(evaluations.reduce((s, e) => s + e.loss, 0) / evaluations.length);
+    // an ensemble's loss is that of its averaged prediction, like its accuracy (cross-entropy);
+    // other losses compare logits, which an ensemble does not have: the members' mean then
+    summary['test.loss'] = finite(members.length > 1 && spec.train.loss.kind === 'cross-entropy'
+      ? ensembleCrossEntropy(mean, data.test.y, classes, spec.train.loss)
+      : evaluations.reduce((s, e) => s + e.loss, 0) / evaluations.length);
+    if (members.length > 1) summary['memberTestLoss'] = evaluations.map((e) => finite(e.loss));
     summary['perClassAcc'] = Object.fromEntries(perClassAccuracy(confusion).map((a, c) => [data.classNames[c]!, finite(a)]));
     summary['confusion'] = confusion;
     if (members.length > 1) {

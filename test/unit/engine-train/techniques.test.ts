@@ -8,6 +8,7 @@ import { runExperiment, type RunResult } from '../../../src/engine/train/run.ts'
 import { BatchNorm } from '../../../src/engine/nn/layers/batch-norm.ts';
 import { Rng } from '../../../src/engine/rng.ts';
 import { scheduledLr } from '../../../src/engine/train/schedule.ts';
+import { evaluate } from '../../../src/engine/train/evaluate.ts';
 import { blobData, blobSpec, fixedClock, recorder, stopAfter } from './helpers.ts';
 
 const data = blobData();
@@ -219,6 +220,13 @@ test('ensembles: members with different seeds, softmax averaged, ensemble accura
   assert.equal(r.summary['ensemble.test.acc'], r.summary['test.acc']);
   assert.notDeepEqual(weights({ ...r, members: [r.members[0]!] }), weights({ ...r, members: [r.members[1]!] }));
   assert.ok(r.reporter.recorded.metrics.some((m) => 'member2.loss' in m.values));
+  // the test loss is the averaged prediction's, as the accuracy: −mean log p̄[y], not the members' mean loss
+  const probabilities = r.members.map((m) => evaluate(m.model, data.test, m.objective, 3).probabilities);
+  let nll = 0;
+  for (let i = 0; i < data.test.count; i++) nll -= Math.log(Math.fround(probabilities.reduce((s, p) => Math.fround(s + p[i * 3 + data.test.y[i]!]! / 3), 0)));
+  assert.ok(Math.abs((r.summary['test.loss'] as number) - nll / data.test.count) < 1e-6, `${r.summary['test.loss']} vs ${nll / data.test.count}`);
+  const memberLosses = r.summary['memberTestLoss'] as number[];
+  assert.ok((r.summary['test.loss'] as number) < memberLosses.reduce((a, b) => a + b, 0) / 3, 'averaging probabilities lowers the cross-entropy (Jensen)');
 });
 
 test('summary: test accuracy, per-class accuracy and a confusion matrix that adds up', async () => {
