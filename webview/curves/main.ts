@@ -166,8 +166,8 @@ onChartTheme(() => {
 (window as unknown as { hyperlabCurves: unknown }).hyperlabCurves = {
   state: () => state,
   datasets: () => [
-    ...(chart?.chart.data.datasets.map((d) => ({ label: d.label, hidden: !!d.hidden, quiet: !!(d as LineDataset).quiet, points: d.data.length,
-      first: d.data[0] ?? null, last: d.data[d.data.length - 1] ?? null, fill: d.fill !== undefined && d.fill !== false })) ?? []),
+    ...(chart?.chart.data.datasets.map((d, i) => ({ label: d.label, hidden: !!d.hidden, quiet: !!(d as LineDataset).quiet, points: d.data.length,
+      first: d.data[0] ?? null, last: d.data[d.data.length - 1] ?? null, fill: chart!.isFilled(chart!.lineIds[i] ?? '') })) ?? []),
     // The faint raw lines, stroked behind the datasets (see LineSpec.plain).
     ...(chart?.plainLines.map((p) => ({ label: p.label, hidden: false, quiet: true, points: p.xs.length,
       first: p.xs.length ? { x: p.xs[0]!, y: p.ys[0]! } : null, last: p.xs.length ? { x: p.xs[p.xs.length - 1]!, y: p.ys[p.ys.length - 1]! } : null, fill: false })) ?? []),

@@ -6,6 +6,7 @@ import {
   Chart, Decimation, Filler, Interaction, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip,
   type ChartDataset, type ChartEvent, type InteractionItem, type InteractionModeFunction, type TooltipItem,
 } from 'chart.js';
+import { drawOverlay, overlayExtent, type PlainLine, type Shade } from './chart-overlay.ts';
 import { onThemeChange, readTheme, type ThemeColors } from './theme.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Decimation, Filler);
@@ -34,16 +35,6 @@ export type LineSpec = Omit<LineDataset, 'data' | 'fill'> & {
   fillTo?: { id: string; above: string; below: string };
   plain?: boolean;
 };
-
-/** A plain line as drawn: what a debugging view or a test can read back. */
-export interface PlainLine {
-  label: string;
-  xs: ArrayLike<number>;
-  ys: ArrayLike<number>;
-  color: string;
-  width: number;
-  dash: number[];
-}
 
 /** What setLines keeps per id: the dataset chart.js knows, its full-resolution points, and the
  *  style keys last set (so a key dropped from the spec, such as fill, is removed). */
@@ -126,6 +117,7 @@ export class LineChart {
   private drag: { x: number; min: number; max: number } | null = null;
   private kept = new Map<string, KeptLine>();
   private plain: PlainLine[] = [];
+  private shades: Shade[] = [];
 
   constructor(canvas: HTMLCanvasElement, options: LineChartOptions) {
     this.canvas = canvas;
@@ -136,7 +128,7 @@ export class LineChart {
     this.chart = new Chart<'line', XY[]>(canvas, {
       type: 'line',
       data: { datasets: [] },
-      plugins: [{ id: 'hyperlabPlainLines', beforeDatasetsDraw: () => this.drawPlainLines() }],
+      plugins: [{ id: 'hyperlabOverlay', beforeDatasetsDraw: (chart) => drawOverlay(chart, this.shades, this.plain) }],
       options: {
         animation: false,
         responsive: true,
@@ -184,15 +176,30 @@ export class LineChart {
     const next = new Map<string, KeptLine>();
     const datasets: LineDataset[] = [];
     const plain: PlainLine[] = [];
+    const shades: Shade[] = [];
     const indexOf = new Map<string, number>();
-    for (const line of lines) if (!line.plain) indexOf.set(line.id, indexOf.size);
+    const byId = new Map<string, LineSpec>();
+    for (const line of lines) {
+      byId.set(line.id, line);
+      if (!line.plain) indexOf.set(line.id, indexOf.size);
+    }
     for (const { id, xs, ys, fillTo, plain: isPlain, ...rest } of lines) {
       if (isPlain) {
         if (!rest.hidden) plain.push({ label: rest.label ?? id, xs, ys, color: String(rest.borderColor ?? ''), width: Number(rest.borderWidth ?? 1), dash: Array.isArray(rest.borderDash) ? [...(rest.borderDash as number[])] : [] });
         continue;
       }
       const target = fillTo ? indexOf.get(fillTo.id) : undefined;
-      const style: Omit<LineDataset, 'data'> = target === undefined ? rest : { ...rest, fill: { target, above: fillTo!.above, below: fillTo!.below } };
+      let style: Omit<LineDataset, 'data'> = rest;
+      if (fillTo && target !== undefined) {
+        const other = byId.get(fillTo.id)!;
+        // One color: a plain polygon between the two lines (no clip, none of the Filler's
+        // segment work); two colors need chart.js' fill, which clips each side to the target.
+        if (fillTo.above === fillTo.below) {
+          if (!rest.hidden && !other.hidden) shades.push({ id, source: { xs, ys }, target: { xs: other.xs, ys: other.ys }, color: fillTo.above });
+        } else {
+          style = { ...rest, fill: { target, above: fillTo.above, below: fillTo.below } };
+        }
+      }
       const kept = this.kept.get(id) ?? { dataset: { data: [] } as LineDataset, points: [], styleKeys: [] };
       const dataset = kept.dataset as unknown as Record<string, unknown>;
       for (const key of kept.styleKeys) if (!(key in style)) delete dataset[key];
@@ -207,8 +214,20 @@ export class LineChart {
     }
     this.kept = next;
     this.plain = plain;
+    this.shades = shades;
     this.chart.data.datasets = datasets;
     this.refresh();
+  }
+
+  /** Whether the line with this id has its gap to another line shaded (by chart.js or the overlay). */
+  isFilled(id: string): boolean {
+    const dataset = this.kept.get(id)?.dataset;
+    return this.shades.some((shade) => shade.id === id) || (dataset?.fill !== undefined && dataset.fill !== false);
+  }
+
+  /** The ids of the chart.js datasets, in order. */
+  get lineIds(): string[] {
+    return [...this.kept.keys()];
   }
 
   /** The plain lines drawn now (shown runs only). */
@@ -301,70 +320,16 @@ export class LineChart {
     this.chart.update('none');
   }
 
-  /**
-   * chart.js sizes the axes from its datasets; plain lines widen them the way a dataset would:
-   * y over the points inside a zoomed x window, x over all finite points (suggested bounds only
-   * extend the data range, so the datasets' own extent still counts).
-   */
+  /** chart.js sizes the axes from its datasets; the plain lines widen them (see overlayExtent). */
   private coverPlainLines(): void {
     const scales = this.chart.options.scales!;
     const x = scales['x']!;
     const y = scales['y']!;
-    const xFrom = typeof x.min === 'number' ? x.min : Number.NEGATIVE_INFINITY;
-    const xTo = typeof x.max === 'number' ? x.max : Number.POSITIVE_INFINITY;
-    const logY = this.isLogY;
-    let xLo = Infinity;
-    let xHi = -Infinity;
-    let yLo = Infinity;
-    let yHi = -Infinity;
-    for (const line of this.plain) {
-      const n = Math.min(line.xs.length, line.ys.length);
-      for (let i = 0; i < n; i++) {
-        const px = line.xs[i]!;
-        const py = line.ys[i]!;
-        if (!Number.isFinite(px)) continue;
-        if (px < xLo) xLo = px;
-        if (px > xHi) xHi = px;
-        if (!Number.isFinite(py) || (logY && py <= 0) || px < xFrom || px > xTo) continue;
-        if (py < yLo) yLo = py;
-        if (py > yHi) yHi = py;
-      }
-    }
-    x.suggestedMin = xLo <= xHi ? xLo : undefined;
-    x.suggestedMax = xLo <= xHi ? xHi : undefined;
-    y.suggestedMin = yLo <= yHi ? yLo : undefined;
-    y.suggestedMax = yLo <= yHi ? yHi : undefined;
-  }
-
-  /** Strokes the plain lines inside the plot area, the way chart.js strokes a line dataset. */
-  private drawPlainLines(): void {
-    if (this.plain.length === 0) return;
-    const { ctx, chartArea: area } = this.chart;
-    const xScale = this.chart.scales['x'];
-    const yScale = this.chart.scales['y'];
-    if (!xScale || !yScale) return;
-    ctx.save();
-    for (const line of this.plain) {
-      const n = Math.min(line.xs.length, line.ys.length);
-      if (n === 0) continue;
-      ctx.save();
-      // chart.js lets a line overflow the plot area by half its width.
-      const half = line.width / 2;
-      ctx.beginPath();
-      ctx.rect(area.left - half, area.top - half, area.right - area.left + line.width, area.bottom - area.top + line.width);
-      ctx.clip();
-      ctx.lineWidth = line.width;
-      ctx.strokeStyle = line.color;
-      ctx.lineCap = 'butt';
-      ctx.lineJoin = 'miter';
-      ctx.setLineDash(line.dash);
-      ctx.lineDashOffset = 0;
-      ctx.beginPath();
-      tracePath(ctx, line, n, xScale, yScale, line.dash.length === 0);
-      ctx.stroke();
-      ctx.restore();
-    }
-    ctx.restore();
+    const extent = overlayExtent(this.plain, typeof x.min === 'number' ? x.min : undefined, typeof x.max === 'number' ? x.max : undefined, this.isLogY);
+    x.suggestedMin = extent?.xMin;
+    x.suggestedMax = extent?.xMax;
+    y.suggestedMin = extent?.yMin;
+    y.suggestedMax = extent?.yMax;
   }
 
   destroy(): void {
@@ -449,59 +414,6 @@ function writePoints(points: XY[], xs: ArrayLike<number>, ys: ArrayLike<number>)
   // element insertion per point; it re-syncs its elements to the length at the next update.
   for (let i = reused; i < n; i++) points[i] = { x: xs[i]!, y: ys[i]! };
   points.length = n;
-}
-
-interface PixelScale { getPixelForValue(value: number): number }
-
-/**
- * The line's path in pixels, skipping points with no finite value (the charts span gaps). Solid
- * lines merge points that fall in one pixel column into a vertical min–max stroke, as chart.js'
- * own fast path does; dashed lines keep every vertex so the dash pattern runs as chart.js draws it.
- */
-function tracePath(ctx: CanvasRenderingContext2D, line: PlainLine, n: number, xScale: PixelScale, yScale: PixelScale, merge: boolean): void {
-  let started = false;
-  let column: number | undefined;
-  let averageX = 0;
-  let merged = 0;
-  let minY = 0;
-  let maxY = 0;
-  let lastY = 0;
-  // As chart.js' fastPathSegment: the column's later points set its x (their mean) and extent.
-  const closeColumn = () => {
-    if (minY !== maxY) {
-      ctx.lineTo(averageX, maxY);
-      ctx.lineTo(averageX, minY);
-      ctx.lineTo(averageX, lastY);
-    }
-  };
-  for (let i = 0; i < n; i++) {
-    const value = line.ys[i]!;
-    if (!Number.isFinite(line.xs[i]!) || !Number.isFinite(value)) continue;
-    const x = xScale.getPixelForValue(line.xs[i]!);
-    const y = yScale.getPixelForValue(value);
-    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-    if (!started) {
-      ctx.moveTo(x, y);
-      started = true;
-    }
-    if (!merge) {
-      ctx.lineTo(x, y);
-      continue;
-    }
-    if ((x | 0) === column) {
-      if (y < minY) minY = y;
-      else if (y > maxY) maxY = y;
-      averageX = (merged * averageX + x) / ++merged;
-    } else {
-      closeColumn();
-      ctx.lineTo(x, y);
-      column = x | 0;
-      merged = 0;
-      minY = maxY = y;
-    }
-    lastY = y;
-  }
-  if (merge && started) closeColumn();
 }
 
 function clampWindow(lo: number, hi: number, min: number, max: number): [number, number] {
