@@ -1,5 +1,5 @@
 // Decodes the host's packed series (see PackedCurveSeries in the contract): each column is
-// base64 of little-endian 64-bit floats, viewed in place as a Float64Array (no number parsing).
+// base64 of little-endian int32s or 64-bit floats, read as a Float64Array (no number parsing).
 import type { PackedCurveSeries } from '../../src/core/webview/contract.ts';
 
 export interface CurveColumns {
@@ -15,17 +15,20 @@ const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 const fromBase64 = (Uint8Array as unknown as { fromBase64?: (text: string) => Uint8Array }).fromBase64;
 
 export function unpackSeries(packed: PackedCurveSeries): CurveColumns {
-  const column = (text: string) => float64FromBase64(text, packed.length);
+  const column = (text: string) => unpackColumn(text, packed.length);
   return { runId: packed.runId, key: packed.key, xs: column(packed.xs), ys: column(packed.ys), mins: column(packed.mins), maxs: column(packed.maxs) };
 }
 
-/** `length` doubles from base64; a column of another length is a host bug, reported as such. */
-export function float64FromBase64(text: string, length: number): Float64Array {
-  const bytes = fromBase64 ? fromBase64(text) : bytesOf(atob(text));
-  if (bytes.byteLength !== length * 8) throw new Error(`series column holds ${bytes.byteLength} bytes, expected ${length} doubles`);
-  if (LITTLE_ENDIAN) return new Float64Array(bytes.buffer, bytes.byteOffset, length);
+/** `length` numbers from one packed column ("i": int32, "f": float64, base64, little-endian). */
+export function unpackColumn(text: string, length: number): Float64Array {
+  const kind = text.charAt(0);
+  const width = kind === 'i' ? 4 : kind === 'f' ? 8 : 0;
+  if (!width) throw new Error(`series column starts with "${kind}", expected "i" (int32) or "f" (float64)`);
+  const bytes = fromBase64 ? fromBase64(text.slice(1)) : bytesOf(atob(text.slice(1)));
+  if (bytes.byteLength !== length * width) throw new Error(`series column holds ${bytes.byteLength} bytes, expected ${length} ${kind === 'i' ? 'int32s' : 'doubles'}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return Float64Array.from({ length }, (_, i) => view.getFloat64(i * 8, true));
+  if (kind === 'i') return LITTLE_ENDIAN ? Float64Array.from(new Int32Array(bytes.buffer, bytes.byteOffset, length)) : Float64Array.from({ length }, (_, i) => view.getInt32(i * 4, true));
+  return LITTLE_ENDIAN ? new Float64Array(bytes.buffer, bytes.byteOffset, length) : Float64Array.from({ length }, (_, i) => view.getFloat64(i * 8, true));
 }
 
 function bytesOf(binary: string): Uint8Array {

@@ -163,6 +163,8 @@ export class LineChart {
 
   setDatasets(datasets: LineDataset[]): void {
     this.kept.clear();
+    this.plain = [];
+    this.shades = [];
     this.chart.data.datasets = datasets;
     this.refresh();
   }

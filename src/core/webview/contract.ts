@@ -59,10 +59,11 @@ export interface CurveSeries {
 }
 
 /**
- * A CurveSeries as the host posts it: each column is base64 of little-endian 64-bit floats, so
- * every value arrives exact (NaN and ±Infinity too, which JSON turns into null) in about 11
- * characters instead of JSON's ~18, and decodes without parsing numbers. 20 runs' curves at
- * 1,000 buckets: ~0.8 MB instead of 1.2 MB. Built by packCurveSeries (core/webview/panel-data.ts).
+ * A CurveSeries as the host posts it: each column is a tag and base64 of little-endian numbers,
+ * "i" for int32 (every value an integer that fits: steps) or "f" for 64-bit floats, so every value
+ * arrives exact (NaN and ±Infinity too, which JSON turns into null) in 5 or 11 characters instead
+ * of JSON's ~18, and decodes without parsing numbers. 20 runs' curves at ~1,000 buckets: 0.75 MB
+ * instead of 1.24 MB. Built by packCurveSeries (core/webview/panel-data.ts).
  */
 export interface PackedCurveSeries {
   runId: number;

@@ -42,19 +42,26 @@ export function curveSeries(store: Store, runIds: readonly number[], keys: reado
   return out;
 }
 
-/** The series as posted to the webview: columns of exact 64-bit floats in base64 (see PackedCurveSeries). */
+/** The series as posted to the webview: columns of exact numbers in base64 (see PackedCurveSeries). */
 export function packCurveSeries(series: readonly CurveSeries[]): PackedCurveSeries[] {
-  return series.map((s) => ({ runId: s.runId, key: s.key, length: s.xs.length, xs: float64Base64(s.xs), ys: float64Base64(s.ys), mins: float64Base64(s.mins), maxs: float64Base64(s.maxs) }));
+  return series.map((s) => ({ runId: s.runId, key: s.key, length: s.xs.length, xs: packColumn(s.xs), ys: packColumn(s.ys), mins: packColumn(s.mins), maxs: packColumn(s.maxs) }));
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
-/** Little-endian IEEE 754 doubles, base64. */
-export function float64Base64(values: readonly number[]): string {
-  const floats = new Float64Array(values);
-  const bytes = Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength);
+/**
+ * One column: "i" + base64 of little-endian int32 when every value is an integer that fits (steps,
+ * counts: half the size), else "f" + base64 of little-endian IEEE 754 doubles. Both exact.
+ */
+export function packColumn(values: readonly number[]): string {
+  if (values.every((v) => (v | 0) === v && !Object.is(v, -0))) {
+    const bytes = Buffer.from(new Int32Array(values).buffer);
+    if (!LITTLE_ENDIAN) bytes.swap32();
+    return `i${bytes.toString('base64')}`;
+  }
+  const bytes = Buffer.from(new Float64Array(values).buffer);
   if (!LITTLE_ENDIAN) bytes.swap64();
-  return bytes.toString('base64');
+  return `f${bytes.toString('base64')}`;
 }
 
 /** step → epoch (fractional), from the epoch ends; the identity when a run has no epoch metrics. */

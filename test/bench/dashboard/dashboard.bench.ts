@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { openStore, type MetricPoint, type Store } from '../../../src/core/store/index.ts';
 import { ComparisonCache } from '../../../src/core/compare/cache.ts';
-import { curveSeries } from '../../../src/core/webview/panel-data.ts';
+import { curveSeries, packCurveSeries } from '../../../src/core/webview/panel-data.ts';
 import { launchBrowser, openComparePage } from '../../e2e/comparePage.ts';
 import { openPanel } from '../../unit/webview/componentHarness.ts';
 import { seededRandom } from '../../e2e/compareFixtures.ts';
@@ -112,11 +112,14 @@ async function curves(browser: Browser, store: Store): Promise<void> {
     buckets = (panel.received.find((m) => m.type === 'requestSeries') as { buckets?: number } | undefined)?.buckets ?? 0;
     await panel.close();
   }
+  // The host's part, as the panel host does it: the query, then the columns packed for posting.
   const hostStarted = performance.now();
   const answer = curveSeries(store, ids, ['train.loss', 'val.loss'], 'step', buckets);
+  const packed = packCurveSeries(answer);
   const host = performance.now() - hostStarted;
   const points = answer.reduce((n, s) => n + s.xs.length, 0);
-  console.log(`2. Curves, 20 runs × train.loss + val.loss (${answer.length} series, ${buckets} buckets asked, ${points.toLocaleString('en-US')} points): `
+  const posted = JSON.stringify({ type: 'series', requestId: 1, x: 'step', series: packed }).length;
+  console.log(`2. Curves, 20 runs × train.loss + val.loss (${answer.length} series, ${buckets} buckets asked, ${points.toLocaleString('en-US')} points, ${(posted / 1e6).toFixed(2)} MB posted): `
     + `request → frame ${ms(median(total))} median of 5 (${ratio(median(total), 300)}); request → series in the page ${ms(median(transport))} `
     + `(of which the host's query ${ms(host)}), chart draw ${ms(median(draw))}, then the frame ${ms(median(frame))}; runs ${total.map((t) => t.toFixed(0)).join(', ')}`);
 }
