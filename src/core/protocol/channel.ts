@@ -67,7 +67,19 @@ function socketChannel(socket: net.Socket, onError: ProducerChannelOptions['onEr
     connected = false;
     onError?.(`channel error: ${error.message}`);
   });
-  socket.on('close', () => { connected = false; });
+  // The host's end closing while this side is still open means the host is gone (its window or
+  // command line exited or crashed). A producer waiting for more would train on for nobody, an
+  // orphan no one can stop: listeners get a stop, as if the host had asked, exactly once.
+  let closing = false;
+  let hostGone = false;
+  const onHostGone = () => {
+    connected = false;
+    if (closing || hostGone) return;
+    hostGone = true;
+    const stop: HostMessage = { type: 'stop', reason: 'the host closed the channel (its window or command line exited)' };
+    for (const listener of listeners) listener(stop);
+  };
+  socket.on('close', onHostGone);
   const splitter = new LineSplitter(MAX_LINE_BYTES, {
     line: (text) => {
       if (text.trim() === '') return;
@@ -78,7 +90,10 @@ function socketChannel(socket: net.Socket, onError: ProducerChannelOptions['onEr
     overlong: (_head, bytes) => onError?.(`host line of ${bytes} bytes exceeds ${MAX_LINE_BYTES}`),
   });
   socket.on('data', (chunk: Buffer) => splitter.push(chunk));
-  socket.on('end', () => splitter.end());
+  socket.on('end', () => {
+    splitter.end();
+    onHostGone();
+  });
 
   const flush = () => new Promise<void>((resolve) => {
     if (!connected || socket.writableLength === 0) return resolve();
@@ -101,6 +116,7 @@ function socketChannel(socket: net.Socket, onError: ProducerChannelOptions['onEr
     },
     flush,
     async close() {
+      closing = true;
       await flush();
       if (!connected) return;
       await new Promise<void>((resolve) => socket.end(() => resolve()));

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { Duplex } from 'node:stream';
 import { test } from 'node:test';
 import { openProducerChannel } from '../../../src/core/protocol/index.ts';
 import { startRun } from '../../../src/core/runner/index.ts';
@@ -48,4 +50,22 @@ test('the channel delivers the stop message; the producer exits and the run is k
   assert.equal(outcome.exitCode, 0);
   assert.ok(store.log(run.id).some((l) => l.stream === 'protocol' && l.text === '[info] stopping: stopped by the user'));
   store.close();
+});
+
+test('the host going away (its end of the channel closed) reaches the producer as a stop: no orphan trains on', { timeout: 30_000 }, async () => {
+  // The producer is spawned by hand here, as the runner would, and its host end is then dropped
+  // the way a crashed window or a killed CLI drops it.
+  const child = spawn(process.execPath, [path.join(FIXTURES, 'producer-channel.mjs'), 'wait'], {
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    env: { ...process.env, HYPERLAB_CHANNEL_FD: '3' },
+  });
+  const channel = child.stdio[3] as Duplex;
+  let received = '';
+  channel.on('data', (chunk: Buffer) => { received += chunk.toString('utf8'); });
+  channel.on('error', () => {});
+  channel.write('{"type":"start","spec":{},"overrides":{},"seed":1}\n');
+  while (!received.includes('"metrics"')) await new Promise((resolve) => setTimeout(resolve, 10));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  channel.destroy();
+  assert.equal(await exited, 0, 'the waiting producer stopped and exited on its own');
 });
