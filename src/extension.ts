@@ -27,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
   const logs = new RunDocumentProvider(LOG_SCHEME, existing);
   const details = new RunDocumentProvider(DETAILS_SCHEME, existing);
   const getLauncher = (): RunLauncher =>
-    (launcher ??= new WindowRunLauncher({ store: () => session.require(), logger, extensionPath: context.extensionPath, settings: readSettings }));
+    (launcher ??= new WindowRunLauncher({ acquireStore: () => session.lease(), logger, extensionPath: context.extensionPath, settings: readSettings }));
   const refreshViews = (): void => {
     tree.refresh();
     statusItem.update();
@@ -62,7 +62,11 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
   };
 }
 
-/** Runs still going get a stop and end as 'killed' with a reason, not as orphans. */
+/**
+ * Runs still going get a stop and end as 'killed' with a reason, not as orphans. VS Code disposes
+ * the subscriptions (the store session among them) as soon as this is called, without awaiting
+ * it: each run holds a lease on its store, which closes once the last run has written its end.
+ */
 export async function deactivate(): Promise<void> {
   await launcher?.dispose();
   launcher = undefined;

@@ -1,5 +1,5 @@
 // What the commands need from the run machinery: start a spec, stop a run, know which runs
-// this window is supervising. Implemented over the core runner pool in runPool.ts.
+// this window is supervising. Implemented over the core supervisor in windowRunLauncher.ts.
 import type { Params } from '../../core/protocol/messages.ts';
 
 export interface LaunchRequest {
@@ -19,5 +19,6 @@ export interface RunLauncher {
   supervises(runId: number): boolean;
   /** Resolves when no run supervised here is queued or running. */
   whenIdle(): Promise<void>;
+  /** Ends queued runs and stops running ones; resolves once every run has ended in the store. */
   dispose(): Promise<void>;
 }

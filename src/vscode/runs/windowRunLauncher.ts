@@ -7,19 +7,20 @@ import type { Logger } from '../../core/log.ts';
 import { startRun } from '../../core/runner/supervisor.ts';
 import type { RunHandle } from '../../core/runner/types.ts';
 import { applyOverrides } from '../../core/spec/index.ts';
-import type { Store } from '../../core/store/types.ts';
 import type { HyperlabSettings } from '../config/settings.ts';
+import type { StoreLease } from '../store/storeLeases.ts';
 import { producerCommand } from './producerCommand.ts';
 import type { LaunchRequest, RunLauncher } from './runLauncher.ts';
 
 export interface WindowRunLauncherOptions {
-  store: () => Store;
+  /** The current store, held until the run ends (it may be another file by the time it starts). */
+  acquireStore: () => StoreLease;
   logger: Logger;
   extensionPath: string;
   settings: () => HyperlabSettings;
 }
 
-interface QueuedRun { runId: number; request: LaunchRequest }
+interface QueuedRun { runId: number; request: LaunchRequest; lease: StoreLease }
 
 export class WindowRunLauncher implements RunLauncher {
   private readonly options: WindowRunLauncherOptions;
@@ -34,18 +35,25 @@ export class WindowRunLauncher implements RunLauncher {
   launch(request: LaunchRequest): number {
     const settings = this.options.settings();
     if (settings.producerCommand.length === 0) this.checkEngine(request);
-    const run = this.options.store().createRun({ experiment: request.experiment, specPath: request.specPath, params: request.overrides });
-    this.queue.push({ runId: run.id, request });
-    this.options.logger.log('info', `Run #${run.id} of ${request.experiment} queued (${request.specPath})`);
+    const lease = this.options.acquireStore();
+    let runId: number;
+    try {
+      runId = lease.store.createRun({ experiment: request.experiment, specPath: request.specPath, params: request.overrides }).id;
+    } catch (error) {
+      lease.release();
+      throw error;
+    }
+    this.queue.push({ runId, request, lease });
+    this.options.logger.log('info', `Run #${runId} of ${request.experiment} queued (${request.specPath})`);
     this.pump();
-    return run.id;
+    return runId;
   }
 
   async stop(runId: number): Promise<void> {
     const queued = this.queue.findIndex((q) => q.runId === runId);
     if (queued >= 0) {
-      this.queue.splice(queued, 1);
-      this.options.store().endRun(runId, 'killed', 'stopped before it started');
+      const [entry] = this.queue.splice(queued, 1);
+      this.endQueued(entry!, 'stopped before it started');
       this.notifyIfIdle();
       return;
     }
@@ -65,7 +73,7 @@ export class WindowRunLauncher implements RunLauncher {
   }
 
   async dispose(): Promise<void> {
-    for (const q of this.queue.splice(0)) this.options.store().endRun(q.runId, 'killed', 'the VS Code window closed before the run started');
+    for (const q of this.queue.splice(0)) this.endQueued(q, 'the VS Code window closed before the run started');
     for (const handle of this.active.values()) handle.stop('the VS Code window closed');
     await Promise.allSettled([...this.active.values()].map((h) => h.done));
   }
@@ -79,13 +87,21 @@ export class WindowRunLauncher implements RunLauncher {
     this.notifyIfIdle();
   }
 
-  private start({ runId, request }: QueuedRun): void {
+  private endQueued({ runId, lease }: QueuedRun, reason: string): void {
+    try {
+      lease.store.endRun(runId, 'killed', reason);
+    } finally {
+      lease.release();
+    }
+  }
+
+  private start({ runId, request, lease }: QueuedRun): void {
     const settings = this.options.settings();
     const stopMs = Math.round(settings.stopTimeoutSeconds * 1000);
     const train = request.spec.train;
     const seed = typeof train === 'object' && train !== null && !Array.isArray(train) && typeof train.seed === 'number' ? train.seed : 0;
     const handle = startRun({
-      store: this.options.store(),
+      store: lease.store,
       runId,
       command: producerCommand({ extensionPath: this.options.extensionPath, specPath: request.specPath, custom: settings.producerCommand }),
       start: { spec: request.spec, overrides: request.overrides, seed },
@@ -98,6 +114,7 @@ export class WindowRunLauncher implements RunLauncher {
         `Run #${runId} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''} (${outcome.points} metric points)`))
       .catch((error: unknown) => this.options.logger.log('error', `Run #${runId} supervisor failed: ${String(error)}`))
       .finally(() => {
+        lease.release();
         this.active.delete(runId);
         this.pump();
       });

@@ -10,6 +10,7 @@ import { openStore } from '../../core/store/index.ts';
 import type { Store, StoreEvent } from '../../core/store/types.ts';
 import { readSettings, resolveStorePath } from '../config/settings.ts';
 import { failDeadRuns } from './orphanRuns.ts';
+import { StoreLeases, type StoreLease } from './storeLeases.ts';
 
 const POLL_INTERVAL_MS = 1500;
 const EVENT_THROTTLE_MS = 300;
@@ -24,11 +25,13 @@ export class StoreSession implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly poller: ReturnType<typeof setInterval>;
   private readonly logger: Logger;
+  private readonly leases: StoreLeases;
   /** Fired (throttled) after any change to the store, from this window or another process. */
   readonly onDidChange = this.changed.event;
 
   constructor(logger: Logger) {
     this.logger = logger;
+    this.leases = new StoreLeases(logger);
     this.poller = setInterval(() => this.poll(), POLL_INTERVAL_MS);
   }
 
@@ -62,6 +65,14 @@ export class StoreSession implements vscode.Disposable {
     return this.open(file);
   }
 
+  /**
+   * The store for a run, kept open until the lease is released even if the session moves to
+   * another file or is disposed meanwhile (the run ends in the store it started in).
+   */
+  lease(): StoreLease {
+    return this.leases.lease(this.require());
+  }
+
   /** Closes the connection; the next access opens the (possibly new) configured path. */
   reset(): void {
     this.close();
@@ -93,11 +104,8 @@ export class StoreSession implements vscode.Disposable {
   private close(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    try {
-      this.store?.close();
-    } catch (error) {
-      this.logger.log('warn', `Closing the store failed: ${(error as Error).message}`);
-    }
+    // Runs still writing keep their connection; it closes when the last of them ends.
+    if (this.store) this.leases.retire(this.store);
     this.store = undefined;
   }
 
