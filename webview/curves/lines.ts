@@ -25,7 +25,6 @@ export function colorAt(index: number, palette: readonly string[]): string {
 }
 
 export function curveLines(runs: readonly RunRef[], series: readonly CurveColumns[], state: CurvesState, pair: MetricPair | null, theme: ThemeColors): CurveLines {
-  const toScale = state.logY ? Math.log : (y: number) => y;
   const out: CurveLines = { lines: [], hints: [], unsmoothed: false, faint: false };
   const lines = out.lines;
   runs.forEach((run, index) => {
@@ -59,7 +58,7 @@ export function curveLines(runs: readonly RunRef[], series: readonly CurveColumn
       const better = higherIsBetter(pair.val);
       const aboveColor = withAlpha(better ? theme.palette[2]! : theme.error, 0.14);
       const belowColor = withAlpha(better ? theme.error : theme.palette[2]!, 0.14);
-      const side = gapSide({ xs: val.xs, ys: drawnVal.ys }, { xs: train.xs, ys: drawnTrain.ys }, toScale);
+      const side = gapSide({ xs: val.xs, ys: drawnVal.ys }, { xs: train.xs, ys: drawnTrain.ys }, state.logY);
       lines[drawnVal.index]!.fillTo = { id: drawnTrain.id, above: side === 'below' ? belowColor : aboveColor, below: side === 'above' ? aboveColor : belowColor };
       const hint = !hidden ? fitHint(train.ys, val.ys, higherIsBetter(pair.train)) : null;
       if (hint) out.hints.push(`${run.name}: ${hint.message}`);

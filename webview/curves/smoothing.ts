@@ -3,7 +3,7 @@
 // finite values only (a NaN or Inf point stays as it is and does not move the average).
 export function smoothEma(values: ArrayLike<number>, beta: number): ArrayLike<number> {
   if (beta <= 0) return values;
-  const out = new Array<number>(values.length);
+  const out = new Float64Array(values.length);
   let average = 0;
   let t = 0;
   for (let i = 0; i < values.length; i++) {
