@@ -44,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${SETTINGS_SECTION}.storePath`)) session.reset();
+      if (e.affectsConfiguration(`${SETTINGS_SECTION}.parallelism`)) launcher?.parallelismChanged();
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => session.reset()),
     ...registerPanels({ extensionUri: context.extensionUri, logger, store: existing, onStoreChange: session.onDidChange }).disposables,

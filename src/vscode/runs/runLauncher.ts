@@ -19,6 +19,8 @@ export interface RunLauncher {
   supervises(runId: number): boolean;
   /** Resolves when no run supervised here is queued or running. */
   whenIdle(): Promise<void>;
+  /** The parallelism setting changed: start queued runs the new limit makes room for. */
+  parallelismChanged(): void;
   /** Ends queued runs and stops running ones; resolves once every run has ended in the store. */
   dispose(): Promise<void>;
 }

@@ -72,6 +72,11 @@ export class WindowRunLauncher implements RunLauncher {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** hyperlab.parallelism changed: a raised limit starts queued runs now, not when a run ends. */
+  parallelismChanged(): void {
+    this.pump();
+  }
+
   async dispose(): Promise<void> {
     for (const q of this.queue.splice(0)) this.endQueued(q, 'the VS Code window closed before the run started');
     for (const handle of this.active.values()) handle.stop('the VS Code window closed');

@@ -1,6 +1,7 @@
 // The window's run launcher against a real store and real producer processes, in the orders
 // VS Code really calls things: deactivate() and then, without waiting, the subscriptions'
-// dispose (the store session); a storePath change while a run waits in the queue.
+// dispose (the store session); a storePath change while a run waits in the queue; a raised
+// parallelism setting.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -84,4 +85,21 @@ test('storePath changed while a run waits: it still starts and ends in the store
   await launcher.dispose();
   assert.throws(() => first.getRun(queued), 'the old store closes when its last run ends');
   current.store.close();
+});
+
+test('a raised parallelism starts a queued run at once', async () => {
+  const { current, launcher, launch } = setup(1);
+  const store = current.store;
+  const first = launch();
+  const second = launch();
+  await until(allPointsIn(store, first));
+  assert.equal(store.getRun(second)?.status, 'queued');
+  current.settings = settings(2);
+  launcher.parallelismChanged();
+  await until(allPointsIn(store, second));
+  assert.equal(store.getRun(first)?.status, 'running');
+  assert.equal(store.getRun(second)?.status, 'running');
+  await launcher.dispose();
+  assert.deepEqual([store.getRun(first)?.status, store.getRun(second)?.status], ['killed', 'killed']);
+  store.close();
 });
