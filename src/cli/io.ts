@@ -8,8 +8,11 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
   /** The folder the CLI program lives in (dist/ when bundled), to find the engine next to it. */
   programDir: string;
-  /** Registers a Ctrl-C handler for the duration of a command; returns the unregister function. */
-  onInterrupt: (handler: () => void) => () => void;
+  /**
+   * Registers a handler for Ctrl-C (SIGINT) and the other signals that ask a program to stop
+   * (SIGTERM, SIGHUP) for the duration of a command; returns the unregister function.
+   */
+  onInterrupt: (handler: (signal: NodeJS.Signals) => void) => () => void;
   /** True when stderr is a terminal (progress redraws in place). */
   stderrIsTTY: boolean;
 }

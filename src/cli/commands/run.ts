@@ -40,11 +40,11 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
     const progress = new Progress(io, record.id);
     handle.on('metrics', (event) => progress.update(event.lastStep, event.latest));
     let interrupts = 0;
-    const unregister = io.onInterrupt(() => {
+    const unregister = io.onInterrupt((signal) => {
       interrupts++;
       if (interrupts === 1) {
         progress.note('stopping the run (Ctrl-C again to kill it now)');
-        handle.stop('interrupted (Ctrl-C)');
+        handle.stop(signal === 'SIGINT' ? 'interrupted (Ctrl-C)' : `stopped: the hyperlab command received ${signal}`);
       } else if (handle.pid !== undefined) {
         try { process.kill(handle.pid, 'SIGKILL'); } catch { /* already gone */ }
       }

@@ -80,6 +80,27 @@ test('Ctrl-C during run stops the run gracefully and marks it killed', async () 
   assert.match(stderr, /stopping the run \(Ctrl-C again to kill it now\)/);
 });
 
+test('SIGTERM to the CLI (kill PID, a cancelled CI job) stops the run gracefully: killed, not left running', async () => {
+  const { dir, store, dbPath } = tempStore();
+  store.close();
+  const spec = writeSpec(dir);
+  const sideFile = path.join(dir, 'side.json');
+  const child = spawn(process.execPath, [MAIN, 'run', spec, '--json', '--db', dbPath], { cwd: dir, env: { ...process.env, ...engine('slow'), HL_STEPS: '5', HL_SIDE_FILE: sideFile } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => { stdout += d; });
+  child.stderr.on('data', (d: Buffer) => { stderr += d; });
+  await waitForSideFile(sideFile);
+  child.kill('SIGTERM');
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 1, stderr);
+  const out = JSON.parse(stdout) as { run: { status: string; reason: string } };
+  assert.equal(out.run.status, 'killed');
+  assert.equal(out.run.reason, 'stopped: the hyperlab command received SIGTERM');
+  const shown = cli(['runs', 'show', '1', '--json', '--db', dbPath], { cwd: dir });
+  assert.equal((JSON.parse(shown.stdout) as { run: { status: string } }).run.status, 'killed');
+});
+
 test('ACCEPTANCE: a producer SIGKILLed mid-run is failed with every metric it sent, and `runs show` shows them', async () => {
   const { dir, store, dbPath } = tempStore();
   const run = store.createRun({ experiment: 'killed-from-outside' });
