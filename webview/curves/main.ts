@@ -80,6 +80,7 @@ function buildView() {
   const metric = dropdown('Metric', [], null, (value) => { state = { ...state, metric: value }; save(); request(); }, 'metric');
   const xAxis = dropdown('X axis', (['step', 'epoch', 'time'] as XAxis[]).map((x) => ({ value: x, label: `x: ${X_LABELS[x]}` })), state.x,
     (value) => { state = { ...state, x: value as XAxis }; save(); chart?.resetZoom(); chart?.setXLabel(X_LABELS[state.x]); request(); }, 'x-axis');
+  // Redrawn, not just rescaled: the gap's shading is decided in the axis' space (see gap-side.ts).
   const logY = checkbox('Log y', state.logY, (on) => { state = { ...state, logY: on }; save(); chart?.setLogY(on); draw(); }, 'log-y');
   const smoothing = slider('Smoothing', { min: 0, max: 0.99, step: 0.01 }, state.smoothing,
     (value) => { state = { ...state, smoothing: value }; save(); draw(); }, (v) => v.toFixed(2), 'smoothing');
