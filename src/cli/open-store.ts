@@ -12,7 +12,24 @@ export function openForReading(dbPath: string): Store {
   if (!fs.existsSync(dbPath)) {
     throw new StoreMissingError('STORE_UNAVAILABLE', `no Hyperlab store at ${dbPath}`, 'Run an experiment first (hyperlab run SPEC), or point to a store with --db PATH.');
   }
-  return openStore(dbPath, { readonly: true });
+  try {
+    return openStore(dbPath, { readonly: true });
+  } catch (error) {
+    if (!(error instanceof HyperlabError) || error.code !== 'STORE_SCHEMA') throw error;
+    // A store written by an older Hyperlab: a read-only connection cannot migrate it, and no
+    // read command would ever work on it. Migrating is one short transaction (what the
+    // extension does on open); a newer schema fails here with its own message.
+    let writer: Store;
+    try {
+      writer = openStore(dbPath);
+    } catch (migrateError) {
+      if (migrateError instanceof HyperlabError && migrateError.code === 'STORE_SCHEMA') throw migrateError;
+      throw new HyperlabError('STORE_SCHEMA', `${error.message}, and opening it to migrate failed: ${migrateError instanceof Error ? migrateError.message : String(migrateError)}`,
+        'Give this user write access to the store and its folder once (the migration runs on open), or open it with the VS Code extension.');
+    }
+    writer.close();
+    return openStore(dbPath, { readonly: true });
+  }
 }
 
 export function openForWriting(dbPath: string): Store {

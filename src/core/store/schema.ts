@@ -198,7 +198,7 @@ export function checkReadable(driver: Driver, path: string): void {
     throw new HyperlabError(
       'STORE_SCHEMA',
       `the run store ${path} has schema version ${version} and needs migrating to ${SCHEMA_VERSION}, which a read-only connection cannot do`,
-      'Open it once without readonly (any Hyperlab command that writes, e.g. `hyperlab runs ls`), then retry.',
+      'Open it once with write access (the VS Code extension, or any hyperlab CLI command, migrates it on open), then retry.',
     );
   }
 }

@@ -6,7 +6,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { defaultSpec } from '../../../src/core/spec/index.ts';
 import { startRun } from '../../../src/core/runner/index.ts';
-import { PRODUCER, fixture, tempStore, waitForSideFile } from '../runner/helpers.ts';
+import { memoryLogger } from '../../../src/core/log.ts';
+import { defaultLoaders, openDriver } from '../../../src/core/store/open-driver.ts';
+import { migrate } from '../../../src/core/store/schema.ts';
+import { PRODUCER, fixture, tempDir, tempStore, waitForSideFile } from '../runner/helpers.ts';
 
 const MAIN = path.resolve(import.meta.dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
 
@@ -186,6 +189,21 @@ test('runs show / export: not found is exit 3; export writes long-format CSV and
   assert.deepEqual(points[3], { ...points[3], run: 1, key: 'train/loss', step: 0, value: 2 });
   assert.equal(cli(['runs', 'export', '--db', dbPath], { cwd: dir }).code, 2);
   assert.equal(cli(['runs', 'export', '--csv', '7', '--db', dbPath], { cwd: dir }).code, 3);
+});
+
+test('a store written by an older Hyperlab is migrated by the read commands instead of refusing them', () => {
+  const dir = tempDir();
+  const dbPath = path.join(dir, 'old.db');
+  const raw = openDriver(dbPath, 'auto', false, defaultLoaders, memoryLogger());
+  migrate(raw, dbPath, 1);
+  raw.exec(`INSERT INTO experiments (id, name, created_at) VALUES (1, 'legacy', 0);
+    INSERT INTO runs (id, experiment_id, name, status, created_at) VALUES (1, 1, 'r', 'finished', 0);`);
+  raw.close();
+  const listed = cli(['runs', 'ls', '--json', '--db', dbPath], { cwd: dir });
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.deepEqual((JSON.parse(listed.stdout) as { id: number; experimentName: string }[]).map((r) => [r.id, r.experimentName]), [[1, 'legacy']]);
+  const shown = cli(['runs', 'show', '1', '--db', dbPath], { cwd: dir });
+  assert.equal(shown.code, 0, shown.stderr);
 });
 
 test('help: --help, help CMD, unknown command', () => {
