@@ -88,7 +88,7 @@ class Supervisor {
         env: { ...(command.env ?? process.env), [CHANNEL_FD_ENV]: String(CHANNEL_FD), [RUN_DIR_ENV]: runDirectory(store.path, runId) },
         stdio: [command.stdin ?? 'ignore', 'pipe', 'pipe', 'pipe'],
         windowsHide: true,
-        detached: command.ownProcessGroup === true && process.platform !== 'win32',
+        detached: this.ownsGroup(),
       });
     } catch (error) {
       this.facts.spawnError = errorMessage(error);
@@ -251,7 +251,21 @@ class Supervisor {
     const child = this.child;
     if (this.ended || !child || child.exitCode !== null || child.signalCode !== null) return;
     this.facts.forcedWith = signal;
+    // A producer in its own process group is signalled with its helpers (a shell's child,
+    // data-loader workers): killing the leader alone would leave them running, holding its pipes.
+    if (this.ownsGroup() && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, signal);
+        return;
+      } catch {
+        // The group is gone already: signal the process itself.
+      }
+    }
     child.kill(signal);
+  }
+
+  private ownsGroup(): boolean {
+    return this.options.command.ownProcessGroup === true && process.platform !== 'win32';
   }
 
   private send(message: HostMessage): void {

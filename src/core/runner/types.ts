@@ -14,7 +14,8 @@ export interface ProducerCommand {
   stdin?: 'ignore' | 'pipe';
   /**
    * POSIX: start the producer in its own process group, so a Ctrl-C at the terminal reaches only
-   * the host, which then stops the run gracefully. Ignored on Windows.
+   * the host, which then stops the run gracefully, and a forced stop (SIGTERM, SIGKILL) reaches
+   * the whole group, the producer's own child processes included. Ignored on Windows.
    */
   ownProcessGroup?: boolean;
 }

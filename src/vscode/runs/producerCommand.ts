@@ -11,7 +11,9 @@ export function producerCommand(options: { extensionPath: string; specPath: stri
   const cwd = path.dirname(options.specPath);
   if (options.custom.length > 0) {
     const argv = options.custom.map((part) => part.replaceAll('${execPath}', process.execPath).replaceAll('${spec}', options.specPath));
-    return { argv, cwd, env };
+    return { argv, cwd, env, ownProcessGroup: true };
   }
-  return { argv: [process.execPath, path.join(options.extensionPath, 'dist', 'engine.cjs')], cwd, env };
+  // Its own process group: a forced stop also ends what the producer started (a shell's child,
+  // data-loader workers). Should the window die, the producer sees its channel close and stops.
+  return { argv: [process.execPath, path.join(options.extensionPath, 'dist', 'engine.cjs')], cwd, env, ownProcessGroup: true };
 }

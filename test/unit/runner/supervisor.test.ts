@@ -216,3 +216,38 @@ test('SIGTERM from outside (Stop Run in another window, kill PID): killed, not f
   assert.deepEqual(pointCounts(store, runId), { 'train/acc': 40, 'train/loss': 40 });
   store.close();
 });
+
+test('forced stop of a producer in its own process group kills its child processes too', { skip: process.platform !== 'linux', timeout: 30_000 }, async () => {
+  const { store, dir } = tempStore();
+  const run = store.createRun({ experiment: 'group' });
+  const pidFile = path.join(dir, 'helper.pid');
+  // A producer that starts a helper (like a shell's child or a data-loader worker) sharing its
+  // stdout, then ignores the stop message and SIGTERM.
+  const producer = `
+    const { spawn } = require('node:child_process');
+    const fs = require('node:fs');
+    const net = require('node:net');
+    process.on('SIGTERM', () => {});
+    const helper = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], { stdio: ['ignore', 'inherit', 'ignore'] });
+    fs.writeFileSync(${JSON.stringify(pidFile)} + '.tmp', String(helper.pid));
+    fs.renameSync(${JSON.stringify(pidFile)} + '.tmp', ${JSON.stringify(pidFile)});
+    new net.Socket({ fd: 3, readable: true, writable: true }).on('error', () => {}).write('{"type":"hello","protocol":1,"producer":"group"}\\n');
+    setInterval(() => {}, 1 << 30);`;
+  const handle = startRun({ store, runId: run.id, command: { argv: [process.execPath, '-e', producer], cwd: dir, ownProcessGroup: true }, limits: FAST_STOP });
+  while (!fs.existsSync(pidFile)) await new Promise((resolve) => setTimeout(resolve, 10));
+  const helperPid = Number(fs.readFileSync(pidFile, 'utf8'));
+  handle.stop();
+  const outcome = await handle.done;
+  assert.equal(outcome.status, 'killed');
+  assert.equal(outcome.signal, 'SIGKILL');
+  // Dead or a zombie waiting for init to reap it; before the fix it ran on (and this looped until the timeout).
+  const alive = () => {
+    try {
+      return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${helperPid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
+  while (alive()) await new Promise((resolve) => setTimeout(resolve, 10));
+  store.close();
+});
