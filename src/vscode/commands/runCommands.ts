@@ -98,8 +98,17 @@ export async function copyParams(ctx: CommandContext, arg?: unknown): Promise<st
 /** A run started by another process (the CLI): ask that process to stop with SIGTERM. */
 async function signalForeignRun(ctx: CommandContext, run: Run): Promise<boolean> {
   if (run.pid === null) {
-    vscode.window.showWarningMessage(`Run ${run.name} was started elsewhere and has no process id to stop. Stop it where it was started.`);
-    return false;
+    // Queued in another window, or left queued by one that closed: no process yet, so nothing
+    // to signal. Ending it in the store is enough: a window starts a queued run only if the
+    // store still says queued.
+    const mark = 'Mark as Stopped';
+    const answer = await vscode.window.showWarningMessage(
+      `Run ${run.name} is queued outside this window (another VS Code window, or one that closed) and has no process yet. Mark it as stopped so it never starts?`,
+      { modal: true }, mark);
+    if (answer !== mark) return false;
+    ctx.session.require().endRun(run.id, 'killed', 'stopped from another window before it started');
+    ctx.refreshViews();
+    return true;
   }
   const answer = await vscode.window.showWarningMessage(
     `Run ${run.name} was started outside this window (process ${run.pid}). Send it a stop signal (SIGTERM)?`, { modal: true }, 'Stop');

@@ -101,6 +101,14 @@ export class WindowRunLauncher implements RunLauncher {
   }
 
   private start({ runId, request, lease }: QueuedRun): void {
+    // Another window (or the CLI) may have stopped or deleted the run while it waited here; the
+    // store is the one record, so it does not start behind their back.
+    const status = lease.store.getRun(runId)?.status;
+    if (status !== 'queued') {
+      lease.release();
+      this.options.logger.log('info', `Run #${runId} was ${status === undefined ? 'deleted' : `ended (${status})`} elsewhere while queued; not starting it`);
+      return;
+    }
     const settings = this.options.settings();
     const stopMs = Math.round(settings.stopTimeoutSeconds * 1000);
     const train = request.spec.train;

@@ -103,3 +103,26 @@ test('a raised parallelism starts a queued run at once', async () => {
   assert.deepEqual([store.getRun(first)?.status, store.getRun(second)?.status], ['killed', 'killed']);
   store.close();
 });
+
+test('a queued run stopped or deleted from another window does not start here later', { timeout: 30_000 }, async () => {
+  const { current, launcher, launch } = setup(1);
+  const store = current.store;
+  const first = launch();
+  const stoppedElsewhere = launch();
+  const deletedElsewhere = launch();
+  const last = launch();
+  await until(allPointsIn(store, first));
+  // What another window's Stop Run and Delete Run do to runs it does not supervise.
+  store.endRun(stoppedElsewhere, 'killed', 'stopped from another window before it started');
+  store.deleteRun(deletedElsewhere);
+  await launcher.stop(first);
+  await until(allPointsIn(store, last));
+  assert.equal(store.getRun(stoppedElsewhere)?.status, 'killed');
+  assert.equal(store.getRun(stoppedElsewhere)?.reason, 'stopped from another window before it started');
+  assert.deepEqual(store.metricKeys(stoppedElsewhere), []);
+  assert.equal(store.getRun(deletedElsewhere), undefined);
+  assert.equal(launcher.supervises(stoppedElsewhere), false);
+  await launcher.dispose();
+  assert.equal(store.getRun(last)?.status, 'killed');
+  store.close();
+});
