@@ -74,7 +74,8 @@ function decodeProducerMessage(obj: JsonObject): ProducerMessage {
       const values: { [key: string]: number } = {};
       for (const [key, raw] of Object.entries(valuesObj)) {
         if (key === '' || key.length > 200) throw new FieldError(`metrics.values: metric keys must be 1 to 200 characters, got ${key.length}`);
-        values[key] = readMeasure(raw, `metrics.values.${key}`);
+        // defineProperty, not assignment: a key named "__proto__" would hit the prototype setter and vanish.
+        Object.defineProperty(values, key, { value: readMeasure(raw, `metrics.values.${key}`), enumerable: true, writable: true, configurable: true });
       }
       const epoch = readOptionalFiniteNumber(obj, 'epoch', at);
       return { type, step: readStep(obj, 'step', at), time: readFiniteNumber(obj, 'time', at), values, ...(epoch === undefined ? {} : { epoch }) };

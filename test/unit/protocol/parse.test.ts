@@ -99,3 +99,12 @@ test('host lines: start and stop parse, anything else is an error', () => {
   const producerType = parseHostLine('{"type":"hello","protocol":1,"producer":"x"}');
   assert.ok(!producerType.ok && /unknown message type "hello"; expected one of start, stop/.test(producerType.error));
 });
+
+test('a metric named like an Object property ("__proto__", "constructor") is kept, not swallowed', () => {
+  const parsed = parseProducerLine('{"type":"metrics","step":1,"time":2,"values":{"__proto__":0.5,"constructor":1}}');
+  assert.ok(parsed.ok);
+  assert.equal(parsed.message.type, 'metrics');
+  if (parsed.message.type !== 'metrics') return;
+  assert.deepEqual(Object.entries(parsed.message.values), [['__proto__', 0.5], ['constructor', 1]]);
+  assert.equal(Object.getPrototypeOf(parsed.message.values), Object.prototype);
+});
