@@ -126,6 +126,30 @@ export class RunPool {
     this.settle(entry, outcome);
   }
 
+  /**
+   * A queued run that another process (VS Code's Stop Run or Delete Run) ended or deleted while
+   * it waited: settled as the store has it, never started (markRunning would revive it).
+   */
+  private endedElsewhere(entry: Entry): boolean {
+    let run;
+    try {
+      run = this.store.getRun(entry.runId);
+    } catch (error) {
+      this.logger.log('warn', `run ${entry.runId}: ${errorMessage(error)}`);
+      return false;
+    }
+    if (run?.status === 'queued') return false;
+    const ended = run && run.status !== 'running';
+    const outcome: RunOutcome = {
+      runId: entry.runId, status: ended ? (run.status as RunOutcome['status']) : 'killed',
+      reason: ended ? run.reason : run ? 'started elsewhere while queued here' : 'deleted before it started',
+      summary: null, exitCode: null, signal: null, points: 0, protocolErrors: 0, droppedLogLines: 0,
+    };
+    this.logger.log('info', `run ${entry.runId}: not started (${outcome.reason ?? outcome.status})`);
+    this.settle(entry, outcome);
+    return true;
+  }
+
   private settle(entry: Entry, outcome: RunOutcome): void {
     entry.resolve(outcome);
     this.events.emit('status', { runId: outcome.runId, status: outcome.status, reason: outcome.reason });
@@ -135,6 +159,7 @@ export class RunPool {
   private pump(): void {
     while (this.active.size < this.limit && this.queue.length > 0) {
       const entry = this.queue.shift()!;
+      if (this.endedElsewhere(entry)) continue;
       const { request } = entry;
       const handle = startRun({
         store: this.store, runId: entry.runId, command: request.command, logger: this.logger,

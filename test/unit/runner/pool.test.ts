@@ -55,3 +55,23 @@ test('the pool runs everything to the end with parallelism 1, one at a time', as
   assert.throws(() => pool.setParallelism(0), /parallelism must be an integer ≥ 1, got 0/);
   store.close();
 });
+
+test('a queued run ended or deleted by another process is settled as the store has it, never started', { timeout: 30_000 }, async () => {
+  const { store, dir } = tempStore();
+  const pool = new RunPool({ store, parallelism: 1, limits: FAST_STOP });
+  const started: number[] = [];
+  pool.on('started', (e) => started.push(e.runId));
+  const submit = (i: number) => pool.submit({ run: { experiment: 'elsewhere' }, command: fixture('slow', dir, { HL_STEPS: '3', HL_SIDE_FILE: path.join(dir, `side-${i}.json`) }) });
+  const [first, stopped, deleted, last] = [0, 1, 2, 3].map(submit);
+  await waitForSideFile(path.join(dir, 'side-0.json'));
+  store.endRun(stopped!.runId, 'killed', 'stopped from another window before it started');
+  store.deleteRun(deleted!.runId);
+  first!.stop();
+  await waitForSideFile(path.join(dir, 'side-3.json'));
+  assert.deepEqual(started, [first!.runId, last!.runId]);
+  assert.deepEqual(await stopped!.done, { runId: stopped!.runId, status: 'killed', reason: 'stopped from another window before it started', summary: null, exitCode: null, signal: null, points: 0, protocolErrors: 0, droppedLogLines: 0 });
+  assert.equal((await deleted!.done).reason, 'deleted before it started');
+  assert.equal(store.getRun(stopped!.runId)?.status, 'killed');
+  await pool.stopAll();
+  store.close();
+});
