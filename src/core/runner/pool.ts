@@ -139,10 +139,10 @@ export class RunPool {
       return false;
     }
     if (run?.status === 'queued') return false;
-    const ended = run && run.status !== 'running';
+    const ended = run !== undefined && run.status !== 'running' ? run : undefined;
     const outcome: RunOutcome = {
-      runId: entry.runId, status: ended ? (run.status as RunOutcome['status']) : 'killed',
-      reason: ended ? run.reason : run ? 'started elsewhere while queued here' : 'deleted before it started',
+      runId: entry.runId, status: ended ? (ended.status as RunOutcome['status']) : 'killed',
+      reason: ended ? ended.reason : run ? 'started elsewhere while queued here' : 'deleted before it started',
       summary: null, exitCode: null, signal: null, points: 0, protocolErrors: 0, droppedLogLines: 0,
     };
     this.logger.log('info', `run ${entry.runId}: not started (${outcome.reason ?? outcome.status})`);
