@@ -144,9 +144,12 @@ uiTest('runs appear in the Run Explorer with status icons, and a run starts and 
   await page.screenshot({ path: path.join(RESULTS, 'sidebar-runs.png') });
 
   await runPaletteCommand(page, 'Hyperlab: Stop Run');
-  const pick = page.locator('.quick-input-list .monaco-list-row').first();
+  // Pick the running run by clicking its row: an Enter pressed while the list is still being
+  // filled can land before the pick has an active item, and then nothing is accepted.
+  const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'tiny-mlp' }).first();
   await pick.waitFor();
-  await page.locator('.quick-input-widget input').press('Enter');
+  await pick.click();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
   await statusBar.getByText('0 running').waitFor({ timeout: 20_000 });
   await running.waitFor({ state: 'detached', timeout: 20_000 });
   assert.equal(await tree.filter({ has: page.locator('.codicon-circle-slash') }).count(), 2, 'the stopped run shows as killed, next to the stored one');
