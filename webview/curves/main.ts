@@ -173,6 +173,9 @@ onChartTheme(() => {
     ...(chart?.plainLines.map((p) => ({ label: p.label, hidden: false, quiet: true, points: p.xs.length,
       first: p.xs.length ? { x: p.xs[0]!, y: p.ys[0]! } : null, last: p.xs.length ? { x: p.xs[p.xs.length - 1]!, y: p.ys[p.ys.length - 1]! } : null, fill: false })) ?? []),
   ],
+  /** Each drawn dataset's stroke color and its points in canvas (CSS) pixels. */
+  linePixels: () => chart?.chart.data.datasets.map((d, i) => ({ label: d.label, color: String(d.borderColor),
+    points: chart!.chart.getDatasetMeta(i).data.map((e) => ({ x: e.x, y: e.y })) })) ?? [],
   xRange: () => chart?.xRange ?? null,
   scaleX: () => (chart ? { min: chart.chart.scales['x']!.min, max: chart.chart.scales['x']!.max } : null),
   logY: () => chart?.isLogY ?? false,

@@ -62,11 +62,30 @@ export function readTheme(): ThemeColors {
     grid: withAlpha(cssVar('--vscode-charts-lines', foreground), 0.25),
     background: cssVar('--vscode-editor-background', dark ? '#1e1e1e' : '#ffffff'),
     focus: cssVar('--vscode-focusBorder', '#007fd4'),
-    error: cssVar('--vscode-charts-red', '#f14c4c'),
-    warning: cssVar('--vscode-charts-yellow', '#cca700'),
-    palette: PALETTE_VARS.map((v, i) => cssVar(v, FALLBACK_PALETTE[i]!)),
+    error: opaque(cssVar('--vscode-charts-red', '#f14c4c')),
+    warning: opaque(cssVar('--vscode-charts-yellow', '#cca700')),
+    palette: seriesPalette(),
     font: getComputedStyle(document.body).getPropertyValue('--vscode-font-family').trim() || 'system-ui, sans-serif',
   };
+}
+
+/**
+ * The series colors, opaque and each once. Opaque because VS Code's own defaults are not all
+ * line colors: in Dark Modern, Light Modern and Light+ (VS Code 1.139) charts.orange is left at
+ * its default, minimap.findMatchHighlight → editor.findMatchHighlightBackground = #EA5C0055,
+ * a 33% highlight that strokes a dark brown line on a dark editor and a pale peach one on a
+ * light editor. Once because a theme may give two variables one color (Dark Modern's charts.red
+ * and terminal.ansiBrightRed are both #f14c4c), and two runs would then look like one.
+ */
+function seriesPalette(): string[] {
+  const colors = PALETTE_VARS.map((v, i) => opaque(cssVar(v, FALLBACK_PALETTE[i]!)));
+  return colors.filter((color, i) => colors.indexOf(color) === i);
+}
+
+/** The color without its alpha (a translucent theme color drawn as a line or text). */
+export function opaque(color: string): string {
+  const rgb = /^rgba?\((\d+(?:\.\d+)?),\s*(\d+(?:\.\d+)?),\s*(\d+(?:\.\d+)?)/.exec(color);
+  return rgb ? `rgb(${rgb[1]}, ${rgb[2]}, ${rgb[3]})` : color;
 }
 
 /** rgb(…)/rgba(…)/#rrggbb → rgba with the given alpha (other forms are returned unchanged). */
