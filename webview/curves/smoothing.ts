@@ -1,8 +1,10 @@
-// TensorBoard's smoothing: an exponential moving average with debiasing, so the first points
-// are not pulled toward zero. e_t = β·e_{t−1} + (1−β)·s_t, ê_t = e_t / (1 − β^t), t counting
-// finite values only (a NaN or Inf point stays as it is and does not move the average).
+// TensorBoard's smoothing (its resmoothDataset): an exponential moving average with debiasing,
+// so the first points are not pulled toward zero. e_t = β·e_{t−1} + (1−β)·s_t,
+// ê_t = e_t / (1 − β^t), t counting finite values only (a NaN or Inf point stays as it is and
+// does not move the average); a constant series is left as it is, as TensorBoard does, since
+// c·(1 − β^t) / (1 − β^t) is not always c in floating point (0.1 at β = 0.6 gave 0.10000000000000002, 0.09999999999999999, …).
 export function smoothEma(values: ArrayLike<number>, beta: number): ArrayLike<number> {
-  if (beta <= 0) return values;
+  if (beta <= 0 || isConstant(values)) return values;
   const out = new Float64Array(values.length);
   let average = 0;
   let t = 0;
@@ -17,6 +19,11 @@ export function smoothEma(values: ArrayLike<number>, beta: number): ArrayLike<nu
     out[i] = average / (1 - beta ** t);
   }
   return out;
+}
+
+function isConstant(values: ArrayLike<number>): boolean {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
 }
 
 /** Below this many points an EMA visibly lags (an epoch curve of 6 points would trail by two
