@@ -64,12 +64,31 @@ export async function openPanelOnRuns(page: Page, command: string, ids: number[]
   }
 }
 
-/** Switches between the default dark and light themes (the picker would search the marketplace). */
-export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
-  const isLight = () => page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs') ?? false);
-  if ((await isLight()) === (theme === 'light')) return;
-  await runPaletteCommand(page, 'Preferences: Toggle between Light/Dark Themes');
-  await page.waitForFunction((light) => document.querySelector('.monaco-workbench')?.classList.contains(light ? 'vs' : 'vs-dark'), theme === 'light');
+export type WorkbenchTheme = 'light' | 'dark' | 'high-contrast';
+/** VS Code's own themes: the picker's label and the class the workbench then carries. */
+const WORKBENCH_THEMES: Record<WorkbenchTheme, { label: string; workbenchClass: string }> = {
+  dark: { label: 'Dark Modern', workbenchClass: 'vs-dark' },
+  light: { label: 'Light Modern', workbenchClass: 'vs' },
+  'high-contrast': { label: 'Dark High Contrast', workbenchClass: 'hc-black' },
+};
+
+/**
+ * Switches to one of VS Code's default themes with the Color Theme picker, clicking the theme's
+ * row: Enter would take the picker's first row ("Browse Additional Color Themes..."), which
+ * searches the marketplace (unreachable here).
+ */
+export async function setTheme(page: Page, theme: WorkbenchTheme): Promise<void> {
+  const { label, workbenchClass } = WORKBENCH_THEMES[theme];
+  const isSet = () => page.evaluate((c) => document.querySelector('.monaco-workbench')?.classList.contains(c) ?? false, workbenchClass);
+  if (await isSet()) return;
+  const input = page.locator('.quick-input-widget input');
+  await page.keyboard.press('F1');
+  await input.fill('>Preferences: Color Theme');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preferences: Color Theme' }).first().click();
+  await page.locator('.quick-input-widget input[placeholder^="Select Color Theme"]').waitFor();
+  await input.fill(label);
+  await page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first().click();
+  await page.waitForFunction((c) => document.querySelector('.monaco-workbench')?.classList.contains(c), workbenchClass);
 }
 
 export async function shoot(page: Page, file: string): Promise<void> {

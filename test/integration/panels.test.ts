@@ -1,8 +1,8 @@
 // The panels in the real workbench (code-server, headless Chromium) on REAL engine runs trained
 // by the hyperlab CLI on FashionMNIST (small data.limit, few epochs): Curves, Gradient monitor,
-// Run detail and Comparison opened from the palette, screenshots in a dark and a light theme
-// (test-results/panels-*.png, for a person to look at); a webview posting hostile messages that
-// change nothing and cost one log line each; panels restored after a window reload; and a run
+// Run detail and Comparison opened from the palette, screenshots in dark, light and high
+// contrast themes (test-results/panels-*.png, for a person to look at); a webview posting
+// hostile messages that change nothing and cost one log line each; panels restored after a window reload; and a run
 // training in another process gaining points in the open Curves panel. One code-server for all.
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -83,11 +83,13 @@ function uiTest(name: string, shot: string, body: (page: Page) => Promise<void>)
   });
 }
 
-/** Screenshots in the dark theme, then the light one, and back. */
-async function shootBothThemes(page: Page, name: string): Promise<void> {
+/** Screenshots in the dark theme, then the light and the high contrast ones, and back. */
+async function shootThemes(page: Page, name: string): Promise<void> {
   await shoot(page, path.join(RESULTS, `${name}-dark.png`));
   await setTheme(page, 'light');
   await shoot(page, path.join(RESULTS, `${name}-light.png`));
+  await setTheme(page, 'high-contrast');
+  await shoot(page, path.join(RESULTS, `${name}-hc.png`));
   await setTheme(page, 'dark');
 }
 
@@ -104,7 +106,7 @@ uiTest('Curves on two real runs: train vs validation per epoch, in dark and ligh
   assert.equal(drawn[0]!.points, 5, 'five epochs of the first run');
   await frame.locator('#log-y').click(); // state the reload test expects back
   await waitForValue(page, () => curvesState(frame), (s) => s.logY);
-  await shootBothThemes(page, 'panels-curves');
+  await shootThemes(page, 'panels-curves');
 });
 
 uiTest('Gradient monitor on the real run with a far too large learning rate', 'panels-gradients', async (page) => {
@@ -113,7 +115,7 @@ uiTest('Gradient monitor on the real run with a far too large learning rate', 'p
   await frame.locator('#alerts .hint').first().waitFor({ timeout: 30_000 });
   const layers = await frame.evaluate(() => (window as unknown as { hyperlabGradients: { datasets(): { label: string; points: number }[] } }).hyperlabGradients.datasets());
   assert.ok(layers.length >= 3 && layers.every((l) => l.points > 0), `per-layer norms drawn: ${JSON.stringify(layers)}`);
-  await shootBothThemes(page, 'panels-gradients');
+  await shootThemes(page, 'panels-gradients');
 });
 
 uiTest('Run detail on a real finished run: summary and confusion matrix first, parameters folded to the chosen ones', 'panels-detail', async (page) => {
@@ -124,7 +126,7 @@ uiTest('Run detail on a real finished run: summary and confusion matrix first, p
   const chosen = await frame.locator('#params tbody tr th, #params tbody tr td:first-child').allTextContents();
   assert.ok(chosen.includes('train.optimizer.lr') && chosen.includes('data.limit'), `non-default params listed: ${chosen.join(', ')}`);
   assert.ok(chosen.length < 20, `only the chosen params by default (${chosen.length})`);
-  await shootBothThemes(page, 'panels-detail');
+  await shootThemes(page, 'panels-detail');
 });
 
 const COMPARE_ROWS = '.rt-window .rt-row';
@@ -144,7 +146,7 @@ uiTest('Comparison of the real runs (optimizers × learning rates), two runs sel
   await runPaletteCommand(page, 'View: Close Primary Side Bar');
   await page.setViewportSize({ width: 1280, height: 1500 });
   try {
-    await shootBothThemes(page, 'panels-comparison');
+    await shootThemes(page, 'panels-comparison');
   } finally {
     await page.setViewportSize({ width: 1280, height: 800 });
   }
