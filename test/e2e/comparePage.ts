@@ -16,10 +16,12 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/lib/chromium/chromium';
 const ORIGIN = 'http://hyperlab.test';
 
-/** The handful of VS Code theme variables the panels read, for a dark and a light theme. */
+/** The handful of VS Code theme variables the panels read, for a dark, a light and a high
+ *  contrast theme (as VS Code 1.139's Dark High Contrast sets them: no selection or diff backgrounds). */
 export const THEMES = {
   dark: { class: 'vscode-dark', vars: { foreground: '#cccccc', 'editor-background': '#1f1f1f', 'editor-foreground': '#cccccc', descriptionForeground: '#9d9d9d', focusBorder: '#0078d4', 'charts-blue': '#3794ff', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-red': '#f14c4c', 'charts-lines': '#cccccc80', errorForeground: '#f85149', 'widget-border': '#313131', 'list-hoverBackground': '#2a2d2e', 'list-activeSelectionBackground': '#04395e', 'list-inactiveSelectionBackground': '#37373d', 'editorWidget-background': '#202020', 'diffEditor-insertedTextBackground': '#9ccc2c33', 'diffEditor-removedTextBackground': '#ff000033', 'font-family': 'sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace' } },
   light: { class: 'vscode-light', vars: { foreground: '#3b3b3b', 'editor-background': '#ffffff', 'editor-foreground': '#3b3b3b', descriptionForeground: '#717171', focusBorder: '#005fb8', 'charts-blue': '#1a85ff', 'charts-orange': '#d18616', 'charts-green': '#388a34', 'charts-red': '#e51400', 'charts-lines': '#33333380', errorForeground: '#e51400', 'widget-border': '#e5e5e5', 'list-hoverBackground': '#f2f2f2', 'list-activeSelectionBackground': '#e8e8e8', 'list-inactiveSelectionBackground': '#e4e6f1', 'editorWidget-background': '#f8f8f8', 'diffEditor-insertedTextBackground': '#9ccc2c40', 'diffEditor-removedTextBackground': '#ff000033', 'font-family': 'sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace' } },
+  'high-contrast': { class: 'vscode-high-contrast', vars: { foreground: '#ffffff', 'editor-background': '#000000', 'editor-foreground': '#ffffff', descriptionForeground: 'rgba(255, 255, 255, 0.7)', focusBorder: '#f38518', contrastBorder: '#6fc3df', contrastActiveBorder: '#f38518', 'charts-blue': '#59a4f9', 'charts-green': '#89d185', 'charts-red': '#f48771', 'charts-lines': 'rgba(255, 255, 255, 0.5)', errorForeground: '#f48771', 'widget-border': '#6fc3df', 'list-hoverBackground': 'rgba(255, 255, 255, 0.1)', 'list-focusOutline': '#f38518', 'diffEditor-insertedTextBorder': '#33ff2e', 'diffEditor-removedTextBorder': '#ff008f', 'font-family': 'sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace' } },
 } as const;
 
 export interface ComparePage {

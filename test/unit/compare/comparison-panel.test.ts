@@ -156,6 +156,32 @@ describe('Comparison panel in Chromium', { skip }, () => {
   });
 });
 
+describe('Comparison panel in a high contrast theme', { skip }, () => {
+  // Dark High Contrast has no list selection and no diff backgrounds: without borders, the two
+  // selected runs and the changed values looked exactly like the rest.
+  test('selected rows and changed diff cells are outlined in the theme\'s contrast colors', async () => {
+    const ui = await openComparePage(browser, small, { theme: 'high-contrast' });
+    try {
+      const page = ui.page;
+      await painted(page);
+      const rows = page.locator('.rt-window .rt-row:not(.rt-group)');
+      await rows.nth(0).click();
+      await rows.nth(2).click({ modifiers: ['Control'] });
+      await page.locator('#spec-diff table.spec-diff').waitFor();
+      await page.mouse.move(0, 0);
+      const outline = (locator: ReturnType<Page['locator']>) => locator.evaluate((el) => { const s = getComputedStyle(el); return `${s.outlineStyle} ${s.outlineColor}`; });
+      assert.equal(await outline(page.locator('.rt-row[aria-selected="true"]').first()), 'solid rgb(243, 133, 24)', 'contrastActiveBorder around a selected run');
+      assert.equal(await outline(page.locator('.rt-row[aria-selected="false"]').first()), 'none rgb(255, 255, 255)', 'none around the others');
+      const changed = page.locator('#spec-diff tr.diff-changed').first();
+      assert.equal(await outline(changed.locator('td.left')), 'dashed rgb(255, 0, 143)', 'removed-text border on the left value');
+      assert.equal(await outline(changed.locator('td.right')), 'dashed rgb(51, 255, 46)', 'inserted-text border on the right value');
+      assert.deepEqual(ui.rejected, []);
+    } finally {
+      await ui.close();
+    }
+  });
+});
+
 describe('Comparison panel with 10,000 runs', { skip }, () => {
   test('renders only the rows in view and scrolls to the last run', async () => {
     const store = openStore(path.join(dir, 'big.db'));
