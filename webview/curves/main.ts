@@ -9,6 +9,7 @@ import { h, placeholder } from '../shared/dom.ts';
 import { readTheme } from '../shared/theme.ts';
 import '../shared/panel.css';
 import { unpackSeries, type CurveColumns } from './columns.ts';
+import { emptyNote } from './empty-note.ts';
 import { colorAt, curveLines } from './lines.ts';
 import { pairOf } from './pairs.ts';
 import { MIN_POINTS_TO_SMOOTH } from './smoothing.ts';
@@ -92,14 +93,15 @@ function buildView() {
   });
   const legend = h('ul', { class: 'legend', id: 'legend', 'aria-label': 'Runs (click to show or hide)' });
   const hint = h('div', { id: 'fit-hint', 'aria-live': 'polite' });
+  const empty = h('div', { id: 'curves-empty', role: 'status' });
   const styleKey = h('p', { class: 'muted', id: 'style-key' });
   const canvas = h('canvas', { id: 'curves-chart', 'aria-label': 'Metric curves. Wheel or +/- to zoom, drag or arrows to pan, 0 to reset.' });
   const box = h('div', { class: 'chart-box' }, canvas);
   const root = h('div', {},
     h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Curves options' },
       h('div', { class: 'group' }, pick, filter), h('div', { class: 'group' }, metric.element, xAxis.element), logY, smoothing.element, reset),
-    box, styleKey, legend, hint);
-  return { root, metric, legend, hint, styleKey, canvas };
+    empty, box, styleKey, legend, hint);
+  return { root, metric, legend, hint, empty, styleKey, canvas };
 }
 
 function render(): void {
@@ -124,6 +126,15 @@ function render(): void {
   const selected = state.metric ? (pairOf(state.metric, keys)?.train ?? state.metric) : null;
   view.metric.setChoices(choices, selected);
   renderLegend();
+  // No metric at all (every run queued, or none reported yet): no request follows, say why.
+  if (!state.metric) showEmpty();
+}
+
+/** Explains the runs that have nothing drawn (queued, not reported yet, never recorded). */
+function showEmpty(): void {
+  if (!view) return;
+  const notes = emptyNote(runs, state.metric ? series : [], state.metric);
+  view.empty.replaceChildren(...notes.map((text) => h('p', { class: 'placeholder' }, text)));
 }
 
 function renderLegend(): void {
@@ -156,6 +167,7 @@ function draw(): void {
   view.hint.replaceChildren(...hints.map((text) => h('p', { class: 'hint warn', role: 'note' }, text)));
   const empty = series.length === 0;
   view.canvas.setAttribute('data-empty', String(empty));
+  showEmpty();
 }
 
 onChartTheme(() => {
@@ -180,4 +192,5 @@ onChartTheme(() => {
   scaleX: () => (chart ? { min: chart.chart.scales['x']!.min, max: chart.chart.scales['x']!.max } : null),
   logY: () => chart?.isLogY ?? false,
   hints: () => [...(view?.hint.querySelectorAll('.hint') ?? [])].map((e) => e.textContent),
+  emptyNotes: () => [...(view?.empty.querySelectorAll('p') ?? [])].map((e) => e.textContent),
 };
