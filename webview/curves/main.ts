@@ -143,7 +143,7 @@ function renderLegend(): void {
   view.legend.replaceChildren(...runs.map((run, index) => {
     const shown = !state.hidden.includes(run.id);
     const toggle = h('button', { type: 'button', 'aria-pressed': String(shown), 'data-run-id': String(run.id), title: `${shown ? 'Hide' : 'Show'} ${run.name}` },
-      h('span', { class: 'swatch', style: '' }), `${run.name} #${run.id}`, h('span', { class: `status ${run.status}` }, run.status === 'running' ? '● running' : ''));
+      h('span', { class: 'swatch' }), `${run.name} #${run.id}`, h('span', { class: `status ${run.status}` }, run.status === 'running' ? '● running' : ''));
     (toggle.firstChild as HTMLElement).style.background = colorAt(index, palette);
     toggle.addEventListener('click', () => {
       state = { ...state, hidden: shown ? [...state.hidden, run.id] : state.hidden.filter((id) => id !== run.id) };

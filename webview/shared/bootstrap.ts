@@ -2,6 +2,7 @@
 // panel kind, the ready handshake, and state kept with getState/setState (also mirrored to the
 // host, whose serializer restores the panel after a window reload).
 import type { FromWebview, PanelKind, PanelState, ToWebview } from '../../src/core/webview/contract.ts';
+import { checkPanelState } from '../../src/core/webview/inbound-rules.ts';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -33,7 +34,12 @@ export function connectPanel<K extends PanelKind>(kind: K, onMessage: (message: 
   });
   const channel: PanelChannel<K> = {
     post: (message) => vscode.postMessage(message),
-    savedState: () => (vscode.getState() as PanelState<K> | undefined) ?? undefined,
+    // Checked like any inbound state: it may come from an older version of the panel (a field
+    // renamed or missing) and a wrong shape must cost the saved view, not the whole panel.
+    savedState: () => {
+      const verdict = checkPanelState(kind, vscode.getState());
+      return verdict.ok ? (verdict.message.state as PanelState<K>) : undefined;
+    },
     saveState: (state) => {
       vscode.setState(state);
       vscode.postMessage({ type: 'saveState', state });

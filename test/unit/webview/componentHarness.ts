@@ -96,6 +96,8 @@ export interface PanelOptions {
   theme?: ThemeName;
   /** Pretend the runs have a spec file (enables the gradient monitor's spec links). */
   hasSpec?: boolean;
+  /** What the webview's getState() returns first (a state saved by an earlier session). */
+  savedState?: unknown;
 }
 
 export async function openPanel(browser: Browser, options: PanelOptions): Promise<PanelPage> {
@@ -131,14 +133,14 @@ export async function openPanel(browser: Browser, options: PanelOptions): Promis
     for (const wake of waiters.splice(0)) wake();
     for (const reply of answer(options, verdict.message as { type: string })) await push(reply);
   });
-  await page.addInitScript(() => {
-    let saved: unknown;
+  await page.addInitScript((initial) => {
+    let saved: unknown = initial ?? undefined;
     (window as unknown as { acquireVsCodeApi: unknown }).acquireVsCodeApi = () => ({
       postMessage: (m: unknown) => (window as unknown as { __hyperlabToHost(json: string): void }).__hyperlabToHost(JSON.stringify(m)),
       getState: () => saved,
       setState: (s: unknown) => { saved = s; },
     });
-  });
+  }, options.savedState ?? null);
   await page.goto(`${ORIGIN}/panel.html`);
   const waitForMessage = async (type: string, count = 1) => {
     while (received.filter((m) => m.type === type).length < count) {

@@ -50,3 +50,16 @@ test('a queued run beside a trained one: the trained run is drawn and the queued
     await panel.close();
   }
 });
+
+test('a saved state of the wrong shape (an older panel\'s) is ignored: the panel draws with defaults', { skip }, async () => {
+  const savedState = { runIds: 'all', metric: 42, x: 'steps', logY: 'yes', smoothing: 7, hidden: 'none' };
+  const panel = await openPanel(browser, { kind: 'curves', store: fixture.store, runIds: [fixture.runIds.healthy], savedState });
+  try {
+    await panel.waitForMessage('requestSeries');
+    const state = await panel.page.evaluate(() => (window as unknown as { hyperlabCurves: { state(): unknown } }).hyperlabCurves.state());
+    assert.deepEqual(state, { runIds: [fixture.runIds.healthy], metric: 'epoch.train.loss', x: 'step', logY: false, smoothing: 0.6, hidden: [] });
+    assert.deepEqual(panel.rejected, [], 'the state it saves back is valid');
+  } finally {
+    await panel.close();
+  }
+});
