@@ -158,7 +158,7 @@ function refreshChoices(): void {
   if (!state.scatterX || !byId.has(state.scatterX)) state.scatterX = params.find((c) => c.type === 'number')?.id ?? params[0]?.id ?? null;
   if (!state.scatterY || !byId.has(state.scatterY)) state.scatterY = state.objective;
   if (state.groupBy && !byId.has(state.groupBy)) state.groupBy = null;
-  const choices = (cols: CompareColumn[]): Choice[] => cols.map((c) => ({ value: c.id, label: c.name }));
+  const choices = (cols: CompareColumn[]): Choice[] => cols.map((c) => ({ value: c.id, label: c.title }));
   ui.objective.setChoices(choices(outcomes), state.objective);
   ui.groupBy.setChoices([{ value: '', label: 'No grouping' }, ...choices(dataset.columns.filter((c) => (c.kind === 'param' && c.varies) || c.id === 'run.status' || c.id === 'run.experiment'))], state.groupBy ?? '');
   ui.scatterX.setChoices(choices([...params, ...outcomes]), state.scatterX);
@@ -190,7 +190,7 @@ function refresh(): void {
   if (x && y) ui.scatter.update({ x, y, names: byId.get('run.name')!, matched: view.matched, runCount: dataset.runIds.length, selected });
   if (!painted) performance.measure('hyperlab:comparison-canvases', { start: canvasesStart, end: performance.now() });
   const importance = objective ? parameterImportance(dataset.columns, objective, view.matched) : [];
-  ui.importance.replaceChildren(importanceView(importance, objective?.name ?? null, view.matched.length));
+  ui.importance.replaceChildren(importanceView(importance, objective ?? null, byId, view.matched.length));
   renderDiff();
   channel.saveState(state);
   if (!painted) {
@@ -216,6 +216,18 @@ function renderDiff(): void {
   ui.diffBox.replaceChildren(diffView(selected.length === 2 ? diff : null, selected.length, onlyChanges));
 }
 
+/** One column in the picker: its title, then its key (what the filter takes), muted. */
+function columnChoice(column: CompareColumn, shown: boolean): HTMLElement {
+  const box = checkbox(column.title, shown, (checked) => {
+    const current = shownColumns().map((col) => col.id);
+    state.columns = checked ? [...current, column.id] : current.filter((id) => id !== column.id);
+    refresh();
+  }, `column-${column.id}`);
+  if (column.title !== column.name) box.append(h('span', { class: 'muted column-key' }, column.name));
+  box.title = column.name;
+  return box;
+}
+
 function toggleColumnPicker(): void {
   if (!dataset || !ui) return;
   const picker = ui.picker;
@@ -232,11 +244,7 @@ function toggleColumnPicker(): void {
     ['Parameters the same in every run', dataset.columns.filter((c) => c.kind === 'param' && !c.varies)],
   ];
   picker.replaceChildren(...groups.filter(([, cols]) => cols.length > 0).map(([title, cols]) =>
-    h('fieldset', {}, h('legend', {}, title), ...cols.map((c) => checkbox(c.name, shown.has(c.id), (checked) => {
-      const current = shownColumns().map((col) => col.id);
-      state.columns = checked ? [...current, c.id] : current.filter((id) => id !== c.id);
-      refresh();
-    }, `column-${c.id}`)))),
+    h('fieldset', {}, h('legend', {}, title), ...cols.map((c) => columnChoice(c, shown.has(c.id))))),
   h('div', { class: 'toolbar inline' }, button('Default columns', () => {
     state.columns = null;
     picker.hidden = true;
@@ -244,3 +252,9 @@ function toggleColumnPicker(): void {
   }), button('Close', () => { picker.hidden = true; })));
   picker.hidden = false;
 }
+
+/** Read-only view of what the plots drew, for component tests and people debugging in devtools. */
+(window as unknown as { hyperlabComparison: unknown }).hyperlabComparison = {
+  parallelLabels: () => ui?.parallel.labels() ?? [],
+  parallelAxisX: (i: number) => ui?.parallel.axisX(i) ?? null,
+};

@@ -18,6 +18,17 @@ export interface ParallelData {
 }
 
 const MARGIN = { top: 34, bottom: 22, left: 40, right: 60 };
+
+/** A text drawn on the plot and its box in CSS pixels (for tests: names read, nothing collides). */
+export interface DrawnLabel {
+  kind: 'name' | 'tick';
+  axis: number;
+  text: string;
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
 const SHADES = 8;
 
 export class ParallelCoordinates {
@@ -29,6 +40,7 @@ export class ParallelCoordinates {
   private layout = { width: 0, height: 0 };
   /** x of the first axis: MARGIN.left or more, so its tick labels fit (set on each draw). */
   private left: number = MARGIN.left;
+  private drawn: DrawnLabel[] = [];
 
   private readonly onBrush: (column: CompareColumn, range: { min: number; max: number } | null) => void;
 
@@ -49,6 +61,11 @@ export class ParallelCoordinates {
     this.redraw();
   }
 
+  /** The axis names and tick labels of the last draw. */
+  labels(): readonly DrawnLabel[] {
+    return this.drawn;
+  }
+
   /** x of axis i in CSS pixels (public for tests that brush by dragging). */
   axisX(i: number): number {
     const n = Math.max(1, (this.data?.axes.length ?? 1) - 1);
@@ -66,6 +83,7 @@ export class ParallelCoordinates {
 
   private draw({ context: g, width, height, theme }: CanvasView): void {
     this.layout = { width, height };
+    this.drawn = [];
     const data = this.data;
     g.font = `11px ${theme.font}`;
     if (!data || data.axes.length < 2) {
@@ -140,13 +158,13 @@ export class ParallelCoordinates {
     for (const tick of scale.ticks()) {
       const y = this.unitY(tick.unit);
       g.fillRect(x - 3, y, 3, 1);
-      g.fillText(tickText(tick.label), x - 5, y);
+      this.text(g, 'tick', i, tickText(tick.label), x - 5, y);
     }
     g.fillStyle = theme.foreground;
     g.textAlign = i === 0 ? 'left' : i === this.data!.axes.length - 1 ? 'right' : 'center';
     g.textBaseline = 'alphabetic';
-    const label = `${shortName(axis.name)}${scale.kind === 'log' ? ' (log)' : ''}`;
-    g.fillText(label, i === 0 ? x - 20 : i === this.data!.axes.length - 1 ? x + 20 : x, MARGIN.top - 14);
+    const label = `${shortName(axis.title)}${scale.kind === 'log' ? ' (log)' : ''}`;
+    this.text(g, 'name', i, label, i === 0 ? x - 20 : i === this.data!.axes.length - 1 ? x + 20 : x, MARGIN.top - 14);
     const range = this.drag?.axis === i
       ? { from: Math.min(this.drag.from, this.drag.to), to: Math.max(this.drag.from, this.drag.to) }
       : this.brushUnits(axis, scale);
@@ -158,6 +176,13 @@ export class ParallelCoordinates {
       g.strokeStyle = theme.focus;
       g.strokeRect(x - 7, top, 14, Math.max(2, bottom - top));
     }
+  }
+
+  /** Draws a text at (x, y) with the context's alignment and records its box. */
+  private text(g: CanvasRenderingContext2D, kind: DrawnLabel['kind'], axis: number, text: string, x: number, y: number): void {
+    g.fillText(text, x, y);
+    const m = g.measureText(text);
+    this.drawn.push({ kind, axis, text, left: x - m.actualBoundingBoxLeft, right: x + m.actualBoundingBoxRight, top: y - m.actualBoundingBoxAscent, bottom: y + m.actualBoundingBoxDescent });
   }
 
   private brushUnits(axis: CompareColumn, scale: AxisScale): { from: number; to: number } | null {

@@ -68,10 +68,11 @@ export class RunTable {
     this.header.style.gridTemplateColumns = this.template;
     this.header.replaceChildren(...columns.map((column) => {
       const direction = sort?.column === column.id ? sort.direction : null;
-      const button = h('button', { class: `rt-sort ${column.type}`, title: `Sort by ${column.name}${column.goal ? ` (${column.goal === 'min' ? 'lower' : 'higher'} is better)` : ''}` },
-        h('span', { class: 'rt-name' }, column.name), direction ? h('span', { class: 'rt-arrow', 'aria-hidden': 'true' }, direction === 'asc' ? '▲' : '▼') : null);
+      // The header shows the title; the tooltip names the key, which is what the filter takes.
+      const button = h('button', { class: `rt-sort ${column.type}`, title: `${column.name}\nClick to sort${column.goal ? ` (${column.goal === 'min' ? 'lower' : 'higher'} is better)` : ''}` },
+        h('span', { class: 'rt-name' }, column.title), direction ? h('span', { class: 'rt-arrow', 'aria-hidden': 'true' }, direction === 'asc' ? '▲' : '▼') : null);
       button.addEventListener('click', () => this.events.onSort(column.id));
-      return h('div', { class: 'rt-cell rt-head', role: 'columnheader', 'aria-sort': direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : 'none', 'data-column': column.id }, button);
+      return h('div', { class: 'rt-cell rt-head', role: 'columnheader', 'aria-sort': direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : 'none', 'data-column': column.id, 'data-key': column.name }, button);
     }));
     const total = columns.reduce((s, c) => s + width(c), 0);
     this.header.style.width = `${total}px`;
@@ -163,9 +164,9 @@ export class RunTable {
   }
 }
 
-/** Column width in px: names read whole, numbers need less. */
+/** Column width in px: titles read whole, numbers need less. */
 function width(column: CompareColumn): number {
   if (column.id === 'run.name') return 170;
-  const byName = Math.min(220, Math.max(72, Math.round(column.name.length * 7.6 + 30)));
+  const byName = Math.min(220, Math.max(72, Math.round(column.title.length * 7.6 + 30)));
   return column.type === 'number' ? Math.max(84, byName) : Math.max(96, byName);
 }

@@ -95,12 +95,12 @@ export class Scatter {
     g.fillStyle = theme.foreground;
     g.textAlign = 'center';
     g.textBaseline = 'bottom';
-    g.fillText(`${data.x.name}${scales.x.kind === 'log' ? ' (log scale)' : ''}`, MARGIN.left + plotW / 2, height - 4);
+    g.fillText(`${data.x.title}${scales.x.kind === 'log' ? ' (log scale)' : ''}`, MARGIN.left + plotW / 2, height - 4);
     g.save();
     g.translate(12, MARGIN.top + plotH / 2);
     g.rotate(-Math.PI / 2);
     g.textBaseline = 'middle';
-    g.fillText(`${data.y.name}${scales.y.kind === 'log' ? ' (log scale)' : ''}`, 0, 0);
+    g.fillText(`${data.y.title}${scales.y.kind === 'log' ? ' (log scale)' : ''}`, 0, 0);
     g.restore();
 
     const matched = new Uint8Array(data.runCount);
@@ -146,7 +146,7 @@ export class Scatter {
     this.canvas.style.cursor = best >= 0 ? 'pointer' : 'default';
     if (best >= 0 && this.data) {
       const p = this.pointOf(best)!;
-      this.tip.textContent = `${String(this.data.names.values[best])} · ${this.data.x.name} ${format(this.data.x.values[best])} · ${this.data.y.name} ${format(this.data.y.values[best])}`;
+      this.tip.textContent = `${String(this.data.names.values[best])} · ${this.data.x.title} ${format(this.data.x.values[best])} · ${this.data.y.title} ${format(this.data.y.values[best])}`;
       this.tip.style.left = `${Math.min(p.x + 10, this.size.width - 220)}px`;
       this.tip.style.top = `${Math.max(0, p.y - 28)}px`;
       this.tip.hidden = false;

@@ -1,10 +1,13 @@
 // The importance bars and the spec diff table: plain DOM, rebuilt on change (a few dozen rows).
 import { IMPORTANCE_METHOD, type ParameterImportance } from '../../src/core/compare/importance.ts';
 import type { SpecDiffRow } from '../../src/core/compare/spec-diff.ts';
+import type { CompareColumn } from '../../src/core/compare/types.ts';
 import type { RunRef } from '../../src/core/webview/contract.ts';
 import { h } from '../shared/dom.ts';
 
-export function importanceView(items: readonly ParameterImportance[], objectiveName: string | null, runs: number): HTMLElement {
+/** Bars named by the parameters' titles (their keys in the tooltip); `columns` maps ids to columns. */
+export function importanceView(items: readonly ParameterImportance[], objective: CompareColumn | null, columns: ReadonlyMap<string, CompareColumn>, runs: number): HTMLElement {
+  const objectiveName = objective?.title ?? null;
   const method = h('p', { class: 'muted method', id: 'importance-method' }, `Method: ${IMPORTANCE_METHOD}`);
   if (!objectiveName) return h('div', {}, h('p', { class: 'placeholder' }, 'No objective: the runs have no metrics yet.'), method);
   if (items.length === 0) return h('div', {}, h('p', { class: 'placeholder' }, `Not enough runs with ${objectiveName} and varying parameters to tell what matters.`), method);
@@ -12,15 +15,15 @@ export function importanceView(items: readonly ParameterImportance[], objectiveN
     const percent = Math.round(item.score * 1000) / 10;
     const bar = h('span', { class: 'bar-fill' });
     bar.style.width = `${Math.max(0.5, item.score * 100)}%`;
-    return h('li', { class: 'importance-row', 'data-column': item.column, title: `${item.runs} runs in ${item.groups} groups` },
-      h('span', { class: 'bar-name' }, item.name), h('span', { class: 'bar' }, bar), h('span', { class: 'bar-value' }, `${percent}%`));
+    return h('li', { class: 'importance-row', 'data-column': item.column, title: `${item.name}: ${item.runs} runs in ${item.groups} groups` },
+      h('span', { class: 'bar-name' }, columns.get(item.column)?.title ?? item.name), h('span', { class: 'bar' }, bar), h('span', { class: 'bar-value' }, `${percent}%`));
   });
   // ε² is 0 when a parameter explains no more than chance would with this many runs and groups.
   const noSignal = items.every((item) => item.score < 0.005)
-    ? h('p', { class: 'hint', id: 'importance-none' }, `With ${runs} runs no parameter explains more of ${objectiveName}'s variance than chance would; run more trials to rank them.`)
+    ? h('p', { class: 'hint', id: 'importance-none' }, `With ${runs} runs no parameter explains more of the variance of ${objectiveName} than chance would; run more trials to rank them.`)
     : null;
   return h('div', {},
-    h('p', { class: 'muted' }, `Share of ${objectiveName}'s variance across ${runs} runs explained by each parameter alone.`),
+    h('p', { class: 'muted' }, `Share of the variance of ${objectiveName} across ${runs} runs explained by each parameter alone.`),
     h('ol', { class: 'importance', 'aria-label': 'Parameter importance' }, ...rows), ...(noSignal ? [noSignal] : []), method);
 }
 

@@ -5,6 +5,7 @@ import type { JsonValue } from '../spec/types.ts';
 import type { MetricRange, Run } from '../store/types.ts';
 import { goalOf } from './goal.ts';
 import { declaredLogParams, spansDecades } from './log-scale.ts';
+import { disambiguateTitles, metricFigureTitle, paramTitles, summaryTitle } from './title.ts';
 import type { CellValue, CompareColumn, CompareDataset } from './types.ts';
 
 /** Objectives tried in order when the spec's search section names none. */
@@ -20,13 +21,16 @@ export function buildCompareDataset(runs: readonly Run[], ranges: readonly Metri
 
   const searches = runs.map((r) => r.params['search']).filter((s) => s !== undefined) as JsonValue[];
   const declaredLog = declaredLogParams(searches);
-  for (const path of keysOf(runs.map((r) => r.params), (key) => key !== 'search')) {
-    const col = column(`param.${path}`, path, 'param', runs.map((r) => cell(r.params[path])));
+  const paramPaths = keysOf(runs.map((r) => r.params), (key) => key !== 'search');
+  const paramTitle = paramTitles(paramPaths);
+  for (const path of paramPaths) {
+    const col = column(`param.${path}`, path, 'param', runs.map((r) => cell(r.params[path])), paramTitle.get(path));
     if (col.type === 'number') col.log = declaredLog.has(path) || spansDecades(col.values.filter((v): v is number => v !== null));
     columns.push(col);
   }
 
-  const metricKeys = [...new Set(ranges.map((r) => r.key))].sort();
+  const metricKeySet = new Set(ranges.map((r) => r.key));
+  const metricKeys = [...metricKeySet].sort();
   for (const key of metricKeys) {
     const goal = goalOf(key);
     const last: CellValue[] = new Array<CellValue>(runs.length).fill(null);
@@ -37,25 +41,26 @@ export function buildCompareDataset(runs: readonly Run[], ranges: readonly Metri
       last[i] = finiteOrNull(range.last);
       if (goal) best[i] = finiteOrNull(goal === 'min' ? range.min : range.max);
     }
-    columns.push(withGoal(column(`metric.${key}.last`, `${key}.last`, 'metric', last), goal));
-    if (goal) columns.push(withGoal(column(`metric.${key}.best`, `${key}.best`, 'metric', best), goal));
+    columns.push(withGoal(column(`metric.${key}.last`, `${key}.last`, 'metric', last, metricFigureTitle(key, 'last', metricKeySet)), goal));
+    if (goal) columns.push(withGoal(column(`metric.${key}.best`, `${key}.best`, 'metric', best, metricFigureTitle(key, 'best', metricKeySet)), goal));
   }
 
   const summaries = runs.map((r) => r.summary ?? {});
   for (const key of keysOf(summaries, (key) => key !== 'status')) {
     const values = summaries.map((s) => s[key]);
     if (!values.every((v) => v === undefined || v === null || typeof v === 'number')) continue;
-    columns.push(withGoal(column(`summary.${key}`, `summary.${key}`, 'summary', values.map((v) => (typeof v === 'number' ? finiteOrNull(v) : null))), goalOf(key)));
+    columns.push(withGoal(column(`summary.${key}`, `summary.${key}`, 'summary', values.map((v) => (typeof v === 'number' ? finiteOrNull(v) : null)), summaryTitle(key)), goalOf(key)));
   }
+  disambiguateTitles(columns);
 
   return { runIds: runs.map((r) => r.id), columns, objective: defaultObjective(columns, searches) };
 }
 
-function column(id: string, name: string, kind: CompareColumn['kind'], values: CellValue[]): CompareColumn {
+function column(id: string, name: string, kind: CompareColumn['kind'], values: CellValue[], title = name): CompareColumn {
   const present = values.filter((v) => v !== null);
   const type = present.length > 0 && present.every((v) => typeof v === 'number') ? 'number' : 'text';
   const first = values[0];
-  return { id, name, kind, type, values, varies: values.some((v) => v !== first) };
+  return { id, name, title, kind, type, values, varies: values.some((v) => v !== first) };
 }
 
 function withGoal(col: CompareColumn, goal: CompareColumn['goal']): CompareColumn {

@@ -77,7 +77,7 @@ export function groupRows(ordered: readonly number[], column: CompareColumn, col
   const rows: TableRow[] = [];
   for (const [key, group] of headers) {
     const isCollapsed = collapsed.includes(key);
-    rows.push({ kind: 'group', key, label: `${column.name} = ${group.value === null ? NULL_LABEL : String(group.value)}`, count: group.runs.length, collapsed: isCollapsed, best: bestOf(group.runs, objective) });
+    rows.push({ kind: 'group', key, label: `${column.title} = ${group.value === null ? NULL_LABEL : String(group.value)}`, count: group.runs.length, collapsed: isCollapsed, best: bestOf(group.runs, objective) });
     if (!isCollapsed) for (const index of group.runs) rows.push({ kind: 'run', index });
   }
   return rows;

@@ -8,8 +8,10 @@ export type Goal = 'min' | 'max';
 export interface CompareColumn {
   /** Stable and unique: 'run.name', 'param.train.optimizer.lr', 'metric.val.loss.best', 'summary.test.acc'. */
   id: string;
-  /** What a person types in the filter and sees in the header: 'train.optimizer.lr', 'val.loss.best'. */
+  /** The key: what a person types in the filter and sees in tooltips: 'train.optimizer.lr', 'val.loss.best'. */
   name: string;
+  /** What headers, plot axes and pickers show: 'lr', 'val loss · best', 'test acc' (see title.ts). */
+  title: string;
   kind: ColumnKind;
   type: 'number' | 'text';
   /** One value per run, in CompareDataset.runIds order. */

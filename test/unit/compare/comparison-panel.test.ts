@@ -32,11 +32,13 @@ after(async () => {
 async function painted(page: Page): Promise<void> {
   await page.waitForSelector('body[data-painted="true"]', { timeout: 20_000 });
 }
-const column = (page: Page, name: string) => page.locator('.rt-header .rt-head', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}`) });
-async function columnIndex(page: Page, name: string): Promise<number> {
-  const names = await page.locator('.rt-header .rt-name').allInnerTexts();
-  const index = names.indexOf(name);
-  assert.ok(index >= 0, `column ${name} is shown (have ${names.join(', ')})`);
+/** A column's header by its key (the header shows its title; the key is in data-key and the tooltip). */
+const column = (page: Page, key: string) => page.locator(`.rt-header .rt-head[data-key="${key}"]`);
+const headerKeys = (page: Page) => page.locator('.rt-header .rt-head').evaluateAll((heads) => heads.map((h) => h.getAttribute('data-key')!));
+async function columnIndex(page: Page, key: string): Promise<number> {
+  const keys = await headerKeys(page);
+  const index = keys.indexOf(key);
+  assert.ok(index >= 0, `column ${key} is shown (have ${keys.join(', ')})`);
   return index;
 }
 async function columnValues(page: Page, name: string): Promise<string[]> {
@@ -44,6 +46,8 @@ async function columnValues(page: Page, name: string): Promise<string[]> {
   return page.locator('.rt-window .rt-row:not(.rt-group)').evaluateAll((rows, i) => rows.map((r) => (r.children[i] as HTMLElement).title), index);
 }
 const filterInput = (page: Page) => page.locator('#filter input');
+type Label = { kind: 'name' | 'tick'; axis: number; text: string; left: number; top: number; right: number; bottom: number };
+const parallelLabels = (page: Page) => page.evaluate(() => (window as unknown as { hyperlabComparison: { parallelLabels(): Label[] } }).hyperlabComparison.parallelLabels());
 
 describe('Comparison panel in Chromium', { skip }, () => {
   let ui: ComparePage;
@@ -57,11 +61,18 @@ describe('Comparison panel in Chromium', { skip }, () => {
   test('shows every run with its varying parameters and best metrics, and names the importance method', async () => {
     const page = ui.page;
     assert.equal(await page.locator('#run-count').innerText(), '40 of 40 runs');
-    const names = await page.locator('.rt-header .rt-name').allInnerTexts();
-    assert.deepEqual(names, ['name', 'status', 'val.acc.best', 'train.optimizer.kind', 'train.optimizer.lr', 'model.layers.1.units', 'train.loss.best', 'val.loss.best'], 'the objective next to the run, then the params');
+    assert.deepEqual(await headerKeys(page), ['name', 'status', 'val.acc.best', 'train.optimizer.kind', 'train.optimizer.lr', 'model.layers.1.units', 'train.loss.best', 'val.loss.best'], 'the objective next to the run, then the params');
+    assert.deepEqual(await page.locator('.rt-header .rt-name').allInnerTexts(), ['name', 'status', 'val acc · best', 'optimizer', 'lr', 'units', 'train loss · best', 'val loss · best'], 'headers show titles');
+    assert.match((await column(page, 'val.acc.best').locator('button').getAttribute('title'))!, /^val\.acc\.best\nClick to sort \(higher is better\)$/, 'the tooltip names the key');
     assert.match(await page.locator('#importance-method').innerText(), /First-order variance share \(fANOVA-style\)/);
-    const first = await page.locator('#importance .importance-row .bar-name').first().innerText();
-    assert.equal(first, 'train.optimizer.lr', 'the loss bowl is over lr: it matters most');
+    const first = page.locator('#importance .importance-row').first();
+    assert.equal(await first.locator('.bar-name').innerText(), 'lr', 'the loss bowl is over lr: it matters most');
+    assert.match((await first.getAttribute('title'))!, /^train\.optimizer\.lr: /);
+    const options = (id: string) => page.locator(`#${id} vscode-option`).evaluateAll((els) => els.map((e) => `${e.getAttribute('value')}=${e.textContent}`));
+    assert.deepEqual((await options('scatter-x')).slice(0, 3), ['param.train.optimizer.kind=optimizer', 'param.train.optimizer.lr=lr', 'param.model.layers.1.units=units'], 'the scatter picks by title');
+    assert.ok((await options('scatter-y')).includes('metric.val.acc.best=val acc · best'));
+    const axisNames = (await parallelLabels(page)).filter((l) => l.kind === 'name').map((l) => l.text);
+    assert.deepEqual(axisNames, ['optimizer', 'lr (log)', 'units', 'val acc · best'], 'parallel axes named by title');
     assert.deepEqual(ui.rejected, []);
   });
 
@@ -120,20 +131,23 @@ describe('Comparison panel in Chromium', { skip }, () => {
     const page = ui.page;
     await page.locator('#columns-button').click();
     await page.locator('#column-picker').waitFor();
-    await page.locator('[id="column-param.train.epochs"]').click();
+    const epochs = page.locator('[id="column-param.train.epochs"]');
+    assert.equal(await epochs.getAttribute('title'), 'train.epochs', 'the picker names the key');
+    assert.match(await page.locator('[id="column-metric.train.loss.best"]').innerText(), /train loss · best\s*train\.loss\.best/, 'title, then key');
+    await epochs.click();
     await page.locator('[id="column-metric.train.loss.best"]').click();
-    let names = await page.locator('.rt-header .rt-name').allInnerTexts();
+    let names = await headerKeys(page);
     assert.ok(names.includes('train.epochs'), 'a constant parameter was added');
     assert.ok(!names.includes('train.loss.best'), 'a metric was removed');
     await page.locator('#columns-button').click();
     await page.locator('#group-by').click();
-    await page.locator('#group-by vscode-option', { hasText: 'train.optimizer.kind' }).click();
+    await page.locator('#group-by vscode-option', { hasText: 'optimizer' }).click();
     const groups = await page.locator(".rt-window .rt-group").allTextContents();
     assert.equal(groups.length, 2);
-    assert.match(groups[0]!, /train\.optimizer\.kind = adam\s*· \d+ runs · best objective \d/);
+    assert.match(groups[0]!, /optimizer = adam\s*· \d+ runs · best objective \d/);
     await page.locator('.rt-window .rt-group').first().click(); // fold adam
     assert.equal(await page.locator('.rt-window .rt-group').first().getAttribute('aria-expanded'), 'false');
-    names = await page.locator('.rt-header .rt-name').allInnerTexts();
+    names = await headerKeys(page);
     assert.ok(names.length > 0);
     await page.locator('#group-by').click();
     await page.locator('#group-by vscode-option', { hasText: 'No grouping' }).click();
