@@ -21,13 +21,16 @@ export function buildCompareDataset(runs: readonly Run[], ranges: readonly Metri
 
   const searches = runs.map((r) => r.params['search']).filter((s) => s !== undefined) as JsonValue[];
   const declaredLog = declaredLogParams(searches);
-  const paramPaths = keysOf(runs.map((r) => r.params), (key) => key !== 'search');
-  const paramTitle = paramTitles(paramPaths);
-  for (const path of paramPaths) {
-    const col = column(`param.${path}`, path, 'param', runs.map((r) => cell(r.params[path])), paramTitle.get(path));
+  const params: CompareColumn[] = [];
+  for (const path of keysOf(runs.map((r) => r.params), (key) => key !== 'search')) {
+    const col = column(`param.${path}`, path, 'param', runs.map((r) => cell(r.params[path])));
     if (col.type === 'number') col.log = declaredLog.has(path) || spansDecades(col.values.filter((v): v is number => v !== null));
-    columns.push(col);
+    params.push(col);
   }
+  // The parameters that vary are the ones shown: they get the short titles.
+  const paramTitle = paramTitles(params.map((c) => c.name), new Set(params.filter((c) => c.varies).map((c) => c.name)));
+  for (const col of params) col.title = paramTitle.get(col.name) ?? col.name;
+  columns.push(...params);
 
   const metricKeySet = new Set(ranges.map((r) => r.key));
   const metricKeys = [...metricKeySet].sort();

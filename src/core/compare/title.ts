@@ -26,9 +26,11 @@ function words(segments: readonly string[]): string {
 /**
  * Titles of parameters by path: the shortest dotted suffix unique among them ("lr" for
  * train.optimizer.lr), a generic leaf replaced by its parent ("optimizer" for
- * train.optimizer.kind), and a list index kept with its list ("layers 1 units").
+ * train.optimizer.kind), and a list index kept with its list ("layers 1 units"). Where a
+ * `preferred` path (one that varies, so it is shown) and others would read alike, the others
+ * take the longer title: train.optimizer.lr stays "lr" beside a constant train.swa.lr ("swa lr").
  */
-export function paramTitles(paths: readonly string[]): Map<string, string> {
+export function paramTitles(paths: readonly string[], preferred: ReadonlySet<string> = new Set()): Map<string, string> {
   const parts = paths.map((path) => {
     const segments = path.split('.');
     const leafIsGeneric = segments.length > 1 && GENERIC_LEAVES.has(segments[segments.length - 1]!.toLowerCase());
@@ -45,12 +47,18 @@ export function paramTitles(paths: readonly string[]): Map<string, string> {
     const candidate = parts.map((segments, i) => words(suffix(segments, length[i]!)));
     const count = new Map<string, number>();
     for (const c of candidate) count.set(c, (count.get(c) ?? 0) + 1);
+    const canGrow = (i: number) => suffix(parts[i]!, length[i]!).length < parts[i]!.length;
+    // Per title read by several: the preferred keep it while any other one can still grow.
+    const yields = new Set<string>();
+    paths.forEach((path, i) => {
+      if (count.get(candidate[i]!)! > 1 && !preferred.has(path) && canGrow(i)) yields.add(candidate[i]!);
+    });
     let grew = false;
-    parts.forEach((segments, i) => {
-      if (count.get(candidate[i]!)! > 1 && suffix(segments, length[i]!).length < segments.length) {
-        length[i]!++;
-        grew = true;
-      }
+    paths.forEach((path, i) => {
+      const title = candidate[i]!;
+      if (count.get(title)! < 2 || !canGrow(i) || (yields.has(title) && preferred.has(path))) return;
+      length[i]!++;
+      grew = true;
     });
     if (!grew) {
       paths.forEach((path, i) => titles.set(path, count.get(candidate[i]!)! > 1 ? path : candidate[i]!));

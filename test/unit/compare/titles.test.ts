@@ -25,6 +25,11 @@ test('parameter titles: the shortest unique suffix, a generic leaf named by its 
     'data.limit': 'limit',
   });
   assert.equal(paramTitles(['train.optimizer.lr']).get('train.optimizer.lr'), 'lr');
+  const shownFirst = paramTitles(['train.optimizer.lr', 'train.swa.lr', 'train.optimizer.kind', 'train.loss.kind'], new Set(['train.optimizer.lr']));
+  assert.deepEqual(Object.fromEntries(shownFirst), { 'train.optimizer.lr': 'lr', 'train.swa.lr': 'swa lr', 'train.optimizer.kind': 'optimizer', 'train.loss.kind': 'loss' },
+    'a varying parameter keeps the short title; the constant one beside it yields');
+  const bothShown = paramTitles(['a.x.lr', 'b.y.lr'], new Set(['a.x.lr', 'b.y.lr']));
+  assert.deepEqual([...bothShown.values()], ['x lr', 'y lr'], 'two shown alike both grow');
 });
 
 test('metric titles drop the epoch prefix unless a step-level key of that name exists', () => {
@@ -38,8 +43,8 @@ test('metric titles drop the epoch prefix unless a step-level key of that name e
 
 test('the dataset titles every column; keys stay the names the filter resolves', () => {
   const runs = [
-    run(1, 'a', { 'train.optimizer.lr': 0.001, 'train.optimizer.kind': 'adam', 'train.epochs': 5 }, { 'test.acc': 0.8, epochs: 5 }),
-    run(2, 'b', { 'train.optimizer.lr': 0.01, 'train.optimizer.kind': 'sgd', 'train.epochs': 5 }, { 'test.acc': 0.85, epochs: 5 }),
+    run(1, 'a', { 'train.optimizer.lr': 0.001, 'train.optimizer.kind': 'adam', 'train.epochs': 5, 'train.swa.lr': 0.01 }, { 'test.acc': 0.8, epochs: 5 }),
+    run(2, 'b', { 'train.optimizer.lr': 0.01, 'train.optimizer.kind': 'sgd', 'train.epochs': 5, 'train.swa.lr': 0.01 }, { 'test.acc': 0.85, epochs: 5 }),
   ];
   const ranges = [range(1, 'epoch.val.acc', 0.5, 0.8, 0.8), range(1, 'epoch.epoch_time_s', 1, 2, 1.5), range(1, 'epoch.lr', 0.001, 0.001, 0.001)];
   const d = buildCompareDataset(runs, ranges);
@@ -48,12 +53,13 @@ test('the dataset titles every column; keys stay the names the filter resolves',
     'run.name': 'name', 'run.experiment': 'experiment', 'run.status': 'status',
     'param.train.optimizer.lr': 'lr', 'param.train.optimizer.kind': 'optimizer',
     'param.train.epochs': 'train.epochs', // "epochs" twice: each column shows its key
+    'param.train.swa.lr': 'swa lr', // constant: yields "lr" to the learning rate that varies
     'metric.epoch.epoch_time_s.last': 'epoch time (s) · last',
     'metric.epoch.lr.last': 'lr · last',
     'metric.epoch.val.acc.last': 'val acc · last', 'metric.epoch.val.acc.best': 'val acc · best',
     'summary.test.acc': 'test acc', 'summary.epochs': 'summary.epochs',
   });
   assert.equal(d.columns.find((c) => c.id === 'param.train.optimizer.kind')!.name, 'train.optimizer.kind', 'the key is unchanged');
-  const parsed = parseFilter('kind=adam epoch.val.acc.best>0.5 lr<0.1', d.columns);
+  const parsed = parseFilter('optimizer.kind=adam epoch.val.acc.best>0.5 optimizer.lr<0.1', d.columns);
   assert.deepEqual(parsed.errors, []);
 });
