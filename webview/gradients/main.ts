@@ -1,7 +1,7 @@
 // The Gradient monitor: per-layer gradient norms over steps (log y), a layer × step heatmap,
 // update-to-weight ratios, dead-ReLU fractions, and vanishing/exploding alerts whose remedies
 // open the run's spec at the field to change.
-import type { GradientAlert, GradientsState, GradientsToWebview, LayerSeries, RunRef } from '../../src/core/webview/contract.ts';
+import type { GradientAlert, GradientsRun, GradientsState, GradientsToWebview, LayerSeries } from '../../src/core/webview/contract.ts';
 import { connectPanel } from '../shared/bootstrap.ts';
 import { LineChart, onChartTheme, type LineDataset } from '../shared/chart.ts';
 import { button, checkbox, link } from '../shared/controls.ts';
@@ -13,7 +13,7 @@ import { drawHeatmap } from './heatmap.ts';
 const MAX_STEPS = 600;
 const app = document.getElementById('app')!;
 let state: GradientsState = { runId: null, logY: true, hiddenLayers: [] };
-let run: RunRef | null = null;
+let run: GradientsRun | null = null;
 let hasSpec = false;
 let data: { steps: number[]; layers: LayerSeries[]; alerts: GradientAlert[]; totalSteps: number } | null = null;
 let charts: { grad: LineChart; ratio: LineChart; dead: LineChart } | undefined;
@@ -32,6 +32,8 @@ const channel = connectPanel('gradients', (message: GradientsToWebview) => {
       return;
     case 'layerStats':
       if (message.runId !== run?.id) return;
+      // The status comes with every refresh: the run may have ended (or failed) since the panel opened.
+      run = message.run;
       data = message;
       draw();
       return;
@@ -90,7 +92,12 @@ function render(): void {
     };
   }
   view.title.textContent = `${run.name} #${run.id}`;
-  view.summary.textContent = `${run.experimentName} · ${run.status} · waiting for layer statistics…`;
+  view.summary.textContent = `${runStatus(run)} · waiting for layer statistics…`;
+}
+
+/** "experiment · status", with the reason a run stopped when the store gives one. */
+function runStatus(shown: GradientsRun): string {
+  return `${shown.experimentName} · ${shown.status}${shown.reason ? ` (${shown.reason})` : ''}`;
 }
 
 function datasets(pick: (l: LayerSeries) => (number | null)[]): LineDataset[] {
@@ -106,8 +113,8 @@ function draw(): void {
   if (!view || !charts || !data || !run) return;
   const n = data.steps.length;
   view.summary.textContent = n === 0
-    ? `${run.experimentName} · ${run.status} · no layer statistics yet (the engine reports them every train.statsEvery steps).`
-    : `${run.experimentName} · ${run.status} · ${data.layers.length} layers · ${data.totalSteps} samples (steps ${data.steps[0]}–${data.steps[n - 1]})${data.totalSteps > n ? `, ${n} drawn` : ''}`;
+    ? `${runStatus(run)} · no layer statistics yet (the engine reports them every train.statsEvery steps).`
+    : `${runStatus(run)} · ${data.layers.length} layers · ${data.totalSteps} samples (steps ${data.steps[0]}–${data.steps[n - 1]})${data.totalSteps > n ? `, ${n} drawn` : ''}`;
   charts.grad.setDatasets(datasets((l) => l.gradNorm));
   charts.ratio.setDatasets(datasets((l) => l.updateRatio));
   const dead = datasets((l) => l.deadFraction).filter((d) => d.data.length > 0);

@@ -138,9 +138,13 @@ export interface LayerSeries {
 
 export interface GradientsState { runId: number | null; logY: boolean; hiddenLayers: string[] }
 
+/** The monitored run with why it ended (null while it runs, or when it finished normally). */
+export type GradientsRun = RunRef & { reason: string | null };
+
 export type GradientsToWebview =
-  | { type: 'run'; run: RunRef | null; hasSpec: boolean }
-  | { type: 'layerStats'; runId: number; steps: number[]; layers: LayerSeries[]; alerts: GradientAlert[]; totalSteps: number }
+  | { type: 'run'; run: GradientsRun | null; hasSpec: boolean }
+  /** `run` is read with the statistics: a run that ended since shows its new status and reason. */
+  | { type: 'layerStats'; runId: number; run: GradientsRun; steps: number[]; layers: LayerSeries[]; alerts: GradientAlert[]; totalSteps: number }
   | ChangedMessage
   | NoticeMessage;
 

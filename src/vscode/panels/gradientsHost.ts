@@ -3,9 +3,7 @@
 import type * as vscode from 'vscode';
 import type { Store } from '../../core/store/types.ts';
 import type { GradientsState } from '../../core/webview/contract.ts';
-import { gradientAlerts } from '../../core/webview/gradient-alerts.ts';
-import { layerSeries } from '../../core/webview/layer-series.ts';
-import { runRef } from '../../core/webview/panel-data.ts';
+import { gradientsRun, layerStatsMessage } from '../../core/webview/gradients-data.ts';
 import { openSpecField } from './openSpecField.ts';
 import { PanelHost, type HandledMessage, type PanelServices } from './panelHost.ts';
 import { pickRuns } from './panelSelection.ts';
@@ -38,9 +36,13 @@ export class GradientsHost extends PanelHost<'gradients'> {
     switch (message.type) {
       case 'requestLayerStats': {
         if (message.runId !== this.runId) return this.log('warn', `rejected a request for run ${message.runId}, which the panel does not show; it was ignored.`);
-        const result = layerSeries(store, message.runId, message.maxSteps);
-        this.lastSeen = `${store.getRun(message.runId)?.status}:${result.steps[result.steps.length - 1] ?? -1}`;
-        this.post({ type: 'layerStats', runId: message.runId, ...result, alerts: gradientAlerts(result.steps, result.layers) });
+        const reply = layerStatsMessage(store, message.runId, message.maxSteps);
+        if (!reply) {
+          this.post({ type: 'notice', level: 'info', message: `Run ${message.runId} is no longer in the store. Choose another run with "Run…".` });
+          return;
+        }
+        this.lastSeen = `${reply.run.status}:${reply.steps[reply.steps.length - 1] ?? -1}`;
+        this.post(reply);
         return;
       }
       case 'openSpecField': {
@@ -73,7 +75,7 @@ export class GradientsHost extends PanelHost<'gradients'> {
       return;
     }
     const run = this.runId === null ? undefined : store.getRun(this.runId);
-    this.post({ type: 'run', run: run ? runRef(run) : null, hasSpec: !!run?.specPath });
+    this.post({ type: 'run', run: run ? gradientsRun(run) : null, hasSpec: !!run?.specPath });
   }
 }
 

@@ -9,9 +9,8 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Store } from '../../../src/core/store/types.ts';
 import type { PanelKind, ToWebview } from '../../../src/core/webview/contract.ts';
-import { gradientAlerts } from '../../../src/core/webview/gradient-alerts.ts';
+import { gradientsRun, layerStatsMessage } from '../../../src/core/webview/gradients-data.ts';
 import { checkPanelMessage } from '../../../src/core/webview/inbound-rules.ts';
-import { layerSeries } from '../../../src/core/webview/layer-series.ts';
 import { curveSeries, metricKeysOf, packCurveSeries, runDetail, runRef } from '../../../src/core/webview/panel-data.ts';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -161,11 +160,11 @@ function answer(options: PanelOptions, message: { type: string; [key: string]: u
       return [{ type: 'series', requestId: m.requestId, x: m.x, series: packCurveSeries(curveSeries(store, m.runIds, m.keys, m.x, m.buckets)) }];
     }
     case 'gradients:ready':
-      return [{ type: 'run', run: runRef(store.getRun(runIds[0]!)!), hasSpec: options.hasSpec ?? false }];
+      return [{ type: 'run', run: gradientsRun(store.getRun(runIds[0]!)!), hasSpec: options.hasSpec ?? false }];
     case 'gradients:requestLayerStats': {
       const m = message as unknown as { runId: number; maxSteps: number };
-      const result = layerSeries(store, m.runId, m.maxSteps);
-      return [{ type: 'layerStats', runId: m.runId, ...result, alerts: gradientAlerts(result.steps, result.layers) }];
+      const reply = layerStatsMessage(store, m.runId, m.maxSteps);
+      return reply ? [reply] : [];
     }
     case 'detail:ready':
       return [{ type: 'detail', detail: runDetail(store, runIds[0]!, 200) }];

@@ -44,6 +44,24 @@ test('a healthy run shows no alert', { skip }, async () => {
   await panel.close();
 });
 
+test('the gradient monitor shows how a run ended when it ends while the panel is open (status and reason, not "running")', { skip }, async () => {
+  const store = fixture.store;
+  const run = store.createRun({ experiment: 'fixture-mlp', name: 'ends-while-watched', specPath: null, params: { 'train.optimizer.lr': 3 } });
+  store.markRunning(run.id, null);
+  store.appendLayerStats(run.id, 0, [{ name: 'dense1', gradNorm: 0.5, weightNorm: 10, updateRatio: 1e-3 }]);
+  const panel = await openPanel(browser, { kind: 'gradients', store, runIds: [run.id] });
+  const summary = panel.page.locator('#summary');
+  await panel.page.locator('#summary', { hasText: '1 layers' }).waitFor();
+  assert.match((await summary.textContent())!, /^fixture-mlp · running · 1 layers · 1 samples/);
+  store.appendLayerStats(run.id, 4, [{ name: 'dense1', gradNorm: 5e6, weightNorm: 10, updateRatio: 1e-3 }]);
+  store.endRun(run.id, 'diverged', 'loss became NaN at step 5', null);
+  await panel.push({ type: 'changed', runIds: [run.id] });
+  await panel.waitForMessage('requestLayerStats', 2);
+  await panel.page.locator('#summary', { hasText: '2 samples' }).waitFor();
+  assert.match((await summary.textContent())!, /^fixture-mlp · diverged \(loss became NaN at step 5\) · 1 layers · 2 samples/);
+  await panel.close();
+});
+
 test('run detail shows status, params, the confusion matrix, per-class accuracy, artifacts and the log tail', { skip }, async () => {
   const panel = await openPanel(browser, { kind: 'detail', store: fixture.store, runIds: [fixture.runIds.overfit], theme: 'light' });
   const page = panel.page;
