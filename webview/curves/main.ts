@@ -120,14 +120,18 @@ function render(): void {
     chart = new LineChart(view.canvas, { xLabel: X_LABELS[state.x], logY: state.logY });
   }
   // A train/val pair is one choice ("epoch.{train,val}.loss"), listed under its train key.
-  const choices = keys.filter((k) => pairOf(k, keys)?.val !== k).map((k) => ({
-    value: k, label: pairOf(k, keys) ? k.replace(/(^|[._\-/])train([._\-/]|$)/i, '$1{train,val}$2') : k,
-  }));
+  const choices = keys.filter((k) => pairOf(k, keys)?.val !== k).map((k) => ({ value: k, label: metricLabel(k) }));
   const selected = state.metric ? (pairOf(state.metric, keys)?.train ?? state.metric) : null;
   view.metric.setChoices(choices, selected);
   renderLegend();
   // No metric at all (every run queued, or none reported yet): no request follows, say why.
   if (!state.metric) showEmpty();
+}
+
+/** A metric as the picker and the y axis name it: a train/validation pair as "epoch.{train,val}.loss". */
+function metricLabel(key: string): string {
+  const pair = pairOf(key, keys);
+  return pair ? pair.train.replace(/(^|[._\-/])train([._\-/]|$)/i, '$1{train,val}$2') : key;
 }
 
 /** Explains the runs that have nothing drawn (queued, not reported yet, never recorded). */
@@ -160,6 +164,7 @@ function draw(): void {
   const pair = pairOf(state.metric, keys);
   const { lines, hints, unsmoothed, faint } = curveLines(runs, series, state, pair, readTheme());
   chart.setLines(lines);
+  chart.setYLabel(`${metricLabel(state.metric)}${state.logY ? ' (log scale)' : ''}`);
   const shortNote = unsmoothed ? ` · series under ${MIN_POINTS_TO_SMOOTH} points are drawn unsmoothed` : '';
   view.styleKey.textContent = (pair
     ? `Solid: ${pair.train} · dashed: ${pair.val} · shaded: the gap between them${faint ? ' · faint: raw values' : ''}`
@@ -191,6 +196,7 @@ onChartTheme(() => {
   xRange: () => chart?.xRange ?? null,
   scaleX: () => (chart ? { min: chart.chart.scales['x']!.min, max: chart.chart.scales['x']!.max } : null),
   logY: () => chart?.isLogY ?? false,
+  yLabel: () => chart?.yLabel ?? '',
   hints: () => [...(view?.hint.querySelectorAll('.hint') ?? [])].map((e) => e.textContent),
   emptyNotes: () => [...(view?.empty.querySelectorAll('p') ?? [])].map((e) => e.textContent),
 };

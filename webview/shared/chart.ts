@@ -254,6 +254,19 @@ export class LineChart {
     this.refresh();
   }
 
+  /** The y axis' title (hidden when empty); redraws only when it changes. */
+  setYLabel(label: string): void {
+    const y = this.chart.options.scales!['y']!;
+    if (y.title?.text === label && y.title.display === (label !== '')) return;
+    y.title = { ...y.title, display: label !== '', text: label } as typeof y.title;
+    this.refresh();
+  }
+
+  get yLabel(): string {
+    const title = this.chart.options.scales!['y']!.title;
+    return title?.display ? String(title.text ?? '') : '';
+  }
+
   get isLogY(): boolean {
     return (this.chart.options.scales!['y'] as { type?: string }).type === 'logarithmic';
   }

@@ -78,13 +78,16 @@ test('the smoothing slider leaves short series (6 epochs) unsmoothed, so they do
   assert.equal((await inspect<{ smoothing: number }>(panel.page, 'state')).smoothing, 0.9);
 });
 
-test('the log toggle switches the y axis to logarithmic and back', { skip }, async () => {
+test('the log toggle switches the y axis to logarithmic and back; the y axis is titled with the metric, and says log', { skip }, async () => {
+  assert.equal(await inspect<string>(panel.page, 'yLabel'), 'epoch.{train,val}.loss');
   const before = await snapshot(panel.page, '#curves-chart');
   await panel.page.locator('#log-y').click();
   assert.equal(await inspect<boolean>(panel.page, 'logY'), true);
+  assert.equal(await inspect<string>(panel.page, 'yLabel'), 'epoch.{train,val}.loss (log scale)');
   assert.ok(!(await snapshot(panel.page, '#curves-chart')).equals(before));
   await panel.page.locator('#log-y').click();
   assert.equal(await inspect<boolean>(panel.page, 'logY'), false);
+  assert.equal(await inspect<string>(panel.page, 'yLabel'), 'epoch.{train,val}.loss');
 });
 
 test('choosing a per-step metric and the epoch axis redraws it; wheel zooms in, drag pans, reset shows everything', { skip }, async () => {
@@ -93,6 +96,7 @@ test('choosing a per-step metric and the epoch axis redraws it; wheel zooms in, 
   await panel.waitForMessage('requestSeries', 2);
   const step = await until(() => datasets(panel.page), (d) => d.some((x) => x.label === 'healthy · loss'), 'the loss curve');
   assert.equal(step.find((d) => d.label === 'healthy · loss' && !d.quiet)!.last!.x, STEPS_PER_EPOCH * EPOCHS - 1);
+  assert.equal(await inspect<string>(panel.page, 'yLabel'), 'loss', 'the y title follows the metric');
   // A long series (300 steps) is smoothed (slider at 0.9) with debiasing, the raw curve faint behind.
   const bold = step.find((d) => d.label === 'healthy · loss' && !d.quiet)!;
   const faint = step.find((d) => d.label === 'healthy · loss (raw)' && d.quiet)!;
