@@ -257,4 +257,5 @@ function toggleColumnPicker(): void {
 (window as unknown as { hyperlabComparison: unknown }).hyperlabComparison = {
   parallelLabels: () => ui?.parallel.labels() ?? [],
   parallelAxisX: (i: number) => ui?.parallel.axisX(i) ?? null,
+  parallelAxisTop: () => ui?.parallel.unitY(1) ?? null,
 };

@@ -17,7 +17,11 @@ export interface ParallelData {
   ranges: ReadonlyMap<string, { min: number; max: number }>;
 }
 
-const MARGIN = { top: 34, bottom: 22, left: 40, right: 60 };
+// top: the axis names' line, then room for a tick at the axis' top end, whose label is centred
+// on it, to stand clear below the names (at 34 px it touched them).
+const MARGIN = { top: 44, bottom: 22, left: 40, right: 60 };
+/** Baseline of the axis names. */
+const NAME_BASELINE = 16;
 
 /** A text drawn on the plot and its box in CSS pixels (for tests: names read, nothing collides). */
 export interface DrawnLabel {
@@ -40,6 +44,8 @@ export class ParallelCoordinates {
   private layout = { width: 0, height: 0 };
   /** x of the first axis: MARGIN.left or more, so its tick labels fit (set on each draw). */
   private left: number = MARGIN.left;
+  /** Room right of the last axis (the objective), whose tick labels sit there (set on each draw). */
+  private right: number = MARGIN.right;
   private drawn: DrawnLabel[] = [];
 
   private readonly onBrush: (column: CompareColumn, range: { min: number; max: number } | null) => void;
@@ -69,7 +75,7 @@ export class ParallelCoordinates {
   /** x of axis i in CSS pixels (public for tests that brush by dragging). */
   axisX(i: number): number {
     const n = Math.max(1, (this.data?.axes.length ?? 1) - 1);
-    return this.left + ((this.layout.width - this.left - MARGIN.right) * i) / n;
+    return this.left + ((this.layout.width - this.left - this.right) * i) / n;
   }
 
   /** y of a unit position in CSS pixels (0 = bottom of the axis). */
@@ -95,6 +101,10 @@ export class ParallelCoordinates {
     // Room for the first axis' tick labels ("momentum"), which sit to its left.
     const firstTicks = this.scales[0]?.ticks() ?? [];
     this.left = Math.max(MARGIN.left, 10 + Math.max(0, ...firstTicks.map((t) => g.measureText(tickText(t.label)).width)));
+    // The last axis' ticks go on its right, where no line runs (on its left every run's line
+    // arrives and crossed them).
+    const lastTicks = this.scales[axes.length - 1]?.ticks() ?? [];
+    this.right = Math.max(MARGIN.right, 12 + Math.max(0, ...lastTicks.map((t) => g.measureText(tickText(t.label)).width)));
     const worst = theme.palette[1]!;
     const best = theme.palette[0]!;
     const objectiveScale = data.objective ? this.scales[axes.length - 1] : undefined;
@@ -152,19 +162,20 @@ export class ParallelCoordinates {
     g.moveTo(x, this.unitY(0));
     g.lineTo(x, this.unitY(1));
     g.stroke();
+    const last = i === this.data!.axes.length - 1;
     g.fillStyle = theme.muted;
-    g.textAlign = 'right';
+    g.textAlign = last ? 'left' : 'right';
     g.textBaseline = 'middle';
     for (const tick of scale.ticks()) {
       const y = this.unitY(tick.unit);
-      g.fillRect(x - 3, y, 3, 1);
-      this.text(g, 'tick', i, tickText(tick.label), x - 5, y);
+      g.fillRect(last ? x + 1 : x - 3, y, 3, 1);
+      this.text(g, 'tick', i, tickText(tick.label), last ? x + 6 : x - 5, y);
     }
     g.fillStyle = theme.foreground;
-    g.textAlign = i === 0 ? 'left' : i === this.data!.axes.length - 1 ? 'right' : 'center';
+    g.textAlign = i === 0 ? 'left' : last ? 'right' : 'center';
     g.textBaseline = 'alphabetic';
     const label = `${shortName(axis.title)}${scale.kind === 'log' ? ' (log)' : ''}`;
-    this.text(g, 'name', i, label, i === 0 ? x - 20 : i === this.data!.axes.length - 1 ? x + 20 : x, MARGIN.top - 14);
+    this.text(g, 'name', i, label, i === 0 ? x - 20 : last ? x + 20 : x, NAME_BASELINE);
     const range = this.drag?.axis === i
       ? { from: Math.min(this.drag.from, this.drag.to), to: Math.max(this.drag.from, this.drag.to) }
       : this.brushUnits(axis, scale);

@@ -76,6 +76,30 @@ describe('Comparison panel in Chromium', { skip }, () => {
     assert.deepEqual(ui.rejected, []);
   });
 
+  test('parallel coordinates: every axis name stands clear above the tick labels; the objective\'s ticks sit right of its axis, away from the lines', async () => {
+    const labels = await parallelLabels(ui.page);
+    const names = labels.filter((l) => l.kind === 'name');
+    const ticks = labels.filter((l) => l.kind === 'tick');
+    assert.equal(names.length, 4);
+    // The highest a tick label can sit: centred on the axis' top end (a tick at the domain's top).
+    const axisTop = await ui.page.evaluate(() => (window as unknown as { hyperlabComparison: { parallelAxisTop(): number } }).hyperlabComparison.parallelAxisTop());
+    const halfTick = Math.max(...ticks.map((t) => (t.bottom - t.top) / 2));
+    const lowestName = Math.max(...names.map((n) => n.bottom));
+    assert.ok(axisTop - halfTick - lowestName >= 8, `a top tick label (from ${(axisTop - halfTick).toFixed(1)} px) clears the axis names (to ${lowestName.toFixed(1)} px) by ≥ 8 px`);
+    for (const name of names) {
+      for (const tick of ticks) {
+        if (tick.right < name.left || tick.left > name.right) continue; // side by side: no clash
+        assert.ok(tick.top - name.bottom >= 8, `"${tick.text}" (axis ${tick.axis}, top ${tick.top.toFixed(1)}) clears "${name.text}" (bottom ${name.bottom.toFixed(1)}) by ${(tick.top - name.bottom).toFixed(1)} px`);
+      }
+    }
+    const objective = names.length - 1;
+    const axisX = await ui.page.evaluate((i) => (window as unknown as { hyperlabComparison: { parallelAxisX(i: number): number } }).hyperlabComparison.parallelAxisX(i), objective);
+    const objectiveTicks = ticks.filter((t) => t.axis === objective);
+    assert.ok(objectiveTicks.length > 0 && objectiveTicks.every((t) => t.left > axisX), 'objective ticks right of the axis');
+    const width = await ui.page.locator('#parallel canvas').evaluate((c) => c.getBoundingClientRect().width);
+    assert.ok(objectiveTicks.every((t) => t.right <= width), 'and inside the canvas');
+  });
+
   test('clicking a header sorts ascending, then descending', async () => {
     const page = ui.page;
     await column(page, 'val.loss.best').locator('button').click();
@@ -106,8 +130,8 @@ describe('Comparison panel in Chromium', { skip }, () => {
     const page = ui.page;
     const box = (await page.locator('#parallel canvas').boundingBox())!;
     const before = await page.locator('#parallel canvas').screenshot();
-    // Axes: kind, lr, units, objective, evenly spaced between 40 px (left) and 60 px (right) margins: lr is the second.
-    const x = box.x + 40 + (box.width - 100) / 3;
+    // Axes: kind, lr, units, objective: lr is the second.
+    const x = box.x + await page.evaluate(() => (window as unknown as { hyperlabComparison: { parallelAxisX(i: number): number } }).hyperlabComparison.parallelAxisX(1));
     await page.mouse.move(x, box.y + box.height * 0.3);
     await page.mouse.down();
     await page.mouse.move(x, box.y + box.height * 0.5, { steps: 5 });
