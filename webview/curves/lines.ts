@@ -19,6 +19,12 @@ export interface CurveLines {
   faint: boolean;
 }
 
+/** A point on the x axis in words, for the fit hints: "epoch 3", "step 150", "42 s". */
+export function describeX(axis: CurvesState['x'], x: number): string {
+  const value = Number.isInteger(x) ? String(x) : x.toFixed(axis === 'epoch' ? 2 : 0);
+  return axis === 'time' ? `${value} s` : `${axis} ${value}`;
+}
+
 /** A run's color: its place in the list picks from the theme's palette. */
 export function colorAt(index: number, palette: readonly string[]): string {
   return palette[index % palette.length]!;
@@ -60,7 +66,7 @@ export function curveLines(runs: readonly RunRef[], series: readonly CurveColumn
       const belowColor = withAlpha(better ? theme.error : theme.palette[2]!, 0.14);
       const side = gapSide({ xs: val.xs, ys: drawnVal.ys }, { xs: train.xs, ys: drawnTrain.ys }, state.logY);
       lines[drawnVal.index]!.fillTo = { id: drawnTrain.id, above: side === 'below' ? belowColor : aboveColor, below: side === 'above' ? aboveColor : belowColor };
-      const hint = !hidden ? fitHint(train.ys, val.ys, higherIsBetter(pair.train)) : null;
+      const hint = !hidden ? fitHint(train, val, pair.train, (x) => describeX(state.x, x)) : null;
       if (hint) out.hints.push(`${run.name}: ${hint.message}`);
     } else if (state.metric) {
       const only = ofKey(state.metric);
