@@ -44,6 +44,7 @@ export class RunTable {
     this.element = h('div', { class: 'run-table' }, this.body);
     this.body.addEventListener('scroll', () => this.schedule());
     this.body.addEventListener('keydown', (e) => this.key(e));
+    this.body.addEventListener('focus', () => this.focusActive());
     new ResizeObserver(() => this.schedule()).observe(this.body);
   }
 
@@ -104,8 +105,25 @@ export class RunTable {
     }
     this.windowEl.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
     this.windowEl.replaceChildren(...elements);
-    const activeRow = rows[this.active];
-    this.body.setAttribute('aria-activedescendant', activeRow ? `rt-row-${this.active}` : '');
+    // Only a row in the DOM can be named: scrolled out of the window (wheel, scrollbar), the
+    // active row has no element, and a dangling id leaves assistive technology nowhere.
+    if (this.active >= first && this.active < last) this.body.setAttribute('aria-activedescendant', `rt-row-${this.active}`);
+    else this.body.removeAttribute('aria-activedescendant');
+  }
+
+  /** Focus arriving while the active row is scrolled away makes the first row in view active. */
+  private focusActive(): void {
+    const rows = this.model.rows;
+    if (rows.length === 0 || this.isInView(this.active)) return;
+    const firstInView = Math.ceil(this.body.scrollTop / ROW_HEIGHT);
+    this.active = Math.min(rows.length - 1, firstInView);
+    this.render();
+  }
+
+  /** Whether row i is wholly in the viewport, below the sticky header. */
+  private isInView(i: number): boolean {
+    const top = this.header.offsetHeight + i * ROW_HEIGHT - this.body.scrollTop;
+    return top >= this.header.offsetHeight && top + ROW_HEIGHT <= this.body.clientHeight;
   }
 
   private runRow(index: number, columns: readonly CompareColumn[], isSelected: boolean, position: number): HTMLElement {

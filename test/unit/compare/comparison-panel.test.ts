@@ -234,6 +234,53 @@ describe('Comparison panel with 10,000 runs', { skip }, () => {
       await page.locator('.rt-body').evaluate((el) => { el.scrollTop = el.scrollHeight; });
       await page.locator('.rt-window .rt-row', { hasText: 'trial-0001' }).waitFor(); // newest first: the first trial is last
       assert.ok((await page.locator('.rt-window .rt-row').count()) < 80);
+
+      // aria-activedescendant names a row that is rendered and in view, whatever scrolled the table.
+      const active = () => page.locator('.rt-body').evaluate((body) => {
+        const id = body.getAttribute('aria-activedescendant');
+        const row = id ? document.getElementById(id) : null;
+        const view = body.getBoundingClientRect();
+        const header = body.querySelector('.rt-header')!.getBoundingClientRect();
+        const box = row?.getBoundingClientRect();
+        return { id, rendered: !!row && body.contains(row), index: row ? Number(row.getAttribute('aria-rowindex')) : null,
+          inView: !!box && box.top >= header.bottom - 1 && box.bottom <= view.bottom + 1 };
+      });
+      const settled = () => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      await page.locator('.rt-body').evaluate((el) => { el.scrollTop = 0; });
+      await settled();
+      await page.locator('.rt-body').focus();
+      await page.keyboard.press('ArrowDown');
+      assert.deepEqual(await active(), { id: 'rt-row-1', rendered: true, index: 3, inView: true });
+      // Scrolled away by the wheel: the active row is no longer rendered, so it is not named.
+      await page.locator('.rt-body').evaluate((el) => { el.scrollTop = el.scrollHeight / 2; });
+      await settled();
+      const away = await active();
+      assert.ok(away.id === null || (away.rendered && away.inView), `after scrolling: ${JSON.stringify(away)}`);
+      // The keyboard moves from the active row and brings it into view.
+      await page.keyboard.press('ArrowDown');
+      assert.deepEqual(await active(), { id: 'rt-row-2', rendered: true, index: 4, inView: true });
+      await page.keyboard.press('End');
+      assert.deepEqual(await active(), { id: 'rt-row-9999', rendered: true, index: 10_001, inView: true });
+      for (const key of ['PageUp', 'PageUp', 'ArrowUp', 'Home']) {
+        await page.keyboard.press(key);
+        const now = await active();
+        assert.ok(now.rendered && now.inView, `${key}: ${JSON.stringify(now)}`);
+      }
+      assert.equal((await active()).id, 'rt-row-0');
+      // Tabbing back into a table scrolled elsewhere makes a row in view active (no jump back).
+      await filterInput(page).focus();
+      await page.locator('.rt-body').evaluate((el) => { el.scrollTop = 240_000; });
+      await settled();
+      await page.locator('.rt-body').focus();
+      const refocused = await active();
+      assert.ok(refocused.rendered && refocused.inView && refocused.index! > 9000, `after focusing again: ${JSON.stringify(refocused)}`);
+      // A filter that leaves fewer rows than the active index: the active row is the last one left, rendered.
+      await page.keyboard.press('End');
+      await filterInput(page).fill('trial-000');
+      await page.locator('#run-count', { hasText: '9 of 10,000 runs' }).waitFor();
+      await settled();
+      const filtered = await active();
+      assert.ok(filtered.id === null || (filtered.rendered && filtered.inView), `after filtering: ${JSON.stringify(filtered)}`);
     } finally {
       await ui.close();
       store.close();
