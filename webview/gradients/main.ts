@@ -95,9 +95,9 @@ function render(): void {
   view.summary.textContent = `${runStatus(run)} · waiting for layer statistics…`;
 }
 
-/** "experiment · status", with the reason a run stopped when the store gives one. */
+/** "experiment · status", then ": reason" when the store says why the run stopped (its text has parentheses of its own). */
 function runStatus(shown: GradientsRun): string {
-  return `${shown.experimentName} · ${shown.status}${shown.reason ? ` (${shown.reason})` : ''}`;
+  return `${shown.experimentName} · ${shown.status}${shown.reason ? `: ${shown.reason}` : ''}`;
 }
 
 function datasets(pick: (l: LayerSeries) => (number | null)[]): LineDataset[] {

@@ -58,7 +58,7 @@ test('the gradient monitor shows how a run ended when it ends while the panel is
   await panel.push({ type: 'changed', runIds: [run.id] });
   await panel.waitForMessage('requestLayerStats', 2);
   await panel.page.locator('#summary', { hasText: '2 samples' }).waitFor();
-  assert.match((await summary.textContent())!, /^fixture-mlp · diverged \(loss became NaN at step 5\) · 1 layers · 2 samples/);
+  assert.match((await summary.textContent())!, /^fixture-mlp · diverged: loss became NaN at step 5 · 1 layers · 2 samples/);
   await panel.close();
 });
 
