@@ -232,7 +232,10 @@ uiTest('the curve of a run training in another process gains points while Curves
   const lossPoints = async () => (await curvesDatasets(frame)).find((d) => d.label.endsWith(' · loss') && !d.quiet);
   const first = await waitForValue(page, lossPoints, (d) => d !== undefined && d.points > 0);
   const later = await waitForValue(page, lossPoints, (d) => d !== undefined && d.last!.x > first!.last!.x);
-  assert.ok(later!.points > first!.points, `the loss curve grew from ${first!.points} to ${later!.points} points (last step ${first!.last!.x} → ${later!.last!.x})`);
+  // The points drawn are the store's buckets (one per pixel of the chart): past ~900 steps a
+  // longer run is drawn in as many points or fewer, so what grows is the steps the curve covers.
+  assert.ok(later!.last!.x > first!.last!.x && later!.points > 0, `the loss curve now reaches step ${later!.last!.x} (was ${first!.last!.x}; ${first!.points} → ${later!.points} points drawn)`);
+  assert.ok(later!.points >= Math.min(first!.points, 200), 'still drawn in full detail');
   await shoot(page, path.join(RESULTS, 'panels-curves-live.png'));
   live.kill('SIGINT');
 });
