@@ -1,4 +1,5 @@
 // Plain-text formatting for people: aligned tables, compact numbers, dates and durations.
+import { formatNumber as formatCoreNumber } from '../core/format.ts';
 
 export function table(headers: readonly string[], rows: readonly (readonly string[])[], rightAligned: readonly number[] = []): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -8,13 +9,10 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
   return [line(headers), ...rows.map(line)].join('\n') + '\n';
 }
 
+/** Five significant digits: the CLI's tables have room, and runs are compared by these. */
 export function formatNumber(value: number | null | undefined): string {
   if (value === null || value === undefined) return '-';
-  if (!Number.isFinite(value)) return String(value);
-  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(3);
-  return String(Number(value.toPrecision(5)));
+  return formatCoreNumber(value, 5);
 }
 
 export function formatValue(value: unknown): string {

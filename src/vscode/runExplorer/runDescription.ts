@@ -1,6 +1,7 @@
 // The short text next to a run in the tree: the metric a person looks for first, and how
 // long the run took (or has been going). Pure functions, unit-testable without VS Code.
 import type { Params } from '../../core/protocol/messages.ts';
+import { formatNumber as formatCoreNumber } from '../../core/format.ts';
 import type { LatestValue, Run } from '../../core/store/types.ts';
 
 /**
@@ -28,12 +29,9 @@ export function keyMetric(values: Params | readonly LatestValue[] | null): { key
   return { key, value };
 }
 
+/** Four significant digits: a tree row's description is short. */
 export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (Number.isInteger(value) && Math.abs(value) < 1e6) return String(value);
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(2);
-  return String(Number(value.toPrecision(4)));
+  return formatCoreNumber(value, 4);
 }
 
 export function formatDuration(ms: number): string {
