@@ -7,14 +7,14 @@ import {
 } from './js/elementwise.ts';
 import { gemm } from './js/gemm.ts';
 import { adadeltaStep, adagradStep, adamStep, classicMomentumStep, momentumStep, rmspropStep, sgdStep } from './js/optim.ts';
-import type { ActivationKind, Kernels, MoreOptimizerKernels } from './types.ts';
+import type { ActivationKind, Kernels } from './types.ts';
 
 function addRowBiasActivation(kind: ActivationKind, alpha: number, y: Float32Array, bias: Float32Array, rows: number, cols: number): void {
   addRowBias(y, bias, rows, cols);
   activationForward(kind, alpha, y, y, rows * cols);
 }
 
-export const jsKernels: Kernels & MoreOptimizerKernels = {
+export const jsKernels: Kernels = {
   name: 'js',
   alloc: (length) => new Float32Array(length),
   gemm,

@@ -40,11 +40,7 @@ export interface RmsPropStepConstants {
   momentum: number;
 }
 
-/**
- * Element-wise updates of the optimizers beyond SGD and Adam. They are optional on Kernels:
- * an implementation without them (the WebAssembly kernels today) gets the JS reference,
- * run on the same arrays (see optimizerKernel in kernels/optimizer-steps.ts).
- */
+/** Element-wise updates of the optimizers beyond SGD and Adam. */
 export interface MoreOptimizerKernels {
   /** RMSProp (PyTorch): `b` is the momentum buffer, null when momentum is 0. */
   rmspropStep(w: Float32Array, g: Float32Array, v: Float32Array, b: Float32Array | null, c: RmsPropStepConstants): void;
@@ -59,7 +55,7 @@ export interface MoreOptimizerKernels {
   classicMomentumStep(w: Float32Array, g: Float32Array, v: Float32Array, lr: number, mu: number, nesterov: boolean): void;
 }
 
-export interface Kernels extends Partial<MoreOptimizerKernels> {
+export interface Kernels extends MoreOptimizerKernels {
   readonly name: string;
   /**
    * A zeroed Float32Array for a buffer used every step (weights, gradients, activations,

@@ -2,12 +2,13 @@
 // the engine's one linear memory and are used in place; any other array is copied into a
 // staging block before the call (and back after, for outputs), so every array works and only
 // speed differs. Activations other than the ReLU family run the JS reference directly on the
-// same arrays: they are cheap next to the matrix products and need exp/erf/tanh.
+// same arrays: they are cheap next to the matrix products and need exp/erf/tanh. So do the
+// RMSProp, Adagrad, Adadelta and classic-momentum updates, which have no WebAssembly version yet.
 import { jsKernels } from './js-kernels.ts';
 import { WasmArena } from './wasm-memory.ts';
 import { bestVariant, instantiateKernels, readKernelModule, type KernelExports, type WasmVariant } from './wasm-loader.ts';
 import { HyperlabError } from '../../core/errors.ts';
-import type { ActivationKind, AdamStepConstants, ConvGeometry, Kernels } from './types.ts';
+import type { ActivationKind, AdamStepConstants, ConvGeometry, Kernels, RmsPropStepConstants } from './types.ts';
 
 /** Staging slots: one per array argument position of the widest kernel. */
 const SLOTS = 4;
@@ -181,6 +182,22 @@ export class WasmKernels implements Kernels {
     this.out(w, 0, n, pw);
     this.out(m, 0, n, pm);
     this.out(v, 0, n, pv);
+  }
+
+  rmspropStep(w: Float32Array, g: Float32Array, v: Float32Array, b: Float32Array | null, c: RmsPropStepConstants): void {
+    jsKernels.rmspropStep(w, g, v, b, c);
+  }
+
+  adagradStep(w: Float32Array, g: Float32Array, s: Float32Array, lr: number, eps: number): void {
+    jsKernels.adagradStep(w, g, s, lr, eps);
+  }
+
+  adadeltaStep(w: Float32Array, g: Float32Array, v: Float32Array, u: Float32Array, lr: number, rho: number, eps: number): void {
+    jsKernels.adadeltaStep(w, g, v, u, lr, rho, eps);
+  }
+
+  classicMomentumStep(w: Float32Array, g: Float32Array, v: Float32Array, lr: number, mu: number, nesterov: boolean): void {
+    jsKernels.classicMomentumStep(w, g, v, lr, mu, nesterov);
   }
 
   sum(x: Float32Array, offset: number, length: number): number {

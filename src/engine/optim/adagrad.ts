@@ -1,7 +1,6 @@
 // Adagrad as PyTorch: s ← s + g²; θ ← θ − α_t g/(√s + ε), α_t = α/(1 + (t − 1)·lrDecay).
 import { jsKernels } from '../kernels/js-kernels.ts';
-import { optimizerKernel } from '../kernels/optimizer-steps.ts';
-import type { Kernels, MoreOptimizerKernels } from '../kernels/types.ts';
+import type { Kernels } from '../kernels/types.ts';
 import type { Optimizer, Param } from '../nn/types.ts';
 import { ParamState, stepFromState, stepToState } from './param-state.ts';
 
@@ -21,7 +20,7 @@ export class Adagrad implements Optimizer {
   readonly initialAccumulator: number;
   private t = 0;
   private readonly slots: ParamState;
-  private readonly update: MoreOptimizerKernels['adagradStep'];
+  private readonly k: Kernels;
 
   constructor(options?: AdagradOptions) {
     this.eps = options?.eps ?? 1e-10;
@@ -29,7 +28,7 @@ export class Adagrad implements Optimizer {
     this.initialAccumulator = options?.initialAccumulator ?? 0;
     const k = options?.kernels ?? jsKernels;
     this.slots = new ParamState(['sum'], (n) => k.alloc(n));
-    this.update = optimizerKernel(k, 'adagradStep');
+    this.k = k;
   }
 
   step(params: readonly Param[], lr: number): void {
@@ -39,7 +38,7 @@ export class Adagrad implements Optimizer {
       const fresh = !this.slots.has(p, 'sum');
       const s = this.slots.get(p, 'sum');
       if (fresh && this.initialAccumulator !== 0) s.fill(this.initialAccumulator);
-      this.update(p.value, p.grad, s, clr, this.eps);
+      this.k.adagradStep(p.value, p.grad, s, clr, this.eps);
     }
   }
 

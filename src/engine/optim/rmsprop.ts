@@ -2,8 +2,7 @@
 // `epsInside` gives the √(v + ε) form some texts use). Optional momentum: b ← μb + g/(√v+ε); θ ← θ − α b.
 import { HyperlabError } from '../../core/errors.ts';
 import { jsKernels } from '../kernels/js-kernels.ts';
-import { optimizerKernel } from '../kernels/optimizer-steps.ts';
-import type { Kernels, MoreOptimizerKernels } from '../kernels/types.ts';
+import type { Kernels } from '../kernels/types.ts';
 import type { Optimizer, Param } from '../nn/types.ts';
 import { ParamState } from './param-state.ts';
 
@@ -25,7 +24,7 @@ export class RmsProp implements Optimizer {
   readonly epsInside: boolean;
   readonly momentum: number;
   private readonly slots: ParamState;
-  private readonly update: MoreOptimizerKernels['rmspropStep'];
+  private readonly k: Kernels;
 
   constructor(options?: RmsPropOptions) {
     this.beta = options?.beta ?? 0.99;
@@ -34,7 +33,7 @@ export class RmsProp implements Optimizer {
     this.momentum = options?.momentum ?? 0;
     const k = options?.kernels ?? jsKernels;
     this.slots = new ParamState(['squareAvg', 'momentum'], (n) => k.alloc(n));
-    this.update = optimizerKernel(k, 'rmspropStep');
+    this.k = k;
     if (!(this.beta >= 0 && this.beta < 1)) throw new HyperlabError('SPEC_INVALID', `rmsprop beta must be in [0, 1), got ${this.beta}`, 'Use e.g. 0.99 (PyTorch) or 0.9.');
     if (!(this.momentum >= 0 && this.momentum < 1)) throw new HyperlabError('SPEC_INVALID', `rmsprop momentum must be in [0, 1), got ${this.momentum}`, 'Use 0 or e.g. 0.9.');
   }
@@ -44,7 +43,7 @@ export class RmsProp implements Optimizer {
     for (const p of params) {
       const v = this.slots.get(p, 'squareAvg');
       const buf = this.momentum > 0 ? this.slots.get(p, 'momentum') : null;
-      this.update(p.value, p.grad, v, buf, c);
+      this.k.rmspropStep(p.value, p.grad, v, buf, c);
     }
   }
 

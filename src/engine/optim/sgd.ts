@@ -3,8 +3,7 @@
 //  classic:  v ← μv − α g; θ ← θ + v             (nesterov: the look-ahead reformulation below)
 import { HyperlabError } from '../../core/errors.ts';
 import { jsKernels } from '../kernels/js-kernels.ts';
-import { optimizerKernel } from '../kernels/optimizer-steps.ts';
-import type { Kernels, MoreOptimizerKernels } from '../kernels/types.ts';
+import type { Kernels } from '../kernels/types.ts';
 import type { Optimizer, Param } from '../nn/types.ts';
 import { ParamState } from './param-state.ts';
 
@@ -27,7 +26,6 @@ export class Sgd implements Optimizer {
   readonly form: MomentumForm;
   private readonly slots: ParamState;
   private readonly k: Kernels;
-  private readonly classicStep: MoreOptimizerKernels['classicMomentumStep'];
 
   constructor(options?: SgdOptions) {
     this.momentum = options?.momentum ?? 0;
@@ -35,7 +33,6 @@ export class Sgd implements Optimizer {
     this.form = options?.form ?? 'pytorch';
     const k = options?.kernels ?? jsKernels;
     this.k = k;
-    this.classicStep = optimizerKernel(k, 'classicMomentumStep');
     this.slots = new ParamState(['momentum'], (n) => k.alloc(n));
     if (!(this.momentum >= 0 && this.momentum < 1)) {
       throw new HyperlabError('SPEC_INVALID', `optimizer momentum must be in [0, 1), got ${this.momentum}`, 'Use e.g. train.optimizer.momentum = 0.9.');
@@ -59,7 +56,7 @@ export class Sgd implements Optimizer {
       if (this.form === 'pytorch') {
         this.k.momentumStep(w, g, m, lr, mu, this.nesterov, fresh);
       } else {
-        this.classicStep(w, g, m, lr, mu, this.nesterov);
+        this.k.classicMomentumStep(w, g, m, lr, mu, this.nesterov);
       }
     }
   }

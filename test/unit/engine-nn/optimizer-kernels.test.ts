@@ -1,5 +1,5 @@
 // RMSProp, Adagrad, Adadelta and classic-form momentum run their element-wise updates through
-// Kernels (like SGD and Adam); kernels without those optional steps get the JS reference.
+// Kernels, like SGD and Adam (the WebAssembly kernels' versions: test/unit/kernels-wasm).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { jsKernels } from '../../../src/engine/kernels/js-kernels.ts';
@@ -12,9 +12,7 @@ import { RmsProp } from '../../../src/engine/optim/rmsprop.ts';
 import { Sgd } from '../../../src/engine/optim/sgd.ts';
 import { Rng } from '../../../src/engine/rng.ts';
 
-const STEPS = ['rmspropStep', 'adagradStep', 'adadeltaStep', 'classicMomentumStep'] as const satisfies readonly (keyof MoreOptimizerKernels)[];
-
-/** jsKernels with a call counter on the optional optimizer steps. */
+/** jsKernels with a call counter on the optimizer steps beyond SGD and Adam. */
 function countingKernels(): { kernels: Kernels; calls: Map<string, number> } {
   const calls = new Map<string, number>();
   const count = (name: keyof MoreOptimizerKernels): void => { calls.set(name, (calls.get(name) ?? 0) + 1); };
@@ -26,13 +24,6 @@ function countingKernels(): { kernels: Kernels; calls: Map<string, number> } {
     classicMomentumStep: (...a) => { count('classicMomentumStep'); jsKernels.classicMomentumStep(...a); },
   };
   return { kernels, calls };
-}
-
-/** jsKernels without the optional steps, as the WebAssembly kernels are today. */
-function kernelsWithoutOptimizerSteps(): Kernels {
-  const kernels: Kernels = { ...jsKernels };
-  for (const name of STEPS) delete kernels[name];
-  return kernels;
 }
 
 const optimizers: [string, keyof MoreOptimizerKernels, (kernels: Kernels) => Optimizer][] = [
@@ -60,13 +51,6 @@ for (const [name, step, make] of optimizers) {
     const { kernels, calls } = countingKernels();
     train(make(kernels), 4);
     assert.deepEqual([...calls], [[step, 8]]);
-  });
-
-  test(`${name}: kernels without ${step} fall back to the JS reference, bit for bit`, () => {
-    const reference = train(make(jsKernels));
-    const fallback = train(make(kernelsWithoutOptimizerSteps()));
-    assert.deepEqual(fallback.map((p) => [...p.value]), reference.map((p) => [...p.value]));
-    assert.ok(reference[0]!.value.every(Number.isFinite));
   });
 }
 
