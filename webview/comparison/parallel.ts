@@ -4,7 +4,7 @@
 // the filter); a click on the axis without a drag clears it. Brushes shown come from the filter.
 import type { CompareColumn } from '../../src/core/compare/types.ts';
 import { withAlpha } from '../shared/theme.ts';
-import { mix, sizedCanvas, type CanvasView } from './canvas.ts';
+import { mix, sizedCanvas, type CanvasView } from '../shared/canvas.ts';
 import { axisScale, type AxisScale } from './scale.ts';
 
 export interface ParallelData {

@@ -4,7 +4,7 @@
 import type { CompareColumn } from '../../src/core/compare/types.ts';
 import { formatNumber } from '../shared/dom.ts';
 import { withAlpha } from '../shared/theme.ts';
-import { sizedCanvas, type CanvasView } from './canvas.ts';
+import { sizedCanvas, type CanvasView } from '../shared/canvas.ts';
 import { axisScale, type AxisScale } from './scale.ts';
 
 export interface ScatterData {

@@ -11,8 +11,8 @@ import type { Params } from '../protocol/messages.ts';
 import type { CompareDataset } from '../compare/types.ts';
 import type { SpecDiffRow } from '../compare/spec-diff.ts';
 
-export type PanelKind = 'curves' | 'gradients' | 'detail' | 'comparison';
-export const PANEL_KINDS: readonly PanelKind[] = ['curves', 'gradients', 'detail', 'comparison'];
+export type PanelKind = 'curves' | 'gradients' | 'detail' | 'comparison' | 'sweep';
+export const PANEL_KINDS: readonly PanelKind[] = ['curves', 'gradients', 'detail', 'comparison', 'sweep'];
 
 /** The webview panel's viewType (also its serializer's key and activation event). */
 export const PANEL_VIEW_TYPES: { readonly [K in PanelKind]: string } = {
@@ -20,6 +20,7 @@ export const PANEL_VIEW_TYPES: { readonly [K in PanelKind]: string } = {
   gradients: 'hyperlab.gradients',
   detail: 'hyperlab.runDetail',
   comparison: 'hyperlab.comparison',
+  sweep: 'hyperlab.sweep',
 };
 
 /** A run as the panels list it (no params or summary: those travel only where shown). */
@@ -217,6 +218,95 @@ export type ComparisonFromWebview =
   | { type: 'requestSpecDiff'; left: number; right: number }
   | { type: 'saveState'; state: ComparisonState };
 
+// ----------------------------------------------------------------------------- Sweep
+// One sweep: every trial with its parameters, objective, intermediate values and time span.
+// The webview draws the history, the intermediate values with the pruner's rungs, slices, a
+// contour, the timeline per worker and the importance from this one message.
+
+export type SweepParamValue = number | string | boolean | null;
+
+export interface SweepInfo {
+  id: number;
+  name: string;
+  experimentName: string;
+  /** The sampler: grid, random, tpe, evolution, pbt, rl, … */
+  method: string;
+  /** The early-stopping rule, or null: 'median', 'asha'. */
+  pruner: string | null;
+  /** running, finished, stopped, interrupted (its driver died: resumable). */
+  status: string;
+  objective: { metric: string; direction: 'min' | 'max'; value: string };
+  budgetTrials: number | null;
+  parallelism: number;
+  createdAt: number;
+  endedAt: number | null;
+  /** Pruner rungs in the x unit of the intermediate values (empty without ASHA). */
+  rungs: number[];
+  /** What the intermediate values' x counts: 'epoch' or 'step'. */
+  resource: 'epoch' | 'step';
+}
+
+export interface SweepTrial {
+  runId: number;
+  /** 0-based trial number within the sweep. */
+  number: number;
+  name: string;
+  /** 'pruned': stopped early by the sweep's pruner. */
+  status: RunStatus | 'pruned';
+  params: { [path: string]: SweepParamValue };
+  /** The objective value the sampler was told (null while running, or when it failed). */
+  value: number | null;
+  startedAt: number | null;
+  endedAt: number | null;
+  /** Timeline lane: trials overlapping in time get different lanes (one per worker). */
+  worker: number;
+  /** The objective metric as reported during training (x in SweepInfo.resource units). */
+  intermediate: { xs: number[]; ys: number[] };
+}
+
+export interface SweepParam {
+  path: string;
+  /** Drawn on a log axis (declared log-uniform, or positive over ≥ 2 decades). */
+  log: boolean;
+  /** Categories (text or boolean values), else numbers. */
+  categorical: boolean;
+}
+
+export interface SweepView {
+  sweep: SweepInfo;
+  trials: SweepTrial[];
+  params: SweepParam[];
+  /** The best finished trial's run id, by the objective's direction. */
+  bestRunId: number | null;
+  /** The best trial's spec (the sweep's spec with its parameters applied), pretty JSON. */
+  bestSpec: string | null;
+  importance: { path: string; score: number }[];
+  importanceMethod: string;
+}
+
+export interface SweepState {
+  sweepId: number | null;
+  contourX: string | null;
+  contourY: string | null;
+  slice: string | null;
+  logY: boolean;
+}
+
+export type SweepToWebview =
+  | { type: 'sweep'; view: SweepView | null }
+  | ChangedMessage
+  | NoticeMessage;
+
+export type SweepFromWebview =
+  | ReadyMessage
+  | { type: 'requestSweep'; sweepId: number }
+  | { type: 'pickSweep' }
+  /** Starts a new run of the experiment with the best trial's parameters. */
+  | { type: 'runBestAgain'; sweepId: number }
+  | { type: 'openInComparison'; sweepId: number }
+  | { type: 'openRun'; runId: number }
+  | { type: 'saveState'; state: SweepState };
+
 // ------------------------------------------------------------------------- Per-panel lookup
 
 export interface PanelMessages {
@@ -224,6 +314,7 @@ export interface PanelMessages {
   gradients: { toWebview: GradientsToWebview; fromWebview: GradientsFromWebview; state: GradientsState };
   detail: { toWebview: DetailToWebview; fromWebview: DetailFromWebview; state: DetailState };
   comparison: { toWebview: ComparisonToWebview; fromWebview: ComparisonFromWebview; state: ComparisonState };
+  sweep: { toWebview: SweepToWebview; fromWebview: SweepFromWebview; state: SweepState };
 }
 
 export type ToWebview<K extends PanelKind> = PanelMessages[K]['toWebview'];

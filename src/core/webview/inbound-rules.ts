@@ -55,11 +55,24 @@ export const COMPARISON_RULES: MessageRules = {
   },
 };
 
+const paramPath = nullable(str(LIMITS.keyChars, { minChars: 1, pattern: PRINTABLE, patternHint: 'a parameter path without control characters' }));
+
+export const SWEEP_RULES: MessageRules = {
+  ready,
+  requestSweep: { sweepId: runId },
+  pickSweep: {},
+  runBestAgain: { sweepId: runId },
+  openInComparison: { sweepId: runId },
+  openRun: { runId },
+  saveState: { state: object({ sweepId: nullable(runId), contourX: paramPath, contourY: paramPath, slice: paramPath, logY: bool }) },
+};
+
 export const INBOUND_RULES: { readonly [K in PanelKind]: MessageRules } = {
   curves: CURVES_RULES,
   gradients: GRADIENTS_RULES,
   detail: DETAIL_RULES,
   comparison: COMPARISON_RULES,
+  sweep: SWEEP_RULES,
 };
 
 /** Checks a message a panel's webview sent. */

@@ -89,8 +89,10 @@ export interface PanelPage {
 }
 
 export interface PanelOptions {
-  kind: 'curves' | 'gradients' | 'detail';
+  kind: 'curves' | 'gradients' | 'detail' | 'sweep';
   store: Store;
+  /** Answers for panels whose host data is built by the test (the sweep dashboard). */
+  respond?: (message: { type: string; [key: string]: unknown }) => ToWebview<PanelKind>[];
   runIds: number[];
   theme?: ThemeName;
   /** Pretend the runs have a spec file (enables the gradient monitor's spec links). */
@@ -152,6 +154,7 @@ export async function openPanel(browser: Browser, options: PanelOptions): Promis
 /** The stand-in host: what PanelHost subclasses answer, from the same core functions. */
 function answer(options: PanelOptions, message: { type: string; [key: string]: unknown }): ToWebview<PanelKind>[] {
   const { store, runIds } = options;
+  if (options.respond) return options.respond(message);
   switch (`${options.kind}:${message.type}`) {
     case 'curves:ready':
       return [{ type: 'runs', runs: runIds.map((id) => runRef(store.getRun(id)!)), keys: metricKeysOf(store, runIds) }];

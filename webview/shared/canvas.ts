@@ -1,5 +1,5 @@
 // A canvas sized to its box at the device pixel ratio, redrawn when the box or theme changes.
-import { onThemeChange, readTheme, type ThemeColors } from '../shared/theme.ts';
+import { onThemeChange, readTheme, type ThemeColors } from './theme.ts';
 
 export interface CanvasView {
   canvas: HTMLCanvasElement;
