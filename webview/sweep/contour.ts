@@ -6,7 +6,7 @@ import type { SweepParam, SweepView } from '../../src/core/webview/contract.ts';
 import type { CanvasView } from '../shared/canvas.ts';
 import { mix } from '../shared/canvas.ts';
 import { withAlpha } from '../shared/theme.ts';
-import { drawFrame, mark, scaleOf } from './plot.ts';
+import { drawFrame, mark, scaleOf } from '../shared/plot.ts';
 
 const CELLS = 36;
 

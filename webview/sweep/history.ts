@@ -4,7 +4,7 @@
 import type { SweepView } from '../../src/core/webview/contract.ts';
 import { bestSoFar } from '../../src/core/webview/sweep-data.ts';
 import type { CanvasView } from '../shared/canvas.ts';
-import { drawFrame, linearScale, mark, scaleOf, type Frame } from './plot.ts';
+import { drawFrame, linearScale, mark, scaleOf, type Frame } from '../shared/plot.ts';
 import { trialLook } from './marks.ts';
 
 export interface PlacedPoint { runId: number; x: number; y: number }

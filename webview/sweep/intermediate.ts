@@ -4,7 +4,7 @@
 import type { SweepView } from '../../src/core/webview/contract.ts';
 import type { CanvasView } from '../shared/canvas.ts';
 import { withAlpha } from '../shared/theme.ts';
-import { drawFrame, scaleOf } from './plot.ts';
+import { drawFrame, scaleOf } from '../shared/plot.ts';
 import { trialLook } from './marks.ts';
 
 export function drawIntermediate(view: CanvasView, data: SweepView, logY: boolean): void {

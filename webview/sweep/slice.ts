@@ -3,7 +3,7 @@
 import type { SweepParam, SweepView } from '../../src/core/webview/contract.ts';
 import type { CanvasView } from '../shared/canvas.ts';
 import { mix } from '../shared/canvas.ts';
-import { drawFrame, mark, scaleOf } from './plot.ts';
+import { drawFrame, mark, scaleOf } from '../shared/plot.ts';
 import { historyY, type PlacedPoint } from './history.ts';
 
 export function drawSlice(view: CanvasView, data: SweepView, param: SweepParam, logY: boolean): PlacedPoint[] {

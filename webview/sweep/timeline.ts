@@ -4,7 +4,7 @@ import type { SweepView } from '../../src/core/webview/contract.ts';
 import type { CanvasView } from '../shared/canvas.ts';
 import { withAlpha } from '../shared/theme.ts';
 import { trialLook } from './marks.ts';
-import { drawFrame, linearScale, type Scale } from './plot.ts';
+import { drawFrame, linearScale, type Scale } from '../shared/plot.ts';
 
 export function drawTimeline(view: CanvasView, data: SweepView, now: number): void {
   const { context: g, theme } = view;

@@ -11,8 +11,8 @@ import type { Params } from '../protocol/messages.ts';
 import type { CompareDataset } from '../compare/types.ts';
 import type { SpecDiffRow } from '../compare/spec-diff.ts';
 
-export type PanelKind = 'curves' | 'gradients' | 'detail' | 'comparison' | 'sweep';
-export const PANEL_KINDS: readonly PanelKind[] = ['curves', 'gradients', 'detail', 'comparison', 'sweep'];
+export type PanelKind = 'curves' | 'gradients' | 'detail' | 'comparison' | 'sweep' | 'compress';
+export const PANEL_KINDS: readonly PanelKind[] = ['curves', 'gradients', 'detail', 'comparison', 'sweep', 'compress'];
 
 /** The webview panel's viewType (also its serializer's key and activation event). */
 export const PANEL_VIEW_TYPES: { readonly [K in PanelKind]: string } = {
@@ -21,6 +21,7 @@ export const PANEL_VIEW_TYPES: { readonly [K in PanelKind]: string } = {
   detail: 'hyperlab.runDetail',
   comparison: 'hyperlab.comparison',
   sweep: 'hyperlab.sweep',
+  compress: 'hyperlab.compress',
 };
 
 /** A run as the panels list it (no params or summary: those travel only where shown). */
@@ -307,6 +308,93 @@ export type SweepFromWebview =
   | { type: 'openRun'; runId: number }
   | { type: 'saveState'; state: SweepState };
 
+// ------------------------------------------------------------------------ Compress & Export
+// One run's model taken to deployable variants: the webview edits a list of variants (pruning,
+// fine-tuning, quantization), the host runs the export pipeline with progress and cancel, and
+// the report comes back as rows: size, sparsity, accuracy, agreement, latency per variant.
+
+export const QUANTIZE_CHOICES = ['none', 'fp16', 'int8', 'int4', 'kmeans4', 'ternary', 'fp8'] as const;
+export type QuantizeChoice = (typeof QUANTIZE_CHOICES)[number];
+export const PRUNE_KINDS = ['magnitude', 'global', 'structured', 'nm'] as const;
+export type PruneKind = (typeof PRUNE_KINDS)[number];
+export const GRANULARITIES = ['tensor', 'channel', 'block'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+export const EXPORT_FORMATS = ['onnx', 'triton', 'torch'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface CompressVariant {
+  /** Target sparsity in [0, 0.99]; 0 = no pruning. For 'nm' the pattern fixes it at 50% (2:4). */
+  prune: number;
+  pruneKind: PruneKind;
+  /** Fine-tuning epochs after pruning (a run of its own, linked to the parent); 0 = none. */
+  finetune: number;
+  quantize: QuantizeChoice;
+  granularity: Granularity;
+  /** Weights per block when granularity is 'block'. */
+  block: number;
+}
+
+export interface CompressReportRow {
+  label: string;
+  /** The FP32 export every other row is compared with. */
+  baseline: boolean;
+  fileBytes: number;
+  /** Share of weights that are zero, in [0, 1]. */
+  sparsity: number;
+  parameters: number;
+  /** Test accuracy in [0, 1] (null when it could not be evaluated). */
+  accuracy: number | null;
+  /** Share of test samples where the prediction equals the FP32 model's. */
+  agreement: number | null;
+  /** Per-class accuracy change against FP32, in points. */
+  perClassDelta: { name: string; delta: number }[];
+  latencyMs: { batch1: number | null; batch64: number | null };
+  /** 'onnxruntime': the exported file was run; 'simulated': ONNX Runtime cannot run it, figures from the engine. */
+  verified: 'onnxruntime' | 'simulated';
+  note: string | null;
+  /** The exported files, relative to the report's folder. */
+  files: string[];
+}
+
+export interface CompressReport {
+  runId: number;
+  runName: string;
+  outDir: string;
+  /** The `hyperlab export` command line that reproduces this report. */
+  command: string;
+  format: ExportFormat;
+  rows: CompressReportRow[];
+  createdAt: number;
+}
+
+export interface CompressRun {
+  run: RunRef & { reason: string | null };
+  /** Why this run cannot be exported (no checkpoint, diverged, still running), or null. */
+  blocked: string | null;
+  testAccuracy: number | null;
+  /** The dense layers' widths, to check N:M patterns before starting. */
+  layerWidths: { name: string; inputs: number }[];
+}
+
+export interface CompressState { runId: number | null; variants: CompressVariant[]; format: ExportFormat }
+
+export type CompressToWebview =
+  | { type: 'run'; run: CompressRun | null; lastReport: CompressReport | null }
+  | { type: 'progress'; message: string; fraction: number | null }
+  | { type: 'report'; report: CompressReport }
+  | { type: 'exportFailed'; message: string }
+  | ChangedMessage
+  | NoticeMessage;
+
+export type CompressFromWebview =
+  | ReadyMessage
+  | { type: 'pickRun' }
+  | { type: 'startExport'; runId: number; variants: CompressVariant[]; format: ExportFormat }
+  | { type: 'cancelExport' }
+  | { type: 'openFolder'; runId: number }
+  | { type: 'copyCommand'; runId: number }
+  | { type: 'saveState'; state: CompressState };
+
 // ------------------------------------------------------------------------- Per-panel lookup
 
 export interface PanelMessages {
@@ -315,6 +403,7 @@ export interface PanelMessages {
   detail: { toWebview: DetailToWebview; fromWebview: DetailFromWebview; state: DetailState };
   comparison: { toWebview: ComparisonToWebview; fromWebview: ComparisonFromWebview; state: ComparisonState };
   sweep: { toWebview: SweepToWebview; fromWebview: SweepFromWebview; state: SweepState };
+  compress: { toWebview: CompressToWebview; fromWebview: CompressFromWebview; state: CompressState };
 }
 
 export type ToWebview<K extends PanelKind> = PanelMessages[K]['toWebview'];
@@ -336,4 +425,8 @@ export const LIMITS = {
   /** Comparison: shown columns, and the filter line (brush terms make it longer than a search). */
   columnIds: 500,
   filterChars: 2000,
+  /** Compress & Export: variants in one export, fine-tuning epochs, block size. */
+  variants: 12,
+  finetuneEpochs: 100,
+  blockSize: 1024,
 } as const;

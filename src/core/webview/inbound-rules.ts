@@ -1,6 +1,6 @@
 // What each panel's webview may send (see contract.ts), as validation rules. The host checks
 // every inbound message against its panel's table with checkInbound() before touching it.
-import { LIMITS, SPEC_FIELD_PATHS, X_AXES, type FromWebview, type PanelKind } from './contract.ts';
+import { EXPORT_FORMATS, GRANULARITIES, LIMITS, PRUNE_KINDS, QUANTIZE_CHOICES, SPEC_FIELD_PATHS, X_AXES, type FromWebview, type PanelKind } from './contract.ts';
 import { arrayOf, bool, checkInbound, int, nullable, num, object, oneOf, PRINTABLE, runId, str, type MessageRules, type Verdict } from './validate.ts';
 
 const metricKey = str(LIMITS.keyChars, { minChars: 1, pattern: PRINTABLE, patternHint: 'a metric key without control characters' });
@@ -67,12 +67,30 @@ export const SWEEP_RULES: MessageRules = {
   saveState: { state: object({ sweepId: nullable(runId), contourX: paramPath, contourY: paramPath, slice: paramPath, logY: bool }) },
 };
 
+const variant = object({
+  prune: num(0, 0.99), pruneKind: oneOf(PRUNE_KINDS), finetune: int(0, LIMITS.finetuneEpochs), quantize: oneOf(QUANTIZE_CHOICES),
+  granularity: oneOf(GRANULARITIES), block: int(1, LIMITS.blockSize),
+});
+const variants = arrayOf(variant, LIMITS.variants);
+const format = oneOf(EXPORT_FORMATS);
+
+export const COMPRESS_RULES: MessageRules = {
+  ready,
+  pickRun: {},
+  startExport: { runId, variants, format },
+  cancelExport: {},
+  openFolder: { runId },
+  copyCommand: { runId },
+  saveState: { state: object({ runId: nullable(runId), variants, format }) },
+};
+
 export const INBOUND_RULES: { readonly [K in PanelKind]: MessageRules } = {
   curves: CURVES_RULES,
   gradients: GRADIENTS_RULES,
   detail: DETAIL_RULES,
   comparison: COMPARISON_RULES,
   sweep: SWEEP_RULES,
+  compress: COMPRESS_RULES,
 };
 
 /** Checks a message a panel's webview sent. */

@@ -89,7 +89,7 @@ export interface PanelPage {
 }
 
 export interface PanelOptions {
-  kind: 'curves' | 'gradients' | 'detail' | 'sweep';
+  kind: 'curves' | 'gradients' | 'detail' | 'sweep' | 'compress';
   store: Store;
   /** Answers for panels whose host data is built by the test (the sweep dashboard). */
   respond?: (message: { type: string; [key: string]: unknown }) => ToWebview<PanelKind>[];

@@ -1,8 +1,9 @@
-// A small 2-D plot frame for the sweep canvases: scales over raw values (linear, log10 or
-// categories), axes with ticks and titles in theme colors, and the mapping from values to pixels.
+// A small 2-D plot frame for the canvas plots (sweep dashboard, Compress & Export): scales over
+// raw values (linear, log10 or categories), axes with ticks and titles in theme colors, and the
+// mapping from values to pixels.
 import type { SweepParamValue } from '../../src/core/webview/contract.ts';
-import type { CanvasView } from '../shared/canvas.ts';
-import { formatNumber } from '../shared/dom.ts';
+import type { CanvasView } from './canvas.ts';
+import { formatNumber } from './dom.ts';
 
 export interface Scale {
   kind: 'linear' | 'log' | 'category';

@@ -1,0 +1,41 @@
+// The Compress & Export panel's rules: labels, the checks made before an export starts, the
+// Pareto front of a report and the "smallest within 1 point" pick.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { COMPRESS_PRESETS, DEFAULT_VARIANT, paretoFront, smallestWithin, variantLabel, variantProblem } from '../../../src/core/webview/compress-data.ts';
+import type { CompressReportRow } from '../../../src/core/webview/contract.ts';
+
+const row = (label: string, fileBytes: number, accuracy: number | null, baseline = false): CompressReportRow => ({
+  label, baseline, fileBytes, accuracy, sparsity: 0, parameters: 0, agreement: null, perClassDelta: [], latencyMs: { batch1: null, batch64: null }, verified: 'onnxruntime', note: null, files: [],
+});
+
+test('labels name pruning, fine-tuning and quantization in the order they are applied', () => {
+  assert.equal(variantLabel(DEFAULT_VARIANT), 'fp32');
+  assert.equal(variantLabel({ ...DEFAULT_VARIANT, prune: 0.9, finetune: 2, quantize: 'int8' }), 'prune 90% + fine-tune 2 · int8/channel');
+  assert.equal(variantLabel({ ...DEFAULT_VARIANT, pruneKind: 'nm', prune: 0.5, quantize: 'fp16' }), '2:4 sparse · fp16');
+  assert.equal(variantLabel({ ...DEFAULT_VARIANT, quantize: 'int4', granularity: 'block', block: 32 }), 'int4/block 32');
+});
+
+test('2:4 on a layer whose width is not a multiple of 4 is refused before anything starts, naming the layer', () => {
+  const widths = [{ name: 'dense1', inputs: 784 }, { name: 'dense2', inputs: 30 }];
+  assert.match(variantProblem({ ...DEFAULT_VARIANT, pruneKind: 'nm', prune: 0.5 }, widths)!, /dense2 has 30 inputs/);
+  assert.equal(variantProblem({ ...DEFAULT_VARIANT, pruneKind: 'nm', prune: 0.5 }, [{ name: 'dense1', inputs: 784 }]), null);
+  assert.match(variantProblem({ ...DEFAULT_VARIANT, finetune: 2 }, widths)!, /fine-tuning follows pruning/);
+  assert.match(variantProblem({ ...DEFAULT_VARIANT, quantize: 'int4', granularity: 'tensor' }, widths)!, /INT4 per tensor/);
+  assert.match(variantProblem({ ...DEFAULT_VARIANT, quantize: 'int4', granularity: 'block', block: 12 }, widths)!, /multiple of 8/);
+  for (const preset of COMPRESS_PRESETS) for (const v of preset.variants) assert.equal(variantProblem(v, [{ name: 'd', inputs: 784 }]), null, `${preset.id}: ${variantLabel(v)}`);
+});
+
+test('the Pareto front keeps rows no other row beats on both size and accuracy, smallest first', () => {
+  const rows = [row('fp32', 1000, 0.89, true), row('int8', 260, 0.888), row('int4', 140, 0.87), row('ternary', 90, 0.80), row('worse', 300, 0.86), row('unknown', 50, null)];
+  assert.deepEqual(paretoFront(rows), [3, 2, 1, 0]);
+  // An equal row does not knock out its twin; a strictly better one does.
+  assert.deepEqual(paretoFront([row('a', 100, 0.9), row('b', 100, 0.9), row('c', 100, 0.91)]), [2]);
+});
+
+test('smallest within 1 point: the smallest row no more than 1 point below the baseline', () => {
+  const rows = [row('fp32', 1000, 0.895, true), row('int8', 260, 0.893), row('int4', 140, 0.886), row('ternary', 90, 0.80)];
+  assert.equal(smallestWithin(rows, 1), 2);
+  assert.equal(smallestWithin(rows, 0.5), 1);
+  assert.equal(smallestWithin([row('x', 1, null, true)], 1), -1);
+});
