@@ -8,7 +8,7 @@ import { button, checkbox, link } from '../shared/controls.ts';
 import { h, placeholder } from '../shared/dom.ts';
 import { readTheme } from '../shared/theme.ts';
 import '../shared/panel.css';
-import { drawHeatmap } from './heatmap.ts';
+import { drawHeatmap, formatNorm } from './heatmap.ts';
 
 const MAX_STEPS = 600;
 const app = document.getElementById('app')!;
@@ -59,6 +59,7 @@ function buildView() {
   const ratioCanvas = h('canvas', { id: 'ratio-chart', 'aria-label': 'Update to weight ratio per layer' });
   const deadCanvas = h('canvas', { id: 'dead-chart', 'aria-label': 'Dead ReLU fraction per layer' });
   const legend = h('ul', { class: 'legend', id: 'legend', 'aria-label': 'Layers (click to show or hide)' });
+  const deadLegend = h('ul', { class: 'legend static', id: 'dead-legend', 'aria-label': 'ReLU layers' });
   const logY = checkbox('Log y', state.logY, (on) => { state = { ...state, logY: on }; channel.saveState(state); charts?.grad.setLogY(on); charts?.ratio.setLogY(on); }, 'log-y');
   const root = h('div', {},
     h('div', { class: 'toolbar', role: 'toolbar' }, button('Run…', () => channel.post({ type: 'pickRun' }), { id: 'pick-run', title: 'Choose the run' }), logY,
@@ -68,8 +69,8 @@ function buildView() {
     h('h2', {}, 'Layer × step heatmap (log₁₀ gradient norm)'), heatCanvas, heatLegend,
     h('div', { class: 'grid2' },
       h('section', {}, h('h2', {}, 'Update-to-weight ratio'), h('p', { class: 'muted' }, '‖Δw‖ / ‖w‖ per step; around 1e-3 is the usual healthy range.'), h('div', { class: 'chart-box small' }, ratioCanvas)),
-      h('section', {}, h('h2', {}, 'Dead-ReLU fraction'), h('p', { class: 'muted' }, 'Share of ReLU units that output zero for the whole batch.'), h('div', { class: 'chart-box small' }, deadCanvas))));
-  return { root, title, summary, alerts, gradCanvas, heatCanvas, heatLegend, ratioCanvas, deadCanvas, legend };
+      h('section', {}, h('h2', {}, 'Dead-ReLU fraction'), h('p', { class: 'muted' }, 'Share of ReLU units that output zero for the whole batch.'), h('div', { class: 'chart-box small' }, deadCanvas), deadLegend)));
+  return { root, title, summary, alerts, gradCanvas, heatCanvas, heatLegend, ratioCanvas, deadCanvas, legend, deadLegend };
 }
 
 function render(): void {
@@ -122,7 +123,12 @@ function draw(): void {
   view.deadCanvas.parentElement!.parentElement!.hidden = false;
   if (dead.length === 0) view.deadCanvas.setAttribute('data-empty', 'true');
   const range = drawHeatmap(view.heatCanvas, data);
-  view.heatLegend.textContent = n ? `blue = 1e${range.lo.toFixed(1)}, red = 1e${range.hi.toFixed(1)}; grey = not reported` : '';
+  view.heatLegend.textContent = n ? `Color: gradient norm on a log scale, ${formatNorm(10 ** range.lo)} (blue) to ${formatNorm(10 ** range.hi)} (red).` : '';
+  view.deadLegend.replaceChildren(...dead.map((d) => {
+    const swatch = h('span', { class: 'swatch' });
+    swatch.style.background = String(d.borderColor);
+    return h('li', {}, swatch, String(d.label));
+  }));
   renderLegend();
   renderAlerts();
 }

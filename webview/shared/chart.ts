@@ -109,6 +109,23 @@ export const defaultFormat = (v: number): string => {
   return Number(v.toPrecision(4)).toString();
 };
 
+/**
+ * One number format for all of an axis' ticks: exponent notation for every tick when any tick
+ * needs it (|v| < 1e-3 or ≥ 1e6), plain decimals otherwise, so an axis never reads "8.00e-4, 0.001".
+ */
+export function tickFormatter(values: readonly number[]): (v: number) => string {
+  const finite = values.filter((v) => Number.isFinite(v) && v !== 0);
+  const exponent = finite.some((v) => Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6);
+  if (!exponent) return (v) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v));
+  // As few mantissa digits as write every tick exactly (1e-4, 2e-4 … or 1.5e-4, 2.0e-4 where needed).
+  for (let digits = 0; digits <= 3; digits++) {
+    if (finite.every((v) => Math.abs(Number(v.toExponential(digits)) - v) <= Math.abs(v) * 1e-6)) {
+      return (v) => (v === 0 ? '0' : Number.isFinite(v) ? v.toExponential(digits) : String(v));
+    }
+  }
+  return (v) => (v === 0 ? '0' : v.toExponential(3));
+}
+
 export class LineChart {
   readonly chart: Chart<'line', XY[]>;
   readonly canvas: HTMLCanvasElement;
@@ -140,7 +157,8 @@ export class LineChart {
         elements: { point: { radius: 0, hoverRadius: 3 }, line: { borderWidth: 1.5, tension: 0 } },
         scales: {
           x: { type: 'linear', title: { display: true, text: options.xLabel }, ticks: { maxTicksLimit: 8, callback: (v) => formatX(Number(v)) } },
-          y: { type: options.logY ? 'logarithmic' : 'linear', title: { display: !!options.yLabel, text: options.yLabel ?? '' }, ticks: { maxTicksLimit: 8, callback: (v) => formatY(Number(v)) } },
+          y: { type: options.logY ? 'logarithmic' : 'linear', title: { display: !!options.yLabel, text: options.yLabel ?? '' }, ticks: { maxTicksLimit: 8,
+            callback: options.formatY ? (v) => formatY(Number(v)) : (v, _index, ticks) => tickFormatter(ticks.map((t) => t.value))(Number(v)) } },
         },
         plugins: {
           decimation: { enabled: true, algorithm: 'min-max' },
