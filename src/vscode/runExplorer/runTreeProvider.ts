@@ -50,7 +50,8 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
       item.id = `experiment:${experiment.id}`;
       item.iconPath = new vscode.ThemeIcon('beaker');
       const active = runs.filter((r) => r.status === 'running').length;
-      item.description = `${runs.length} run${runs.length === 1 ? '' : 's'}${active ? ` · ${active} running` : ''}`;
+      // Short enough for the default sidebar width ("3 runs · 1 running" was cut to "3 runs · 1 runni…").
+      item.description = active ? `${active} of ${runs.length} running` : `${runs.length} run${runs.length === 1 ? '' : 's'}`;
       item.tooltip = experiment.specPath ? `${experiment.name}\n${experiment.specPath}` : experiment.name;
       item.contextValue = EXPERIMENT_CONTEXT;
       return item;

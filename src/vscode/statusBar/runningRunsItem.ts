@@ -1,7 +1,8 @@
-// The status bar entry: how many runs are going right now; a click shows the Run Explorer.
+// The status bar entry: the run going now, or how many, or idle; a click shows the Run Explorer.
 import * as vscode from 'vscode';
 import type { Store } from '../../core/store/types.ts';
 import type { StatusBarSnapshot } from '../api.ts';
+import { statusText } from './statusText.ts';
 
 export const FOCUS_VIEW_COMMAND = 'workbench.view.extension.hyperlab';
 
@@ -25,10 +26,11 @@ export class RunningRunsItem implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    this.running = store.countRuns({ status: 'running' });
-    const queued = store.countRuns({ status: 'queued' });
-    this.item.text = this.running > 0 ? `$(sync~spin) ${this.running} running` : '$(beaker) 0 running';
-    this.item.tooltip = `Hyperlab: ${this.running} run${this.running === 1 ? '' : 's'} running${queued ? `, ${queued} queued` : ''}. Click to show the Run Explorer.`;
+    const running = store.listRuns({ status: 'running', sortBy: 'id', order: 'desc' });
+    this.running = running.length;
+    const shown = statusText(running, store.countRuns({ status: 'queued' }), (runId) => store.latest(runId), Date.now());
+    this.item.text = shown.text;
+    this.item.tooltip = shown.tooltip;
     this.item.show();
   }
 
