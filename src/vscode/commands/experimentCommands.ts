@@ -4,7 +4,9 @@ import * as vscode from 'vscode';
 import { HyperlabError } from '../../core/errors.ts';
 import type { Params } from '../../core/protocol/messages.ts';
 import { chooseSpec, readSpec, SPEC_SUFFIX, specName } from '../runs/specFiles.ts';
-import { overridesError, parseOverrides } from '../runs/overrides.ts';
+import { applyOverrides, parseSpec } from '../../core/spec/index.ts';
+import { resolveOverridePaths } from '../../core/spec/override-paths.ts';
+import { OVERRIDES_EXAMPLE, overridesError, parseOverrides } from '../runs/overrides.ts';
 import { listTemplates } from '../templates/specTemplates.ts';
 import { ensureTrusted } from '../trust/workspaceTrust.ts';
 import type { CommandContext } from './commandContext.ts';
@@ -73,19 +75,50 @@ export async function runExperiment(ctx: CommandContext, arg?: unknown, options?
   const specUri = await chooseSpec(arg instanceof vscode.Uri ? arg : undefined);
   if (!specUri) return undefined;
   const spec = await readSpec(specUri);
-  const typed = options?.overrides ?? (await vscode.window.showInputBox({
-    title: `Run ${specName(specUri)}`,
-    prompt: 'Overrides for this run, as key=value pairs (like --set on the command line). Leave empty to run the spec as written.',
-    placeHolder: 'optimizer.lr=0.01 epochs=3',
-    validateInput: (value) => overridesError(value),
-  }));
-  if (typed === undefined) return undefined;
-  const overrides = parseOverrides(typed);
+  // The spec as written must be valid before overrides are asked for: a broken file is fixed in
+  // the file (the error says where), not by retyping overrides.
+  parseSpec(spec);
+  const overrides = options?.overrides !== undefined
+    ? overridesFor(spec, options.overrides)
+    : await askOverrides(spec, specName(specUri));
+  if (overrides === undefined) return undefined;
   const experiment = typeof spec.name === 'string' && spec.name.trim() ? spec.name.trim() : specName(specUri);
   const runId = ctx.launcher().launch({ specPath: specUri.fsPath, spec, experiment, overrides });
   ctx.refreshViews();
   vscode.window.setStatusBarMessage(`$(play) Hyperlab: run #${runId} of ${experiment} started`, 4000);
   return runId;
+}
+
+/** The typed overrides with each key resolved to its field's full path, checked against the spec. */
+function overridesFor(spec: Params, typed: string): Params {
+  const overrides = resolveOverridePaths(spec, parseOverrides(typed));
+  applyOverrides(spec, overrides);
+  return overrides;
+}
+
+/**
+ * The overrides box. A mistake reopens it with the text as typed and the problem above it
+ * (closing the box cancels the run), so nothing typed is lost.
+ */
+async function askOverrides(spec: Params, name: string): Promise<Params | undefined> {
+  let value = '';
+  let problem: string | undefined;
+  for (;;) {
+    const typed = await vscode.window.showInputBox({
+      title: `Run ${name}`,
+      prompt: problem ?? 'Overrides for this run, as key=value pairs (like --set on the command line; a field\'s last path segments are enough). Leave empty to run the spec as written.',
+      placeHolder: OVERRIDES_EXAMPLE,
+      value,
+      validateInput: (text) => overridesError(text),
+    });
+    if (typed === undefined) return undefined;
+    try {
+      return overridesFor(spec, typed);
+    } catch (error) {
+      value = typed;
+      problem = `$(error) ${error instanceof HyperlabError ? error.message.replace(/\s*\n\s*-?\s*/g, ' ') : String(error)} Fix the overrides, or press Escape to cancel.`;
+    }
+  }
 }
 
 /** A template's data file (data.path, relative to the spec) goes along, unless one is already there. */

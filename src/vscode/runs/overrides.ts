@@ -6,6 +6,9 @@ import { HyperlabError } from '../../core/errors.ts';
 import { parseOverride } from '../../core/spec/index.ts';
 import type { Params, ParamValue } from '../../core/protocol/messages.ts';
 
+/** The example the Run Experiment box shows; a unit test runs it against every template. */
+export const OVERRIDES_EXAMPLE = 'optimizer.lr=0.01 epochs=3';
+
 export function parseOverrides(text: string): Params {
   const overrides: Params = {};
   for (const token of tokenize(text)) {
