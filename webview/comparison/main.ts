@@ -83,6 +83,8 @@ function buildLayout() {
     refresh();
   }, 'filter');
   filter.classList.add('filter');
+  // The placeholder is an example, not a name: screen readers announce this instead.
+  filter.setAttribute('aria-label', 'Filter runs (terms like lr>0.001 or optimizer=adam; any other word matches names and text)');
   const columnsButton = button('Columns…', () => toggleColumnPicker(), { id: 'columns-button', title: 'Choose the columns the table shows' });
   const groupBy = dropdown('Group by', [], state.groupBy ?? '', (value) => {
     state.groupBy = value || null;
@@ -155,7 +157,9 @@ function refreshChoices(): void {
   const outcomes = numeric.filter((c) => c.kind === 'metric' || c.kind === 'summary');
   const params = dataset.columns.filter((c) => c.kind === 'param' && c.varies);
   if (!state.objective || !byId.has(state.objective)) state.objective = dataset.objective;
-  if (!state.scatterX || !byId.has(state.scatterX)) state.scatterX = params.find((c) => c.type === 'number')?.id ?? params[0]?.id ?? null;
+  // A saved x that is a parameter which no longer varies explains nothing: pick one that varies.
+  const savedX = state.scatterX ? byId.get(state.scatterX) : undefined;
+  if (!savedX || (savedX.kind === 'param' && !savedX.varies)) state.scatterX = params.find((c) => c.type === 'number')?.id ?? params[0]?.id ?? null;
   if (!state.scatterY || !byId.has(state.scatterY)) state.scatterY = state.objective;
   if (state.groupBy && !byId.has(state.groupBy)) state.groupBy = null;
   const choices = (cols: CompareColumn[]): Choice[] => cols.map((c) => ({ value: c.id, label: c.title }));

@@ -21,7 +21,7 @@ export interface ParsedFilter {
 
 const TERM = /^([A-Za-z_][\w.\/-]*?)(>=|<=|!=|>|<|=|:)(.*)$/;
 
-export function parseFilter(text: string, columns: readonly CompareColumn[]): ParsedFilter {
+export function parseFilter(text: string, columns: readonly CompareColumn[], shown?: ReadonlySet<string>): ParsedFilter {
   const terms: FilterTerm[] = [];
   const errors: string[] = [];
   for (const token of tokenize(text)) {
@@ -31,7 +31,7 @@ export function parseFilter(text: string, columns: readonly CompareColumn[]): Pa
       continue;
     }
     const [, name, op, raw] = match as unknown as [string, string, string, string];
-    const resolved = resolveColumn(name, columns);
+    const resolved = resolveColumn(name, columns, shown);
     if (typeof resolved === 'string') {
       errors.push(resolved);
       continue;
@@ -62,17 +62,42 @@ function parseTerm(column: CompareColumn, op: string, raw: string): FilterTerm |
   return { kind: 'compare', column: column.id, op: op as CompareOp, value: raw };
 }
 
-/** A column by name, id, or unique dotted suffix; otherwise a message naming the candidates. */
-export function resolveColumn(name: string, columns: readonly CompareColumn[]): CompareColumn | string {
+/**
+ * A column by name or id, by the title its header shows ("lr", "optimizer", "val acc · best",
+ * spaces optionally written as dots or underscores), or by a unique dotted suffix of its name.
+ * Where a title or a suffix fits several columns, the one shown wins: a column in `shown`, else
+ * one whose values vary (constant columns are hidden by default). Otherwise a message naming
+ * the candidates.
+ */
+export function resolveColumn(name: string, columns: readonly CompareColumn[], shown?: ReadonlySet<string>): CompareColumn | string {
   const lower = name.toLowerCase();
   const exact = columns.find((c) => c.name.toLowerCase() === lower || c.id.toLowerCase() === lower);
   if (exact) return exact;
+  const typed = titleKey(name);
+  const byTitle = columns.filter((c) => titleKey(c.title) === typed);
+  const titled = preferShown(byTitle, shown);
+  if (titled) return titled;
   // lr → train.optimizer.lr (suffix); val.acc → val.acc.best when only that one exists (prefix).
   let suffix = columns.filter((c) => c.name.toLowerCase().endsWith(`.${lower}`));
   if (suffix.length === 0) suffix = columns.filter((c) => c.name.toLowerCase().startsWith(`${lower}.`));
-  if (suffix.length === 1) return suffix[0]!;
+  const picked = preferShown(suffix, shown);
+  if (picked) return picked;
   if (suffix.length > 1) return `"${name}" could mean ${suffix.slice(0, 4).map((c) => c.name).join(', ')}${suffix.length > 4 ? ', …' : ''}: write more of the name`;
-  return `no column named "${name}": use a column's name as in the header (e.g. ${columns.find((c) => c.kind === 'param')?.name ?? 'name'})`;
+  return `no column named "${name}": use a column's name or its header title (e.g. ${columns.find((c) => c.kind === 'param' && c.varies)?.title ?? columns.find((c) => c.kind === 'param')?.name ?? 'name'})`;
+}
+
+/** "val acc · best", "val.acc.best" and "val_acc_best" compare equal. */
+function titleKey(text: string): string {
+  return text.toLowerCase().replace(/[\s·._]+/g, '.').replace(/^\.|\.$/g, '');
+}
+
+function preferShown(candidates: readonly CompareColumn[], shown: ReadonlySet<string> | undefined): CompareColumn | undefined {
+  if (candidates.length === 1) return candidates[0];
+  if (candidates.length === 0) return undefined;
+  const visible = shown ? candidates.filter((c) => shown.has(c.id)) : [];
+  if (visible.length === 1) return visible[0];
+  const varying = (visible.length > 1 ? visible : candidates).filter((c) => c.varies);
+  return varying.length === 1 ? varying[0] : undefined;
 }
 
 function tokenize(text: string): string[] {

@@ -144,3 +144,22 @@ test('spec diff: same, changed, added and removed paths, nested values flattened
     { path: 'train.schedule.kind', left: undefined, right: '"cosine"', change: 'added' },
   ]);
 });
+
+test('the filter\'s own examples work with the titles the headers show: lr>0.001, optimizer=adam, "val acc · best"', () => {
+  const params = (lr: number, kind: string) => ({ 'train.optimizer.lr': lr, 'train.optimizer.kind': kind, 'train.swa.lr': 0.05 });
+  const d = buildCompareDataset([run(1, 'a', params(0.0005, 'adam')), run(2, 'b', params(0.01, 'adam')), run(3, 'c', params(0.1, 'sgd'))],
+    [range(1, 'val.acc', 0.5, 0.81, 0.8), range(2, 'val.acc', 0.5, 0.9, 0.85), range(3, 'val.acc', 0.4, 0.7, 0.7)]);
+  assert.equal(col(d, 'param.train.optimizer.lr').title, 'lr');
+  assert.equal(col(d, 'param.train.optimizer.kind').title, 'optimizer');
+  const view = (filter: string) => {
+    const result = tableView(d, { ...EMPTY_STATE, filter });
+    assert.deepEqual(result.errors, [], filter);
+    return names(d, result.rows);
+  };
+  assert.deepEqual(view('lr>0.001'), ['b', 'c'], 'lr is the varying optimizer lr, not the constant swa lr');
+  assert.deepEqual(view('optimizer=adam'), ['a', 'b'], 'the header title "optimizer" names train.optimizer.kind');
+  assert.deepEqual(view('val_acc_best>0.85'), ['b'], 'a title with its spaces written as underscores');
+  // The placeholder's own example, exactly as the panel shows it.
+  assert.deepEqual(tableView(d, { ...EMPTY_STATE, filter: 'lr>0.001 optimizer.kind=adam val.acc.best:0.8..1' }).errors, []);
+  assert.deepEqual(parseFilter('swa.lr=0.05', d.columns).errors, [], 'the constant one by a longer suffix');
+});
