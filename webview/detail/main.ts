@@ -3,6 +3,7 @@
 // artifacts and the log tail. Refreshed while it changes.
 import type { ParamValue, Params } from '../../src/core/protocol/messages.ts';
 import type { DetailState, DetailToWebview, RunDetail } from '../../src/core/webview/contract.ts';
+import { summaryForPeople } from '../../src/core/webview/summary-display.ts';
 import { connectPanel } from '../shared/bootstrap.ts';
 import { button, checkbox } from '../shared/controls.ts';
 import { formatNumber, h, placeholder } from '../shared/dom.ts';
@@ -49,7 +50,7 @@ function render(detail: RunDetail | null): void {
     h('p', {}, h('span', { class: `status ${run.status}`, id: 'status' }, statusLabel(run.status)), ` · ${run.experimentName} · ${times}`),
     run.reason ? h('p', { class: `hint ${run.status === 'failed' || run.status === 'diverged' ? 'error' : 'warn'}`, id: 'reason' }, `Reason: ${run.reason}`) : null,
     h('div', { class: 'grid2' },
-      section('Summary', detail.summary ? keyValueTable(flatten(scalarsOnly(detail.summary)), 'summary') : placeholder('No summary yet (written when the run ends).')),
+      section('Summary', detail.summary ? keyValueTable(flatten(summaryForPeople(detail.summary)), 'summary') : placeholder('No summary yet (written when the run ends).')),
       section('Latest metrics', detail.latest.length ? table(['metric', 'step', 'value'], detail.latest.map((l) => [l.key, String(l.step), formatNumber(l.value)]), 'latest', [false, true, true]) : placeholder('No metrics yet.')),
     ),
     detail.confusion || detail.perClassAccuracy ? h('div', { class: 'row-wrap' },
@@ -122,12 +123,6 @@ function show(v: ParamValue): string {
   if (typeof v === 'number') return formatNumber(v, 6);
   if (Array.isArray(v)) return v.every((x) => typeof x !== 'object' || x === null) && v.length <= 12 ? v.map((x) => show(x)).join(', ') : `[${v.length} items]`;
   return v === null ? 'null' : String(v);
-}
-
-/** The summary without what has its own section. */
-function scalarsOnly(summary: Params): Params {
-  const { confusion: _c, perClassAcc: _p, classNames: _n, ...rest } = summary;
-  return rest;
 }
 
 function confusionTable(confusion: NonNullable<RunDetail['confusion']>): HTMLElement {

@@ -16,10 +16,21 @@ export function flattenParams(params: Params, prefix = ''): [string, ParamValue]
   return out;
 }
 
-/** The dotted names whose value is not the default spec's (names the default has not count too). */
+/** Labels of the spec, not settings of the run: never "a choice". */
+const NOT_SETTINGS = new Set(['name', 'description', '$schema']);
+
+/**
+ * The dotted names whose value is not the default spec's (names the default has not count too).
+ * A null or "none" where the default has nothing (or null) is no choice either.
+ */
 export function nonDefaultParams(params: Params): string[] {
   defaults ??= flattenSpec(defaultSpec());
   return flattenParams(params)
-    .filter(([name, value]) => !Object.hasOwn(defaults!, name) || JSON.stringify(defaults![name]) !== JSON.stringify(value))
+    .filter(([name, value]) => {
+      if (NOT_SETTINGS.has(name)) return false;
+      const known = Object.hasOwn(defaults!, name);
+      if ((value === null || value === 'none') && (!known || defaults![name] === null)) return false;
+      return !known || JSON.stringify(defaults![name]) !== JSON.stringify(value);
+    })
     .map(([name]) => name);
 }

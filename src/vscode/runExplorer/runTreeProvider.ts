@@ -6,10 +6,12 @@ import type { TreeNodeSnapshot } from '../api.ts';
 import { describeRun } from './runDescription.ts';
 import { statusIcon } from './runStatusIcon.ts';
 import { runTooltip } from './runTooltip.ts';
+import { varyingParams } from './tooltipMarkdown.ts';
 
 export type RunTreeNode =
   | { kind: 'experiment'; experiment: Experiment; runs: Run[] }
-  | { kind: 'run'; run: Run };
+  /** `varying`: the params that differ between the experiment's runs (shown in the hover card). */
+  | { kind: 'run'; run: Run; varying: readonly string[] };
 
 export const RUN_CONTEXT_PREFIX = 'hyperlabRun.';
 export const EXPERIMENT_CONTEXT = 'hyperlabExperiment';
@@ -31,7 +33,10 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
   }
 
   getChildren(node?: RunTreeNode): RunTreeNode[] {
-    if (node?.kind === 'experiment') return node.runs.map((run) => ({ kind: 'run', run }));
+    if (node?.kind === 'experiment') {
+      const varying = varyingParams(node.runs);
+      return node.runs.map((run) => ({ kind: 'run', run, varying }));
+    }
     if (node) return [];
     const store = this.storeOrUndefined();
     if (!store) return [];
@@ -61,7 +66,7 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
     item.id = `run:${run.id}`;
     item.iconPath = statusIcon(run.status);
     item.description = describeRun(run, run.status === 'running' ? this.latest(run.id) : null, now);
-    item.tooltip = runTooltip(run, now);
+    item.tooltip = runTooltip(run, node.varying, now);
     item.contextValue = `${RUN_CONTEXT_PREFIX}${run.status}`;
     item.command = { command: OPEN_RUN_COMMAND, title: 'Show Run Details', arguments: [node] };
     return item;
