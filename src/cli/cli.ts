@@ -50,7 +50,9 @@ function help(topic: string, io: CliIO): ExitCode {
     io.stdout(MAIN_HELP);
     return EXIT.ok;
   }
-  const text = COMMAND_HELP[topic] ?? COMMAND_HELP[`runs ${topic}`];
+  // A group ("runs") shows the help of each of its commands.
+  const group = Object.keys(COMMAND_HELP).filter((name) => name.startsWith(`${topic} `)).map((name) => COMMAND_HELP[name]!).join('\n');
+  const text = COMMAND_HELP[topic] ?? COMMAND_HELP[`runs ${topic}`] ?? (group || undefined);
   if (!text) throw usageError(`hyperlab help: no command "${topic}"`, `Help exists for: ${Object.keys(COMMAND_HELP).join(', ')}`);
   io.stdout(text);
   return EXIT.ok;

@@ -34,10 +34,12 @@ Options:
 Show one run: status and reason, params, summary, each metric key with its point count and
 last/min/max, artifacts and the tail of the log.
 `,
-  'runs export': `Usage: hyperlab runs export (--csv|--json) [ID...] [--db PATH]
+  'runs export': `Usage: hyperlab runs export (--csv|--json) [--wide] [ID...] [--db PATH]
 
 Write metrics in long format (run,key,step,epoch,time,value) to stdout, for the given runs or
 for all runs. Time is milliseconds since the epoch.
+--wide: one row per run instead, for spreadsheets: id, name, experiment, status, start and end,
+then params.<key> for every parameter, metrics.<key> (the last value) and summary.<key>.
 `,
   run: `Usage: hyperlab run SPEC [--set path=value ...] [--json] [--db PATH]
 

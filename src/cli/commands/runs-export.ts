@@ -6,9 +6,11 @@ import { EXIT, type CliIO, type ExitCode } from '../io.ts';
 import { openForReading } from '../open-store.ts';
 import { DB_OPTION, parseCommandArgs, parseRunId, resolveDb } from '../options.ts';
 import { usageError } from '../usage.ts';
+import { wideTable } from './runs-wide.ts';
+import type { Store } from '../../core/store/types.ts';
 
 
-const OPTIONS = { ...DB_OPTION, csv: { type: 'boolean' }, json: { type: 'boolean' } } as const;
+const OPTIONS = { ...DB_OPTION, csv: { type: 'boolean' }, json: { type: 'boolean' }, wide: { type: 'boolean' } } as const;
 
 export function runsExport(args: string[], io: CliIO): ExitCode {
   const { values, positionals } = parseCommandArgs('runs export', args, OPTIONS);
@@ -22,6 +24,10 @@ export function runsExport(args: string[], io: CliIO): ExitCode {
       if (!store.getRun(id)) throw new HyperlabError('RUN_NOT_FOUND', `no run with ID ${id}`, 'List run ids with: hyperlab runs ls');
     }
     const runIds = ids.length > 0 ? ids : store.listRuns({ sortBy: 'id', order: 'asc', limit: store.countRuns() + 1 }).map((r) => r.id);
+    if (values.wide) {
+      writeWide(store, runIds, values.csv ? 'csv' : 'json', io);
+      return EXIT.ok;
+    }
     const write = values.csv ? csvWriter(io) : jsonWriter(io);
     for (const runId of runIds) {
       for (const key of store.metricKeys(runId)) write.points(runId, store.points(runId, key));
@@ -73,4 +79,17 @@ function jsonWriter(io: CliIO): Writer {
 
 function csvText(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One row per run: its facts, every parameter, the last value of every metric and the numeric summary. */
+function writeWide(store: Store, runIds: readonly number[], format: 'csv' | 'json', io: CliIO): void {
+  const runs = runIds.map((id) => store.getRun(id)!);
+  const table = wideTable(runs, store.metricRanges(runIds));
+  if (format === 'json') {
+    const number = (v: string | number | boolean | null) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
+    io.stdout(`${JSON.stringify(table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c, number(row[i] ?? null)]))), null, 2)}\n`);
+    return;
+  }
+  io.stdout(`${table.columns.map(csvText).join(',')}\n`);
+  for (const row of table.rows) io.stdout(`${row.map((v) => (v === null ? '' : typeof v === 'string' ? csvText(v) : String(v))).join(',')}\n`);
 }
