@@ -4,6 +4,7 @@ import type { HyperlabApi } from './vscode/api.ts';
 import { registerCommands } from './vscode/commands/registerCommands.ts';
 import { readSettings, SETTINGS_SECTION } from './vscode/config/settings.ts';
 import { DETAILS_SCHEME, LOG_SCHEME, RunDocumentProvider } from './vscode/documents/runDocuments.ts';
+import { SpecDiagnostics } from './vscode/documents/specDiagnostics.ts';
 import { createChannelLogger } from './vscode/logging/outputChannelLogger.ts';
 import { registerPanels } from './vscode/panels/registerPanels.ts';
 import { RunTreeProvider } from './vscode/runExplorer/runTreeProvider.ts';
@@ -38,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
   const ticker = new ActivityTicker(() => statusItem.runningCount > 0, () => tree.refresh());
 
   context.subscriptions.push(
-    logger.channel, session, tree, statusItem, logs, details, view, ticker,
+    logger.channel, session, tree, statusItem, logs, details, view, ticker, new SpecDiagnostics(),
     session.onDidChange(refreshViews),
     vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),

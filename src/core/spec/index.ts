@@ -30,6 +30,14 @@ function invalid(problems: Problems): HyperlabError {
     'Fix the fields named above; the editor completes and checks *.hyperlab.json files against the Hyperlab schema.');
 }
 
+/** Every problem of a parsed spec object, as "path: message" lines (empty when it is valid). */
+export function specProblemList(raw: unknown): Problems {
+  const problems: Problems = [];
+  const spec = checkValue(specDefinition, raw, '', problems);
+  if (problems.length === 0) problems.push(...crossFieldProblems(spec as Spec));
+  return problems;
+}
+
 /** Parses JSON text or a plain object into a complete Spec; throws SPEC_INVALID listing every problem. */
 export function parseSpec(input: string | object): Spec {
   let raw: unknown = input;

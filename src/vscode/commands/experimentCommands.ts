@@ -5,6 +5,7 @@ import { HyperlabError } from '../../core/errors.ts';
 import type { Params } from '../../core/protocol/messages.ts';
 import { chooseSpec, readSpec, SPEC_SUFFIX, specName } from '../runs/specFiles.ts';
 import { applyOverrides, parseSpec } from '../../core/spec/index.ts';
+import { formatSpecJson } from '../../core/spec/format-json.ts';
 import { resolveOverridePaths } from '../../core/spec/override-paths.ts';
 import { OVERRIDES_EXAMPLE, overridesError, parseOverrides } from '../runs/overrides.ts';
 import { listTemplates } from '../templates/specTemplates.ts';
@@ -57,7 +58,7 @@ export async function newExperiment(ctx: CommandContext, options: NewExperimentO
   // "$schema" points into the extension's folder; the jsonValidation contribution covers the copy.
   const { $schema: _schema, ...rest } = template.spec;
   const spec: Params = 'name' in rest ? { ...rest, name: name.trim() } : rest;
-  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(`${JSON.stringify(spec, null, 2)}\n`));
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(formatSpecJson(spec)));
   await copyTemplateData(template.uri, target, spec);
   ctx.logger.log('info', `New experiment ${target.fsPath} from template ${template.id}`);
   await vscode.window.showTextDocument(target);

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { HyperlabError } from '../../core/errors.ts';
 import type { Run } from '../../core/store/types.ts';
-import { locateJsonPath } from '../../core/webview/json-locate.ts';
+import { locateJsonPath } from '../../core/spec/json-locate.ts';
 
 export async function openSpecField(run: Run, field: string | null): Promise<void> {
   const specPath = run.specPath;

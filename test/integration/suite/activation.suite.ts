@@ -50,3 +50,28 @@ test('New Experiment writes a spec from a template into the workspace, with the 
   assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, uri!.fsPath, 'the new spec is opened');
   fs.rmSync(uri!.fsPath);
 });
+
+test('a spec with an unknown field and a wrong type shows errors (not warnings) in the Problems panel, at the fields', async () => {
+  await hyperlab();
+  const dir = path.join(workspaceRoot(), 'diagnostics-check');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'typo.hyperlab.json');
+  fs.writeFileSync(file, '{\n  "train": {\n    "epochz": 3,\n    "batchSize": "big"\n  }\n}\n');
+  try {
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    let ours: vscode.Diagnostic[] = [];
+    for (let i = 0; i < 100 && ours.length < 2; i++) {
+      ours = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'Hyperlab');
+      if (ours.length < 2) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(ours.length, 2, JSON.stringify(ours.map((d) => d.message)));
+    assert.ok(ours.every((d) => d.severity === vscode.DiagnosticSeverity.Error));
+    const typo = ours.find((d) => d.message.startsWith('train.epochz'))!;
+    assert.match(typo.message, /did you mean "epochs"/);
+    assert.equal(doc.getText(typo.range), '"epochz"');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
