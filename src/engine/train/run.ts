@@ -67,8 +67,14 @@ export async function runExperiment(o: RunOptions): Promise<RunResult> {
   reporter.log('info', `data: ${data.train.count} train, ${data.validation.count} validation, ${data.test.count} test samples of shape [${data.shape.join(', ')}], ${data.classNames.length} classes (${data.source})`);
   const kernels = o.kernels ?? engineKernels({ warn: (message) => reporter.log('warn', message) });
   reporter.log('info', `kernels: ${kernels.name}${kernels.name === 'wasm-relaxed' ? ' (multiply-adds fused where this CPU has FMA: runs repeat bit for bit on this machine, another machine may differ in the last bits; HYPERLAB_KERNELS=js agrees across machines)' : ''}`);
-  if (spec.train.optimizer.kind === 'adamw' && spec.train.weightDecay === 0 && spec.train.async.delay === 0) {
+  if (spec.train.optimizer.kind === 'adamw' && spec.train.weightDecay === 0) {
     reporter.log('warn', 'train.optimizer.kind "adamw" with train.weightDecay 0 is plain Adam: set train.weightDecay (PyTorch\'s AdamW defaults to 0.01)');
+  }
+  const asyncSpec = spec.train.async;
+  if (asyncSpec.delay > 0) {
+    reporter.log('info', asyncSpec.variant === 'plain'
+      ? `train.async.delay ${asyncSpec.delay}: ${spec.train.optimizer.kind} steps with each gradient ${asyncSpec.delay} step${asyncSpec.delay === 1 ? '' : 's'} late`
+      : `train.async.delay ${asyncSpec.delay}: asynchronous SGD, ${asyncSpec.variant} variant (m = ${asyncSpec.momentum})`);
   }
   const classes = data.classNames.length;
   const members: MemberResult[] = [];
