@@ -21,7 +21,8 @@ export interface MemoryLimits {
 /** This machine's limits for a run on `kernelsName` ("js", "wasm-relaxed", "wasm-simd"). */
 export function machineMemoryLimits(kernelsName: string): MemoryLimits {
   return {
-    availableBytes: process.availableMemory(),
+    // Node ≥ 22 (cgroup limits and MemAvailable); older runtimes: free memory, which is stricter
+    availableBytes: typeof process.availableMemory === 'function' ? process.availableMemory() : os.freemem(),
     totalBytes: os.totalmem(),
     kernelBytes: kernelsName.startsWith('wasm') ? WASM_ARENA_CAP_BYTES : null,
     maxArrayFloats: Math.floor(bufferConstants.MAX_LENGTH / 4),
