@@ -2,6 +2,7 @@
 // the raw curve faint behind; log y; zoom/pan/reset; legend toggles; train vs validation with
 // the gap shaded and an over/under-fitting hint. Live: a `changed` push triggers a new request.
 import type { CurvesState, CurvesToWebview, RunRef, XAxis } from '../../src/core/webview/contract.ts';
+import { bucketsWithinBudget } from '../../src/core/webview/request-budget.ts';
 import { connectPanel } from '../shared/bootstrap.ts';
 import { LineChart, onChartTheme, type LineDataset } from '../shared/chart.ts';
 import { button, checkbox, dropdown, slider, textField } from '../shared/controls.ts';
@@ -39,6 +40,7 @@ const channel = connectPanel('curves', (message: CurvesToWebview) => {
     case 'series':
       if (message.requestId !== requestId) return; // a newer request is on its way
       performance.mark('hyperlab:curves-series');
+      view?.tooMuch.replaceChildren();
       series = message.series.map(unpackSeries);
       draw();
       // Marks for the dashboard benchmark: the draw's own cost, and the frame that shows it.
@@ -51,6 +53,10 @@ const channel = connectPanel('curves', (message: CurvesToWebview) => {
     case 'notice':
       app.replaceChildren(placeholder(message.message, message.level));
       view = undefined;
+      return;
+    case 'tooMuch':
+      if (message.requestId !== requestId) return;
+      showTooMuch(message.message);
       return;
   }
 });
@@ -72,7 +78,9 @@ function request(): void {
   requestId++;
   // One bucket per device pixel of the plot: finer detail cannot be seen, and each extra point
   // costs the host's query, the transfer and the draw (20 runs: ~1/3 of the time at 1.5×).
-  const buckets = Math.max(200, Math.min(2000, Math.round((chart?.canvas.clientWidth ?? 1000) * Math.min(2, window.devicePixelRatio || 1))));
+  const perPixel = Math.max(200, Math.min(2000, Math.round((chart?.canvas.clientWidth ?? 1000) * Math.min(2, window.devicePixelRatio || 1))));
+  // Within the host's budget for one request (more curves: fewer points each).
+  const buckets = bucketsWithinBudget(new Set(state.runIds).size * wanted.length, perPixel);
   performance.mark('hyperlab:curves-request');
   channel.post({ type: 'requestSeries', requestId, runIds: state.runIds, keys: wanted, x: state.x, buckets });
 }
@@ -94,14 +102,15 @@ function buildView() {
   const legend = h('ul', { class: 'legend', id: 'legend', 'aria-label': 'Runs (click to show or hide)' });
   const hint = h('div', { id: 'fit-hint', 'aria-live': 'polite' });
   const empty = h('div', { id: 'curves-empty', role: 'status' });
+  const tooMuch = h('div', { id: 'too-much' });
   const styleKey = h('p', { class: 'muted', id: 'style-key' });
   const canvas = h('canvas', { id: 'curves-chart', 'aria-label': 'Metric curves. Wheel or +/- to zoom, drag or arrows to pan, 0 to reset.' });
   const box = h('div', { class: 'chart-box' }, canvas);
   const root = h('div', {},
     h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Curves options' },
       h('div', { class: 'group' }, pick, filter), h('div', { class: 'group' }, metric.element, xAxis.element), logY, smoothing.element, reset),
-    empty, box, styleKey, legend, hint);
-  return { root, metric, legend, hint, empty, styleKey, canvas };
+    tooMuch, empty, box, styleKey, legend, hint);
+  return { root, metric, legend, hint, empty, tooMuch, styleKey, canvas };
 }
 
 function render(): void {
@@ -139,6 +148,24 @@ function showEmpty(): void {
   if (!view) return;
   const notes = emptyNote(runs, state.metric ? series : [], state.metric);
   view.empty.replaceChildren(...notes.map((text) => h('p', { class: 'placeholder' }, text)));
+}
+
+/**
+ * The host refused the request as too much at once: nothing is drawn (the last curves would be
+ * of another selection), the toolbar stays so the user can pick fewer runs.
+ */
+function showTooMuch(text: string): void {
+  if (!view) {
+    app.replaceChildren(placeholder(text, 'error'));
+    return;
+  }
+  series = [];
+  chart?.setLines([]);
+  view.canvas.setAttribute('data-empty', 'true');
+  view.hint.replaceChildren();
+  view.empty.replaceChildren();
+  view.styleKey.textContent = '';
+  view.tooMuch.replaceChildren(placeholder(text, 'error'));
 }
 
 function renderLegend(): void {
@@ -199,4 +226,5 @@ onChartTheme(() => {
   yLabel: () => chart?.yLabel ?? '',
   hints: () => [...(view?.hint.querySelectorAll('.hint') ?? [])].map((e) => e.textContent),
   emptyNotes: () => [...(view?.empty.querySelectorAll('p') ?? [])].map((e) => e.textContent),
+  tooMuch: () => view?.tooMuch.textContent ?? '',
 };

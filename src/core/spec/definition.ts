@@ -166,9 +166,9 @@ const train: ObjectField = { kind: 'object', description: 'How the weights are f
     weights: { kind: 'number', min: 0, default: 0, description: 'Std of noise added to the weights after each step.' },
     inputs: { kind: 'number', min: 0, default: 0, description: 'Std of noise added to each input batch.' },
   } },
-  async: { kind: 'object', description: 'Simulated asynchronous SGD: the update uses the gradient computed `delay` steps earlier.', fields: {
-    delay: { kind: 'number', integer: true, min: 0, default: 0, description: 'τ: staleness of the gradient in steps; 0 = synchronous (the optimizer above is used).' },
-    variant: { kind: 'enum', values: ASYNC_VARIANTS, default: 'plain', description: 'plain: x ← x − η∇f(x_{t−τ}); momentum: v ← m·v − η(1 − m)∇f(x_{t−τ}), x ← x + v; velocity-exchange: v ← m·v_{t−τ} − η(1 − m)∇f(x_{t−τ}).' },
+  async: { kind: 'object', description: 'Simulated asynchronous training: each update uses the gradient computed `delay` steps earlier.', fields: {
+    delay: { kind: 'number', integer: true, min: 0, default: 0, description: 'τ: staleness of the gradient in steps; 0 = synchronous.' },
+    variant: { kind: 'enum', values: ASYNC_VARIANTS, default: 'plain', description: 'plain: the optimizer above steps with ∇f(x_{t−τ}) (sgd: x ← x − η∇f(x_{t−τ})); momentum (train.optimizer.kind "sgd" only): v ← m·v − η(1 − m)∇f(x_{t−τ}), x ← x + v; velocity-exchange (sgd only): v ← m·v_{t−τ} − η(1 − m)∇f(x_{t−τ}).' },
     momentum: { kind: 'number', min: 0, exclusiveMax: 1, default: 0.9, description: 'm of the momentum and velocity-exchange variants.' },
   } },
   statsEvery: { kind: 'number', integer: true, min: 0, default: 50, description: 'Per-layer gradient/weight statistics every N steps; 0 = off.' },

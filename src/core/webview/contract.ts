@@ -44,6 +44,22 @@ export interface ChangedMessage { type: 'changed'; runIds: number[] }
 /** A problem the webview should show in place of its content (store missing, run deleted). */
 export interface NoticeMessage { type: 'notice'; level: 'info' | 'error'; message: string }
 
+/**
+ * The host's answer to a well-formed request that asks for more work than one message may
+ * (LIMITS.seriesPerRequest, LIMITS.bucketsPerRequest): nothing was computed; the panel shows
+ * `message` as a notice and keeps what it shows. Built by request-budget.ts.
+ */
+export interface TooMuchMessage {
+  type: 'tooMuch';
+  /** The refused message's type ("requestSeries") and its requestId, when it had one. */
+  request: string;
+  requestId: number | null;
+  /** The work asked for and the most one message may ask, in the unit `message` names. */
+  asked: number;
+  limit: number;
+  message: string;
+}
+
 // ---------------------------------------------------------------------------------- Curves
 
 export type XAxis = 'step' | 'epoch' | 'time';
@@ -94,7 +110,8 @@ export type CurvesToWebview =
   | { type: 'runs'; runs: RunRef[]; keys: string[] }
   | { type: 'series'; requestId: number; x: XAxis; series: PackedCurveSeries[] }
   | ChangedMessage
-  | NoticeMessage;
+  | NoticeMessage
+  | TooMuchMessage;
 
 export type CurvesFromWebview =
   | ReadyMessage
@@ -419,6 +436,14 @@ export const LIMITS = {
   keyChars: 256,
   textChars: 200,
   buckets: 4000,
+  /**
+   * The work one series request may ask for: distinct runs × distinct keys curves, and that times
+   * the buckets. Each curve is one downsampling query (a full pass over the key's 64-step
+   * rollups), so before this bound a 485-character request of repeated ids and keys cost the
+   * host's thread seconds. The Curves panel asks for at most 2,000 buckets a curve.
+   */
+  seriesPerRequest: 100,
+  bucketsPerRequest: 200_000,
   maxSteps: 4000,
   logLines: 2000,
   hiddenItems: 500,

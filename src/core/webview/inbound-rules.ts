@@ -13,7 +13,7 @@ export const CURVES_RULES: MessageRules = {
   requestSeries: { requestId, runIds, keys: arrayOf(metricKey, LIMITS.keys), x: oneOf(X_AXES), buckets: int(2, LIMITS.buckets) },
   pickRuns: {},
   setRuns: { runIds },
-  filterRuns: { text: str(LIMITS.textChars, { pattern: PRINTABLE, patternHint: 'text without control characters' }) },
+  filterRuns: { text: str(LIMITS.textChars, { pattern: PRINTABLE, patternHint: 'text without control characters', unsafe: 'strip' }) },
   saveState: {
     state: object({
       runIds, metric: nullable(metricKey), x: oneOf(X_AXES), logY: bool, smoothing: num(0, 0.999), hidden: arrayOf(runId, LIMITS.hiddenItems),
@@ -48,7 +48,7 @@ export const COMPARISON_RULES: MessageRules = {
     state: object({
       columns: nullable(arrayOf(columnId, LIMITS.columnIds)),
       sort: nullable(object({ column: columnId, direction: oneOf(['asc', 'desc']) })),
-      filter: str(LIMITS.filterChars, { pattern: PRINTABLE, patternHint: 'filter text without control characters' }),
+      filter: str(LIMITS.filterChars, { pattern: PRINTABLE, patternHint: 'filter text without control characters', unsafe: 'strip' }),
       groupBy: nullable(columnId), objective: nullable(columnId), scatterX: nullable(columnId), scatterY: nullable(columnId),
       experiment: experimentName,
     }),

@@ -26,12 +26,14 @@ const EPOCH_KEY = /^epoch\./;
  */
 export function curveSeries(store: Store, runIds: readonly number[], keys: readonly string[], x: XAxis, buckets: number): CurveSeries[] {
   const out: CurveSeries[] = [];
-  for (const runId of runIds) {
+  // A repeated run or key is one curve, asked for once (request-budget.ts counts them so).
+  const wanted = [...new Set(keys)];
+  for (const runId of new Set(runIds)) {
     const run = store.getRun(runId);
     if (!run) continue;
     const present = new Set(store.metricKeys(runId));
     const toEpoch = x === 'epoch' ? epochMapper(store, runId, [...present]) : null;
-    for (const key of keys) {
+    for (const key of wanted) {
       if (!present.has(key)) continue;
       const rows = store.series(runId, key, { buckets, x: x === 'time' ? 'time' : 'step' });
       const origin = x === 'time' ? (run.startedAt ?? run.createdAt) : 0;

@@ -8,11 +8,19 @@ export type Rule =
   | { kind: 'int'; min: number; max: number }
   | { kind: 'number'; min: number; max: number }
   | { kind: 'bool' }
-  | { kind: 'string'; maxChars: number; minChars?: number; pattern?: RegExp; patternHint?: string }
+  | { kind: 'string'; maxChars: number; minChars?: number; pattern?: RegExp; patternHint?: string; unsafe?: UnsafeText }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'array'; of: Rule; maxItems: number }
   | { kind: 'object'; fields: FieldRules }
   | { kind: 'nullable'; rule: Rule };
+
+/**
+ * What a string field does with characters that change how text around them is shown: bidi
+ * overrides and isolates (U+202A–U+202E, U+2066–U+2069, which can make a name read as another),
+ * C1 controls (U+0080–U+009F) and lone surrogates (not text at all). Identifiers (metric keys,
+ * column ids, names) reject them; free text a person types (a filter) has them stripped.
+ */
+export type UnsafeText = 'reject' | 'strip';
 
 export type FieldRules = { readonly [field: string]: Rule };
 /** For each message `type` a panel accepts, the rules of its other fields. */
@@ -24,7 +32,7 @@ export type Verdict<M> = { ok: true; message: M } | { ok: false; reason: string 
 export const int = (min: number, max: number): Rule => ({ kind: 'int', min, max });
 export const num = (min: number, max: number): Rule => ({ kind: 'number', min, max });
 export const bool: Rule = { kind: 'bool' };
-export const str = (maxChars: number, options: { minChars?: number; pattern?: RegExp; patternHint?: string } = {}): Rule => ({ kind: 'string', maxChars, ...options });
+export const str = (maxChars: number, options: { minChars?: number; pattern?: RegExp; patternHint?: string; unsafe?: UnsafeText } = {}): Rule => ({ kind: 'string', maxChars, ...options });
 export const oneOf = (values: readonly string[]): Rule => ({ kind: 'enum', values });
 export const arrayOf = (of: Rule, maxItems: number): Rule => ({ kind: 'array', of, maxItems });
 export const object = (fields: FieldRules): Rule => ({ kind: 'object', fields });
@@ -36,6 +44,20 @@ export const runId = int(1, Number.MAX_SAFE_INTEGER);
 export const PRINTABLE = /^[^\u0000-\u001f\u007f]*$/;
 
 const MAX_DEPTH = 6;
+
+/** Bidi overrides and isolates, C1 controls, and a surrogate without its pair. */
+const UNSAFE_CHARS = /[\u0080-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The first unsafe character of `text` as U+XXXX, or null. */
+export function unsafeCharacter(text: string): string | null {
+  UNSAFE_CHARS.lastIndex = 0;
+  const found = UNSAFE_CHARS.exec(text);
+  return found ? `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : null;
+}
+
+export function stripUnsafe(text: string): string {
+  return text.replace(UNSAFE_CHARS, '');
+}
 
 export function checkInbound<M>(raw: unknown, rules: MessageRules, maxChars: number = LIMITS.messageChars): Verdict<M> {
   const size = boundedSize(raw, maxChars, 0);
@@ -86,7 +108,10 @@ function checkValue(value: unknown, rule: Rule, path: string): Checked {
       const min = rule.minChars ?? 0;
       if (typeof value !== 'string' || value.length > rule.maxChars || value.length < min) return fail(`a string of ${min} to ${rule.maxChars} characters`);
       if (rule.pattern && !rule.pattern.test(value)) return fail(rule.patternHint ?? `a string matching ${rule.pattern}`);
-      return { ok: true, value };
+      const unsafe = unsafeCharacter(value);
+      if (unsafe === null) return { ok: true, value };
+      if (rule.unsafe === 'strip') return { ok: true, value: stripUnsafe(value) };
+      return { ok: false, reason: `field ${quote(path)} must be text without bidi overrides, C1 controls or lone surrogates, got ${unsafe} in ${describe(value)}` };
     }
     case 'enum':
       return typeof value === 'string' && rule.values.includes(value) ? { ok: true, value } : fail(`one of ${rule.values.join(', ')}`);
@@ -147,7 +172,8 @@ export function describe(value: unknown): string {
   return typeof value;
 }
 
+/** JSON-quoted and cut to 40 characters; unsafe characters escaped, so a log line never reorders itself. */
 function quote(text: string): string {
   const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-  return JSON.stringify(shown);
+  return JSON.stringify(shown).replace(UNSAFE_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

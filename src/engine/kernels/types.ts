@@ -24,7 +24,10 @@ export interface ConvGeometry {
 export interface AdamStepConstants {
   stepSize: number;
   beta1: number;
+  /** 1 − β1 and 1 − β2 in float64: a kernel working in float32 must not compute them itself. */
+  oneMinusBeta1: number;
   beta2: number;
+  oneMinusBeta2: number;
   bc2Sqrt: number;
   eps: number;
   shrink: number;

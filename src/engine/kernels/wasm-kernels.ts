@@ -178,7 +178,7 @@ export class WasmKernels implements Kernels {
     const pw = this.in(w, 0, n, 0);
     const pm = this.in(m, 0, n, 2);
     const pv = this.in(v, 0, n, 3);
-    this.x.adamStep(pw, this.in(g, 0, n, 1), pm, pv, n, c.stepSize, c.beta1, c.beta2, c.bc2Sqrt, c.eps, c.shrink);
+    this.x.adamStep(pw, this.in(g, 0, n, 1), pm, pv, n, c.stepSize, c.beta1, c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, 1 / c.bc2Sqrt, c.eps, c.shrink);
     this.out(w, 0, n, pw);
     this.out(m, 0, n, pm);
     this.out(v, 0, n, pv);

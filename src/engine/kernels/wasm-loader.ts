@@ -27,7 +27,7 @@ export interface KernelExports {
     strideH: number, strideW: number, padH: number, padW: number, outHeight: number, outWidth: number): void;
   sgdStep(w: number, g: number, length: number, lr: number): void;
   momentumStep(w: number, g: number, m: number, length: number, lr: number, mu: number, nesterov: number, first: number): void;
-  adamStep(w: number, g: number, m: number, v: number, length: number, stepSize: number, beta1: number, beta2: number, bc2Sqrt: number, eps: number, shrink: number): void;
+  adamStep(w: number, g: number, m: number, v: number, length: number, stepSize: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, invBc2Sqrt: number, eps: number, shrink: number): void;
   fusedMultiplyAdd(): number;
 }
 

@@ -9,7 +9,7 @@ const ALIGN = 64;
 /** Bytes below this are left to the kernels' own scratch (set up by the kernels module). */
 const RESERVED = PAGE;
 /** Past this, alloc() hands out ordinary arrays (still correct, copied per call) instead of growing further. */
-const DEFAULT_CAP_BYTES = 1024 * 1024 * 1024;
+export const WASM_ARENA_CAP_BYTES = 1024 * 1024 * 1024;
 const MAX_PAGES = 32768;
 
 export class WasmArena {
@@ -19,7 +19,7 @@ export class WasmArena {
   /** Every buffer object this memory has exposed: arrays over any of them live in linear memory. */
   private readonly buffers = new Set<ArrayBufferLike>();
 
-  constructor(initialBytes = 4 * 1024 * 1024, capBytes = DEFAULT_CAP_BYTES) {
+  constructor(initialBytes = 4 * 1024 * 1024, capBytes = WASM_ARENA_CAP_BYTES) {
     try {
       this.memory = new WebAssembly.Memory({ initial: Math.ceil(initialBytes / PAGE), maximum: MAX_PAGES, shared: true });
     } catch (error) {

@@ -51,11 +51,12 @@ export class Adam implements Optimizer {
     const { beta1: b1, beta2: b2, eps } = this;
     const stepSize = lr / (1 - b1 ** this.t);
     const bc2Sqrt = Math.sqrt(1 - b2 ** this.t);
+    // Every constant in float64 here: the WebAssembly kernel works in float32 and takes them as given.
     for (const p of params) {
       const m = this.slots.get(p, 'expAvg');
       const v = this.slots.get(p, 'expAvgSq');
       const shrink = this.weightDecay > 0 && this.decayRoles.includes(p.role) ? 1 - lr * this.weightDecay : 1;
-      this.k.adamStep(p.value, p.grad, m, v, { stepSize, beta1: b1, beta2: b2, bc2Sqrt, eps, shrink });
+      this.k.adamStep(p.value, p.grad, m, v, { stepSize, beta1: b1, oneMinusBeta1: 1 - b1, beta2: b2, oneMinusBeta2: 1 - b2, bc2Sqrt, eps, shrink });
     }
   }
 

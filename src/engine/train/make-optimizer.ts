@@ -6,6 +6,7 @@ import { Adadelta } from '../optim/adadelta.ts';
 import { Adagrad } from '../optim/adagrad.ts';
 import { Adam } from '../optim/adam.ts';
 import { AsyncSgd } from '../optim/async-sgd.ts';
+import { DelayedGradients } from '../optim/delayed-gradients.ts';
 import { RmsProp } from '../optim/rmsprop.ts';
 import { Sgd } from '../optim/sgd.ts';
 
@@ -15,14 +16,26 @@ export interface BuiltOptimizer {
   ownsWeightDecay: boolean;
 }
 
-/** `kernels` run the element-wise updates of every optimizer but asynchronous SGD (default: JS). */
+/**
+ * `kernels` run the element-wise updates of every optimizer but asynchronous SGD (default: JS).
+ * With train.async.delay τ > 0, the "plain" variant feeds each gradient τ steps late to the
+ * chosen optimizer (plain SGD gives TECHNIQUES.md's x ← x − η∇f(x_{t−τ})); the momentum and
+ * velocity-exchange variants are SGD rules of their own, which spec validation allows only with
+ * train.optimizer.kind "sgd" (src/core/spec/async-rule.ts), so what the params say is what ran.
+ */
 export function makeOptimizer(train: TrainSpec, kernels?: Kernels): BuiltOptimizer {
+  const delay = train.async.delay;
+  if (delay > 0 && train.async.variant !== 'plain') {
+    const variant = train.async.variant === 'velocity-exchange' ? 'velocityExchange' : train.async.variant;
+    return { optimizer: new AsyncSgd({ delay, variant, momentum: train.async.momentum }), ownsWeightDecay: false };
+  }
+  const built = synchronousOptimizer(train, kernels);
+  return delay > 0 ? { optimizer: new DelayedGradients(built.optimizer, delay), ownsWeightDecay: built.ownsWeightDecay } : built;
+}
+
+function synchronousOptimizer(train: TrainSpec, kernels?: Kernels): BuiltOptimizer {
   const k = kernels ? { kernels } : {};
   const o = train.optimizer;
-  if (train.async.delay > 0) {
-    const variant = train.async.variant === 'velocity-exchange' ? 'velocityExchange' : train.async.variant;
-    return { optimizer: new AsyncSgd({ delay: train.async.delay, variant, momentum: train.async.momentum }), ownsWeightDecay: false };
-  }
   const eps = o.eps ?? undefined;
   switch (o.kind) {
     case 'sgd':

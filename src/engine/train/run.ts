@@ -8,6 +8,8 @@ import type { Kernels } from '../kernels/types.ts';
 import { smoothingValues } from '../nn/losses/label-smoothing.ts';
 import { accuracy, confusionMatrix, evaluate, perClassAccuracy } from './evaluate.ts';
 import { trainMember, type MemberResult } from './loop.ts';
+import { checkMemoryFits, formatBytes, machineMemoryLimits, type MemoryLimits } from './memory-check.ts';
+import { estimateMemory } from './memory-estimate.ts';
 import type { TrainControl, TrainReporter } from './reporter.ts';
 
 export type RunStatus = 'finished' | 'stopped' | 'diverged';
@@ -32,6 +34,8 @@ export interface RunOptions {
   now?: () => number;
   /** Already loaded data (tests reuse one load across runs). */
   data?: LoadedData;
+  /** Default: this machine's (machineMemoryLimits). */
+  memoryLimits?: MemoryLimits;
 }
 
 function finite(v: number | undefined): number | null {
@@ -66,9 +70,19 @@ export async function runExperiment(o: RunOptions): Promise<RunResult> {
   const data = withModelShape(loaded, spec);
   reporter.log('info', `data: ${data.train.count} train, ${data.validation.count} validation, ${data.test.count} test samples of shape [${data.shape.join(', ')}], ${data.classNames.length} classes (${data.source})`);
   const kernels = o.kernels ?? engineKernels({ warn: (message) => reporter.log('warn', message) });
+  // Before any layer is built: a model that cannot fit fails now, naming the layer.
+  const memory = estimateMemory({ spec, inputShape: data.shape, trainCount: data.train.count, evalCount: Math.max(data.validation.count, data.test.count) });
+  checkMemoryFits(memory, o.memoryLimits ?? machineMemoryLimits(kernels.name));
+  reporter.log('info', `memory estimate: ${formatBytes(memory.totalBytes)} for training (batch buffers sized for ${memory.batch} samples)`);
   reporter.log('info', `kernels: ${kernels.name}${kernels.name === 'wasm-relaxed' ? ' (multiply-adds fused where this CPU has FMA: runs repeat bit for bit on this machine, another machine may differ in the last bits; HYPERLAB_KERNELS=js agrees across machines)' : ''}`);
-  if (spec.train.optimizer.kind === 'adamw' && spec.train.weightDecay === 0 && spec.train.async.delay === 0) {
+  if (spec.train.optimizer.kind === 'adamw' && spec.train.weightDecay === 0) {
     reporter.log('warn', 'train.optimizer.kind "adamw" with train.weightDecay 0 is plain Adam: set train.weightDecay (PyTorch\'s AdamW defaults to 0.01)');
+  }
+  const asyncSpec = spec.train.async;
+  if (asyncSpec.delay > 0) {
+    reporter.log('info', asyncSpec.variant === 'plain'
+      ? `train.async.delay ${asyncSpec.delay}: ${spec.train.optimizer.kind} steps with each gradient ${asyncSpec.delay} step${asyncSpec.delay === 1 ? '' : 's'} late`
+      : `train.async.delay ${asyncSpec.delay}: asynchronous SGD, ${asyncSpec.variant} variant (m = ${asyncSpec.momentum})`);
   }
   const classes = data.classNames.length;
   const members: MemberResult[] = [];

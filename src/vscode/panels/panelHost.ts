@@ -106,11 +106,13 @@ export abstract class PanelHost<K extends PanelKind> implements vscode.Disposabl
 
   private receive(raw: unknown): void {
     if (this.disposed) return;
-    const message = gateInbound(this.kind, raw, this.services.logger, this.panel.title);
-    if (!message) {
+    const result = gateInbound(this.kind, raw, this.services.logger, this.panel.title);
+    if (!result.ok) {
       this.counters.rejected++;
+      if (result.reply) this.post(result.reply as ToWebview<K>);
       return;
     }
+    const message = result.message;
     this.counters.accepted++;
     if (message.type === 'ready') {
       this.ready = true;

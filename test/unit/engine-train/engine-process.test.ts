@@ -76,3 +76,13 @@ test('engine process: an invalid spec is reported as an error message naming the
   assert.ok(error && error.type === 'error');
   assert.match(error.message, /train\.optimizer\.kind: "adamm" is not one of .* did you mean "adam"/);
 });
+
+test('engine process: a model that cannot fit ends at once with an error naming the layer and the estimate, before any step', async () => {
+  const layers = [{ type: 'dense', units: 10_000_000, activation: 'relu' }, { type: 'dense', units: 2 }];
+  const { messages, code } = await runEngine({ spec: csvSpec, overrides: { 'model.layers': layers }, seed: 0 });
+  assert.equal(code, 1);
+  const error = messages.find((m) => m.type === 'error');
+  assert.ok(error && error.type === 'error');
+  assert.match(error.message, /^model too large.*model\.layers\.0 \(dense 10000000 units on 2 inputs\) needs about/);
+  assert.ok(!messages.some((m) => m.type === 'metrics' || m.type === 'done'));
+});

@@ -59,7 +59,7 @@ for (const n of [1, 3, 7, 33, 65, 1001]) {
       const [m, mWant] = pair();
       const v = k.alloc(n), vWant = new Float32Array(n);
       for (let i = 0; i < n; i++) v[i] = vWant[i] = Math.abs(rng.normal());
-      const c = { stepSize: 1e-3 / (1 - 0.9 ** 3), beta1: 0.9, beta2: 0.999, bc2Sqrt: Math.sqrt(1 - 0.999 ** 3), eps: 1e-8, shrink };
+      const c = { stepSize: 1e-3 / (1 - 0.9 ** 3), beta1: 0.9, oneMinusBeta1: 1 - 0.9, beta2: 0.999, oneMinusBeta2: 1 - 0.999, bc2Sqrt: Math.sqrt(1 - 0.999 ** 3), eps: 1e-8, shrink };
       k.adamStep(w, g, m, v, c);
       jsKernels.adamStep(wWant, g, mWant, vWant, c);
       assertClose(m, mWant, 1e-6, `adam m shrink=${shrink}`);

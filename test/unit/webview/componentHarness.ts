@@ -10,7 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Store } from '../../../src/core/store/types.ts';
 import type { PanelKind, ToWebview } from '../../../src/core/webview/contract.ts';
 import { gradientsRun, layerStatsMessage } from '../../../src/core/webview/gradients-data.ts';
-import { checkPanelMessage } from '../../../src/core/webview/inbound-rules.ts';
+import { inspectInbound } from '../../../src/core/webview/gate.ts';
 import { curveSeries, metricKeysOf, packCurveSeries, runDetail, runRef } from '../../../src/core/webview/panel-data.ts';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -79,7 +79,7 @@ export interface PanelPage {
   page: Page;
   /** Every message the webview sent, in order (as the host received it). */
   received: { type: string; [key: string]: unknown }[];
-  /** Messages the gate rejected. */
+  /** Messages the gate rejected (or refused as too much at once). */
   rejected: string[];
   /** Pushes a host message to the webview. */
   push(message: ToWebview<PanelKind>): Promise<void>;
@@ -125,9 +125,12 @@ export async function openPanel(browser: Browser, options: PanelOptions): Promis
   };
   await page.exposeFunction('__hyperlabToHost', async (json: string) => {
     const raw: unknown = JSON.parse(json);
-    const verdict = checkPanelMessage(options.kind, raw);
+    const verdict = inspectInbound(options.kind, raw);
     if (!verdict.ok) {
       rejected.push(verdict.reason);
+      // A request for too much at once is answered, as PanelHost does, with the gate's reply.
+      if (verdict.reply) await push(verdict.reply);
+      for (const wake of waiters.splice(0)) wake();
       return;
     }
     received.push(verdict.message as PanelPage['received'][number]);

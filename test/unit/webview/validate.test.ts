@@ -35,6 +35,11 @@ const hostile: [string, unknown][] = [
   ['a 50 MB string as the type', { type: fiftyMegabytes }],
   ['a 50 MB string in an extra field', { type: 'ready', padding: fiftyMegabytes }],
   ['deep nesting', { type: 'saveState', state: { runIds: [[[[[[[[1]]]]]]]] } }],
+  ['a key with a right-to-left override', { type: 'requestSeries', requestId: 1, runIds: [1], keys: ['ssol\u202e'], x: 'step', buckets: 100 }],
+  ['a key with a bidi isolate', { type: 'requestSeries', requestId: 1, runIds: [1], keys: ['\u2067loss'], x: 'step', buckets: 100 }],
+  ['a key with a C1 control', { type: 'requestSeries', requestId: 1, runIds: [1], keys: ['lo\u0085ss'], x: 'step', buckets: 100 }],
+  ['a key with a lone surrogate', { type: 'requestSeries', requestId: 1, runIds: [1], keys: ['loss\ud800'], x: 'step', buckets: 100 }],
+  ['a hidden layer name with a lone low surrogate', { type: 'saveState', state: { runIds: [1], metric: '\udc00', x: 'step', logY: false, smoothing: 0.5, hidden: [] } }],
   ['a wrong state shape', { type: 'saveState', state: { runIds: [1], metric: null, x: 'step', logY: 'yes', smoothing: 0.5, hidden: [] } }],
 ];
 
@@ -43,7 +48,7 @@ test('hostile and malformed messages are rejected with exactly one log line each
   for (const [name, message] of hostile) {
     const before = logger.lines.length;
     const passed = gateInbound('curves', message, logger, 'Hyperlab Curves');
-    assert.equal(passed, undefined, `${name} must be rejected`);
+    assert.deepEqual(passed.ok ? passed : { ok: passed.ok, reply: passed.reply }, { ok: false, reply: null }, `${name} must be rejected`);
     assert.equal(logger.lines.length, before + 1, `${name}: one log line`);
     const line = logger.lines.at(-1)!;
     assert.match(line, /^warn: Hyperlab Curves panel: rejected a message from its webview: .+; it was ignored\.$/, name);

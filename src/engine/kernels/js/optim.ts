@@ -17,11 +17,11 @@ export function momentumStep(w: Float32Array, g: Float32Array, m: Float32Array, 
 }
 
 export function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c: AdamStepConstants): void {
-  const { stepSize, beta1: b1, beta2: b2, bc2Sqrt, eps, shrink } = c;
+  const { stepSize, beta1: b1, oneMinusBeta1: c1, beta2: b2, oneMinusBeta2: c2, bc2Sqrt, eps, shrink } = c;
   for (let i = 0, n = w.length; i < n; i++) {
     const gi = g[i]!;
-    const mi = b1 * m[i]! + (1 - b1) * gi;
-    const vi = b2 * v[i]! + (1 - b2) * gi * gi;
+    const mi = b1 * m[i]! + c1 * gi;
+    const vi = b2 * v[i]! + c2 * gi * gi;
     m[i] = mi;
     v[i] = vi;
     w[i] = w[i]! * shrink - (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
