@@ -3,6 +3,7 @@
 // checkpoints. Stops within one step when asked; a non-finite loss ends it as 'diverged'.
 import path from 'node:path';
 import type { Spec } from '../../core/spec/types.ts';
+import { formatNumber } from '../../core/format.ts';
 import { augmentBatch, isActive } from '../data/augment.ts';
 import { batchCount, epochOrder, gatherBatch } from '../data/batches.ts';
 import { sampleSize } from '../data/dataset.ts';
@@ -150,7 +151,7 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
       const loss = result.loss + penalty;
       if (!Number.isFinite(loss)) {
         status = 'diverged';
-        reason = `loss became ${loss} at step ${step} (epoch ${epoch + 1}, lr ${lr})`;
+        reason = `loss became ${loss} at step ${step} (epoch ${epoch + 1}, lr ${formatNumber(lr, 4)})`;
         reporter.log('error', `${o.prefix}diverged: ${reason}; keeping the last good weights (end of epoch ${epoch})`);
         break epochs;
       }
@@ -181,7 +182,7 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
     const broken = firstNonFinite([...params, ...model.buffers()]);
     if (broken !== null) {
       status = 'diverged';
-      reason = `${broken} became non-finite in the update of step ${step - 1} (epoch ${epoch + 1}, lr ${lr})`;
+      reason = `${broken} became non-finite in the update of step ${step - 1} (epoch ${epoch + 1}, lr ${formatNumber(lr, 4)})`;
       reporter.log('error', `${o.prefix}diverged: ${reason}; keeping the last good weights (end of epoch ${epoch})`);
       break;
     }
