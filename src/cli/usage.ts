@@ -21,7 +21,8 @@ List runs, newest first.
 
 Options:
   --experiment E   only runs of experiment E
-  --status S       only runs with status S (queued, running, finished, failed, killed, diverged);
+  --status S       only runs with status S (queued, running, finished, failed, killed, diverged,
+                   pruned);
                    a comma-separated list is allowed
   --sort K         id, name, status, createdAt, endedAt, summary.<key> or params.<key>;
                    prefix with - for descending (default: -id)
