@@ -136,6 +136,11 @@ export interface PbtController {
 
 // ── Options of each method and pruner: the spec's search.<method> objects, defaults filled ──
 
+export interface GridOptions {
+  /** Points per continuous parameter (evenly spaced; log-spaced on log scales, ends included). */
+  points: number;
+}
+
 export interface TpeOptions {
   /** Trials sampled at random before TPE starts (Optuna: n_startup_trials = 10). */
   startupTrials: number;
@@ -214,6 +219,7 @@ export interface SearchConfig {
   objective: Objective;
   seed: number;
   pruner: PrunerConfig;
+  grid: GridOptions;
   tpe: TpeOptions;
   evolution: EvolutionOptions;
   pbt: PbtOptions;

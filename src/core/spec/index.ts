@@ -2,6 +2,7 @@
 import { HyperlabError } from '../errors.ts';
 import { specDefinition } from './definition.ts';
 import { applyOverridesRaw, type Overrides } from './overrides.ts';
+import { searchProblems } from './search-rules.ts';
 import { checkValue, defaultFor, type Problems } from './validate.ts';
 import type { JsonValue, Spec } from './types.ts';
 
@@ -21,6 +22,7 @@ function crossFieldProblems(spec: Spec): Problems {
   if (spec.train.swa.enabled && spec.train.swa.startEpoch > spec.train.epochs) {
     problems.push(`train.swa.startEpoch: ${spec.train.swa.startEpoch} is after the last epoch (train.epochs = ${spec.train.epochs}); expected ≤ ${spec.train.epochs}`);
   }
+  problems.push(...searchProblems(spec));
   return problems;
 }
 
