@@ -103,7 +103,7 @@ export class SqliteSweepStore implements SweepStore {
     this.db.checkWritable('sweeps.addTrial');
     const now = Date.now();
     const runId = this.db.write(() => {
-      const sweep = this.db.sql('SELECT s.experiment_id, s.name, s.spec_path FROM sweeps AS s WHERE s.id = ?').get(sweepId);
+      const sweep = this.db.sql('SELECT s.experiment_id, s.spec_path FROM sweeps AS s WHERE s.id = ?').get(sweepId);
       if (!sweep) throw sweepNotFound(sweepId, 'sweeps.addTrial');
       const taken = this.db.sql('SELECT id FROM runs WHERE sweep_id = ? AND trial_number = ?').get(sweepId, trial.number);
       if (taken) {
@@ -112,7 +112,7 @@ export class SqliteSweepStore implements SweepStore {
       }
       const id = this.db.sql(`INSERT INTO runs (experiment_id, sweep_id, name, status, params, spec_path, created_at, trial_number, trial_params)
         VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)`).run(
-        num(sweep.experiment_id), sweepId, trial.name ?? `${str(sweep.name)}-t${trial.number}`, JSON.stringify(trial.runParams ?? trial.params),
+        num(sweep.experiment_id), sweepId, trial.name ?? `sweep${sweepId}-t${trial.number}`, JSON.stringify(trial.runParams ?? trial.params),
         strOrNull(sweep.spec_path), now, trial.number, JSON.stringify(trial.params)).lastInsertRowid;
       this.db.sql('UPDATE sweeps SET state = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(state), now, sweepId);
       return id;

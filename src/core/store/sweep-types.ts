@@ -81,7 +81,7 @@ export interface SweepTrial {
 export interface NewTrial {
   number: number;
   params: JsonObject;
-  /** Run name (default: "<sweep name>-t<number>"). */
+  /** Run name (default: "sweep<id>-t<number>"). */
   name?: string;
   /** The run's params as shown in comparisons: the trial's full flattened spec. */
   runParams?: JsonObject;
