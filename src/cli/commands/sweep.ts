@@ -59,17 +59,18 @@ async function drive(store: Store, sweepId: number, io: CliIO, json: boolean): P
   const driver = new SweepDriver({ store, sweepId, command: { argv, env: io.env }, logger: stderrLogger(io) });
   const objective = (store.sweeps.get(sweepId)!.config['objective'] as { metric?: string } | undefined)?.metric ?? 'objective';
   const say = (text: string) => io.stderr(`sweep ${sweepId}: ${text}\n`);
-  let ended = 0;
   const budget = store.sweeps.get(sweepId)!.budgetTrials;
+  const endedCount = () => Object.entries(store.sweeps.get(sweepId)?.trialCounts ?? {})
+    .reduce((sum, [status, n]) => sum + (status === 'queued' || status === 'running' ? 0 : n), 0);
   driver.on('trial-started', (e) => say(`trial ${e.number} started (run ${e.runId})${e.segment > 0 ? ` from epoch ${e.segment}` : ''}: ${params(e.params)}`));
   driver.on('trial-report', (e) => { if (!json) say(`trial ${e.number} epoch ${e.step}: ${objective} ${formatNumber(e.value)}`); });
   driver.on('trial-pruned', (e) => say(`trial ${e.number} pruned after epoch ${e.step}: ${e.reason}`));
   driver.on('trial-requeued', (e) => say(`trial ${e.number} (run ${e.runId}) re-queued: ${e.reason}`));
   driver.on('pbt-exploit', (e) => say(`member ${e.number} copies member ${e.source} after epoch ${e.epoch}: ${params(e.params)}`));
   driver.on('trial-ended', (e) => {
-    ended++;
+    const ended = endedCount();
     const count = budget !== null ? `${ended}/${budget}` : `${ended}`;
-    say(`trial ${e.number} ${e.status}${e.value !== null ? `: ${objective} ${formatNumber(e.value)}` : e.reason ? ` (${e.reason})` : ''} [${count} this session] · best ${bestText(e.best, objective)}`);
+    say(`trial ${e.number} ${e.status}${e.value !== null ? `: ${objective} ${formatNumber(e.value)}` : e.reason ? ` (${e.reason})` : ''} [${count} ended] · best ${bestText(e.best, objective)}`);
   });
   let interrupts = 0;
   const unregister = io.onInterrupt((signal) => {

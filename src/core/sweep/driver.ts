@@ -138,11 +138,23 @@ export class SweepDriver {
   private fill(): void {
     const limit = this.pool!.parallelism;
     while (this.stopping === null && this.active.size < limit) {
-      const trial = this.pending.shift() ?? this.askNew();
+      const trial = this.pbt ? this.askNew() ?? this.behindmost() : this.pending.shift() ?? this.askNew();
       if (!trial) break;
       this.launch(trial);
     }
     if (this.active.size === 0) this.finish();
+  }
+
+  /**
+   * PBT: the waiting member with the fewest epochs trained, so a population larger than the
+   * parallelism advances together and members are compared at about the same epoch.
+   */
+  private behindmost(): SweepTrial | null {
+    if (this.pending.length === 0) return null;
+    const epochOf = (t: SweepTrial) => this.state.members?.[String(t.number)]?.epoch ?? 0;
+    let index = 0;
+    this.pending.forEach((t, i) => { if (epochOf(t) < epochOf(this.pending[index]!)) index = i; });
+    return this.pending.splice(index, 1)[0]!;
   }
 
   private trialCount(): number {
