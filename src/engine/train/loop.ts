@@ -116,6 +116,7 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
     step = info.step;
     startEpoch = info.epoch;
     reporter.log('info', `resumed from ${t.checkpoint.resumeFrom} at epoch ${startEpoch}, step ${step}`);
+    if (info.optimizerState.startsWith('dropped')) reporter.log('warn', `${o.prefix}the checkpoint's optimizer state does not fit ${t.optimizer.kind} (${info.optimizerState.slice(9)}): it goes on from fresh optimizer slots`);
     for (const problem of restoreTracking(info, tracking, params, stateItems)) reporter.log('warn', `${o.prefix}${problem}`);
   }
   let lastGood: Snapshot = snapshot(stateItems);
