@@ -55,12 +55,15 @@ export function suggestRange(points: readonly LrRangePoint[]): Pick<LrRangeResul
   if (finite.length < 3) return { steepestLr: null, minLossLr: null, minLoss: null, suggested: null };
   let min = finite[0]!;
   for (const p of finite) if (p.smoothed < min.smoothed) min = p;
-  // Steepest descent before the minimum: central differences over log LR.
-  const upTo = finite.findIndex((p) => p === min);
+  // Steepest descent before the minimum, as differences over ±k points in log LR. The first
+  // tenth is skipped: there the moving average still swings with single batches.
+  const upTo = finite.indexOf(min);
+  const skip = Math.max(1, Math.floor(finite.length / 10));
+  const k = Math.max(1, Math.floor(finite.length / 20));
   let steepest: LrRangePoint | null = null;
   let slope = Infinity;
-  for (let i = 1; i < Math.max(2, upTo); i++) {
-    const a = finite[i - 1]!, b = finite[i + 1] ?? finite[i]!;
+  for (let i = skip; i < upTo; i++) {
+    const a = finite[Math.max(0, i - k)]!, b = finite[Math.min(upTo, i + k)]!;
     const ds = (b.smoothed - a.smoothed) / (Math.log(b.lr) - Math.log(a.lr));
     if (ds < slope) { slope = ds; steepest = finite[i]!; }
   }
