@@ -171,3 +171,23 @@ test('Ctrl-C stops the trials and leaves the sweep resumable; sweep stop from an
     for (const trial of trials) assert.equal(store.points(trial.runId, 'epoch.val.acc').length, 3);
   });
 });
+
+test('sweep usage errors name the fix: no spec, no search section, no budget, unknown sweep', () => {
+  const dir = tempDir();
+  const plain = writeSpec(dir, 'plain', TINY_MLP);
+  const noBudget = writeSpec(dir, 'nobudget', { ...TINY_MLP, search: { method: 'random', space: { 'train.optimizer.lr': { type: 'loguniform', low: 0.001, high: 0.1 } } } });
+  const missing = cli(['sweep'], dir);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /expected one spec file/);
+  const noSearch = cli(['sweep', plain], dir);
+  assert.equal(noSearch.code, 2);
+  assert.match(noSearch.stderr, /no "search" section[\s\S]*hint: Add a search section/);
+  const unbounded = cli(['sweep', noBudget], dir);
+  assert.equal(unbounded.code, 2);
+  assert.match(unbounded.stderr, /search\.budget/);
+  assert.equal(cli(['sweep', noBudget, '--trials', '0'], dir).code, 2);
+  assert.equal(cli(['sweeps', 'show', '9'], dir).code, 3);
+  assert.equal(cli(['sweep', '--resume', '9'], dir).code, 3);
+  assert.match(cli(['sweeps', 'nope'], dir).stderr, /Use one of: sweeps ls, sweeps show ID/);
+  assert.match(cli(['help', 'sweep'], dir).stdout, /--resume ID/);
+});
