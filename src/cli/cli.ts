@@ -53,7 +53,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<ExitCode> {
   const name = GROUPS[first] !== undefined ? `${first} ${second ?? ''}`.trim() : first === 'sweep' && second === 'stop' ? 'sweep stop' : first;
   const command = COMMANDS[name];
   if (!command) {
-    const known = [...new Set(Object.keys(COMMANDS).map((c) => c.split(' ')[0]!))].join(', ');
+    const known = Object.keys(COMMANDS).join(', ');
     const group = GROUPS[first];
     if (group) throw usageError(second === undefined ? `hyperlab ${first}: missing subcommand` : `hyperlab ${first}: unknown subcommand "${second}"`, `Use one of: ${group}`);
     throw usageError(`hyperlab: unknown command "${first}"`, `Commands: ${known}. See: hyperlab --help`);
