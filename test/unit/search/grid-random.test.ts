@@ -83,3 +83,12 @@ test('random search is reproducible by seed and differs across seeds', () => {
   assert.deepEqual(a, b);
   assert.notDeepEqual(a, c);
 });
+
+test('random search state round-trips through JSON: the restored sampler asks what the original asks', () => {
+  const config = configFor('random', optimizerSpace, 12);
+  const sampler = createSampler(config);
+  for (let i = 0; i < 5; i++) sampler.ask([]);
+  const restored = createSampler(config, JSON.parse(JSON.stringify(sampler.state())));
+  assert.deepEqual(restored.ask([]), sampler.ask([]));
+  assert.throws(() => createSampler(config, { method: 'tpe', rng: 1 }), /not a random state/);
+});
