@@ -126,3 +126,13 @@ test('PBT explore resamples from the prior with probability resampleProbability'
   assert.ok((params['train.optimizer.lr'] as number) >= 1e-4 && (params['train.optimizer.lr'] as number) <= 1);
   assert.equal((params['train.batchSize'] as number) % 16, 0);
 });
+
+test('PBT state round-trips: a restored controller makes the same next decision', () => {
+  const population = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.9].map((loss, i) => member(i, loss));
+  const config = configFor('pbt', pbtSpace, 8, { pbt: { populationSize: 8, quantile: 0.25, resampleProbability: 0.5, interval: 2 } });
+  const pbt = createPbt(config);
+  pbt.decide(population[7]!, population);
+  const restored = createPbt(config, JSON.parse(JSON.stringify(pbt.state())));
+  assert.deepEqual(restored.decide(population[6]!, population), pbt.decide(population[6]!, population));
+  assert.deepEqual(restored.ask(population), pbt.ask(population));
+});
