@@ -1,7 +1,9 @@
 // A trial's spec: the sweep's spec with the trial's parameters written in. Field parameters are
 // set by dotted path first (so a searched field of a layer in the repeated block reaches every
 // copy), then model.depth repeats the block, then compound scaling rewrites the conv layers; the
-// result is validated like any spec.
+// result is validated like any spec. The trial's spec has no `search` section: a trial is one
+// run, and the section describes the sweep's base layers, not the trial's rewritten ones (the
+// sweep keeps it; a store may attach it to the run's params for the Comparison's log axes).
 import { HyperlabError } from '../errors.ts';
 import { parseSpec } from '../spec/index.ts';
 import type { Spec } from '../spec/types.ts';
@@ -14,7 +16,8 @@ export function isVirtualParam(path: string): path is VirtualParam {
 }
 
 export function materializeTrial(spec: Spec, params: Params, config: SearchConfig): Spec {
-  const copy = structuredClone(spec) as unknown as { [key: string]: unknown };
+  const { search: _search, ...rest } = spec;
+  const copy = structuredClone(rest) as unknown as { [key: string]: unknown };
   for (const [path, value] of Object.entries(params)) if (!isVirtualParam(path)) setField(copy, path, value);
   const model = copy['model'] as Spec['model'];
   const depth = params['model.depth'];

@@ -79,7 +79,7 @@ export const searchDefinition: ObjectField = { kind: 'object', optional: true,
     tpe: { kind: 'object', description: 'TPE (defaults are Optuna\'s).', fields: {
       startupTrials: { kind: 'number', integer: true, min: 0, default: 10, description: 'Random trials before TPE starts.' },
       eiCandidates: { kind: 'number', integer: true, min: 1, default: 24, description: 'Candidates drawn from l(x) per suggestion; the best l(x)/g(x) is kept.' },
-      multivariate: { kind: 'boolean', default: false, description: 'One joint estimator over the unconditional parameters (captures interactions).' },
+      multivariate: { kind: 'boolean', default: true, description: 'One joint estimator over the unconditional parameters (captures interactions; Optuna ≥ 4\'s default); false = one estimator per parameter.' },
       constantLiar: { kind: 'boolean', default: true, description: 'Count running trials as the worst, so parallel trials spread out.' },
       priorWeight: { kind: 'number', exclusiveMin: 0, default: 1, description: 'Weight of the prior kernel.' },
       magicClip: { kind: 'boolean', default: true, description: 'Lower-bound the kernel widths by (high − low)/min(100, n + 2).' },

@@ -37,7 +37,7 @@ export class EvolutionSampler implements Sampler {
   }
 
   ask(history: readonly TrialRecord[]): Params {
-    return avoidTaken(this.space, history, () => this.draw(history));
+    return avoidTaken(this.space, history, () => this.draw(history), this.rng);
   }
 
   private draw(history: readonly TrialRecord[]): Params {

@@ -3,9 +3,10 @@
 // parameters of a truncated normal (numeric, in log space for log scales; integrated over a step
 // for quantized ones) or a smoothed one-hot (categorical).
 //
-// Bandwidths: univariate, each kernel's σ is the larger gap to its neighbours among the sorted
-// observations and the prior's centre (the end kernels use their inner gap: consider_endpoints
-// off); multivariate, Scott's rule σ = 0.2·n^(−1/(d+4))·(high − low) as in BOHB. Then the "magic
+// Bandwidths (Optuna ≥ 4, univariate and multivariate alike; older Optuna used Scott's rule for
+// the multivariate kernel and counted the prior's centre among the neighbours): per parameter,
+// each kernel's σ is the larger gap to its neighbours among the sorted observations and the
+// interval's ends (the end kernels use their inner gap: consider_endpoints off). Then the "magic
 // clip" keeps σ in [(high − low)/min(100, n + 2), high − low]. The prior kernel sits at the centre
 // with σ = high − low; for categories it is uniform, and every kernel's one-hot is mixed with it:
 // row = (priorWeight/(n+1) everywhere, +1 at the observed choice), normalized.
@@ -17,10 +18,14 @@ import { logGaussMass, logPhi } from './gauss.ts';
 export interface ParzenOptions {
   priorWeight: number;
   magicClip: boolean;
-  multivariate: boolean;
 }
 
-type NumericDim = { kind: 'numeric'; dist: Exclude<Distribution, { type: 'categorical' }>; low: number; high: number; q: number | null; mus: number[]; sigmas: number[] };
+type NumericDim = {
+  kind: 'numeric'; dist: Exclude<Distribution, { type: 'categorical' }>; low: number; high: number; q: number | null;
+  mus: number[]; sigmas: number[];
+  /** Per kernel: log σ + log of its mass inside [low, high] (the truncation's normalizer), computed once. */
+  logNorms: number[];
+};
 type CategoricalDim = { kind: 'categorical'; choices: readonly ParamValue[]; rows: number[][] };
 type Dim = NumericDim | CategoricalDim;
 
@@ -44,7 +49,7 @@ export class ParzenEstimator {
     this.dims = dists.map((dist, j) => {
       const column = observations.map((row) => row[j]!);
       if (dist.type === 'categorical') return categoricalDim(dist.choices, column, options.priorWeight);
-      return numericDim(dist, column, dists.length, options);
+      return numericDim(dist, column, options);
     });
   }
 
@@ -93,34 +98,31 @@ function categoricalDim(choices: readonly ParamValue[], column: number[], priorW
   return { kind: 'categorical', choices, rows };
 }
 
-function numericDim(dist: Exclude<Distribution, { type: 'categorical' }>, column: number[], dimensions: number, options: ParzenOptions): NumericDim {
+function numericDim(dist: Exclude<Distribution, { type: 'categorical' }>, column: number[], options: ParzenOptions): NumericDim {
   const { low, high } = internalBounds(dist);
   const q = isLog(dist) ? null : stepOf(dist);
   const n = column.length;
   const width = high - low;
-  let sigmas: number[];
-  if (options.multivariate) {
-    sigmas = column.map(() => 0.2 * Math.max(n, 1) ** (-1 / (dimensions + 4)) * width);
-  } else {
-    sigmas = univariateSigmas(column, low, high);
-  }
+  let sigmas = neighbourSigmas(column, low, high);
   const minSigma = options.magicClip ? width / Math.min(100, 1 + (n + 1)) : 1e-12;
   sigmas = sigmas.map((s) => Math.min(width, Math.max(minSigma, s)));
-  return { kind: 'numeric', dist, low, high, q, mus: [...column, (low + high) / 2], sigmas: [...sigmas, width] };
+  const mus = [...column, (low + high) / 2];
+  const allSigmas = [...sigmas, width];
+  const logNorms = mus.map((mu, k) => logGaussMass((low - mu) / allSigmas[k]!, (high - mu) / allSigmas[k]!) + (q === null ? Math.log(allSigmas[k]!) : 0));
+  return { kind: 'numeric', dist, low, high, q, mus, sigmas: allSigmas, logNorms };
 }
 
-function univariateSigmas(mus: readonly number[], low: number, high: number): number[] {
-  const withPrior = [...mus, (low + high) / 2];
-  const order = withPrior.map((_, i) => i).sort((a, b) => withPrior[a]! - withPrior[b]! || a - b);
-  const sorted = [low, ...order.map((i) => withPrior[i]!), high];
+function neighbourSigmas(mus: readonly number[], low: number, high: number): number[] {
+  const order = mus.map((_, i) => i).sort((a, b) => mus[a]! - mus[b]! || a - b);
+  const sorted = [low, ...order.map((i) => mus[i]!), high];
   const sortedSigmas = order.map((_, r) => Math.max(sorted[r + 1]! - sorted[r]!, sorted[r + 2]! - sorted[r + 1]!));
   if (sorted.length >= 4) {
     sortedSigmas[0] = sorted[2]! - sorted[1]!;
     sortedSigmas[sortedSigmas.length - 1] = sorted[sorted.length - 2]! - sorted[sorted.length - 3]!;
   }
-  const sigmas = new Array<number>(withPrior.length);
+  const sigmas = new Array<number>(mus.length);
   order.forEach((original, r) => { sigmas[original] = sortedSigmas[r]!; });
-  return sigmas.slice(0, mus.length);
+  return sigmas;
 }
 
 /** A truncated-normal draw by rejection: the kernel's centre lies inside [low, high] and σ ≤ high − low, so at least a third of the mass is inside. */
@@ -137,9 +139,8 @@ function sampleNumeric(dim: NumericDim, k: number, rng: SearchRng): number {
 function numericLogPdf(dim: NumericDim, k: number, x: number): number {
   const mu = dim.mus[k]!;
   const sigma = dim.sigmas[k]!;
-  const logAccept = logGaussMass((dim.low - mu) / sigma, (dim.high - mu) / sigma);
-  if (dim.q === null) return logPhi((x - mu) / sigma) - Math.log(sigma) - logAccept;
+  if (dim.q === null) return logPhi((x - mu) / sigma) - dim.logNorms[k]!;
   const lower = Math.max(x - dim.q / 2, dim.low);
   const upper = Math.min(x + dim.q / 2, dim.high);
-  return logGaussMass((lower - mu) / sigma, (upper - mu) / sigma) - logAccept;
+  return logGaussMass((lower - mu) / sigma, (upper - mu) / sigma) - dim.logNorms[k]!;
 }

@@ -33,7 +33,7 @@ export class PbtSampler implements PbtController {
   }
 
   ask(history: readonly TrialRecord[]): Params {
-    return avoidTaken(this.space, history, () => samplePoint(this.space, this.rng));
+    return avoidTaken(this.space, history, () => samplePoint(this.space, this.rng), this.rng);
   }
 
   decide(member: TrialRecord, population: readonly TrialRecord[]): PbtDecision {

@@ -17,7 +17,7 @@ export class RandomSampler implements Sampler {
   }
 
   ask(history: readonly TrialRecord[]): Params {
-    return avoidTaken(this.space, history, () => samplePoint(this.space, this.rng));
+    return avoidTaken(this.space, history, () => samplePoint(this.space, this.rng), this.rng);
   }
 
   state(): JsonValue {

@@ -3,11 +3,10 @@
 // (numeric ones cut into `bins` equal bins of their (log) range, a value drawn uniformly inside
 // the chosen bin). Zoph & Le's controller is an RNN that conditions each choice on the previous
 // ones; this one is factorized (independent softmaxes), which keeps it small and exact to resume.
-// For each finished trial, in trial order: reward R = −loss scaled by the running spread of the
-// rewards (so the step size does not depend on the metric's units), advantage A = R − b, then
-// θ ← θ + lr·A·∇log π(choices) for the parameters that were active, and b ← d·b + (1 − d)·R.
-// A pruned or failed trial's reward is the worst reward seen. The policy, the baseline and the
-// trials already learned from are the sampler's state.
+// For each finished trial, in trial order: reward R = its loss's rank among the trials so far,
+// on [−1, 1] (see rankReward), advantage A = R − b, then θ ← θ + lr·A·∇log π(choices) for the
+// parameters that were active, and b ← d·b + (1 − d)·R. A pruned or failed trial ranks last. The
+// policy, the baseline and the trials already learned from are the sampler's state.
 import { lossOf } from '../objective.ts';
 import type { SearchRng } from '../rng.ts';
 import { choiceIndex, fromInternal, internalBounds, isActive, toInternal } from '../space.ts';
@@ -17,11 +16,9 @@ import { avoidTaken } from './distinct.ts';
 export interface RlPolicyState {
   logits: { [path: string]: number[] };
   baseline: number | null;
-  /** Running mean and mean square of the raw rewards (for scaling). */
-  rewardMean: number;
-  rewardSquare: number;
+  /** Trials already learned from, and their losses (null: pruned, failed or diverged). */
   seen: number[];
-  worst: number | null;
+  losses: (number | null)[];
 }
 
 export class RlSampler implements Sampler {
@@ -40,7 +37,7 @@ export class RlSampler implements Sampler {
     this.rng = rng;
     this.policy = policy ?? {
       logits: Object.fromEntries(space.map((def) => [def.path, new Array<number>(this.arms(def)).fill(0)])),
-      baseline: null, rewardMean: 0, rewardSquare: 0, seen: [], worst: null,
+      baseline: null, seen: [], losses: [],
     };
   }
 
@@ -55,7 +52,7 @@ export class RlSampler implements Sampler {
 
   ask(history: readonly TrialRecord[]): Params {
     this.learn(history);
-    return avoidTaken(this.space, history, () => this.draw());
+    return avoidTaken(this.space, history, () => this.draw(), this.rng);
   }
 
   private arms(def: ParamDef): number {
@@ -92,16 +89,10 @@ export class RlSampler implements Sampler {
     const fresh = history.filter((t) => t.state !== 'running' && !seen.has(t.number)).sort((a, b) => a.number - b.number);
     for (const trial of fresh) {
       this.policy.seen.push(trial.number);
-      const loss = lossOf(trial, this.direction);
-      if (Number.isFinite(loss)) this.policy.worst = this.policy.worst === null ? -loss : Math.min(this.policy.worst, -loss);
-      const raw = Number.isFinite(loss) && trial.state === 'complete' ? -loss : this.policy.worst;
-      if (raw === null) continue;
-      const count = this.policy.seen.length;
-      this.policy.rewardMean += (raw - this.policy.rewardMean) / count;
-      this.policy.rewardSquare += (raw * raw - this.policy.rewardSquare) / count;
-      const spread = Math.sqrt(Math.max(0, this.policy.rewardSquare - this.policy.rewardMean ** 2)) || 1;
-      const reward = raw / spread;
-      const baseline = this.policy.baseline ?? reward;
+      const loss = trial.state === 'complete' ? lossOf(trial, this.direction) : Infinity;
+      this.policy.losses.push(Number.isFinite(loss) ? loss : null);
+      const reward = rankReward(this.policy.losses, this.policy.losses.length - 1);
+      const baseline = this.policy.baseline ?? 0;
       const advantage = reward - baseline;
       for (const def of this.space) {
         const arm = this.armOf(def, trial.params);
@@ -114,6 +105,26 @@ export class RlSampler implements Sampler {
       this.policy.baseline = decay * baseline + (1 - decay) * reward;
     }
   }
+}
+
+/**
+ * The reward of losses[i]: its rank among all losses seen so far, mapped onto [−1, 1] (best = 1,
+ * worst = −1; a missing or diverged one is the worst). Ranks make the step size independent of
+ * the metric's units and of outliers, which raw values (Branin spans 0.4 to 300) are not.
+ */
+export function rankReward(losses: readonly (number | null)[], i: number): number {
+  if (losses.length < 2) return 0;
+  const mine = losses[i] ?? Infinity;
+  let better = 0;
+  let ties = 0;
+  for (let j = 0; j < losses.length; j++) {
+    if (j === i) continue;
+    const other = losses[j] ?? Infinity;
+    if (other < mine) better++;
+    else if (other === mine) ties++;
+  }
+  const rank = better + ties / 2;
+  return 1 - (2 * rank) / (losses.length - 1);
 }
 
 function softmax(logits: readonly number[]): number[] {

@@ -1,13 +1,14 @@
-// Tree-structured Parzen Estimator (Bergstra et al. 2011), following Optuna's TPESampler:
+// Tree-structured Parzen Estimator (Bergstra et al. 2011), following Optuna's TPESampler (5.0):
 //   - the first `startupTrials` (10) trials are random;
 //   - the finished trials are split: the best γ(n) = min(⌈0.1·n⌉, 25) form l(x), the rest g(x)
 //     (complete trials rank first by value, then pruned ones by how far they got and their last
 //     intermediate value, then pruned ones without values, then failed ones);
 //   - observations are weighted by Optuna's ramp (old ones down-weighted once there are > 25);
 //   - 24 candidates are drawn from l(x) and the one with the largest log l(x) − log g(x) wins;
-//   - univariate: one estimator per parameter, fitted on the trials where it is active;
-//     multivariate: one joint estimator over the unconditional parameters (conditional ones stay
+//   - multivariate (the default, as in Optuna ≥ 4 for one objective): one joint estimator over
+//     the unconditional parameters, each kernel a product over them (conditional ones stay
 //     univariate, as Optuna samples parameters outside the intersection space independently);
+//     univariate: one estimator per parameter, fitted on the trials where it is active;
 //   - constant liar: running trials join g(x) as the worst, so parallel workers spread out; on top
 //     of that a point equal to one already taken is redrawn, so two workers never get the same one.
 import { lossOf, orient } from '../objective.ts';
@@ -69,7 +70,7 @@ export class TpeSampler implements Sampler {
   }
 
   ask(history: readonly TrialRecord[]): Params {
-    return avoidTaken(this.space, history, () => this.draw(history));
+    return avoidTaken(this.space, history, () => this.draw(history), this.rng);
   }
 
   private draw(history: readonly TrialRecord[]): Params {
@@ -102,7 +103,7 @@ export class TpeSampler implements Sampler {
     const dists = defs.map((d) => d.dist);
     const belowRows = this.rows(defs, below);
     const aboveRows = this.rows(defs, above);
-    const parzen = { priorWeight: this.options.priorWeight, magicClip: this.options.magicClip, multivariate: this.options.multivariate && defs.length > 1 };
+    const parzen = { priorWeight: this.options.priorWeight, magicClip: this.options.magicClip };
     const weigh = (count: number): number[] => (this.options.equalWeights ? new Array<number>(count).fill(1) : tpeWeights(count));
     const l = new ParzenEstimator(dists, belowRows, weigh(belowRows.length), parzen);
     const g = new ParzenEstimator(dists, aboveRows, weigh(aboveRows.length), parzen);
