@@ -5,6 +5,9 @@ import { run } from './commands/run.ts';
 import { runsExport } from './commands/runs-export.ts';
 import { runsLs } from './commands/runs-ls.ts';
 import { runsShow } from './commands/runs-show.ts';
+import { sweep, sweepStop } from './commands/sweep.ts';
+import { sweepsLs, sweepsShow } from './commands/sweeps.ts';
+import { tuneBabysit, tuneLrRange, tuneOverfit } from './commands/tune.ts';
 import { StoreMissingError } from './open-store.ts';
 import { EXIT, type CliIO, type ExitCode } from './io.ts';
 import { COMMAND_HELP, MAIN_HELP, usageError } from './usage.ts';
@@ -16,6 +19,20 @@ const COMMANDS: { [name: string]: Command } = {
   'runs show': runsShow,
   'runs export': runsExport,
   run,
+  sweep,
+  'sweep stop': sweepStop,
+  'sweeps ls': sweepsLs,
+  'sweeps show': sweepsShow,
+  'tune lr-range': tuneLrRange,
+  'tune overfit': tuneOverfit,
+  'tune babysit': tuneBabysit,
+};
+
+/** Commands with subcommands: the first word, and what to say when the second is missing or wrong. */
+const GROUPS: { [first: string]: string } = {
+  runs: 'runs ls, runs show ID, runs export (--csv|--json)',
+  sweeps: 'sweeps ls, sweeps show ID',
+  tune: 'tune lr-range SPEC, tune overfit SPEC, tune babysit SPEC',
 };
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<ExitCode> {
@@ -33,11 +50,12 @@ async function dispatch(argv: string[], io: CliIO): Promise<ExitCode> {
     return first === undefined ? EXIT.usage : EXIT.ok;
   }
   if (first === 'help') return help(argv.slice(1).join(' '), io);
-  const name = first === 'runs' ? `runs ${second ?? ''}`.trim() : first;
+  const name = GROUPS[first] !== undefined ? `${first} ${second ?? ''}`.trim() : first === 'sweep' && second === 'stop' ? 'sweep stop' : first;
   const command = COMMANDS[name];
   if (!command) {
     const known = Object.keys(COMMANDS).join(', ');
-    if (first === 'runs') throw usageError(second === undefined ? 'hyperlab runs: missing subcommand' : `hyperlab runs: unknown subcommand "${second}"`, 'Use one of: runs ls, runs show ID, runs export (--csv|--json)');
+    const group = GROUPS[first];
+    if (group) throw usageError(second === undefined ? `hyperlab ${first}: missing subcommand` : `hyperlab ${first}: unknown subcommand "${second}"`, `Use one of: ${group}`);
     throw usageError(`hyperlab: unknown command "${first}"`, `Commands: ${known}. See: hyperlab --help`);
   }
   const args = argv.slice(name.split(' ').length);
@@ -50,9 +68,9 @@ function help(topic: string, io: CliIO): ExitCode {
     io.stdout(MAIN_HELP);
     return EXIT.ok;
   }
-  // A group ("runs") shows the help of each of its commands.
+  // A group ("runs", "sweeps") shows the help of each of its commands.
   const group = Object.keys(COMMAND_HELP).filter((name) => name.startsWith(`${topic} `)).map((name) => COMMAND_HELP[name]!).join('\n');
-  const text = COMMAND_HELP[topic] ?? COMMAND_HELP[`runs ${topic}`] ?? (group || undefined);
+  const text = COMMAND_HELP[topic] ?? COMMAND_HELP[`runs ${topic}`] ?? COMMAND_HELP[`sweeps ${topic}`] ?? (group || undefined);
   if (!text) throw usageError(`hyperlab help: no command "${topic}"`, `Help exists for: ${Object.keys(COMMAND_HELP).join(', ')}`);
   io.stdout(text);
   return EXIT.ok;

@@ -8,6 +8,14 @@ Usage:
   hyperlab runs show ID [--json]
   hyperlab runs export (--csv|--json) [ID...]
   hyperlab run SPEC [--set path=value ...] [--json]
+  hyperlab sweep SPEC [--set path=value ...] [--trials N] [--parallelism N] [--json]
+  hyperlab sweep --resume ID [--trials N] [--parallelism N] [--json]
+  hyperlab sweep stop ID
+  hyperlab sweeps ls [--experiment E] [--json]
+  hyperlab sweeps show ID [--json]
+  hyperlab tune lr-range SPEC [--set ...] [--min LR] [--max LR] [--steps N] [--json]
+  hyperlab tune overfit SPEC [--set ...] [--samples N] [--epochs N] [--json]
+  hyperlab tune babysit SPEC [--set ...] [--coarse N] [--fine N] [--json]
   hyperlab help [COMMAND]
 
 Every command takes --db PATH (default: .hyperlab/runs.db under the current folder).
@@ -21,7 +29,8 @@ List runs, newest first.
 
 Options:
   --experiment E   only runs of experiment E
-  --status S       only runs with status S (queued, running, finished, failed, killed, diverged);
+  --status S       only runs with status S (queued, running, finished, failed, killed, diverged,
+                   pruned);
                    a comma-separated list is allowed
   --sort K         id, name, status, createdAt, endedAt, summary.<key> or params.<key>;
                    prefix with - for descending (default: -id)
@@ -47,6 +56,53 @@ Validate the spec file, start the training engine on it, record the run in the s
 progress on stderr and print the summary. --set overrides one field by its dotted path
 (e.g. --set train.epochs=3 --set train.optimizer.lr=0.01). Ctrl-C stops the run gracefully.
 Exit code 1 when the run fails or diverges.
+`,
+  sweep: `Usage: hyperlab sweep SPEC [--set path=value ...] [--trials N] [--parallelism N] [--json] [--db PATH]
+       hyperlab sweep --resume ID [--trials N] [--parallelism N] [--json] [--db PATH]
+
+Run the hyperparameter search of the spec's "search" section: each trial is a run of the engine
+with the trial's parameters written into the spec (trials appear in hyperlab runs ls). One line
+per trial event on stderr; the best trial and its parameters on stdout. --trials and
+--parallelism override search.budget.trials and search.parallelism (on --resume: the stored ones).
+Ctrl-C stops the running trials and leaves the sweep resumable: hyperlab sweep --resume ID runs
+the interrupted trials again and the rest of the budget; no finished trial runs twice.
+Exit code 0 when the sweep finished, 1 when it was stopped or failed.
+`,
+  'sweep stop': `Usage: hyperlab sweep stop ID [--db PATH]
+
+Stop a sweep another process is running: its driver stops the running trials (they are
+re-queued) and ends the sweep 'stopped'. Resume it with hyperlab sweep --resume ID.
+`,
+  'sweeps ls': `Usage: hyperlab sweeps ls [--experiment E] [--json] [--db PATH]
+
+List sweeps, newest first: method, status, trials out of the budget, objective and best value.
+`,
+  'sweeps show': `Usage: hyperlab sweeps show ID [--json] [--db PATH]
+
+Show one sweep: its objective and budget, the best trial with its parameters, and the trial
+table (status, epochs, objective value, parameters, reason; * marks the best).
+`,
+  'tune lr-range': `Usage: hyperlab tune lr-range SPEC [--set ...] [--min LR] [--max LR] [--steps N] [--json] [--db PATH]
+
+Learning-rate range test (Smith 2017): one short run in which the learning rate grows
+exponentially from --min (1e-6) to --max (1) over --steps steps (200), stopping early once the
+loss explodes (4× its best). The loss against the learning rate is stored as the run's metrics
+(lr_range.lr, lr_range.loss, lr_range.smoothed). Suggested range: from the learning rate of the
+steepest descent of the smoothed loss to the one of its minimum divided by 10 (the rule is printed).
+`,
+  'tune overfit': `Usage: hyperlab tune overfit SPEC [--set ...] [--samples N] [--epochs N] [--json] [--db PATH]
+
+Sanity check: train on a tiny subset (--samples, default 100) with regularization off
+(dropout, weight decay, L1/L2, augmentation, noise, early stopping) for --epochs (default 50).
+A correct model and pipeline fit it: training accuracy must reach 99%. If not, it says
+"your model or pipeline has a bug" with the accuracy reached. Exit code 1 when it fails.
+`,
+  'tune babysit': `Usage: hyperlab tune babysit SPEC [--set ...] [--coarse N] [--fine N] [--epochs-coarse N] [--epochs-fine N] [--json] [--db PATH]
+
+Guided tuning, the course's way: regularization off; a coarse grid of --coarse (5) learning
+rates log-spaced over 1e-5 … 1e-1 with few epochs (--epochs-coarse, 1); then a fine grid of
+--fine (5) learning rates spaced linearly from half to twice the best, with more epochs
+(--epochs-fine, 3). Each step is a sweep of its own (hyperlab sweeps show ID); Ctrl-C stops it.
 `,
 };
 

@@ -11,7 +11,9 @@ export type ErrorCode =
   | 'DATASET_NOT_FOUND'
   | 'PRODUCER_FAILED'
   | 'KERNELS_UNAVAILABLE'
-  | 'USAGE';
+  | 'USAGE'
+  | 'SEARCH_EXHAUSTED'
+  | 'SEARCH_STATE';
 
 export class HyperlabError extends Error {
   readonly code: ErrorCode;

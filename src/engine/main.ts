@@ -10,6 +10,7 @@ import { PROTOCOL_VERSION, RUN_DIR_ENV, type HostMessage, type LogLevel, type Pa
 import { applyOverrides, flattenSpec, parseSpec, type Spec } from '../core/spec/index.ts';
 import type { TrainControl, TrainReporter } from './train/reporter.ts';
 import { runExperiment } from './train/run.ts';
+import { parseTask, runTask, TASK_ENV } from './train/task.ts';
 
 type StartMessage = Extract<HostMessage, { type: 'start' }>;
 
@@ -72,6 +73,12 @@ async function main(): Promise<number> {
       shouldStop: () => stopReason !== null,
       pause: () => new Promise((resolve) => setImmediate(resolve)),
     };
+    const task = parseTask(process.env[TASK_ENV]);
+    if (task !== null) {
+      const { summary } = await runTask(task, spec, specDir, reporter, control);
+      send({ type: 'done', summary, status: 'finished' });
+      return 0;
+    }
     const checkpointDir = spec.train.checkpoint.dir ?? process.env[RUN_DIR_ENV] ?? null;
     const result = await runExperiment({ spec, specDir, reporter, control, checkpointDir: checkpointDir === null ? null : path.resolve(specDir, checkpointDir) });
     if (result.status === 'stopped') writeLog('info', `stopped (${stopReason}) after ${String(result.summary['steps'])} steps`);

@@ -95,7 +95,7 @@ function section(title: string, body: Node): HTMLElement {
 }
 
 function statusLabel(status: string): string {
-  return { running: '● Running', queued: '◷ Queued', finished: '✓ Finished', failed: '✗ Failed', killed: '■ Killed', diverged: '⚠ Diverged' }[status] ?? status;
+  return { running: '● Running', queued: '◷ Queued', finished: '✓ Finished', failed: '✗ Failed', killed: '■ Killed', diverged: '⚠ Diverged', pruned: '✂ Pruned' }[status] ?? status;
 }
 
 function table(headers: string[], rows: string[][], id: string, numeric: boolean[] = []): HTMLElement {

@@ -66,7 +66,7 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
   }
 }
 
-function loadSpec(specPath: string, assignments: readonly string[]): Spec {
+export function loadSpec(specPath: string, assignments: readonly string[]): Spec {
   let text: string;
   try {
     text = fs.readFileSync(specPath, 'utf8');
@@ -79,6 +79,6 @@ function loadSpec(specPath: string, assignments: readonly string[]): Spec {
   return assignments.length > 0 ? applyOverrides(spec, assignments) : spec;
 }
 
-function stderrLogger(io: CliIO): Logger {
+export function stderrLogger(io: CliIO): Logger {
   return { log: (severity, message) => { if (severity === 'warn' || severity === 'error') io.stderr(`hyperlab: ${message}\n`); } };
 }

@@ -1,6 +1,7 @@
 // What a `*.hyperlab.json` may contain: every field, its default and what it means. The types in
 // types.ts mirror this; a test checks the two agree field for field.
 import type { FieldDef, ObjectField, TaggedField } from './fields.ts';
+import { searchDefinition } from './search-definition.ts';
 
 export const DATASETS = ['fashion-mnist', 'mnist', 'csv'] as const;
 export const NORMALIZATIONS = ['standardize', 'scale', 'none'] as const;
@@ -188,7 +189,7 @@ export const specDefinition: ObjectField = { kind: 'object', description: 'A Hyp
   data,
   model,
   train,
-  search: { kind: 'loose', description: 'Hyperparameter search (filled in by the search feature): any object.' },
+  search: searchDefinition,
 } };
 
 export const layerDefinition = layer;

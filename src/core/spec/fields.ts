@@ -54,6 +54,23 @@ export interface ArrayField extends FieldBase {
 export interface ObjectField extends FieldBase {
   kind: 'object';
   fields: { [name: string]: FieldDef };
+  /** Absent stays absent (no defaults filled in); present, it is checked and completed. */
+  optional?: boolean;
+}
+
+/** Any JSON scalar (string, number, boolean, null); with `list`, also an array of scalars. */
+export interface ScalarField extends FieldBase {
+  kind: 'scalar';
+  default: null;
+  list?: boolean;
+}
+
+/** An object whose keys are free (search parameters by dotted path) and whose values share one shape. */
+export interface MapField extends FieldBase {
+  kind: 'map';
+  values: FieldDef;
+  default: { [key: string]: unknown } | null;
+  nullable?: boolean;
 }
 
 /** One of several object shapes told apart by a tag field (layers: `{"type": "dense", ...}`). */
@@ -78,5 +95,7 @@ export type FieldDef =
   | ColumnField
   | ArrayField
   | ObjectField
+  | ScalarField
+  | MapField
   | TaggedField
   | LooseField;

@@ -3,6 +3,7 @@ import { HyperlabError } from '../errors.ts';
 import { specDefinition } from './definition.ts';
 import { asyncOptimizerProblems } from './async-rule.ts';
 import { applyOverridesRaw, type Overrides } from './overrides.ts';
+import { searchProblems } from './search-rules.ts';
 import { checkValue, defaultFor, type Problems } from './validate.ts';
 import type { JsonValue, Spec } from './types.ts';
 
@@ -23,6 +24,7 @@ function crossFieldProblems(spec: Spec): Problems {
     problems.push(`train.swa.startEpoch: ${spec.train.swa.startEpoch} is after the last epoch (train.epochs = ${spec.train.epochs}); expected ≤ ${spec.train.epochs}`);
   }
   problems.push(...asyncOptimizerProblems(spec));
+  problems.push(...searchProblems(spec));
   return problems;
 }
 

@@ -65,6 +65,12 @@ function fieldSchema(def: FieldDef, defs: Map<string, JsonSchema>): JsonSchema {
       return { ...base, ...taggedSchema(def, defs) };
     case 'loose':
       return { ...base, type: 'object' };
+    case 'scalar': {
+      const scalar = { type: ['string', 'number', 'boolean', 'null'] };
+      return def.list ? { ...base, anyOf: [scalar, { type: 'array', items: scalar, minItems: 1 }] } : { ...base, ...scalar };
+    }
+    case 'map':
+      return { ...base, type: nullableType('object', def.nullable), additionalProperties: fieldSchema(def.values, defs) };
   }
 }
 

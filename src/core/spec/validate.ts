@@ -19,6 +19,15 @@ function join(path: string, key: string | number): string {
   return path === '' ? String(key) : `${path}.${key}`;
 }
 
+/** A map's key in a path: dotted keys (search parameters) are quoted so the path stays readable. */
+function joinKey(path: string, key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? join(path, key) : `${path}[${JSON.stringify(key)}]`;
+}
+
+function isScalar(value: unknown): boolean {
+  return value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+}
+
 function numberRange(def: NumberField): string {
   const parts: string[] = [];
   if (def.min !== undefined) parts.push(`≥ ${def.min}`);
@@ -46,6 +55,7 @@ function checkNumber(def: NumberField, value: unknown, path: string, problems: P
 export function defaultFor(def: FieldDef): unknown {
   switch (def.kind) {
     case 'object': {
+      if (def.optional) return undefined;
       const out: Record<string, unknown> = {};
       for (const [key, field] of Object.entries(def.fields)) {
         const value = defaultFor(field);
@@ -56,6 +66,8 @@ export function defaultFor(def: FieldDef): unknown {
     case 'loose':
     case 'tagged':
       return undefined;
+    case 'map':
+      return def.default === null ? null : structuredClone(def.default);
     case 'array':
       // Default items (the default layers) get their own defaults filled in too.
       return def.default === null ? null : def.default.map((item) => checkValue(def.items, structuredClone(item), '', []));
@@ -103,6 +115,7 @@ export function checkValue(def: FieldDef, value: unknown, path: string, problems
     const fallback = defaultFor(def);
     if (fallback !== undefined || def.kind !== 'tagged') return fallback;
   }
+  if (def.kind === 'object' && def.optional && value === undefined) return undefined;
   switch (def.kind) {
     case 'number':
       return checkNumber(def, value, path, problems);
@@ -146,6 +159,21 @@ export function checkValue(def: FieldDef, value: unknown, path: string, problems
       return checkObjectFields(def.fields, value, path, problems);
     case 'tagged':
       return checkTagged(def, value, path, problems);
+    case 'scalar': {
+      const ok = isScalar(value) || (def.list === true && Array.isArray(value) && value.length > 0 && value.every(isScalar));
+      if (!ok) problems.push(`${path}: ${show(value)} is not allowed; expected a string, number, boolean or null${def.list ? ' (or a non-empty array of them)' : ''}`);
+      return value;
+    }
+    case 'map': {
+      if (value === null && def.nullable) return null;
+      if (!isPlainObject(value)) {
+        problems.push(`${path}: ${show(value)} is not an object${def.nullable ? ' (or null)' : ''}`);
+        return value;
+      }
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) out[key] = checkValue(def.values, item, joinKey(path, key), problems);
+      return out;
+    }
     case 'loose':
       if (value !== undefined && !isPlainObject(value)) problems.push(`${path}: ${show(value)} is not an object`);
       return value;

@@ -3,6 +3,7 @@
 // migration: append a new one.
 import { HyperlabError } from '../errors.ts';
 import type { Driver } from './driver.ts';
+import { sweepsMigration } from './migration-sweeps.ts';
 
 /**
  * Steps per metric block (metric_blocks rolls up steps [b·64, b·64+63]). Part of the file format:
@@ -13,7 +14,14 @@ export const BLOCK_STEPS = 64;
 export interface Migration {
   version: number;
   description: string;
-  sql: string;
+  /** SQL text, or a function for a step SQL alone cannot say (e.g. rebuilding a table with the columns it has). */
+  sql: string | ((driver: Driver) => void);
+  /**
+   * Run with foreign keys off (set before the transaction: SQLite ignores the pragma inside one):
+   * a table rebuild drops the old table, which with foreign keys on would cascade-delete its
+   * children's rows. The migration checks the keys itself before it commits.
+   */
+  foreignKeysOff?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -150,6 +158,7 @@ export const MIGRATIONS: readonly Migration[] = [
         JOIN metrics AS m ON m.run_id = g.run_id AND m.key_id = g.key_id AND m.step = g.last_step;
     `,
   },
+  sweepsMigration,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -176,7 +185,18 @@ function checkNotNewer(version: number, path: string): void {
  * version again there, so two processes opening a fresh file at once apply each migration once.
  */
 export function migrate(driver: Driver, path: string, target: number = SCHEMA_VERSION): void {
-  checkNotNewer(schemaVersion(driver), path);
+  const before = schemaVersion(driver);
+  checkNotNewer(before, path);
+  const foreignKeysOff = MIGRATIONS.some((m) => m.foreignKeysOff === true && m.version > before && m.version <= target);
+  if (foreignKeysOff) driver.exec('PRAGMA foreign_keys = OFF');
+  try {
+    applyMigrations(driver, path, target);
+  } finally {
+    if (foreignKeysOff) driver.exec('PRAGMA foreign_keys = ON');
+  }
+}
+
+function applyMigrations(driver: Driver, path: string, target: number): void {
   driver.transaction(() => {
     driver.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at REAL NOT NULL)');
     const current = schemaVersion(driver);
@@ -184,7 +204,8 @@ export function migrate(driver: Driver, path: string, target: number = SCHEMA_VE
     const record = driver.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)');
     for (const migration of MIGRATIONS) {
       if (migration.version <= current || migration.version > target) continue;
-      driver.exec(migration.sql);
+      if (typeof migration.sql === 'string') driver.exec(migration.sql);
+      else migration.sql(driver);
       record.run(migration.version, Date.now());
     }
   });

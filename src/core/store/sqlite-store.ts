@@ -8,6 +8,8 @@ import { MetricIngest } from './metric-ingest.ts';
 import { buildRunQuery } from './run-query.ts';
 import { RUN_COLUMNS, metricValue, num, numOrNull, rowToArtifact, rowToExperiment, rowToRun, str, toJson } from './rows.ts';
 import { DEFAULT_BUCKETS, SeriesQuery } from './series-query.ts';
+import { SqliteSweepStore } from './sweep-store.ts';
+import type { SweepStore } from './sweep-types.ts';
 import type {
   Artifact,
   DriverName,
@@ -38,6 +40,7 @@ export class SqliteStore implements Store {
   private readonly ingest: MetricIngest;
   private readonly seriesQuery: SeriesQuery;
   private ownWrites = 0;
+  readonly sweeps: SweepStore;
 
   constructor(db: Driver, path: string, readonly: boolean, logger: Logger) {
     this.db = db;
@@ -47,6 +50,9 @@ export class SqliteStore implements Store {
     this.logger = logger;
     this.ingest = new MetricIngest(db);
     this.seriesQuery = new SeriesQuery(db);
+    this.sweeps = new SqliteSweepStore({
+      sql: (text) => this.sql(text), write: (fn) => this.write(fn), emit: (event) => this.emit(event), checkWritable: (method) => this.checkWritable(method),
+    });
   }
 
   // ---- writer side ----

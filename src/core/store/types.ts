@@ -2,9 +2,13 @@
 // (better-sqlite3, or node:sqlite when the native binary can't load).
 import type { Logger } from '../log.ts';
 import type { LayerStat, Params, RunEndStatus } from '../protocol/messages.ts';
+import type { SweepStore } from './sweep-types.ts';
 
-export type RunStatus = 'queued' | 'running' | RunEndStatus;
-export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'finished', 'failed', 'killed', 'diverged'];
+export type * from './sweep-types.ts';
+
+/** 'pruned': a sweep's trial stopped early by its pruner (median, ASHA), its curves kept. */
+export type RunStatus = 'queued' | 'running' | RunEndStatus | 'pruned';
+export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'finished', 'failed', 'killed', 'diverged', 'pruned'];
 export type DriverName = 'better-sqlite3' | 'node:sqlite';
 
 export interface Experiment {
@@ -111,6 +115,8 @@ export interface Store {
 
   // writer side (the host's runner)
   createRun(run: NewRun): Run;
+  /** Sweeps and their trials (migration 5): create, resume, list; see sweep-types.ts. */
+  readonly sweeps: SweepStore;
   /** A sweep groups the runs one search launches (pass its id as NewRun.sweepId). Returns its id. */
   createSweep(experiment: string, name: string, config?: Params): number;
   setParams(runId: number, params: Params): void;

@@ -25,6 +25,8 @@ export interface CheckpointExtras {
 
 export interface LoadedCheckpoint extends CheckpointInfo {
   metadata: Record<string, string>;
+  /** Whether the optimizer's slots were restored; 'dropped: why' when they did not fit the optimizer resumed with. */
+  optimizerState: 'loaded' | 'none' | `dropped: ${string}`;
   tensors: Map<string, NamedTensor>;
 }
 
@@ -59,6 +61,18 @@ export function loadCheckpoint(file: string, model: Sequential, optimizer: Optim
   }
   const state = new Map<string, Float32Array>();
   for (const [name, t] of tensors) if (name.startsWith(OPTIMIZER_PREFIX) && t.data instanceof Float32Array) state.set(name.slice(OPTIMIZER_PREFIX.length), t.data);
-  if (state.size > 0) optimizer.loadState(state);
-  return { step: Number(metadata['step'] ?? 0), epoch: Number(metadata['epoch'] ?? 0), member: Number(metadata['member'] ?? 0), metadata, tensors };
+  let optimizerState: LoadedCheckpoint['optimizerState'] = 'none';
+  if (state.size > 0) {
+    try {
+      optimizer.loadState(state);
+      optimizerState = 'loaded';
+    } catch (error) {
+      // Resumed with another optimizer (PBT can switch train.optimizer.kind): its slots do not
+      // fit, so it starts from fresh slots on the checkpoint's weights instead of failing.
+      if (!(error instanceof HyperlabError)) throw error;
+      optimizer.loadState(new Map());
+      optimizerState = `dropped: ${error.message}`;
+    }
+  }
+  return { step: Number(metadata['step'] ?? 0), epoch: Number(metadata['epoch'] ?? 0), member: Number(metadata['member'] ?? 0), metadata, tensors, optimizerState };
 }

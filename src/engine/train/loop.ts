@@ -117,6 +117,7 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
     step = info.step;
     startEpoch = info.epoch;
     reporter.log('info', `resumed from ${t.checkpoint.resumeFrom} at epoch ${startEpoch}, step ${step}`);
+    if (info.optimizerState.startsWith('dropped')) reporter.log('warn', `${o.prefix}the checkpoint's optimizer state does not fit ${t.optimizer.kind} (${info.optimizerState.slice(9)}): it goes on from fresh optimizer slots`);
     for (const problem of restoreTracking(info, tracking, params, stateItems)) reporter.log('warn', `${o.prefix}${problem}`);
   }
   let lastGood: Snapshot = snapshot(stateItems);
@@ -201,7 +202,10 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
     };
     history.push(m);
     const { epoch: _e, step: _s, ...values } = m;
-    reporter.metrics(step, epoch + 1, Object.fromEntries(Object.entries(values).map(([k, v]) => [key(`epoch.${k}`), v])));
+    // Without a validation set there are no validation values: a NaN reported as val.loss would
+    // read as divergence to the host (which stops a run on a non-finite loss).
+    const reported = Object.entries(values).filter(([k]) => data.validation.count > 0 || !k.startsWith('val.'));
+    reporter.metrics(step, epoch + 1, Object.fromEntries(reported.map(([k, v]) => [key(`epoch.${k}`), v])));
     reporter.log('info', `${o.prefix}epoch ${epoch + 1}/${t.epochs}: train loss ${m['train.loss'].toFixed(4)} acc ${(100 * m['train.acc']).toFixed(2)}%, ` +
       `val loss ${m['val.loss'].toFixed(4)} acc ${(100 * m['val.acc']).toFixed(2)}%, lr ${lr.toExponential(2)}, ${elapsed.toFixed(1)} s, ${m.samples_per_s.toFixed(0)} samples/s`);
     lastGood = snapshot(stateItems);

@@ -43,7 +43,7 @@ function finite(v: number | undefined): number | null {
 }
 
 /** Reshapes the samples when model.inputShape asks for a different view of the same values. */
-function withModelShape(data: LoadedData, spec: Spec): LoadedData {
+export function withModelShape(data: LoadedData, spec: Spec): LoadedData {
   const shape = spec.model.inputShape;
   if (shape === null || shape.join('x') === data.shape.join('x')) return data;
   const reshape = (d: LoadedData['train']) => ({ ...d, shape: [...shape] });

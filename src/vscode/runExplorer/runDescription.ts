@@ -52,7 +52,7 @@ export function describeRun(run: Run, latest: readonly LatestValue[] | null, now
   const parts: string[] = [];
   const metric = run.status === 'running' ? keyMetric(latest) : keyMetric(run.summary) ?? keyMetric(latest);
   if (metric) parts.push(`${metric.key} ${formatNumber(metric.value)}`);
-  else if ((run.status === 'failed' || run.status === 'killed') && run.reason) parts.push(truncate(run.reason, 40));
+  else if ((run.status === 'failed' || run.status === 'killed' || run.status === 'pruned') && run.reason) parts.push(truncate(run.reason, 40));
   if (run.status === 'queued') parts.push('queued');
   const duration = runDuration(run, now);
   if (duration !== undefined) parts.push(formatDuration(duration));

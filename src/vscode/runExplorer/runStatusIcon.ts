@@ -11,6 +11,7 @@ const LOOKS: Record<RunStatus, StatusLook> = {
   failed: { icon: 'error', color: 'testing.iconFailed', label: 'Failed' },
   killed: { icon: 'circle-slash', color: 'descriptionForeground', label: 'Killed' },
   diverged: { icon: 'warning', color: 'list.warningForeground', label: 'Diverged' },
+  pruned: { icon: 'debug-step-out', color: 'descriptionForeground', label: 'Pruned' },
 };
 
 export function statusLook(status: RunStatus): StatusLook {

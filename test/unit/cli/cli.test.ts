@@ -153,7 +153,7 @@ test('runs ls: table, --json, filters, sort, limit; bad flags are usage errors',
 
   const badStatus = cli(['runs', 'ls', '--status', 'done', '--db', dbPath], { cwd: dir });
   assert.equal(badStatus.code, 2);
-  assert.equal(badStatus.stderr, 'hyperlab runs ls: unknown status "done"\n  hint: Use one of: queued, running, finished, failed, killed, diverged\n');
+  assert.equal(badStatus.stderr, 'hyperlab runs ls: unknown status "done"\n  hint: Use one of: queued, running, finished, failed, killed, diverged, pruned\n');
   assert.equal(cli(['runs', 'ls', '--limit', 'x', '--db', dbPath], { cwd: dir }).code, 2);
   assert.equal(cli(['runs', 'ls', '--frobnicate'], { cwd: dir }).code, 2);
   const empty = cli(['runs', 'ls', '--json'], { cwd: dir });

@@ -1,0 +1,19 @@
+// Two trials should not ask for the same point: in a discrete space a sampler can draw a taken
+// point again (TPE's best candidate often is the same cell), and parallel workers would then
+// train the same configuration twice. The sampler's own draw is retried a few times, then points
+// are drawn from the prior; only when hundreds of those are all taken (the space is as good as
+// exhausted) is a repeat allowed.
+import type { SearchRng } from '../rng.ts';
+import { pointKey, samplePoint } from '../space.ts';
+import type { Params, SearchSpace, TrialRecord } from '../types.ts';
+
+const OWN_DRAWS = 8;
+const PRIOR_DRAWS = 256;
+
+export function avoidTaken(space: SearchSpace, history: readonly TrialRecord[], draw: () => Params, rng: SearchRng): Params {
+  const taken = new Set(history.map((t) => pointKey(space, t.params)));
+  let point = draw();
+  for (let i = 0; i < OWN_DRAWS && taken.has(pointKey(space, point)); i++) point = draw();
+  for (let i = 0; i < PRIOR_DRAWS && taken.has(pointKey(space, point)); i++) point = samplePoint(space, rng);
+  return point;
+}
