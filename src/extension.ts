@@ -13,10 +13,14 @@ import type { RunLauncher } from './vscode/runs/runLauncher.ts';
 import { WindowRunLauncher } from './vscode/runs/windowRunLauncher.ts';
 import { RunningRunsItem } from './vscode/statusBar/runningRunsItem.ts';
 import { StoreSession } from './vscode/store/storeSession.ts';
+import { registerSweepCommands } from './vscode/sweeps/registerSweepCommands.ts';
+import { SweepController } from './vscode/sweeps/sweepController.ts';
+import type { SweepHost } from './vscode/panels/sweepHost.ts';
 
 export const RUN_EXPLORER_VIEW = 'hyperlab.runs';
 
 let launcher: RunLauncher | undefined;
+let sweeps: SweepController | undefined;
 
 export function activate(context: vscode.ExtensionContext): HyperlabApi {
   const started = performance.now();
@@ -38,6 +42,14 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
   const view = vscode.window.createTreeView(RUN_EXPLORER_VIEW, { treeDataProvider: tree });
   const ticker = new ActivityTicker(() => statusItem.runningCount > 0, () => tree.refresh());
 
+  const panels = registerPanels({
+    extensionUri: context.extensionUri, logger, store: existing, onStoreChange: session.onDidChange,
+    sweepActions: { runSpec: (spec, specPath, experiment) => getLauncher().launch({ spec, specPath, experiment, overrides: {} }) },
+  });
+  sweeps = new SweepController({
+    session, logger, extensionPath: context.extensionPath, refreshViews,
+    showDashboard: (sweepId) => (panels.registry.show('sweep') as SweepHost).setSweep(sweepId),
+  });
   context.subscriptions.push(
     logger.channel, session, tree, statusItem, logs, details, view, ticker, new SpecDiagnostics(),
     session.onDidChange(refreshViews),
@@ -48,7 +60,8 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
       if (e.affectsConfiguration(`${SETTINGS_SECTION}.parallelism`)) launcher?.parallelismChanged();
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => session.reset()),
-    ...registerPanels({ extensionUri: context.extensionUri, logger, store: existing, onStoreChange: session.onDidChange }).disposables,
+    ...panels.disposables,
+    ...registerSweepCommands(sweeps, logger),
     ...registerCommands({ extensionUri: context.extensionUri, logger, session, launcher: getLauncher, tree, logs, details, refreshViews },
       () => logger.channel.show(true)),
   );
@@ -61,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
     statusBar: { snapshot: () => statusItem.snapshot() },
     activationMs,
     whenIdle: () => launcher?.whenIdle() ?? Promise.resolve(),
+    sweeps: { driving: () => sweeps?.driving() ?? [], whenDone: async (sweepId: number) => (await sweeps?.whenDone(sweepId))?.status },
   };
 }
 
@@ -70,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
  * it: each run holds a lease on its store, which closes once the last run has written its end.
  */
 export async function deactivate(): Promise<void> {
-  await launcher?.dispose();
+  await Promise.all([launcher?.dispose(), sweeps?.dispose()]);
   launcher = undefined;
+  sweeps = undefined;
 }

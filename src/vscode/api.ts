@@ -4,7 +4,7 @@
 import type { Store } from '../core/store/types.ts';
 
 export interface TreeNodeSnapshot {
-  kind: 'experiment' | 'run';
+  kind: 'experiment' | 'sweep' | 'run';
   id: number;
   label: string;
   description: string;
@@ -37,4 +37,10 @@ export interface HyperlabApi {
   activationMs: number;
   /** Resolves when every run this window started has ended (test aid; also used on deactivate). */
   whenIdle(): Promise<void>;
+  sweeps: {
+    /** Sweep ids this window is driving now. */
+    driving(): number[];
+    /** The end status of a sweep driven here, once it ends (undefined if it is not driven here). */
+    whenDone(sweepId: number): Promise<string | undefined>;
+  };
 }

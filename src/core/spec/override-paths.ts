@@ -21,7 +21,8 @@ export function specPaths(spec: unknown): Set<string> {
 /** The full path an override key means in this spec: itself when it exists, else its one completion. */
 export function resolveOverridePath(key: string, paths: ReadonlySet<string>): string {
   if (paths.has(key) || key === '' || key.split('.')[0] === 'search') return key;
-  const candidates = [...paths].filter((p) => p.endsWith(`.${key}`));
+  // The search section describes parameters, it is not one: its paths never complete a key.
+  const candidates = [...paths].filter((p) => p.endsWith(`.${key}`) && !p.startsWith('search.'));
   if (candidates.length === 1) return candidates[0]!;
   if (candidates.length > 1) {
     throw new HyperlabError('SPEC_INVALID', `override ${key}: could mean ${candidates.sort().join(', ')}`,

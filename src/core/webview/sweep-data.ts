@@ -13,6 +13,8 @@ export const SWEEP_IMPORTANCE_METHOD =
 export interface TrialInput {
   run: Run;
   number: number;
+  /** The parameters the sampler chose (virtual ones such as model.depth included); default: read from the run's params. */
+  params?: { [path: string]: SweepParamValue };
   /** The objective value the sampler was told, or null. */
   value: number | null;
   intermediate: { xs: number[]; ys: number[] };
@@ -34,7 +36,7 @@ export function buildSweepView(source: SweepSource, inputs: readonly TrialInput[
     number: t.number,
     name: t.run.name,
     status: t.run.status,
-    params: trialParams(t.run, source.space),
+    params: t.params ? pick(t.params, source.space) : trialParams(t.run, source.space),
     value: t.value !== null && Number.isFinite(t.value) ? t.value : null,
     startedAt: t.run.startedAt,
     endedAt: t.run.endedAt,
@@ -52,6 +54,10 @@ export function buildSweepView(source: SweepSource, inputs: readonly TrialInput[
     importance: sweepImportance(params, trials),
     importanceMethod: SWEEP_IMPORTANCE_METHOD,
   };
+}
+
+function pick(params: { [path: string]: SweepParamValue }, space: readonly { path: string }[]): { [path: string]: SweepParamValue } {
+  return Object.fromEntries(space.map(({ path }) => [path, params[path] ?? null]));
 }
 
 /** The parameters a trial ran with, read from its stored params (flat dotted keys or nested). */

@@ -10,12 +10,14 @@ import { DETAIL_TITLE, DetailHost } from './detailHost.ts';
 import { GRADIENTS_TITLE, GradientsHost } from './gradientsHost.ts';
 import { PanelRegistry } from './panelRegistry.ts';
 import { pickRuns, runIdsFromArgs } from './panelSelection.ts';
+import { SWEEP_TITLE, SweepHost, type SweepActions } from './sweepHost.ts';
 
 export const PANEL_COMMANDS = {
   showCurves: 'hyperlab.showCurves',
   showGradients: 'hyperlab.showGradientMonitor',
   showDetailPanel: 'hyperlab.showRunDetailPanel',
   compareRuns: 'hyperlab.compareRuns',
+  showSweep: 'hyperlab.showSweepDashboard',
 } as const;
 
 export interface PanelWiring {
@@ -24,6 +26,8 @@ export interface PanelWiring {
   /** The open store, or undefined when none exists yet. */
   store(): Store | undefined;
   onStoreChange: vscode.Event<void>;
+  /** What the Sweep dashboard's "Run it again" does. */
+  sweepActions: SweepActions;
 }
 
 export function registerPanels(wiring: PanelWiring): { registry: PanelRegistry; disposables: vscode.Disposable[] } {
@@ -32,6 +36,7 @@ export function registerPanels(wiring: PanelWiring): { registry: PanelRegistry; 
   registry.define({ kind: 'gradients', title: GRADIENTS_TITLE, create: (panel, services, state) => new GradientsHost(panel, services, state) });
   registry.define({ kind: 'detail', title: DETAIL_TITLE, create: (panel, services, state) => new DetailHost(panel, services, state) });
   registry.define({ kind: 'comparison', title: COMPARISON_TITLE, create: (panel, services, state) => new ComparisonHost(panel, services, state) });
+  registry.define({ kind: 'sweep', title: SWEEP_TITLE, create: (panel, services, state) => new SweepHost(panel, services, state, wiring.sweepActions) });
 
   const selection = async (args: unknown[], title: string, many: boolean): Promise<number[] | undefined> => {
     const store = wiring.store();
@@ -64,9 +69,24 @@ export function registerPanels(wiring: PanelWiring): { registry: PanelRegistry; 
       const ids = await selection(args, 'Run to show in Run Detail', false);
       if (ids?.[0] !== undefined) (registry.show('detail') as DetailHost).setRun(ids[0]);
     }),
+    guarded(PANEL_COMMANDS.showSweep, async (...args) => {
+      const sweepId = sweepIdOfArgs(args);
+      const host = registry.show('sweep') as SweepHost;
+      if (sweepId !== undefined) host.setSweep(sweepId);
+    }),
     guarded(PANEL_COMMANDS.compareRuns, async (...args) => {
       (registry.show('comparison') as ComparisonHost).setExperiment(experimentOfArgs(wiring.store(), args));
     }),
   ];
   return { registry, disposables };
+}
+
+/** A sweep id from a tree node ({ kind: 'sweep', sweep }), a number, or { sweepId }. */
+export function sweepIdOfArgs(args: readonly unknown[]): number | undefined {
+  const arg = args[0];
+  if (typeof arg === 'number' && Number.isSafeInteger(arg)) return arg;
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const node = arg as { kind?: unknown; sweep?: { id?: unknown }; sweepId?: unknown };
+  if (node.kind === 'sweep' && typeof node.sweep?.id === 'number') return node.sweep.id;
+  return typeof node.sweepId === 'number' ? node.sweepId : undefined;
 }

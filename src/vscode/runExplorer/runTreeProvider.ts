@@ -1,7 +1,10 @@
-// The Run Explorer: experiments, and under each its runs, newest first. It holds no copy of
-// the data: every refresh reads the store again (two small queries).
+// The Run Explorer: experiments; under each its sweeps (their trials inside, the best marked)
+// and its other runs, newest first. It holds no copy of the data: every refresh reads the store
+// again (a few small queries).
 import * as vscode from 'vscode';
-import type { Experiment, Run, Store } from '../../core/store/types.ts';
+import { formatNumber } from '../../core/format.ts';
+import type { Experiment, Run, Store, Sweep } from '../../core/store/types.ts';
+import { bestTrialRun } from '../../core/sweep/best-run.ts';
 import type { TreeNodeSnapshot } from '../api.ts';
 import { describeRun } from './runDescription.ts';
 import { statusIcon } from './runStatusIcon.ts';
@@ -10,11 +13,15 @@ import { varyingParams } from './tooltipMarkdown.ts';
 
 export type RunTreeNode =
   | { kind: 'experiment'; experiment: Experiment; runs: Run[] }
+  /** A sweep with its trials (by trial order) and the best finished one. */
+  | { kind: 'sweep'; sweep: Sweep; runs: Run[]; best: { runId: number; value: number } | null }
   /** `varying`: the params that differ between the experiment's runs (shown in the hover card). */
-  | { kind: 'run'; run: Run; varying: readonly string[] };
+  | { kind: 'run'; run: Run; varying: readonly string[]; best?: boolean };
 
 export const RUN_CONTEXT_PREFIX = 'hyperlabRun.';
 export const EXPERIMENT_CONTEXT = 'hyperlabExperiment';
+export const SWEEP_CONTEXT_PREFIX = 'hyperlabSweep.';
+const SHOW_SWEEP_COMMAND = 'hyperlab.showSweepDashboard';
 export const SHOW_DETAILS_COMMAND = 'hyperlab.showRunDetails';
 /** A click on a run opens its Run detail panel (summary, confusion matrix, log tail). */
 const OPEN_RUN_COMMAND = 'hyperlab.showRunDetailPanel';
@@ -35,7 +42,18 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
   getChildren(node?: RunTreeNode): RunTreeNode[] {
     if (node?.kind === 'experiment') {
       const varying = varyingParams(node.runs);
-      return node.runs.map((run) => ({ kind: 'run', run, varying }));
+      const store = this.storeOrUndefined();
+      const sweeps = store ? store.sweeps.list({ experiment: node.experiment.name }) : [];
+      const inSweep = new Set(sweeps.map((s) => s.id));
+      const sweepNodes: RunTreeNode[] = sweeps.map((sweep) => {
+        const runs = node.runs.filter((r) => r.sweepId === sweep.id).sort((a, b) => a.id - b.id);
+        return { kind: 'sweep', sweep, runs, best: store ? bestTrialRun(store, sweep, runs) : null };
+      });
+      return [...sweepNodes, ...node.runs.filter((run) => run.sweepId === null || !inSweep.has(run.sweepId)).map((run) => ({ kind: 'run' as const, run, varying }))];
+    }
+    if (node?.kind === 'sweep') {
+      const varying = varyingParams(node.runs);
+      return node.runs.map((run) => ({ kind: 'run', run, varying, best: run.id === node.best?.runId }));
     }
     if (node) return [];
     const store = this.storeOrUndefined();
@@ -61,11 +79,12 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
       item.contextValue = EXPERIMENT_CONTEXT;
       return item;
     }
+    if (node.kind === 'sweep') return sweepItem(node);
     const { run } = node;
     const item = new vscode.TreeItem(run.name || `Run ${run.id}`, vscode.TreeItemCollapsibleState.None);
     item.id = `run:${run.id}`;
     item.iconPath = statusIcon(run.status);
-    item.description = describeRun(run, run.status === 'running' ? this.latest(run.id) : null, now);
+    item.description = `${node.best ? '★ best · ' : ''}${describeRun(run, run.status === 'running' ? this.latest(run.id) : null, now)}`;
     item.tooltip = runTooltip(run, node.varying, now);
     item.contextValue = `${RUN_CONTEXT_PREFIX}${run.status}`;
     item.command = { command: OPEN_RUN_COMMAND, title: 'Show Run Details', arguments: [node] };
@@ -79,7 +98,7 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
       const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath : undefined;
       return {
         kind: node.kind,
-        id: node.kind === 'run' ? node.run.id : node.experiment.id,
+        id: node.kind === 'run' ? node.run.id : node.kind === 'sweep' ? node.sweep.id : node.experiment.id,
         label: typeof item.label === 'string' ? item.label : item.label?.label ?? '',
         description: typeof item.description === 'string' ? item.description : '',
         icon: icon?.id ?? '',
@@ -103,4 +122,28 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
       return null;
     }
   }
+}
+
+const SWEEP_ICONS: { [status: string]: { icon: string; color: string } } = {
+  created: { icon: 'clock', color: 'descriptionForeground' },
+  running: { icon: 'sync~spin', color: 'charts.blue' },
+  stopped: { icon: 'debug-pause', color: 'descriptionForeground' },
+  finished: { icon: 'search', color: 'testing.iconPassed' },
+  failed: { icon: 'error', color: 'testing.iconFailed' },
+};
+
+function sweepItem(node: Extract<RunTreeNode, { kind: 'sweep' }>): vscode.TreeItem {
+  const { sweep, runs, best } = node;
+  const item = new vscode.TreeItem(sweep.name, sweep.status === 'running' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `sweep:${sweep.id}`;
+  const look = SWEEP_ICONS[sweep.status] ?? SWEEP_ICONS['created']!;
+  item.iconPath = new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color));
+  const ended = runs.filter((r) => r.status !== 'queued' && r.status !== 'running').length;
+  const metric = (sweep.config as { objective?: { metric?: string } }).objective?.metric ?? 'objective';
+  item.description = `${ended}${sweep.budgetTrials !== null ? `/${sweep.budgetTrials}` : ''} trials${best ? ` · best ${metric} ${formatNumber(best.value, 4)}` : ''}`;
+  const counts = Object.entries(sweep.trialCounts).map(([status, n]) => `${n} ${status}`).join(', ');
+  item.tooltip = new vscode.MarkdownString(`**${sweep.name}** · sweep #${sweep.id} · ${sweep.status}${sweep.reason ? `: ${sweep.reason}` : ''}\n\n${counts || 'no trials yet'}; parallelism ${sweep.parallelism}`);
+  item.contextValue = `${SWEEP_CONTEXT_PREFIX}${sweep.status}`;
+  item.command = { command: SHOW_SWEEP_COMMAND, title: 'Show Sweep Dashboard', arguments: [node] };
+  return item;
 }
