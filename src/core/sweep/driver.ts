@@ -22,6 +22,9 @@ import type { BestTrial, DriverState, PbtMemberState, SweepDriverOptions, SweepE
 
 const PRUNE_PREFIX = 'pruned: ';
 
+/** The reason orphan repair gives a run whose supervising process is gone (VS Code's and the core's wording). */
+const ORPHANED = /process (that ran it )?.*is gone|its process is gone/;
+
 export class SweepDriver {
   private readonly store: Store;
   private readonly sweepId: number;
@@ -112,11 +115,14 @@ export class SweepDriver {
     this.fill();
   }
 
-  /** Trials a dead driver left queued or running go back in the queue, their producers killed. */
+  /** Trials a dead driver left queued or running (or failed as orphans) go back in the queue, their producers killed. */
   private recover(): void {
     const program = this.options.command.argv[this.options.command.argv.length - 1];
     for (const trial of this.store.sweeps.trials(this.sweepId)) {
-      if (trial.status !== 'queued' && trial.status !== 'running') {
+      // A trial failed only because its supervisor died (another process's orphan repair got to
+      // it first) was interrupted, not tried: it runs again like a trial left 'running'.
+      const orphaned = trial.status === 'failed' && ORPHANED.test(trial.reason ?? '');
+      if (trial.status !== 'queued' && trial.status !== 'running' && !orphaned) {
         this.ended.set(trial.number, trialRecord(this.store, trial, this.config.objective));
         continue;
       }
@@ -126,7 +132,7 @@ export class SweepDriver {
       this.store.sweeps.requeueTrial(trial.runId, isPbt);
       const again = { ...trial, status: 'queued' as const };
       this.pending.push(again);
-      if (trial.status === 'running') {
+      if (trial.status === 'running' || orphaned) {
         this.events.emit('trial-requeued', { sweepId: this.sweepId, number: trial.number, runId: trial.runId, reason: 'its driver ended while it ran' });
         this.logger.log('info', `sweep ${this.sweepId}: trial ${trial.number} (run ${trial.runId}) was interrupted; it runs again${isPbt ? ' from its last checkpoint' : ''}`);
       }
