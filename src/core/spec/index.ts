@@ -1,6 +1,7 @@
 // The spec's public face: parse and validate a `*.hyperlab.json`, defaults, overrides, schema.
 import { HyperlabError } from '../errors.ts';
 import { specDefinition } from './definition.ts';
+import { checkSpecShape, checkSpecText } from './keys.ts';
 import { applyOverridesRaw, type Overrides } from './overrides.ts';
 import { checkValue, defaultFor, type Problems } from './validate.ts';
 import type { JsonValue, Spec } from './types.ts';
@@ -34,12 +35,14 @@ function invalid(problems: Problems): HyperlabError {
 export function parseSpec(input: string | object): Spec {
   let raw: unknown = input;
   if (typeof input === 'string') {
+    checkSpecText(input);
     try {
       raw = JSON.parse(input);
     } catch (error) {
       throw new HyperlabError('SPEC_INVALID', `the spec is not valid JSON: ${(error as Error).message}`, 'Fix the JSON syntax at the position named.');
     }
   }
+  checkSpecShape(raw);
   const problems: Problems = [];
   const spec = checkValue(specDefinition, raw, '', problems);
   if (problems.length === 0) problems.push(...crossFieldProblems(spec as Spec));
