@@ -178,9 +178,9 @@ class Supervisor {
       if (parsed.type === 'done') this.facts.lastProducerError = `its done message was refused: ${parsed.error}`.slice(0, 300);
       return this.protocolError(parsed.error);
     }
-    if (parsed.rejected) this.onRejectedKeys(parsed.rejected);
     const message = parsed.message;
     if (!this.helloSeen && message.type !== 'hello') return this.protocolError(`"${message.type}" before "hello": a producer must say hello first`);
+    if (parsed.rejected) this.onRejectedKeys(parsed.rejected);
     this.onMessage(message);
   }
 

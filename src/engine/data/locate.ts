@@ -112,7 +112,7 @@ function locateInChosenFolder(name: IdxDatasetName, folder: string): Record<IdxP
     stats = fs.statSync(folder);
   } catch (error) {
     throw new HyperlabError('DATASET_NOT_FOUND', `data.path ${folder} does not exist (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      `Point data.path (relative to the spec file) at a folder holding the ${name} files ${Object.values(IDX_FILES).map((f) => f + '.gz').join(', ')}, or set it to null to use $HYPERLAB_DATA_DIR or the system dataset.`);
+      `Point data.path (relative to the spec file) at the folder of the four ${name} IDX files, or set it to null to use $HYPERLAB_DATA_DIR or the system dataset.`);
   }
   if (!stats.isDirectory()) {
     throw new HyperlabError('DATASET_NOT_FOUND', `data.path ${folder} is not a folder`, `Point data.path at the folder that holds the ${name} IDX files, not at a file.`);

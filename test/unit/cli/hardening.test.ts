@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import type { Params } from '../../../src/core/protocol/messages.ts';
 import { defaultSpec } from '../../../src/core/spec/index.ts';
 import { DatabaseSync } from 'node:sqlite';
 import { FIXTURES, PRODUCER, tempStore } from '../runner/helpers.ts';
@@ -47,7 +48,7 @@ test('runs ls --sort params.<dotted key> sorts by the value of the flat key, num
 
 test('runs ls --sort summary.test.acc finds nested keys and flat dotted keys alike', () => {
   const { dir, store, dbPath } = tempStore();
-  const summaries = [{ test: { acc: 0.7 } }, { 'test.acc': 0.6 }, { test: { acc: 0.5 } }, { other: 1 }];
+  const summaries: Params[] = [{ test: { acc: 0.7 } }, { 'test.acc': 0.6 }, { test: { acc: 0.5 } }, { other: 1 }];
   for (const summary of summaries) {
     const run = store.createRun({ experiment: 'e', params: {} });
     store.endRun(run.id, 'finished', null, summary);
