@@ -120,8 +120,8 @@ let hashQueue: Promise<unknown> = Promise.resolve();
 export function hashInWorker(fd: number, maxBytes: number): Promise<{ sha256: string; bytes: number }> {
   const job = hashQueue.then(() => new Promise<{ sha256: string; bytes: number }>((resolve, reject) => {
     const worker = new Worker(HASH_WORKER, { eval: true, workerData: { fd, maxBytes } });
-    // The worker never keeps a process alive: a CLI that exits leaves the hash unrecorded, not hung.
-    worker.unref();
+    // Not unref'd: a command waiting for the hash (the CLI before it closes the store) must not
+    // see its event loop drain first. The read is bounded by the size cap, so this never hangs.
     let settled = false;
     worker.once('message', (result: { sha256: string; bytes: number }) => { settled = true; resolve(result); });
     worker.once('error', (error) => { settled = true; reject(error); });
