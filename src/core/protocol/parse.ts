@@ -15,8 +15,10 @@ export interface RejectedKey {
   reason: string;
 }
 
-/** `rejected`: metric keys dropped from a metrics message whose other values were kept. */
-/** `type`: the refused message's type, when the line got as far as naming a known one. */
+/**
+ * `rejected`: metric keys dropped from a metrics message whose other values were kept.
+ * `type`: the refused message's type, when the line got as far as naming a known one.
+ */
 export type ParseResult<T> = { ok: true; message: T; rejected?: RejectedKey[] } | { ok: false; error: string; type?: string };
 
 export interface ParseOptions {
@@ -84,14 +86,14 @@ function snippet(text: string): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
 }
 
-/** The first object key anywhere in `value` that holds U+FFFD, or null. Iterative: the depth is already bounded, but cheaply so. */
+/** The first object key anywhere in `value` that holds U+FFFD, or null. Iterative, and no spread: an array may hold 500,000 items. */
 function keyWithReplacementChar(value: unknown): string | null {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const item = stack.pop();
     if (typeof item !== 'object' || item === null) continue;
     if (!Array.isArray(item)) for (const key of Object.keys(item)) if (key.includes(REPLACEMENT_CHAR)) return key;
-    stack.push(...(Array.isArray(item) ? item : Object.values(item)));
+    for (const child of Array.isArray(item) ? item : Object.values(item)) if (typeof child === 'object' && child !== null) stack.push(child);
   }
   return null;
 }
