@@ -64,3 +64,10 @@ test('a key with invalid UTF-8 is refused with a reason; the line splitter flags
   // Bad bytes in a log message's text are kept as U+FFFD: it is text for a person, not a key.
   assert.ok(parseProducerLine('{"type":"log","message":"caf\uFFFD"}', { invalidUtf8: true }).ok);
 });
+
+test('a line with bad bytes and an array of 520,000 items (within the 1 MiB line) is answered, not thrown (the key walk has no spread)', () => {
+  const line = `{"type":"params","params":{"a\uFFFD":[${'0,'.repeat(519_999)}0]}}`;
+  const result = parseProducerLine(line, { invalidUtf8: true });
+  assert.ok(!result.ok);
+  assert.match(result.error, /key "a\uFFFD" is not valid UTF-8/);
+});
