@@ -29,27 +29,47 @@ export interface JsonShape {
  * is passed, so a hostile value costs no more than the limits allow.
  */
 export function measureJson(value: unknown, limits: { maxDepth: number; maxKeys: number } = JSON_LIMITS): JsonShape {
+  if (typeof value !== 'object' || value === null) return { depth: 0, keys: 0 };
   let depth = 0;
   let keys = 0;
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 1 }];
-  while (stack.length > 0) {
-    const item = stack.pop()!;
-    if (typeof item.value !== 'object' || item.value === null) continue;
-    if (item.depth > depth) depth = item.depth;
+  // Two parallel stacks, not one of {value, depth} pairs: this runs on every metrics line.
+  const values: object[] = [value];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const item = values.pop()!;
+    const level = depths.pop()!;
+    if (level > depth) depth = level;
     if (depth > limits.maxDepth) break;
-    const children = Array.isArray(item.value) ? item.value : Object.values(item.value);
-    if (!Array.isArray(item.value)) {
-      keys += children.length;
-      if (keys > limits.maxKeys) break;
+    if (Array.isArray(item)) {
+      for (const child of item) {
+        if (typeof child === 'object' && child !== null) {
+          values.push(child);
+          depths.push(level + 1);
+        }
+      }
+      continue;
     }
-    for (const child of children) if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: item.depth + 1 });
+    for (const key in item) {
+      keys++;
+      const child = (item as { [key: string]: unknown })[key];
+      if (typeof child === 'object' && child !== null) {
+        values.push(child);
+        depths.push(level + 1);
+      }
+    }
+    if (keys > limits.maxKeys) break;
   }
   return { depth, keys };
 }
 
-/** Why `value` (named `what` in the message) breaks a limit, or null when it is within them. */
-export function jsonLimitError(value: unknown, what: string, limits: { maxDepth: number; maxKeys: number } = JSON_LIMITS): string | null {
+/** Why `value` (named `what` in the message; a function to build the name only when needed) breaks a limit, or null. */
+export function jsonLimitError(value: unknown, what: string | (() => string), limits: { maxDepth: number; maxKeys: number } = JSON_LIMITS): string | null {
   const shape = measureJson(value, limits);
+  if (shape.depth <= limits.maxDepth && shape.keys <= limits.maxKeys) return null;
+  return describeBreach(shape, typeof what === 'string' ? what : what(), limits);
+}
+
+function describeBreach(shape: JsonShape, what: string, limits: { maxDepth: number; maxKeys: number }): string | null {
   if (shape.depth > limits.maxDepth) return `${what} is nested more than ${limits.maxDepth} levels deep (the limit is ${limits.maxDepth})`;
   if (shape.keys > limits.maxKeys) return `${what} has more than ${limits.maxKeys.toLocaleString('en-US')} keys (the limit is ${limits.maxKeys.toLocaleString('en-US')})`;
   return null;

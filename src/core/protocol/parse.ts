@@ -64,8 +64,10 @@ function parseLine<T>(line: string, types: readonly string[], decode: (obj: Json
   const type = value['type'];
   if (typeof type !== 'string') return { ok: false, error: 'message has no "type" string field' };
   if (!types.includes(type)) return { ok: false, error: `unknown message type ${JSON.stringify(type.slice(0, 40))}; expected one of ${types.join(', ')}` };
-  for (const [field, fieldValue] of Object.entries(value)) {
-    const tooBig = jsonLimitError(fieldValue, `${type}.${field}`, JSON_LIMITS);
+  for (const field in value) {
+    const fieldValue = value[field];
+    if (typeof fieldValue !== 'object' || fieldValue === null) continue;
+    const tooBig = jsonLimitError(fieldValue, () => `${type}.${field}`, JSON_LIMITS);
     if (tooBig) return { ok: false, error: tooBig, type };
   }
   // Metrics drop their bad keys one by one in the decoder; any other message with a key that
