@@ -17,6 +17,8 @@ export const ARTIFACT_LIMITS = {
   maxPerRun: 1000,
   /** Bytes hashed per run; artifacts past it are recorded without a hash. */
   hashBudgetBytes: 8 * 1024 * 1024 * 1024,
+  /** Refusals written to the run's log; later ones are refused silently (a flood must not flood the log). */
+  refusalsLogged: 20,
 } as const;
 
 export type ArtifactLimits = { [K in keyof typeof ARTIFACT_LIMITS]: number };
@@ -153,6 +155,7 @@ export class ArtifactGuard {
   private queue: Promise<void> = Promise.resolve();
   private accepted = 0;
   private refusedPastCount = 0;
+  private refused = 0;
   private hashBudget: number;
 
   constructor(options: ArtifactGuardOptions) {
@@ -180,7 +183,11 @@ export class ArtifactGuard {
     }
     const check = await openArtifact(this.options.runDir, this.options.cwd, named, this.limits.maxBytes);
     if (!check.ok) {
-      this.options.note(`artifact refused: ${check.file}: ${check.reason}`);
+      this.refused++;
+      if (this.refused <= this.limits.refusalsLogged) {
+        const more = this.refused === this.limits.refusalsLogged ? ` (${this.limits.refusalsLogged} refusals logged; later ones are not)` : '';
+        this.options.note(`artifact refused: ${check.file}: ${check.reason}${more}`);
+      }
       return;
     }
     this.accepted++;

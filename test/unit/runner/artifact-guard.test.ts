@@ -43,3 +43,15 @@ test('hashInWorker: the SHA-256 of a real multi-chunk file; a file longer than t
     fs.closeSync(fd);
   }
 });
+
+test('refusals are logged up to the limit, then counted silently: a flood of bad artifact messages does not flood the log', async () => {
+  const runDir = tempDir('hyperlab-guard-');
+  const notes: string[] = [];
+  const guard = new ArtifactGuard({
+    runDir, cwd: runDir, limits: { refusalsLogged: 3 },
+    record: () => assert.fail('nothing is recorded'), setHash: () => {}, note: (text) => notes.push(text),
+  });
+  await Promise.all(Array.from({ length: 50 }, () => guard.add('/etc/passwd', { kind: 'x', meta: null })));
+  assert.equal(notes.length, 3);
+  assert.match(notes[2]!, /\(3 refusals logged; later ones are not\)$/);
+});
