@@ -15,6 +15,8 @@ export const ARTIFACT_LIMITS = {
   maxBytes: 1024 * 1024 * 1024,
   /** Artifacts recorded per run; later ones are refused. */
   maxPerRun: 1000,
+  /** Artifact messages checked per run (each costs file system calls); later ones are refused unchecked. */
+  maxChecked: 2000,
   /** Bytes hashed per run; artifacts past it are recorded without a hash. */
   hashBudgetBytes: 8 * 1024 * 1024 * 1024,
   /** Refusals written to the run's log; later ones are refused silently (a flood must not flood the log). */
@@ -156,6 +158,7 @@ export class ArtifactGuard {
   private accepted = 0;
   private refusedPastCount = 0;
   private refused = 0;
+  private requested = 0;
   private hashBudget: number;
 
   constructor(options: ArtifactGuardOptions) {
@@ -170,6 +173,11 @@ export class ArtifactGuard {
    * blocks), so the count limit and the rows' order follow the producer's messages.
    */
   add(named: string, details: { kind: string; meta: Params | null }): Promise<void> {
+    // Counted as they arrive, not as they are checked: a flood is cut off before it queues.
+    if (++this.requested > this.limits.maxChecked) {
+      if (this.requested === this.limits.maxChecked + 1) this.options.note(`artifact refused: ${named}: more than ${this.limits.maxChecked} artifact messages in this run (the limit); later ones are refused unchecked`);
+      return Promise.resolve();
+    }
     const next = this.queue.then(() => this.addNow(named, details));
     this.queue = next.catch(() => {});
     return next;

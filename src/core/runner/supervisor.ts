@@ -207,7 +207,9 @@ class Supervisor {
       case 'layerStats':
         return this.ingest.addLayerStats(message.step, message.layers);
       case 'artifact':
-        this.pendingArtifacts.push(this.recordArtifact(message));
+        // The guard takes artifacts one at a time, in order: the newest settles after every
+        // earlier one, so it is the only one to wait for (a flood of messages holds one promise).
+        this.pendingArtifacts.splice(0, this.pendingArtifacts.length, this.recordArtifact(message));
         return;
       case 'log':
         return this.ingest.addLog({ stream: 'protocol', text: `[${message.level}] ${message.message}`, time: Date.now() });

@@ -55,3 +55,18 @@ test('refusals are logged up to the limit, then counted silently: a flood of bad
   assert.equal(notes.length, 3);
   assert.match(notes[2]!, /\(3 refusals logged; later ones are not\)$/);
 });
+
+test('past the per-run number of artifact messages checked, the rest are refused unchecked, with one note', async () => {
+  const runDir = tempDir('hyperlab-guard-');
+  fs.writeFileSync(path.join(runDir, 'a'), 'a');
+  const notes: string[] = [];
+  const records: string[] = [];
+  const guard = new ArtifactGuard({
+    runDir, cwd: runDir, limits: { maxChecked: 4, refusalsLogged: 0 },
+    record: (artifact) => records.push(artifact.path), setHash: () => {}, note: (text) => notes.push(text),
+  });
+  await Promise.all(['/etc/passwd', '/etc/passwd', '/etc/passwd', 'a', 'a', 'a'].map((file) => guard.add(file, { kind: 'x', meta: null })));
+  assert.deepEqual(records.map((file) => path.basename(file)), ['a']);
+  assert.deepEqual(notes, ['artifact refused: a: more than 4 artifact messages in this run (the limit); later ones are refused unchecked']);
+  await guard.settled();
+});
