@@ -117,12 +117,21 @@ for (;;) {
 parentPort.postMessage({ sha256: hash.digest('hex'), bytes });
 `;
 
-/** Hashes run one at a time per process: a run naming many large files queues, it does not fan out. */
+/**
+ * Hashes run one at a time per process: a run naming many large files queues, it does not fan
+ * out, and a queued artifact holds no open file (it is opened, checked again, when its turn comes).
+ */
 let hashQueue: Promise<unknown> = Promise.resolve();
+
+function inHashQueue<T>(job: () => Promise<T>): Promise<T> {
+  const next = hashQueue.then(job);
+  hashQueue = next.catch(() => {});
+  return next;
+}
 
 /** SHA-256 of an open file, computed in a worker thread; `bytes` is how much was read. */
 export function hashInWorker(fd: number, maxBytes: number): Promise<{ sha256: string; bytes: number }> {
-  const job = hashQueue.then(() => new Promise<{ sha256: string; bytes: number }>((resolve, reject) => {
+  return new Promise<{ sha256: string; bytes: number }>((resolve, reject) => {
     const worker = new Worker(HASH_WORKER, { eval: true, workerData: { fd, maxBytes } });
     // Not unref'd: a command waiting for the hash (the CLI before it closes the store) must not
     // see its event loop drain first. The read is bounded by the size cap, so this never hangs.
@@ -130,9 +139,7 @@ export function hashInWorker(fd: number, maxBytes: number): Promise<{ sha256: st
     worker.once('message', (result: { sha256: string; bytes: number }) => { settled = true; resolve(result); });
     worker.once('error', (error) => { settled = true; reject(error); });
     worker.once('exit', (exitCode) => { if (!settled) reject(new Error(`the hashing worker exited with code ${exitCode}`)); });
-  }));
-  hashQueue = job.catch(() => {});
-  return job;
+  });
 }
 
 export interface ArtifactGuardOptions {
@@ -199,20 +206,14 @@ export class ArtifactGuard {
       return;
     }
     this.accepted++;
-    let id: number;
-    try {
-      id = this.options.record({ ...details, path: check.file, size: check.size });
-    } catch (error) {
-      await check.handle.close().catch(() => {});
-      throw error;
-    }
+    await check.handle.close().catch(() => {});
+    const id = this.options.record({ ...details, path: check.file, size: check.size });
     if (check.size > this.hashBudget) {
-      await check.handle.close().catch(() => {});
       this.options.note(`artifact ${check.file}: hash skipped: this run's artifacts passed ${this.limits.hashBudgetBytes.toLocaleString('en-US')} bytes hashed (the limit)`);
       return;
     }
     this.hashBudget -= check.size;
-    this.hashes.push(this.hash(id, check.file, check.size, check.handle));
+    this.hashes.push(inHashQueue(() => this.hash(id, check.file, check.size)));
   }
 
   /** Settles once every hash started so far is stored or given up. */
@@ -220,7 +221,14 @@ export class ArtifactGuard {
     return Promise.allSettled(this.hashes).then(() => {});
   }
 
-  private async hash(id: number, file: string, size: number, handle: fs.promises.FileHandle): Promise<void> {
+  /** Opens the file again, with every check again (it may have been swapped meanwhile), and hashes it. */
+  private async hash(id: number, file: string, size: number): Promise<void> {
+    const check = await openArtifact(this.options.runDir, this.options.cwd, file, this.limits.maxBytes);
+    if (!check.ok) {
+      this.options.note(`artifact ${file}: hash skipped: ${check.reason}`);
+      return;
+    }
+    const handle = check.handle;
     try {
       const { sha256, bytes } = await (this.options.hash ?? hashInWorker)(handle.fd, size);
       if (bytes !== size) {
