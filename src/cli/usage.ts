@@ -33,7 +33,8 @@ Options:
                    pruned);
                    a comma-separated list is allowed
   --sort K         id, name, status, createdAt, endedAt, summary.<key> or params.<key>;
-                   prefix with - for descending (default: -id)
+                   prefix with - for descending (default: -id); sorted by value (numbers as
+                   numbers); params.train.epochs is the flat key "train.epochs" or nested keys
   --limit N        at most N runs (default 50)
   --json           machine output: a JSON array on stdout
   --db PATH        the store (default .hyperlab/runs.db)

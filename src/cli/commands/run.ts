@@ -60,6 +60,8 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
       if (outcome.summary) io.stdout(`  summary: ${formatPairs(outcome.summary, 400)}\n`);
       io.stdout(`  ${formatNumber(outcome.points)} metric points; details: hyperlab runs show ${record.id}\n`);
     }
+    // The run has ended and is reported; the store stays open until its artifacts' hashes are in.
+    await handle.artifactsHashed;
     return outcome.status === 'finished' ? EXIT.ok : EXIT.failure;
   } finally {
     store.close();

@@ -19,7 +19,7 @@ const OPTIONS = {
 const PLAIN_SORT_KEYS = ['id', 'name', 'status', 'createdAt', 'endedAt'];
 
 export function runsLs(args: string[], io: CliIO): ExitCode {
-  const { values, positionals } = parseCommandArgs('runs ls', args, OPTIONS);
+  const { values, positionals } = parseCommandArgs('runs ls', joinDescendingSort(args), OPTIONS);
   if (positionals.length > 0) throw usageError(`hyperlab runs ls: unexpected argument "${positionals[0]}"`, 'Filter with --experiment or --status; see: hyperlab help runs ls');
   const query = buildQuery(values);
   const dbPath = resolveDb(values.db, io.cwd);
@@ -54,6 +54,24 @@ export function runsLs(args: string[], io: CliIO): ExitCode {
   } finally {
     store.close();
   }
+}
+
+/**
+ * `--sort -KEY` (descending) as `--sort=-KEY`: the argument parser takes a value that starts with
+ * a dash for an option of its own and refuses it, so `--sort -summary.acc` could not be written.
+ */
+function joinDescendingSort(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const next = args[i + 1];
+    if (args[i] === '--sort' && next !== undefined && /^-[^-]/.test(next)) {
+      out.push(`--sort=${next}`);
+      i++;
+    } else {
+      out.push(args[i]!);
+    }
+  }
+  return out;
 }
 
 function buildQuery(values: { experiment?: string; status?: string; sort?: string; limit?: string }): RunQuery {

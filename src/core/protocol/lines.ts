@@ -1,9 +1,12 @@
 // Splits a byte stream into lines with a bound on line length, so a producer that never writes
 // a newline cannot make the host buffer forever. An overlong line is cut: its head is reported
-// with its full size and the rest is skipped up to the next newline.
+// with its full size and the rest is skipped up to the next newline. Bytes that are not valid
+// UTF-8 are decoded as U+FFFD, and the line says so, so a reader can refuse what they would corrupt.
+import { isUtf8 } from 'node:buffer';
 
 export interface LineSink {
-  line(text: string): void;
+  /** `invalidUtf8`: some of the line's bytes were not UTF-8 and became U+FFFD in `text`. */
+  line(text: string, invalidUtf8: boolean): void;
   /** A line longer than the bound: its first `maxBytes` bytes and its whole length in bytes. */
   overlong(head: string, totalBytes: number): void;
 }
@@ -57,7 +60,8 @@ export class LineSplitter {
   }
 
   private finishLine(): void {
-    let text = Buffer.concat(this.parts, this.partBytes).toString('utf8');
+    const bytes = Buffer.concat(this.parts, this.partBytes);
+    let text = bytes.toString('utf8');
     const total = this.partBytes + this.overflowBytes;
     const overlong = this.overflowBytes > 0;
     this.parts = [];
@@ -68,6 +72,7 @@ export class LineSplitter {
       return;
     }
     if (text.endsWith('\r')) text = text.slice(0, -1);
-    this.sink.line(text);
+    // Only a line with U+FFFD can have had bad bytes; a real U+FFFD in valid UTF-8 is checked too.
+    this.sink.line(text, text.includes('\uFFFD') && !isUtf8(bytes));
   }
 }

@@ -4,23 +4,42 @@ import {
   FieldError, isObject, readFiniteNumber, readMeasure, readObject, readOneOf, readOptionalFiniteNumber,
   readOptionalMeasure, readOptionalString, readParams, readStep, readString, type JsonObject,
 } from './fields.ts';
+import { JSON_LIMITS, MAX_LINE_BYTES, MAX_METRIC_KEY_CHARS, jsonLimitError } from './limits.ts';
 import { PROTOCOL_VERSION, type HostMessage, type LayerStat, type ProducerMessage } from './messages.ts';
 
-/** Longest line either side accepts (bytes of UTF-8; a line is one JSON message). */
-export const MAX_LINE_BYTES = 1024 * 1024;
+export { MAX_LINE_BYTES } from './limits.ts';
 
-export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
+/** A metric value left out of an otherwise valid metrics line, and why. */
+export interface RejectedKey {
+  key: string;
+  reason: string;
+}
+
+/**
+ * `rejected`: metric keys dropped from a metrics message whose other values were kept.
+ * `type`: the refused message's type, when the line got as far as naming a known one.
+ */
+export type ParseResult<T> = { ok: true; message: T; rejected?: RejectedKey[] } | { ok: false; error: string; type?: string };
+
+export interface ParseOptions {
+  /** The line's bytes were not valid UTF-8 (the splitter decoded them with U+FFFD in place of the bad bytes). */
+  invalidUtf8?: boolean;
+}
+
+const REPLACEMENT_CHAR = '\uFFFD';
 
 const PRODUCER_TYPES = ['hello', 'params', 'metrics', 'layerStats', 'artifact', 'log', 'done', 'error'] as const;
 const HOST_TYPES = ['start', 'stop'] as const;
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
-export function parseProducerLine(line: string): ParseResult<ProducerMessage> {
-  return parseLine(line, PRODUCER_TYPES, decodeProducerMessage);
+export function parseProducerLine(line: string, options: ParseOptions = {}): ParseResult<ProducerMessage> {
+  const rejected: RejectedKey[] = [];
+  const result = parseLine(line, PRODUCER_TYPES, (obj) => decodeProducerMessage(obj, rejected, options.invalidUtf8 === true), options);
+  return result.ok && rejected.length > 0 ? { ...result, rejected } : result;
 }
 
-export function parseHostLine(line: string): ParseResult<HostMessage> {
-  return parseLine(line, HOST_TYPES, decodeHostMessage);
+export function parseHostLine(line: string, options: ParseOptions = {}): ParseResult<HostMessage> {
+  return parseLine(line, HOST_TYPES, decodeHostMessage, options);
 }
 
 /** Why a hello cannot be accepted (another protocol version), or null when it can. */
@@ -30,7 +49,7 @@ export function helloVersionError(hello: Extract<ProducerMessage, { type: 'hello
     `use a producer (engine or hyperlab client library) built for protocol ${PROTOCOL_VERSION}`;
 }
 
-function parseLine<T>(line: string, types: readonly string[], decode: (obj: JsonObject) => T): ParseResult<T> {
+function parseLine<T>(line: string, types: readonly string[], decode: (obj: JsonObject) => T, options: ParseOptions): ParseResult<T> {
   // A UTF-16 length over the byte limit is always over it in UTF-8 too; the splitter enforces bytes.
   if (line.length > MAX_LINE_BYTES) return { ok: false, error: `line of ${line.length} characters exceeds the ${MAX_LINE_BYTES}-byte limit` };
   const text = line.trim();
@@ -45,11 +64,23 @@ function parseLine<T>(line: string, types: readonly string[], decode: (obj: Json
   const type = value['type'];
   if (typeof type !== 'string') return { ok: false, error: 'message has no "type" string field' };
   if (!types.includes(type)) return { ok: false, error: `unknown message type ${JSON.stringify(type.slice(0, 40))}; expected one of ${types.join(', ')}` };
+  for (const field in value) {
+    const fieldValue = value[field];
+    if (typeof fieldValue !== 'object' || fieldValue === null) continue;
+    const tooBig = jsonLimitError(fieldValue, () => `${type}.${field}`, JSON_LIMITS);
+    if (tooBig) return { ok: false, error: tooBig, type };
+  }
+  // Metrics drop their bad keys one by one in the decoder; any other message with a key that
+  // was not valid UTF-8 would store a key made of replacement characters, so it is refused whole.
+  if (options.invalidUtf8 && type !== 'metrics') {
+    const bad = keyWithReplacementChar(value);
+    if (bad !== null) return { ok: false, error: `${type} message: key ${JSON.stringify(bad.slice(0, 40))} is not valid UTF-8; send keys as UTF-8 text`, type };
+  }
   try {
     return { ok: true, message: decode(value) };
   } catch (error) {
-    if (error instanceof FieldError) return { ok: false, error: error.message };
-    return { ok: false, error: `invalid ${type} message: ${error instanceof Error ? error.message : String(error)}` };
+    if (error instanceof FieldError) return { ok: false, error: error.message, type };
+    return { ok: false, error: `invalid ${type} message: ${error instanceof Error ? error.message : String(error)}`, type };
   }
 }
 
@@ -57,7 +88,26 @@ function snippet(text: string): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
 }
 
-function decodeProducerMessage(obj: JsonObject): ProducerMessage {
+/** The first object key anywhere in `value` that holds U+FFFD, or null. Iterative, and no spread: an array may hold 500,000 items. */
+function keyWithReplacementChar(value: unknown): string | null {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item !== 'object' || item === null) continue;
+    if (!Array.isArray(item)) for (const key of Object.keys(item)) if (key.includes(REPLACEMENT_CHAR)) return key;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) if (typeof child === 'object' && child !== null) stack.push(child);
+  }
+  return null;
+}
+
+/** Why a metric key cannot be stored, or null when it can. */
+function metricKeyError(key: string, invalidUtf8: boolean): string | null {
+  if (key === '' || key.length > MAX_METRIC_KEY_CHARS) return `metric keys must be 1 to ${MAX_METRIC_KEY_CHARS} characters, got ${key.length}`;
+  if (invalidUtf8 && key.includes(REPLACEMENT_CHAR)) return 'the key is not valid UTF-8 (its bad bytes would become U+FFFD); send keys as UTF-8 text';
+  return null;
+}
+
+function decodeProducerMessage(obj: JsonObject, rejected: RejectedKey[], invalidUtf8 = false): ProducerMessage {
   const type = obj['type'] as (typeof PRODUCER_TYPES)[number];
   const at = type;
   switch (type) {
@@ -72,10 +122,23 @@ function decodeProducerMessage(obj: JsonObject): ProducerMessage {
     case 'metrics': {
       const valuesObj = readObject(obj['values'], 'metrics.values');
       const values: { [key: string]: number } = {};
+      // One bad key costs only its own value: the others in the line are kept.
       for (const [key, raw] of Object.entries(valuesObj)) {
-        if (key === '' || key.length > 200) throw new FieldError(`metrics.values: metric keys must be 1 to 200 characters, got ${key.length}`);
+        const keyError = metricKeyError(key, invalidUtf8);
+        if (keyError) {
+          rejected.push({ key, reason: keyError });
+          continue;
+        }
+        let value: number;
+        try {
+          value = readMeasure(raw, `metrics.values.${key}`);
+        } catch (error) {
+          if (!(error instanceof FieldError)) throw error;
+          rejected.push({ key, reason: error.message });
+          continue;
+        }
         // defineProperty, not assignment: a key named "__proto__" would hit the prototype setter and vanish.
-        Object.defineProperty(values, key, { value: readMeasure(raw, `metrics.values.${key}`), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(values, key, { value, enumerable: true, writable: true, configurable: true });
       }
       const epoch = readOptionalFiniteNumber(obj, 'epoch', at);
       return { type, step: readStep(obj, 'step', at), time: readFiniteNumber(obj, 'time', at), values, ...(epoch === undefined ? {} : { epoch }) };

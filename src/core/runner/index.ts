@@ -4,3 +4,4 @@ export { RunPool, type RunPoolOptions, type RunRequest, type PooledRun, type Poo
 export { isLossKey } from './outcome.ts';
 export { removeRunDirectory, runDirectory } from './run-directory.ts';
 export * from './types.ts';
+export { ARTIFACT_LIMITS, type ArtifactLimits } from './artifact-guard.ts';

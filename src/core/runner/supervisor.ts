@@ -2,17 +2,15 @@
 // reports into the store in batches, keeps stdout/stderr as the run's log, stops it on request
 // (stop message, then SIGTERM, then SIGKILL), and always ends the run with a status and reason.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { errorMessage } from '../errors.ts';
 import { silentLogger } from '../log.ts';
 import { LineSplitter } from '../protocol/lines.ts';
 import { CHANNEL_FD, CHANNEL_FD_ENV, RUN_DIR_ENV, type HostMessage, type Params, type ProducerMessage } from '../protocol/messages.ts';
-import { MAX_LINE_BYTES, helloVersionError, parseProducerLine } from '../protocol/parse.ts';
+import { MAX_LINE_BYTES, helloVersionError, parseProducerLine, type RejectedKey } from '../protocol/parse.ts';
 import { serializeMessage } from '../protocol/serialize.ts';
 import type { MetricPoint } from '../store/types.ts';
+import { ArtifactGuard } from './artifact-guard.ts';
 import { Emitter } from './emitter.ts';
 import { IngestBuffer } from './ingest-buffer.ts';
 import { captureLog, type LogBudget } from './log-capture.ts';
@@ -38,6 +36,9 @@ class Supervisor {
   private readonly logBudget: LogBudget;
   private readonly splitters: LineSplitter[] = [];
   private readonly pendingArtifacts: Promise<void>[] = [];
+  private readonly artifacts: ArtifactGuard;
+  /** Invalid metric keys already logged: each is logged once, not once per line. */
+  private readonly badKeysLogged = new Set<string>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly initialParams: Params;
   private child: ChildProcess | undefined;
@@ -61,6 +62,14 @@ class Supervisor {
       onFlushed: (report) => this.events.emit('metrics', { runId: options.runId, ...report }),
       onWriteError: (error) => this.warn(`could not write to the store: ${errorMessage(error)}`),
     });
+    this.artifacts = new ArtifactGuard({
+      runDir: runDirectory(options.store.path, options.runId),
+      cwd: options.command.cwd ?? process.cwd(),
+      limits: options.artifactLimits,
+      record: (artifact) => options.store.addArtifact(options.runId, artifact).id,
+      setHash: (id, sha256) => options.store.setArtifactHash(id, sha256),
+      note: (text) => this.note(text),
+    });
     const done = new Promise<RunOutcome>((resolve) => { this.resolveDone = resolve; });
     const self = this;
     this.handle = {
@@ -68,6 +77,7 @@ class Supervisor {
       get pid() { return self.child?.pid; },
       stop: (reason) => this.requestStop('user', reason ?? 'stopped by the user'),
       done,
+      artifactsHashed: done.then(() => this.artifacts.settled()),
       on: (event, listener) => this.events.on(event, listener),
     };
     this.launch();
@@ -142,8 +152,8 @@ class Supervisor {
     this.channel = channel;
     channel.on('error', (error) => this.logger.log('debug', `run ${this.options.runId}: channel: ${error.message}`));
     const splitter = new LineSplitter(MAX_LINE_BYTES, {
-      line: (text) => {
-        if (text.trim() !== '') this.onLine(text);
+      line: (text, invalidUtf8) => {
+        if (text.trim() !== '') this.onLine(text, invalidUtf8);
       },
       overlong: (_head, bytes) => this.protocolError(`line of ${bytes} bytes exceeds the ${MAX_LINE_BYTES}-byte limit`),
     });
@@ -160,12 +170,17 @@ class Supervisor {
     if (child.stderr) this.splitters.push(captureLog(child.stderr, 'stderr', this.limits.maxLogLineBytes, this.logBudget, emit));
   }
 
-  private onLine(text: string): void {
+  private onLine(text: string, invalidUtf8: boolean): void {
     if (this.facts.stop?.cause === 'protocol') return; // already rejected: ignore the rest
-    const parsed = parseProducerLine(text);
-    if (!parsed.ok) return this.protocolError(parsed.error);
+    const parsed = parseProducerLine(text, { invalidUtf8 });
+    if (!parsed.ok) {
+      // A refused done leaves the run without one: its reason must say why, not only "no done".
+      if (parsed.type === 'done') this.facts.lastProducerError = `its done message was refused: ${parsed.error}`.slice(0, 300);
+      return this.protocolError(parsed.error);
+    }
     const message = parsed.message;
     if (!this.helloSeen && message.type !== 'hello') return this.protocolError(`"${message.type}" before "hello": a producer must say hello first`);
+    if (parsed.rejected) this.onRejectedKeys(parsed.rejected);
     this.onMessage(message);
   }
 
@@ -192,7 +207,9 @@ class Supervisor {
       case 'layerStats':
         return this.ingest.addLayerStats(message.step, message.layers);
       case 'artifact':
-        this.pendingArtifacts.push(this.recordArtifact(message));
+        // The guard takes artifacts one at a time, in order: the newest settles after every
+        // earlier one, so it is the only one to wait for (a flood of messages holds one promise).
+        this.pendingArtifacts.splice(0, this.pendingArtifacts.length, this.recordArtifact(message));
         return;
       case 'log':
         return this.ingest.addLog({ stream: 'protocol', text: `[${message.level}] ${message.message}`, time: Date.now() });
@@ -206,23 +223,37 @@ class Supervisor {
     }
   }
 
+  /** Metric values dropped for a bad key: the rest of their line was kept; each key is logged once. */
+  private onRejectedKeys(rejected: readonly RejectedKey[]): void {
+    for (const { key, reason } of rejected) {
+      if (this.badKeysLogged.has(key) || this.badKeysLogged.size > this.limits.protocolErrorsLogged * 4) continue;
+      this.badKeysLogged.add(key);
+      const more = this.badKeysLogged.size > this.limits.protocolErrorsLogged * 4 ? ' (further invalid keys are not logged)' : '';
+      this.note(`metric ${JSON.stringify(key.slice(0, 60))}: value dropped, the line's other values kept (said once per key): ${reason}${more}`);
+    }
+  }
+
   private onDivergence(key: string, value: number, step: number): void {
     this.facts.divergence = `${key} was ${String(value)} at step ${step}`;
     this.warn(`diverged: ${this.facts.divergence}`);
     if (this.options.stopOnDivergence !== false && !this.facts.done) this.requestStop('divergence', `diverged: ${this.facts.divergence}`);
   }
 
+  /** Checks and records the artifact (quick: no read of its content); its hash follows in the background. */
   private async recordArtifact(message: Extract<ProducerMessage, { type: 'artifact' }>): Promise<void> {
-    const file = path.resolve(this.options.command.cwd ?? process.cwd(), message.path);
-    let size: number | null = null;
-    let sha256: string | null = null;
     try {
-      size = (await fs.promises.stat(file)).size;
-      sha256 = await hashFile(file);
+      await this.artifacts.add(message.path, { kind: message.kind, meta: message.meta ?? null });
     } catch (error) {
-      this.warn(`artifact ${file}: ${errorMessage(error)}`);
+      this.warn(`could not write artifact to the store: ${errorMessage(error)}`);
     }
-    this.storeWrite('artifact', () => this.options.store.addArtifact(this.options.runId, { kind: message.kind, path: file, size, sha256, meta: message.meta ?? null }));
+  }
+
+  /** A line in the run's log, and a warning. */
+  private note(text: string): void {
+    this.warn(text);
+    this.ingest.addLog({ stream: 'protocol', text, time: Date.now() });
+    // Past the run's end the batch timer is gone: write the line now.
+    if (this.ended) this.ingest.flush();
   }
 
   private protocolError(error: string): void {
@@ -294,11 +325,23 @@ class Supervisor {
     this.channel?.destroy();
     const outcome: RunOutcome = {
       runId, status, reason, summary, exitCode: this.facts.exitCode, signal: this.facts.signal,
-      points: this.ingest.pointsWritten, protocolErrors: this.facts.protocolErrors, droppedLogLines: this.logBudget.dropped,
+      points: this.storedPoints(), protocolErrors: this.facts.protocolErrors, droppedLogLines: this.logBudget.dropped,
     };
     this.events.emit('status', { runId, status, reason });
     this.events.emit('end', outcome);
     this.resolveDone(outcome);
+  }
+
+  /**
+   * Metric points the store holds for the run. A step sent twice for a key is stored once, the
+   * last value winning, so this counts what is there, not what was sent.
+   */
+  private storedPoints(): number {
+    try {
+      return this.options.store.metricRanges([this.options.runId]).reduce((sum, range) => sum + range.count, 0);
+    } catch {
+      return this.ingest.pointsWritten;
+    }
   }
 
   private storeWrite(what: string, write: () => void): void {
@@ -319,13 +362,6 @@ class Supervisor {
     timer.unref();
     this.timers.push(timer);
   }
-}
-
-function hashFile(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    fs.createReadStream(file).on('error', reject).on('data', (chunk) => hash.update(chunk)).on('end', () => resolve(hash.digest('hex')));
-  });
 }
 
 function formatMs(ms: number): string {

@@ -2,6 +2,7 @@
 import type { Logger } from '../log.ts';
 import type { Params, RunEndStatus } from '../protocol/messages.ts';
 import type { RunStatus, Store } from '../store/types.ts';
+import type { ArtifactLimits } from './artifact-guard.ts';
 
 /** Any command line that speaks the protocol on fd 3: the engine, or a user's script. */
 export interface ProducerCommand {
@@ -71,6 +72,8 @@ export interface StartRunOptions {
   limits?: Partial<RunnerLimits>;
   /** Stop the run (and fail it) after this long; default: no limit. */
   timeoutMs?: number;
+  /** Limits on the run's artifacts (size, count, bytes hashed); default ARTIFACT_LIMITS. */
+  artifactLimits?: Partial<ArtifactLimits>;
   /** Stop the producer as soon as a loss metric is NaN or infinite (default true). */
   stopOnDivergence?: boolean;
 }
@@ -82,7 +85,7 @@ export interface RunOutcome {
   summary: Params | null;
   exitCode: number | null;
   signal: NodeJS.Signals | null;
-  /** Metric points written to the store. */
+  /** Metric points the store holds for the run (a step repeated for a key counts once: the last value sent wins). */
   points: number;
   protocolErrors: number;
   droppedLogLines: number;
@@ -104,5 +107,10 @@ export interface RunHandle {
   /** Graceful stop (stop message, then SIGTERM, then SIGKILL); the run ends 'killed'. */
   stop(reason?: string): void;
   readonly done: Promise<RunOutcome>;
+  /**
+   * Settles after `done`, once every artifact's hash is stored or given up. A run's end never
+   * waits for hashing; a caller about to close the store waits for this to keep the hashes.
+   */
+  readonly artifactsHashed: Promise<void>;
   on<K extends keyof RunEvents>(event: K, listener: (payload: RunEvents[K]) => void): () => void;
 }

@@ -2,6 +2,7 @@
 import { HyperlabError } from '../errors.ts';
 import { specDefinition } from './definition.ts';
 import { asyncOptimizerProblems } from './async-rule.ts';
+import { checkSpecShape, checkSpecText } from './keys.ts';
 import { applyOverridesRaw, type Overrides } from './overrides.ts';
 import { searchProblems } from './search-rules.ts';
 import { checkValue, defaultFor, type Problems } from './validate.ts';
@@ -46,12 +47,14 @@ export function specProblemList(raw: unknown): Problems {
 export function parseSpec(input: string | object): Spec {
   let raw: unknown = input;
   if (typeof input === 'string') {
+    checkSpecText(input);
     try {
       raw = JSON.parse(input);
     } catch (error) {
       throw new HyperlabError('SPEC_INVALID', `the spec is not valid JSON: ${(error as Error).message}`, 'Fix the JSON syntax at the position named.');
     }
   }
+  checkSpecShape(raw);
   const problems: Problems = [];
   const spec = checkValue(specDefinition, raw, '', problems);
   if (problems.length === 0) problems.push(...crossFieldProblems(spec as Spec));

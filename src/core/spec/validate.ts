@@ -82,7 +82,8 @@ function checkObjectFields(
   const allowed = Object.keys(fields);
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
-    if (!(key in fields) && !extraKeys.includes(key)) {
+    // hasOwn, not `in`: "constructor" or "__proto__" are `in` every object.
+    if (!Object.hasOwn(fields, key) && !extraKeys.includes(key)) {
       problems.push(`${join(path, key)}: unknown field; allowed: ${allowed.join(', ')}${didYouMean(key, allowed)}`);
     }
   }
@@ -101,7 +102,7 @@ function checkTagged(def: TaggedField, value: unknown, path: string, problems: P
     return value;
   }
   const tag = value[def.tag];
-  const variant = typeof tag === 'string' ? def.variants[tag] : undefined;
+  const variant = typeof tag === 'string' && Object.hasOwn(def.variants, tag) ? def.variants[tag] : undefined;
   if (variant === undefined) {
     const suggestion = typeof tag === 'string' ? didYouMean(tag, kinds) : '';
     problems.push(`${join(path, def.tag)}: ${show(tag)} is not one of ${kinds.join(', ')}${suggestion}`);

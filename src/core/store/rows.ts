@@ -1,5 +1,6 @@
 // Turns SQLite rows into the store's typed records. Column values arrive untyped from either
 // driver; these helpers pin them down in one place.
+import { JSON_LIMITS, jsonLimitError } from '../protocol/limits.ts';
 import type { Params } from '../protocol/messages.ts';
 import type { Row, SqlValue } from './driver.ts';
 import type { Artifact, Experiment, Run, RunStatus } from './types.ts';
@@ -25,8 +26,27 @@ export function strOrNull(value: SqlValue | undefined): string | null {
   return value === null || value === undefined ? null : str(value);
 }
 
+/** The key of the one entry that stands in for a stored JSON value that cannot be shown. */
+export const UNREADABLE_KEY = '(unreadable)';
+
+/**
+ * A stored JSON column as an object. A row whose value is not JSON or breaks the depth limit
+ * (written by an older version, or by hand) reads as { "(unreadable)": why }, so one bad row is
+ * shown as such and a listing of every other run still works. Only depth is checked here: what a
+ * producer sends is bounded on the way in, and depth is what breaks readers (stack overflows).
+ */
 export function paramsOrNull(value: SqlValue | undefined): Params | null {
-  return value === null || value === undefined ? null : (JSON.parse(str(value)) as Params);
+  if (value === null || value === undefined) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(str(value));
+  } catch (error) {
+    return { [UNREADABLE_KEY]: `not JSON (${error instanceof Error ? error.message : String(error)})` };
+  }
+  const tooDeep = jsonLimitError(parsed, 'the stored value', { maxDepth: JSON_LIMITS.maxDepth, maxKeys: Number.POSITIVE_INFINITY });
+  if (tooDeep) return { [UNREADABLE_KEY]: tooDeep };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { [UNREADABLE_KEY]: 'not a JSON object' };
+  return parsed as Params;
 }
 
 export function toJson(params: Params): string {

@@ -78,18 +78,30 @@ function sortExpression(sortBy: RunSortKey): { sql: string; params: SqlValue[] }
   if (!match) {
     throw new HyperlabError('USAGE', `cannot sort runs by "${sortBy}"`, `Use one of ${Object.keys(COLUMN_SORTS).join(', ')}, summary.<key> or params.<key>.`);
   }
-  return { sql: `json_extract(r.${match[1]}, ?)`, params: [jsonPath(match[2]!, sortBy)] };
+  const json = `r.${match[1]}`;
+  const paths = jsonPaths(match[2]!, sortBy);
+  // json_valid first: SQLite's json functions raise "malformed JSON" on a value nested over 1000
+  // levels, which would fail the listing of every run for one bad row; such a row sorts as empty.
+  // Numbers come back as SQL numbers, so they sort by value, not as text.
+  const extract = paths.length === 1 ? `json_extract(${json}, ?)` : `coalesce(${paths.map(() => `json_extract(${json}, ?)`).join(', ')})`;
+  return { sql: `(CASE WHEN json_valid(${json}) THEN ${extract} END)`, params: paths };
 }
 
-/** A dotted key (optimizer.lr) as a quoted JSON path ($."optimizer"."lr"). */
-export function jsonPath(dotted: string, field: string): string {
+/**
+ * The JSON paths a dotted sort key can mean, in the order they are tried: params are stored
+ * flat (`{"train.epochs": 3}`), a producer's summary may be nested (`{"test": {"acc": 0.9}}`) or
+ * flat, so `train.epochs` is tried as one key ($."train.epochs") and then as nested keys
+ * ($."train"."epochs"), and the first that exists is the value.
+ */
+export function jsonPaths(dotted: string, field: string): string[] {
   const parts = dotted.split('.');
   for (const part of parts) {
     if (part === '' || part.includes('"')) {
       throw new HyperlabError('USAGE', `"${field}" is not a valid sort key`, 'Write it as summary.<key> or params.<key>, with dots between nested keys and no quotes.');
     }
   }
-  return `$${parts.map((part) => `."${part}"`).join('')}`;
+  const flat = `$."${dotted}"`;
+  return parts.length === 1 ? [flat] : [flat, `$${parts.map((part) => `."${part}"`).join('')}`];
 }
 
 function nonNegativeInteger(value: number, field: string, allowUnlimited: boolean): number {

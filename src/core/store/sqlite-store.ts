@@ -167,6 +167,12 @@ export class SqliteStore implements Store {
     return rowToArtifact(this.sql('SELECT * FROM artifacts WHERE id = ?').get(id)!);
   }
 
+  setArtifactHash(artifactId: number, sha256: string): void {
+    this.checkWritable('setArtifactHash');
+    const runId = this.write(() => this.sql('UPDATE artifacts SET sha256 = ? WHERE id = ? RETURNING run_id').get(sha256, artifactId)?.run_id);
+    if (runId !== undefined) this.emit({ kind: 'run-updated', runId: num(runId) });
+  }
+
   deleteRun(runId: number): boolean {
     this.checkWritable('deleteRun');
     const deleted = this.write(() => {

@@ -127,6 +127,8 @@ export interface Store {
   appendLayerStats(runId: number, step: number, layers: readonly LayerStat[]): void;
   appendLog(runId: number, lines: readonly Omit<LogLine, 'seq'>[]): void;
   addArtifact(runId: number, artifact: { kind: string; path: string; size?: number | null; sha256?: string | null; meta?: Params | null }): Artifact;
+  /** Fills in an artifact's hash once it is computed (artifacts are recorded before they are hashed). */
+  setArtifactHash(artifactId: number, sha256: string): void;
   deleteRun(runId: number): boolean;
   /** Runs left 'running' or 'queued' by a host that died: mark them failed with a reason. */
   failOrphans(reason: string): number;

@@ -57,7 +57,6 @@ function candidates(name: IdxDatasetName, options: LocateOptions): { folders: st
   const env = options.env ?? process.env;
   const cache = path.join(options.cacheRoot ?? defaultCacheRoot(env), name);
   const folders: string[] = [];
-  if (options.path) folders.push(options.path);
   const configured = env['HYPERLAB_DATA_DIR'];
   if (configured) folders.push(path.join(configured, name), configured);
   folders.push(path.join(options.systemRoot ?? '/usr/share/datasets', name), cache);
@@ -88,6 +87,9 @@ function absentError(name: IdxDatasetName, folders: string[], cache: string, dow
 
 /** The four IDX files of the dataset; downloads them only when options.download is set. */
 export async function locateIdxDataset(name: IdxDatasetName, options: LocateOptions): Promise<Record<IdxPart, string>> {
+  // A data.path the person chose is the only place looked: falling back to another copy would
+  // train on data they did not name (a typo in the path trained on the system dataset).
+  if (options.path) return locateInChosenFolder(name, options.path);
   const { folders, cache } = candidates(name, options);
   for (const folder of folders) {
     const found = completeIn(folder);
@@ -102,4 +104,22 @@ export async function locateIdxDataset(name: IdxDatasetName, options: LocateOpti
   const found = completeIn(cache);
   if (!found) throw absentError(name, folders, cache, ', and the download left incomplete files');
   return found;
+}
+
+function locateInChosenFolder(name: IdxDatasetName, folder: string): Record<IdxPart, string> {
+  let stats: fs.Stats | undefined;
+  try {
+    stats = fs.statSync(folder);
+  } catch (error) {
+    throw new HyperlabError('DATASET_NOT_FOUND', `data.path ${folder} does not exist (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      `Point data.path (relative to the spec file) at the folder of the four ${name} IDX files, or set it to null to use $HYPERLAB_DATA_DIR or the system dataset.`);
+  }
+  if (!stats.isDirectory()) {
+    throw new HyperlabError('DATASET_NOT_FOUND', `data.path ${folder} is not a folder`, `Point data.path at the folder that holds the ${name} IDX files, not at a file.`);
+  }
+  const found = completeIn(folder);
+  if (found) return found;
+  const missing = (Object.keys(IDX_FILES) as IdxPart[]).filter((part) => findPart(folder, part) === null).map((part) => IDX_FILES[part]);
+  throw new HyperlabError('DATASET_NOT_FOUND', `data.path ${folder} does not hold the ${name} files: ${missing.join(', ')} (or .gz) missing`,
+    'Put the four IDX files there, or set data.path to null to use $HYPERLAB_DATA_DIR or the system dataset.');
 }

@@ -78,7 +78,7 @@ test('CSV: header, named and indexed columns, string labels, errors with line nu
 test('an absent dataset names all three ways to get it', async () => {
   const empty = tmpDir();
   await assert.rejects(
-    locateIdxDataset('fashion-mnist', { path: empty, download: false, env: {}, systemRoot: path.join(empty, 'sys'), cacheRoot: path.join(empty, 'cache') }),
+    locateIdxDataset('fashion-mnist', { path: null, download: false, env: {}, systemRoot: path.join(empty, 'sys'), cacheRoot: path.join(empty, 'cache') }),
     (error: unknown) => {
       assert.ok(error instanceof HyperlabError);
       assert.equal(error.code, 'DATASET_NOT_FOUND');
