@@ -4,7 +4,8 @@
 // density-based initializations lose): centroid j = min + j·(max − min)/(k − 1). Then Lloyd
 // iterations: each weight goes to its nearest centroid (a tie goes to the lower one), each
 // centroid becomes the mean of its members (an empty cluster keeps its place), until no
-// assignment changes or maxIterations. Deterministic: no random start.
+// assignment changes or maxIterations (the last step is then an assignment, so every weight
+// maps to its nearest centroid). Deterministic: no random start.
 // In one dimension the centroids stay sorted (a cluster's members lie between the midpoints to
 // its neighbours), so the nearest centroid is a binary search over the k − 1 midpoints:
 // O(n·log k) per iteration.
@@ -44,6 +45,9 @@ export function quantizeKMeans(tensor: WeightTensor, options: KMeansOptions): Co
   const sums = new Float64Array(k);
   const counts = new Float64Array(k);
   const maxIterations = options.maxIterations ?? 50;
+  if (!Number.isInteger(maxIterations) || maxIterations < 1) {
+    throw compressError(tensor.name, `k-means needs at least 1 iteration, got ${maxIterations}`, 'Leave maxIterations unset (50) or give a positive integer.');
+  }
   for (let iter = 0; iter < maxIterations; iter++) {
     for (let j = 0; j < k - 1; j++) mids[j] = (centroids[j]! + centroids[j + 1]!) / 2;
     let changed = iter === 0;
@@ -66,7 +70,8 @@ export function quantizeKMeans(tensor: WeightTensor, options: KMeansOptions): Co
       sums[lo]! += v;
       counts[lo]! += 1;
     }
-    if (!changed) break;
+    // the last pass is always an assignment, so every index is its weight's nearest centroid
+    if (!changed || iter === maxIterations - 1) break;
     for (let j = 0; j < k; j++) if (counts[j]! > 0) centroids[j] = sums[j]! / counts[j]!;
   }
   return { kind: 'codebook', name: tensor.name, shape: [...tensor.shape], bits, centroids: Float32Array.from(centroids), indices };
