@@ -52,6 +52,39 @@ test('k-means on 10,000 weights: nearest-centroid assignment, sorted codebook, l
   assert.deepEqual(quantizeKMeans(t, { bits: 4 }).indices, q.indices, 'deterministic');
 });
 
+test('k-means equals the textbook O(n·k) Lloyd loop (same init, same tie rule) on 5,000 weights', () => {
+  let s = 77;
+  const values = Array.from({ length: 5000 }, () => ((s = (s * 16807) % 2147483647) / 2147483647) ** 3 - 0.3);
+  const t = w([5000], values);
+  for (const bits of [2, 3, 5]) {
+    const k = 2 ** bits;
+    const data = t.data;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of data) { min = Math.min(min, v); max = Math.max(max, v); }
+    const c = Array.from({ length: k }, (_, j) => min + (j * (max - min)) / (k - 1));
+    let assign = new Int32Array(data.length).fill(-1);
+    for (let iter = 0; iter < 1000; iter++) {
+      const next = Int32Array.from(data, (v) => {
+        let best = 0;
+        for (let j = 1; j < k; j++) if (Math.abs(v - c[j]!) < Math.abs(v - c[best]!)) best = j;
+        return best;
+      });
+      if (next.every((a, i) => a === assign[i])) break;
+      assign = next;
+      for (let j = 0; j < k; j++) {
+        let sum = 0;
+        let count = 0;
+        next.forEach((a, i) => { if (a === j) { sum += data[i]!; count++; } });
+        if (count) c[j] = sum / count;
+      }
+    }
+    const q = quantizeKMeans(t, { bits });
+    close(q.centroids, c, 1e-6);
+    assert.deepEqual(Array.from(q.indices), Array.from(assign), `${bits} bits: same assignment`);
+  }
+});
+
 test('k-means: the centroid gradient sums its members; bits outside 2..8 are errors', () => {
   assert.deepEqual(Array.from(codebookGradient(Uint8Array.from([0, 1, 1, 3]), Float32Array.from([1, 2, 3, 4]), 4)), [1, 5, 0, 4]);
   for (const bits of [1, 9, 2.5]) {
