@@ -131,3 +131,34 @@ export function decodeFloat(format: FloatFormat, code: number): number {
 export function roundToFormat(format: FloatFormat, x: number, saturate = true): number {
   return decodeFloat(format, encodeFloat(format, x, saturate));
 }
+
+/**
+ * encodeFloat over a whole Float32Array, for tensors: integer round-to-nearest-even on the
+ * float32 bits when the result is a normal number of the format, the general path above for
+ * zeros, subnormals, overflow, inf and NaN. Same result as encodeFloat for every float32.
+ */
+export function encodeFloat32Array(format: FloatFormat, values: Float32Array, saturate = true): Uint16Array | Uint8Array {
+  const f = FLOAT_FORMATS[format];
+  const out = f.bits === 16 ? new Uint16Array(values.length) : new Uint8Array(values.length);
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const shift = 23 - f.mantissaBits;
+  const halfMinusOne = (1 << (shift - 1)) - 1;
+  const rebias = f.bias - 127;
+  const signShift = f.exponentBits + f.mantissaBits;
+  const maxCode = f.maxCode;
+  for (let i = 0; i < values.length; i++) {
+    const b = bits[i]!;
+    const exponent = (b >>> 23) & 0xff;
+    const target = exponent + rebias;
+    if (exponent === 0 || exponent === 0xff || target < 1) {
+      out[i] = encodeFloat(format, values[i]!, saturate);
+      continue;
+    }
+    // exponent field and mantissa side by side (< 2^31): a carry out of the mantissa while
+    // rounding bumps the exponent, as it should
+    const v = (target << 23) | (b & 0x7fffff);
+    const code = (v + halfMinusOne + ((v >> shift) & 1)) >> shift;
+    out[i] = code > maxCode ? encodeFloat(format, values[i]!, saturate) : ((b >>> 31) << signShift) | code;
+  }
+  return out;
+}

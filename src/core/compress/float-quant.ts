@@ -10,7 +10,7 @@
 //                      format's max after scaling saturate (the MX spec's clamp).
 // A group whose weights are all zero gets scale 1. Stored value = decode(code) · scale.
 import { compressError } from './errors.ts';
-import { FLOAT_FORMATS, encodeFloat } from './float-formats.ts';
+import { FLOAT_FORMATS, encodeFloat32Array } from './float-formats.ts';
 import { checkTensor, groupLayout } from './groups.ts';
 import type { FloatFormat, FloatQuantized, Granularity, WeightTensor } from './types.ts';
 
@@ -53,13 +53,16 @@ export function quantizeFloat(tensor: WeightTensor, options: FloatQuantOptions):
     else if (scaling === 'absmax') scale[g] = Math.fround(a / f.maxFinite) || Number.MIN_VALUE;
     else scale[g] = 2 ** Math.max(-127, Math.min(127, floorLog2(a) - emax));
   }
-  const codes = f.bits === 16 ? new Uint16Array(tensor.data.length) : new Uint8Array(tensor.data.length);
   // the MX clamp: scaled elements above the format's range saturate whatever the float8 rule
   const saturateHere = scaling === 'mx' ? true : saturate;
-  for (let i = 0; i < codes.length; i++) {
-    const s = scale[layout.index[i]!]!;
-    codes[i] = encodeFloat(options.format, s === 1 ? tensor.data[i]! : tensor.data[i]! / s, saturateHere);
+  // w/S rounded to float32 (as ONNX Runtime computes it) before the cast: float32 has more than
+  // twice the format's precision plus two bits, so this double rounding is still correct
+  let scaled = tensor.data;
+  if (scaling !== 'none') {
+    scaled = new Float32Array(tensor.data.length);
+    for (let i = 0; i < scaled.length; i++) scaled[i] = tensor.data[i]! / scale[layout.index[i]!]!;
   }
+  const codes = encodeFloat32Array(options.format, scaled, saturateHere);
   return {
     kind: 'float', name: tensor.name, shape: [...tensor.shape], format: options.format, saturate: saturateHere,
     granularity, paramShape: layout.paramShape, scale, codes,
