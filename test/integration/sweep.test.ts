@@ -137,9 +137,12 @@ uiTest('Run Sweep from the palette: live in the dashboard and the tree; SIGKILL 
   assert.ok(before.length < 16, 'the sweep had not proposed its whole budget yet');
   process.kill(ours[0]!, 'SIGKILL');
   const finishedBefore = before.filter((t) => t.status === 'finished' || t.status === 'pruned').map((t) => t.runId);
-  // A remote extension host that died is started again from the workbench, as a person would.
+  // The window is reloaded (a new extension host starts), as a person would after the crash notice.
   await page.waitForTimeout(1500);
-  await runPaletteCommand(page, 'Developer: Restart Extension Host', 60_000);
+  const reloaded = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 60_000 });
+  await runPaletteCommand(page, 'Developer: Reload Window');
+  await reloaded;
+  await whenRestored(page);
   await runPaletteCommand(page, 'Hyperlab: Resume Sweep', 90_000);
   const input = page.locator('.quick-input-widget input');
   await input.fill(String(sweepId));
