@@ -4,7 +4,7 @@ import {
   FieldError, isObject, readFiniteNumber, readMeasure, readObject, readOneOf, readOptionalFiniteNumber,
   readOptionalMeasure, readOptionalString, readParams, readStep, readString, type JsonObject,
 } from './fields.ts';
-import { PROTOCOL_VERSION, type HostMessage, type LayerStat, type ProducerMessage } from './messages.ts';
+import { PROTOCOL_VERSION, type HostMessage, type LayerStat, type ProducerMessage, type RunIdentity } from './messages.ts';
 
 /** Longest line either side accepts (bytes of UTF-8; a line is one JSON message). */
 export const MAX_LINE_BYTES = 1024 * 1024;
@@ -65,7 +65,8 @@ function decodeProducerMessage(obj: JsonObject): ProducerMessage {
       const protocol = obj['protocol'];
       if (typeof protocol !== 'number' || !Number.isSafeInteger(protocol)) throw new FieldError(`hello.protocol: expected an integer protocol version (this host speaks ${PROTOCOL_VERSION})`);
       const pid = readOptionalFiniteNumber(obj, 'pid', at);
-      return { type, protocol, producer: readString(obj, 'producer', at), ...(pid === undefined ? {} : { pid }) };
+      const run = obj['run'] === undefined || obj['run'] === null ? undefined : decodeRunIdentity(obj['run']);
+      return { type, protocol, producer: readString(obj, 'producer', at), ...(pid === undefined ? {} : { pid }), ...(run ? { run } : {}) };
     }
     case 'params':
       return { type, params: readParams(obj['params'], 'params.params') };
@@ -93,13 +94,30 @@ function decodeProducerMessage(obj: JsonObject): ProducerMessage {
       return { type, level: obj['level'] === undefined ? 'info' : readOneOf(obj, 'level', at, LOG_LEVELS), message: readString(obj, 'message', at) };
     case 'done': {
       const summary = obj['summary'] === undefined || obj['summary'] === null ? {} : readParams(obj['summary'], 'done.summary');
-      const status = obj['status'] === undefined ? undefined : readOneOf(obj, 'status', at, ['finished', 'diverged'] as const);
+      const status = obj['status'] === undefined ? undefined : readOneOf(obj, 'status', at, ['finished', 'diverged', 'failed', 'killed'] as const);
       const reason = readOptionalString(obj, 'reason', at);
       return { type, summary, ...(status ? { status } : {}), ...(reason === undefined ? {} : { reason }) };
     }
     case 'error':
       return { type, message: readString(obj, 'message', at) };
   }
+}
+
+function decodeRunIdentity(value: unknown): RunIdentity {
+  const obj = readObject(value, 'hello.run');
+  const identity: RunIdentity = {};
+  for (const key of ['experiment', 'name'] as const) {
+    const text = readOptionalString(obj, key, 'hello.run');
+    if (text === undefined) continue;
+    if (text.trim() === '' || text.length > 200) throw new FieldError(`hello.run.${key}: expected 1 to 200 characters, got ${text.length}`);
+    identity[key] = text;
+  }
+  const tags = obj['tags'];
+  if (tags !== undefined && tags !== null) {
+    if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string')) throw new FieldError('hello.run.tags: expected an array of strings');
+    identity.tags = tags as string[];
+  }
+  return identity;
 }
 
 function decodeLayerStat(value: unknown, path: string): LayerStat {

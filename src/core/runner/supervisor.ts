@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { errorMessage } from '../errors.ts';
 import { silentLogger } from '../log.ts';
 import { LineSplitter } from '../protocol/lines.ts';
-import { CHANNEL_FD, CHANNEL_FD_ENV, RUN_DIR_ENV, type HostMessage, type Params, type ProducerMessage } from '../protocol/messages.ts';
+import { CHANNEL_FD, CHANNEL_FD_ENV, RUN_DIR_ENV, type HostMessage, type Params, type ProducerMessage, type RunIdentity } from '../protocol/messages.ts';
 import { MAX_LINE_BYTES, helloVersionError, parseProducerLine } from '../protocol/parse.ts';
 import { serializeMessage } from '../protocol/serialize.ts';
 import type { MetricPoint } from '../store/types.ts';
@@ -176,6 +176,7 @@ class Supervisor {
         const versionError = helloVersionError(message);
         if (versionError) return this.requestStop('protocol', `rejected: ${versionError}`);
         this.helloSeen = true;
+        if (message.run) this.fileAsNamed(message.run);
         return;
       }
       case 'params':
@@ -204,6 +205,16 @@ class Supervisor {
         this.ingest.addLog({ stream: 'protocol', text: `[error] ${message.message}`, time: Date.now() });
         return;
     }
+  }
+
+  private fileAsNamed(identity: RunIdentity): void {
+    const { store, runId, producerNamesRun } = this.options;
+    const where = {
+      ...(producerNamesRun?.experiment && identity.experiment ? { experiment: identity.experiment } : {}),
+      ...(producerNamesRun?.name && identity.name ? { name: identity.name } : {}),
+    };
+    if (where.experiment !== undefined || where.name !== undefined) this.storeWrite('run name', () => store.fileRun(runId, where));
+    if (identity.tags?.length) this.storeWrite('tags', () => store.setTags(runId, Object.fromEntries(identity.tags!.map((tag) => [tag, '']))));
   }
 
   private onDivergence(key: string, value: number, step: number): void {

@@ -73,6 +73,12 @@ export interface StartRunOptions {
   timeoutMs?: number;
   /** Stop the producer as soon as a loss metric is NaN or infinite (default true). */
   stopOnDivergence?: boolean;
+  /**
+   * Where the producer's hello names its run (the Python client's init(experiment=, name=)),
+   * file it there: for each part, true lets the script's name win over the run's current one
+   * (default: neither; its tags are always recorded).
+   */
+  producerNamesRun?: { experiment?: boolean; name?: boolean };
 }
 
 export interface RunOutcome {
