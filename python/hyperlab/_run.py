@@ -126,7 +126,8 @@ class Run:
             identity["name"] = str(name)
         if self.tags:
             identity["tags"] = self.tags
-        hello: Dict[str, Any] = {"type": "hello", "protocol": PROTOCOL_VERSION, "producer": "hyperlab-python", "pid": os.getpid()}
+        hello: Dict[str, Any] = {"type": "hello", "protocol": PROTOCOL_VERSION, "producer": "hyperlab-python", "pid": os.getpid(),
+                                  "time": time.time()}
         if identity:
             hello["run"] = identity
         self._send(hello)
@@ -196,7 +197,7 @@ class Run:
             self._ended = True
         for watcher in self._watchers:
             watcher.close()
-        done: Dict[str, Any] = {"type": "done", "summary": _jsonable(self.summary)}
+        done: Dict[str, Any] = {"type": "done", "summary": _jsonable(self.summary), "time": time.time()}
         if status != "finished":
             done["status"] = status
         if reason:

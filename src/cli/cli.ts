@@ -5,6 +5,7 @@ import { run } from './commands/run.ts';
 import { runsExport } from './commands/runs-export.ts';
 import { runsLs } from './commands/runs-ls.ts';
 import { runsShow } from './commands/runs-show.ts';
+import { sync } from './commands/sync.ts';
 import { StoreMissingError } from './open-store.ts';
 import { EXIT, type CliIO, type ExitCode } from './io.ts';
 import { COMMAND_HELP, MAIN_HELP, usageError } from './usage.ts';
@@ -16,6 +17,7 @@ const COMMANDS: { [name: string]: Command } = {
   'runs show': runsShow,
   'runs export': runsExport,
   run,
+  sync,
 };
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<ExitCode> {

@@ -8,6 +8,8 @@ Usage:
   hyperlab runs show ID [--json]
   hyperlab runs export (--csv|--json) [ID...]
   hyperlab run SPEC [--set path=value ...] [--json]
+  hyperlab run [--experiment E] [--name N] [--set k=v ...] [--json] -- CMD [ARGS...]
+  hyperlab sync [--silence SECONDS] [--json]
   hyperlab help [COMMAND]
 
 Every command takes --db PATH (default: .hyperlab/runs.db under the current folder).
@@ -45,6 +47,24 @@ Validate the spec file, start the training engine on it, record the run in the s
 progress on stderr and print the summary. --set overrides one field by its dotted path
 (e.g. --set train.epochs=3 --set train.optimizer.lr=0.01). Ctrl-C stops the run gracefully.
 Exit code 1 when the run fails or diverges.
+
+Usage: hyperlab run [--experiment E] [--name N] [--set k=v ...] [--json] [--db PATH] -- CMD [ARGS...]
+
+Run any command as a tracked run (e.g. a Python script using the hyperlab client, python/):
+its stdout and stderr become the run's log, the protocol channel is passed as file descriptor 3
+(HYPERLAB_CHANNEL_FD), Ctrl-C stops it (then kills it). --set values reach the script as
+HYPERLAB_PARAMS (a JSON object; the client merges it into run.config); the run records only the
+params the script reports. The run is filed under --experiment, else the experiment the script
+names in hyperlab.init(), else the script's file name.
+`,
+  sync: `Usage: hyperlab sync [--silence SECONDS] [--json] [--db PATH]
+
+Ingest the inbox beside the store (.hyperlab/inbox/*.jsonl): runs of scripts that used the
+hyperlab Python client outside Hyperlab (a terminal, tmux, a notebook). Safe to repeat and to run
+from two places at once: the offset ingested of each file is kept in the store, so no point is
+written twice; a half-written last line waits for the next sync. A running run whose file has
+been silent for --silence seconds (default 600) is failed with reason "writer stopped reporting",
+and running again if its file grows. runs ls and runs show sync first.
 `,
 };
 

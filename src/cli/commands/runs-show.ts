@@ -6,6 +6,7 @@ import { EXIT, type CliIO, type ExitCode } from '../io.ts';
 import { toJson } from '../json.ts';
 import { openForReading } from '../open-store.ts';
 import { DB_OPTION, parseCommandArgs, parseRunId, resolveDb } from '../options.ts';
+import { syncBeforeReading } from './sync.ts';
 import { usageError } from '../usage.ts';
 import { metricStats } from './metric-stats.ts';
 
@@ -16,7 +17,9 @@ export function runsShow(args: string[], io: CliIO): ExitCode {
   const { values, positionals } = parseCommandArgs('runs show', args, OPTIONS);
   if (positionals.length > 1) throw usageError(`hyperlab runs show: expected one run ID, got ${positionals.length}`, 'Show one run at a time: hyperlab runs show ID');
   const runId = parseRunId(positionals[0], 'runs show');
-  const store = openForReading(resolveDb(values.db, io.cwd));
+  const dbPath = resolveDb(values.db, io.cwd);
+  syncBeforeReading(dbPath, io);
+  const store = openForReading(dbPath);
   try {
     const run = store.getRun(runId);
     if (!run) throw new HyperlabError('RUN_NOT_FOUND', `no run with ID ${runId}`, 'List run ids with: hyperlab runs ls');

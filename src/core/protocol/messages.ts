@@ -37,7 +37,8 @@ export interface RunIdentity {
 
 /** Producer → host. */
 export type ProducerMessage =
-  | { type: 'hello'; protocol: number; producer: string; pid?: number; run?: RunIdentity }
+  /** `time` (seconds since the epoch): when the script started, for a run ingested later from the inbox. */
+  | { type: 'hello'; protocol: number; producer: string; pid?: number; run?: RunIdentity; time?: number }
   | { type: 'params'; params: Params }
   /** `time`: wall clock in seconds since the Unix epoch (Python's time.time(), Date.now() / 1000). */
   | { type: 'metrics'; step: number; epoch?: number; time: number; values: { [key: string]: number } }
@@ -48,7 +49,7 @@ export type ProducerMessage =
    * The producer's own verdict; `status` defaults to finished ('diverged' for a NaN loss,
    * 'failed' for an uncaught exception, 'killed' for an interrupt).
    */
-  | { type: 'done'; summary: Params; status?: DoneStatus; reason?: string }
+  | { type: 'done'; summary: Params; status?: DoneStatus; reason?: string; time?: number }
   | { type: 'error'; message: string };
 
 /** Host → producer. */

@@ -66,7 +66,8 @@ function decodeProducerMessage(obj: JsonObject): ProducerMessage {
       if (typeof protocol !== 'number' || !Number.isSafeInteger(protocol)) throw new FieldError(`hello.protocol: expected an integer protocol version (this host speaks ${PROTOCOL_VERSION})`);
       const pid = readOptionalFiniteNumber(obj, 'pid', at);
       const run = obj['run'] === undefined || obj['run'] === null ? undefined : decodeRunIdentity(obj['run']);
-      return { type, protocol, producer: readString(obj, 'producer', at), ...(pid === undefined ? {} : { pid }), ...(run ? { run } : {}) };
+      const time = readOptionalFiniteNumber(obj, 'time', at);
+      return { type, protocol, producer: readString(obj, 'producer', at), ...(pid === undefined ? {} : { pid }), ...(run ? { run } : {}), ...(time === undefined ? {} : { time }) };
     }
     case 'params':
       return { type, params: readParams(obj['params'], 'params.params') };
@@ -96,7 +97,8 @@ function decodeProducerMessage(obj: JsonObject): ProducerMessage {
       const summary = obj['summary'] === undefined || obj['summary'] === null ? {} : readParams(obj['summary'], 'done.summary');
       const status = obj['status'] === undefined ? undefined : readOneOf(obj, 'status', at, ['finished', 'diverged', 'failed', 'killed'] as const);
       const reason = readOptionalString(obj, 'reason', at);
-      return { type, summary, ...(status ? { status } : {}), ...(reason === undefined ? {} : { reason }) };
+      const time = readOptionalFiniteNumber(obj, 'time', at);
+      return { type, summary, ...(status ? { status } : {}), ...(reason === undefined ? {} : { reason }), ...(time === undefined ? {} : { time }) };
     }
     case 'error':
       return { type, message: readString(obj, 'message', at) };
