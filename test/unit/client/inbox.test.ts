@@ -189,7 +189,7 @@ test('a sync killed mid-file: the next one ingests the rest, every point exactly
 });
 
 test('two syncs of the same file at once (two hosts): one run, every point and log line once', async () => {
-  const { dir, db, inbox } = workspace();
+  const { dir, db } = workspace();
   const steps = 20_000;
   assert.equal(python(MANY, dir, { STEPS: String(steps) }).code, 0);
   openStore(db).close(); // migrated before the race, so both start reading at once
