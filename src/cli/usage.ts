@@ -10,6 +10,8 @@ Usage:
   hyperlab run SPEC [--set path=value ...] [--json]
   hyperlab run [--experiment E] [--name N] [--set k=v ...] [--json] -- CMD [ARGS...]
   hyperlab sync [--silence SECONDS] [--json]
+  hyperlab import tensorboard DIR [--experiment E] [--json]
+  hyperlab import mlflow (mlruns/ | mlflow.db | sqlite:///mlflow.db) [--json]
   hyperlab help [COMMAND]
 
 Every command takes --db PATH (default: .hyperlab/runs.db under the current folder).
@@ -65,6 +67,16 @@ from two places at once: the offset ingested of each file is kept in the store, 
 written twice; a half-written last line waits for the next sync. A running run whose file has
 been silent for --silence seconds (default 600) is failed with reason "writer stopped reporting",
 and running again if its file grows. runs ls and runs show sync first.
+`,
+  import: `Usage: hyperlab import tensorboard DIR [--experiment E] [--json] [--db PATH]
+       hyperlab import mlflow (mlruns/ | mlflow.db | sqlite:///mlflow.db) [--json] [--db PATH]
+
+tensorboard: every folder under DIR with event files (events.out.tfevents.*) becomes one run,
+named by its path under DIR and filed under --experiment (default: DIR's name); scalar tags
+(simple_value or TF2 tensor scalars) become metric keys with their steps and wall times.
+mlflow: every active run of an MLflow file store or sqlite tracking database, with its
+experiment, name, status, times, params, tags and metric histories (steps and timestamps).
+A run imported before is skipped, so importing again adds only new runs.
 `,
 };
 
