@@ -7,6 +7,7 @@ import _thread
 import atexit
 import json
 import math
+import operator
 import os
 import signal
 import sys
@@ -33,6 +34,13 @@ def _measure(value: Any) -> Any:
     if v in (math.inf, -math.inf):
         return "Infinity" if v > 0 else "-Infinity"
     return v
+
+
+_NON_FINITE = {"nan": '"NaN"', "inf": '"Infinity"', "-inf": '"-Infinity"'}
+
+
+def _non_finite_name(v: float) -> str:
+    return "nan" if v != v else ("inf" if v > 0 else "-inf")
 
 
 def _jsonable(value: Any) -> Any:
@@ -117,6 +125,7 @@ class Run:
         self._stop_reason: Optional[str] = None
         self._lock = threading.Lock()
         self._watchers: List[Any] = []
+        self._key_json: Dict[Any, str] = {}
         self._sink = sink if sink is not None else open_sink(self._on_host_stop)
         self.config = Config(_merge(dict(config or {}), _sweep_params()), self)
         identity: Dict[str, Any] = {}
@@ -148,17 +157,32 @@ class Run:
     def log(self, values: Mapping[str, Number], step: Optional[int] = None, epoch: Optional[Number] = None) -> None:
         """Record metric values at a step (default: one past the last step logged). NaN and
         infinities are kept. Buffered: written in batches, and at finish."""
+        if self._ended:
+            raise RuntimeError("this run has finished; start another with hyperlab.init()")
         if step is None:
             step = self._step
-        elif not isinstance(step, int) or isinstance(step, bool) or step < 0:
-            raise ValueError(f"run.log: step must be a non-negative integer, got {step!r}")
+        else:
+            try:
+                step = operator.index(step)  # int, numpy and torch integers
+            except TypeError:
+                raise ValueError(f"run.log: step must be a non-negative integer, got {step!r}") from None
+            if step < 0:
+                raise ValueError(f"run.log: step must be a non-negative integer, got {step}")
+        if epoch is not None and not math.isfinite(float(epoch)):
+            raise ValueError(f"run.log: epoch must be a finite number, got {epoch!r}")
         if step >= self._step:
             self._step = step + 1
-        message: Dict[str, Any] = {"type": "metrics", "step": step, "time": time.time(),
-                                   "values": {str(k): _measure(v) for k, v in values.items()}}
-        if epoch is not None:
-            message["epoch"] = float(epoch)
-        self._send(message)
+        # Formatted by hand, not json.dumps: about a third cheaper per call (python/README.md).
+        keys = self._key_json
+        parts = []
+        for key, value in values.items():
+            encoded = keys.get(key)
+            if encoded is None:
+                encoded = keys[key] = json.dumps(str(key)) + ":"
+            v = value if type(value) is float else float(value)
+            parts.append(encoded + (repr(v) if v - v == 0.0 else _NON_FINITE[_non_finite_name(v)]))
+        epoch_part = "" if epoch is None else ',"epoch":%r' % float(epoch)
+        self._sink.send('{"type":"metrics","step":%d,"time":%r,"values":{%s}%s}\n' % (step, time.time(), ",".join(parts), epoch_part))
 
     def log_artifact(self, path: str, kind: str = "file", meta: Optional[Mapping[str, Any]] = None) -> None:
         """Record a file the run produced (a checkpoint, an export); the host records its size and hash."""
