@@ -23,7 +23,7 @@ export function runsShow(args: string[], io: CliIO): ExitCode {
   try {
     const run = store.getRun(runId);
     if (!run) throw new HyperlabError('RUN_NOT_FOUND', `no run with ID ${runId}`, 'List run ids with: hyperlab runs ls');
-    const details = { run, metrics: metricStats(store, runId), artifacts: store.artifacts(runId), log: store.log(runId, { tail: LOG_TAIL }) };
+    const details = { run, tags: store.tags(runId), metrics: metricStats(store, runId), artifacts: store.artifacts(runId), log: store.log(runId, { tail: LOG_TAIL }) };
     if (values.json) io.stdout(toJson(details) + '\n');
     else io.stdout(describe(details, store));
     return EXIT.ok;
@@ -32,13 +32,14 @@ export function runsShow(args: string[], io: CliIO): ExitCode {
   }
 }
 
-function describe(details: { run: Run; metrics: ReturnType<typeof metricStats>; artifacts: ReturnType<Store['artifacts']>; log: ReturnType<Store['log']> }, _store: Store): string {
-  const { run, metrics, artifacts, log } = details;
+function describe(details: { run: Run; tags: { [key: string]: string }; metrics: ReturnType<typeof metricStats>; artifacts: ReturnType<Store['artifacts']>; log: ReturnType<Store['log']> }, _store: Store): string {
+  const { run, tags, metrics, artifacts, log } = details;
   const out: string[] = [];
   out.push(`Run ${run.id}${run.name ? ` "${run.name}"` : ''} (experiment ${run.experimentName}): ${run.status}`);
   if (run.reason) out.push(`  reason:   ${run.reason}`);
   out.push(`  created:  ${formatTime(run.createdAt)}   started: ${formatTime(run.startedAt)}   duration: ${formatDuration(run.startedAt, run.endedAt)}${run.pid ? `   pid: ${run.pid}` : ''}`);
   if (run.specPath) out.push(`  spec:     ${run.specPath}`);
+  if (Object.keys(tags).length > 0) out.push(`  tags:     ${Object.entries(tags).map(([k, v]) => (v === '' ? k : `${k}=${v}`)).join(', ')}`);
   out.push('', section('Params', run.params));
   out.push(section('Summary', run.summary));
   out.push(`Metrics (${metrics.length} key${metrics.length === 1 ? '' : 's'})`);

@@ -67,6 +67,7 @@ test('a script run from a terminal (in a subfolder) lands in the workspace inbox
   assert.equal(python(TRACKED, dir, { STEPS: '5', RUN_NAME: 'second' }).code, 0);
   const listed = cli(['runs', 'ls', '--json'], dir);
   assert.deepEqual((JSON.parse(listed.stdout) as { name: string }[]).map((r) => r.name), ['second', 'quadratic']);
+  assert.match(cli(['runs', 'show', '1'], dir).stdout, /\n {2}tags: {5}quadratic, test\n/);
 });
 
 test('HYPERLAB_DIR names the .hyperlab folder the client writes to; an exception in a standalone script ends its run failed', () => {
