@@ -104,3 +104,21 @@ test('hyperlab run --: usage errors name the fix', () => {
   assert.equal(stray.code, 2);
   assert.match(stray.stderr, /unexpected "train\.py" before --/);
 });
+
+test('hyperlab run --: SIGKILL of the script keeps every point it flushed; the run is failed at once', async () => {
+  const dir = tempDir('hyperlab-client-');
+  const side = path.join(dir, 'side.json');
+  const child = spawn(process.execPath, [MAIN, 'run', '--json', '--', PYTHON, TRACKED], { cwd: dir, env: terminalEnv({ STEPS: '40', MODE: 'wait', SIDE: side }), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+  await waitForFile(side);
+  process.kill((JSON.parse(fs.readFileSync(side, 'utf8')) as { pid: number }).pid, 'SIGKILL');
+  assert.equal((await exited(child)).code, 1);
+  const out = JSON.parse(stdout) as { run: { id: number; status: string; reason: string } };
+  assert.equal(out.run.status, 'failed');
+  assert.match(out.run.reason, /^terminated by SIGKILL/);
+  const store = openStore(path.join(dir, '.hyperlab', 'runs.db'), { readonly: true });
+  assert.equal(store.points(out.run.id, 'train.loss').length, 40);
+  assert.equal(store.points(out.run.id, 'x').length, 40);
+  store.close();
+});
