@@ -122,6 +122,7 @@ class Run:
         self.summary: Dict[str, Any] = {}
         self._step = 0
         self._ended = False
+        self._finishing = False
         self._stop_reason: Optional[str] = None
         self._lock = threading.Lock()
         self._watchers: List[Any] = []
@@ -216,11 +217,16 @@ class Run:
         if status not in ("finished", "failed", "killed", "diverged"):
             raise ValueError(f"run.finish: status must be finished, failed, killed or diverged, got {status!r}")
         with self._lock:
-            if self._ended:
+            if self._ended or self._finishing:
                 return
-            self._ended = True
+            self._finishing = True
+        # The watchers' last statistics (the final step's) still go out before the end.
         for watcher in self._watchers:
-            watcher.close()
+            try:
+                watcher.close()
+            except Exception as error:  # a failing hook must not lose the run's end
+                self.log_text(f"run.watch: could not send the last layer statistics: {error}", "warn")
+        self._ended = True
         done: Dict[str, Any] = {"type": "done", "summary": _jsonable(self.summary), "time": time.time()}
         if status != "finished":
             done["status"] = status
