@@ -43,6 +43,7 @@ export async function runCommand(options: string[], command: string[], io: CliIO
       command: { argv: command, cwd: io.cwd, env: scriptEnv(io, params), ownProcessGroup: true },
       // The script's init(experiment=, name=) files the run unless the command line said where.
       producerNamesRun: { experiment: values.experiment === undefined, name: values.name === undefined },
+      plainCommandMayFinish: true,
     });
     const progress = new Progress(io, record.id);
     handle.on('metrics', (event) => progress.update(event.lastStep, event.latest));

@@ -297,7 +297,7 @@ class Supervisor {
       this.ingest.addLog({ stream: 'protocol', text: `${this.facts.protocolErrors} invalid protocol lines in all (first ${this.limits.protocolErrorsLogged} shown)`, time: Date.now() });
     }
     this.ingest.stop();
-    const { status, reason } = decideOutcome(this.facts);
+    const { status, reason } = this.plainCommandOutcome() ?? decideOutcome(this.facts);
     const summary = this.facts.done?.summary ?? null;
     const { store, runId } = this.options;
     this.storeWrite('end', () => store.endRun(runId, status, reason, summary));
@@ -310,6 +310,16 @@ class Supervisor {
     this.events.emit('status', { runId, status, reason });
     this.events.emit('end', outcome);
     this.resolveDone(outcome);
+  }
+
+  /**
+   * `hyperlab run -- CMD` runs any command: one that never spoke the protocol (a shell script, a
+   * script without the client) and exited 0 finished; it is not a producer that lost its done.
+   */
+  private plainCommandOutcome(): { status: 'finished'; reason: string } | null {
+    const f = this.facts;
+    if (this.options.plainCommandMayFinish !== true || this.helloSeen || f.stop || f.spawnError || f.exitCode !== 0 || f.protocolErrors > 0) return null;
+    return { status: 'finished', reason: 'the command exited 0 without reporting to Hyperlab (it does not use the client); its output is the run\'s log' };
   }
 
   private storeWrite(what: string, write: () => void): void {

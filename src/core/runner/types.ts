@@ -79,6 +79,8 @@ export interface StartRunOptions {
    * (default: neither; its tags are always recorded).
    */
   producerNamesRun?: { experiment?: boolean; name?: boolean };
+  /** A command that never says hello and exits 0 finished (`hyperlab run -- CMD`); default: failed, as a producer without its done. */
+  plainCommandMayFinish?: boolean;
 }
 
 export interface RunOutcome {

@@ -122,3 +122,19 @@ test('hyperlab run --: SIGKILL of the script keeps every point it flushed; the r
   assert.equal(store.points(out.run.id, 'x').length, 40);
   store.close();
 });
+
+test('hyperlab run -- a plain command (no client): its output is the log; exit 0 finished, exit 3 failed', () => {
+  const dir = tempDir('hyperlab-client-');
+  const ok = cli(['run', '--json', '--', '/bin/sh', '-c', 'echo epoch 1; echo done >&2'], dir);
+  assert.equal(ok.code, 0, ok.stderr);
+  const okRun = (JSON.parse(ok.stdout) as { run: { id: number; status: string; experimentName: string; reason: string } }).run;
+  assert.equal(okRun.status, 'finished');
+  assert.equal(okRun.experimentName, 'sh');
+  assert.match(okRun.reason, /without reporting to Hyperlab/);
+  const bad = cli(['run', '--json', '--', '/bin/sh', '-c', 'echo oops >&2; exit 3'], dir);
+  assert.equal(bad.code, 1);
+  assert.match((JSON.parse(bad.stdout) as { run: { reason: string } }).run.reason, /exited with code 3; last stderr: oops/);
+  const store = openStore(path.join(dir, '.hyperlab', 'runs.db'), { readonly: true });
+  assert.deepEqual(store.log(okRun.id).map((l) => `${l.stream}: ${l.text}`).sort(), ['stderr: done', 'stdout: epoch 1']);
+  store.close();
+});
