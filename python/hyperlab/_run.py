@@ -16,7 +16,7 @@ import time
 import traceback
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
 
-from ._sink import Sink, open_sink
+from ._sink import InboxSink, Sink, open_sink
 
 PROTOCOL_VERSION = 1
 PARAMS_ENV = "HYPERLAB_PARAMS"
@@ -129,6 +129,11 @@ class Run:
         self._key_json: Dict[Any, str] = {}
         self._sink = sink if sink is not None else open_sink(self._on_host_stop)
         self.config = Config(_merge(dict(config or {}), _sweep_params()), self)
+        if not experiment and isinstance(self._sink, InboxSink):
+            # Outside Hyperlab nobody else names the run's experiment: the script's file name does
+            # (`hyperlab run -- python3 train.py` does the same; under a host the host decides).
+            experiment = _script_name()
+            self.experiment = experiment
         identity: Dict[str, Any] = {}
         if experiment:
             identity["experiment"] = str(experiment)
@@ -276,6 +281,13 @@ class Run:
 
     def _write(self, message: Dict[str, Any]) -> None:
         self._sink.send(json.dumps(message, allow_nan=False, separators=(",", ":")) + "\n")
+
+
+def _script_name() -> Optional[str]:
+    script = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    if not script.endswith(".py"):
+        return None  # an interactive session or a notebook kernel: the host's default applies
+    return script[:-3] or None
 
 
 def traceback_tail(kind: Any, error: Any, tb: Any, lines: int = 6) -> str:

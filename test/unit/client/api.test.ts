@@ -111,3 +111,11 @@ import sys; sys.stderr.write("\\n".join(errors))
   assert.match(lines[3]!, /expected a torch\.nn\.Module, got object/);
   assert.match(lines[4]!, /this run has finished; start another with hyperlab\.init\(\)/);
 });
+
+test('outside Hyperlab a run without an experiment is filed under the script\'s file name', () => {
+  const dir = workspace();
+  const ran = runPython(dir, 'import hyperlab\nrun = hyperlab.init(tags=["t"])\nrun.log({"m": 1.0})\n');
+  assert.equal(ran.code, 0, ran.stderr);
+  const { runs } = syncedRuns(dir);
+  assert.deepEqual(runs.map((r) => [r.experimentName, r.status]), [['script', 'finished']]);
+});
