@@ -83,7 +83,9 @@ function syncFile(store: Store, inbox: string, name: string, options: SyncOption
       const stat = fs.fstatSync(fd);
       const state = store.inbox.get(name) ?? { name, runId: null, offset: 0, helloSeen: false, lastDataAt: stat.mtimeMs, stalled: false };
       if (stat.size <= state.offset) {
-        if (state.runId !== null && !state.stalled && now() - stat.mtimeMs > (options.silenceMs ?? DEFAULT_SILENCE_MS)) {
+        // (The status read first: a sync of many ended runs' files takes no write lock.)
+        if (state.runId !== null && !state.stalled && now() - stat.mtimeMs > (options.silenceMs ?? DEFAULT_SILENCE_MS)
+          && store.getRun(state.runId)?.status === 'running') {
           if (store.inbox.stall(name, state.runId, STALLED_REASON, now())) report.stalled++;
         }
         return;
