@@ -111,7 +111,7 @@ function decodeRunIdentity(value: unknown): RunIdentity {
   for (const key of ['experiment', 'name'] as const) {
     const text = readOptionalString(obj, key, 'hello.run');
     if (text === undefined) continue;
-    if (text.trim() === '' || text.length > 200) throw new FieldError(`hello.run.${key}: expected 1 to 200 characters, got ${text.length}`);
+    if (text.trim() === '' || text.length > 200) throw new FieldError(`hello.run.${key}: expected a name that is not blank and at most 200 characters, got ${JSON.stringify(text.slice(0, 40))}${text.length > 40 ? '…' : ''}`);
     identity[key] = text;
   }
   const tags = obj['tags'];

@@ -9,7 +9,7 @@ test('hello.run: experiment, name and tags are read; bad ones are errors naming 
   const ok = parseProducerLine('{"type":"hello","protocol":1,"producer":"hyperlab-python","time":1.5,"run":{"experiment":"e","name":"n","tags":["a","b"]}}');
   assert.deepEqual(ok, { ok: true, message: { type: 'hello', protocol: 1, producer: 'hyperlab-python', time: 1.5, run: { experiment: 'e', name: 'n', tags: ['a', 'b'] } } });
   const empty = parseProducerLine('{"type":"hello","protocol":1,"producer":"p","run":{"experiment":" "}}');
-  assert.deepEqual(empty, { ok: false, error: 'hello.run.experiment: expected 1 to 200 characters, got 1' });
+  assert.deepEqual(empty, { ok: false, error: 'hello.run.experiment: expected a name that is not blank and at most 200 characters, got " "' });
   const tags = parseProducerLine('{"type":"hello","protocol":1,"producer":"p","run":{"tags":"a"}}');
   assert.deepEqual(tags, { ok: false, error: 'hello.run.tags: expected an array of strings' });
 });
