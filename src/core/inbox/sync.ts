@@ -109,6 +109,10 @@ function syncFile(store: Store, inbox: string, name: string, options: SyncOption
       const moved = store.inbox.advance(name, state.offset, next, () => {
         if (revive) store.inbox.revive(state.runId!);
         applied = applyMessages(store, name, runState, messages, now());
+        // As the runner does for a live producer: the run's log says which lines were skipped.
+        if (runState.runId !== null && parseProblems.length > 0) {
+          store.appendLog(runState.runId, parseProblems.slice(0, 5).map((problem) => ({ stream: 'protocol' as const, text: `invalid inbox line: ${problem}`, time: now() })));
+        }
         return runState.runId;
       });
       if (!moved) continue; // another host ingested these bytes first: read on from where it got

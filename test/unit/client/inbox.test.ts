@@ -246,3 +246,30 @@ test('the offset is compare-and-set: a host that read a stale offset writes noth
     hostB.close();
   }
 });
+
+test('bad lines are skipped and reported with their file; the lines after them are ingested; a file without a hello makes no run', () => {
+  const { dir, db, inbox } = workspace();
+  fs.mkdirSync(inbox);
+  const hello = JSON.stringify({ type: 'hello', protocol: 1, producer: 'test', run: { experiment: 'bad-lines' } });
+  const metric = (step: number) => JSON.stringify({ type: 'metrics', step, time: 1_700_000_000, values: { loss: step } });
+  fs.writeFileSync(path.join(inbox, 'a.jsonl'), [hello, metric(0), '{not json', JSON.stringify({ type: 'metrics', step: -1, time: 1, values: {} }), metric(1), ''].join('\n'));
+  fs.writeFileSync(path.join(inbox, 'b.jsonl'), [metric(0), ''].join('\n'));
+  const result = cli(['sync', '--json'], dir);
+  assert.equal(result.code, 0, result.stderr);
+  const report = JSON.parse(result.stdout) as { points: number; runsCreated: number; problems: string[] };
+  assert.equal(report.points, 2);
+  assert.equal(report.runsCreated, 1);
+  assert.equal(report.problems.length, 3);
+  assert.match(report.problems[0]!, /^a\.jsonl: not JSON/);
+  assert.match(report.problems[1]!, /^a\.jsonl: metrics\.step: expected a non-negative integer, got number -1/);
+  assert.match(report.problems[2]!, /^b\.jsonl: "metrics" before "hello"/);
+  assert.match(result.stderr, /hyperlab sync: skipped a\.jsonl: not JSON/);
+  const store = openStore(db, { readonly: true });
+  try {
+    const [run] = store.listRuns();
+    assert.deepEqual(store.points(run!.id, 'loss').map((p) => p.value), [0, 1]);
+    assert.match(store.log(run!.id).map((l) => l.text).join('\n'), /invalid inbox line: a\.jsonl: not JSON/);
+  } finally {
+    store.close();
+  }
+});
