@@ -131,11 +131,14 @@ class ChannelSink(Sink):
 
 
 class InboxSink(Sink):
-    """Appends to `<inbox>/<time>-<host>-<pid>-<id>.jsonl`; the file is the run."""
+    """Appends to `<inbox>/<UTC time to the µs>-<host>-<pid>-<id>.jsonl`; the file is the run."""
 
     def __init__(self, inbox: str, flush_lines: int = 20000, flush_interval: float = 1.0) -> None:
         os.makedirs(inbox, exist_ok=True)
-        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        # Microseconds in the name: the inbox is ingested in name order, so runs started one
+        # after the other (two init() in one second) become runs in that order.
+        now = time.time()
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now)) + f".{int(now % 1 * 1e6):06d}"
         host = "".join(c if c.isalnum() or c in "-_" else "_" for c in socket.gethostname())[:40] or "host"
         self.path = os.path.join(inbox, f"{stamp}-{host}-{os.getpid()}-{uuid.uuid4().hex[:8]}{INBOX_SUFFIX}")
         # O_APPEND: each batch is one write() at the end of the file, never interleaved.
