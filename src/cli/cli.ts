@@ -1,6 +1,7 @@
 // The dispatcher: picks the command, runs it, and maps errors to one line on stderr with a
 // hint and an exit code (0 ok, 1 failure, 2 usage, 3 not found).
 import { HyperlabError, type ErrorCode } from '../core/errors.ts';
+import { importRuns } from './commands/import.ts';
 import { run } from './commands/run.ts';
 import { runsExport } from './commands/runs-export.ts';
 import { runsLs } from './commands/runs-ls.ts';
@@ -8,6 +9,7 @@ import { runsShow } from './commands/runs-show.ts';
 import { sweep, sweepStop } from './commands/sweep.ts';
 import { sweepsLs, sweepsShow } from './commands/sweeps.ts';
 import { tuneBabysit, tuneLrRange, tuneOverfit } from './commands/tune.ts';
+import { sync } from './commands/sync.ts';
 import { StoreMissingError } from './open-store.ts';
 import { EXIT, type CliIO, type ExitCode } from './io.ts';
 import { COMMAND_HELP, MAIN_HELP, usageError } from './usage.ts';
@@ -26,6 +28,8 @@ const COMMANDS: { [name: string]: Command } = {
   'tune lr-range': tuneLrRange,
   'tune overfit': tuneOverfit,
   'tune babysit': tuneBabysit,
+  sync,
+  import: importRuns,
 };
 
 /** Commands with subcommands: the first word, and what to say when the second is missing or wrong. */

@@ -15,10 +15,13 @@ import { DB_OPTION, parseCommandArgs, resolveDb } from '../options.ts';
 import { usageError } from '../usage.ts';
 import { engineCommand } from './engine-command.ts';
 import { Progress } from './progress.ts';
+import { runCommand } from './run-command.ts';
 
 const OPTIONS = { ...DB_OPTION, json: { type: 'boolean' }, set: { type: 'string', multiple: true } } as const;
 
 export async function run(args: string[], io: CliIO): Promise<ExitCode> {
+  const dash = args.indexOf('--');
+  if (dash >= 0) return runCommand(args.slice(0, dash), args.slice(dash + 1), io);
   const { values, positionals } = parseCommandArgs('run', args, OPTIONS);
   if (positionals.length !== 1) {
     throw usageError(`hyperlab run: expected one spec file, got ${positionals.length}`, 'e.g. hyperlab run experiments/mlp.hyperlab.json; see: hyperlab help run');

@@ -4,6 +4,7 @@ import { formatDuration, formatPairs, formatTime, table } from '../format.ts';
 import { EXIT, type CliIO, type ExitCode } from '../io.ts';
 import { StoreMissingError, openForReading } from '../open-store.ts';
 import { DB_OPTION, parseCommandArgs, resolveDb } from '../options.ts';
+import { syncBeforeReading } from './sync.ts';
 import { toJson } from '../json.ts';
 import { usageError } from '../usage.ts';
 
@@ -23,6 +24,7 @@ export function runsLs(args: string[], io: CliIO): ExitCode {
   if (positionals.length > 0) throw usageError(`hyperlab runs ls: unexpected argument "${positionals[0]}"`, 'Filter with --experiment or --status; see: hyperlab help runs ls');
   const query = buildQuery(values);
   const dbPath = resolveDb(values.db, io.cwd);
+  syncBeforeReading(dbPath, io);
   let store;
   try {
     store = openForReading(dbPath);

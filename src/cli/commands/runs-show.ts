@@ -6,6 +6,7 @@ import { EXIT, type CliIO, type ExitCode } from '../io.ts';
 import { toJson } from '../json.ts';
 import { openForReading } from '../open-store.ts';
 import { DB_OPTION, parseCommandArgs, parseRunId, resolveDb } from '../options.ts';
+import { syncBeforeReading } from './sync.ts';
 import { usageError } from '../usage.ts';
 import { metricStats } from './metric-stats.ts';
 
@@ -16,11 +17,13 @@ export function runsShow(args: string[], io: CliIO): ExitCode {
   const { values, positionals } = parseCommandArgs('runs show', args, OPTIONS);
   if (positionals.length > 1) throw usageError(`hyperlab runs show: expected one run ID, got ${positionals.length}`, 'Show one run at a time: hyperlab runs show ID');
   const runId = parseRunId(positionals[0], 'runs show');
-  const store = openForReading(resolveDb(values.db, io.cwd));
+  const dbPath = resolveDb(values.db, io.cwd);
+  syncBeforeReading(dbPath, io);
+  const store = openForReading(dbPath);
   try {
     const run = store.getRun(runId);
     if (!run) throw new HyperlabError('RUN_NOT_FOUND', `no run with ID ${runId}`, 'List run ids with: hyperlab runs ls');
-    const details = { run, metrics: metricStats(store, runId), artifacts: store.artifacts(runId), log: store.log(runId, { tail: LOG_TAIL }) };
+    const details = { run, tags: store.tags(runId), metrics: metricStats(store, runId), artifacts: store.artifacts(runId), log: store.log(runId, { tail: LOG_TAIL }) };
     if (values.json) io.stdout(toJson(details) + '\n');
     else io.stdout(describe(details, store));
     return EXIT.ok;
@@ -29,13 +32,14 @@ export function runsShow(args: string[], io: CliIO): ExitCode {
   }
 }
 
-function describe(details: { run: Run; metrics: ReturnType<typeof metricStats>; artifacts: ReturnType<Store['artifacts']>; log: ReturnType<Store['log']> }, _store: Store): string {
-  const { run, metrics, artifacts, log } = details;
+function describe(details: { run: Run; tags: { [key: string]: string }; metrics: ReturnType<typeof metricStats>; artifacts: ReturnType<Store['artifacts']>; log: ReturnType<Store['log']> }, _store: Store): string {
+  const { run, tags, metrics, artifacts, log } = details;
   const out: string[] = [];
   out.push(`Run ${run.id}${run.name ? ` "${run.name}"` : ''} (experiment ${run.experimentName}): ${run.status}`);
   if (run.reason) out.push(`  reason:   ${run.reason}`);
   out.push(`  created:  ${formatTime(run.createdAt)}   started: ${formatTime(run.startedAt)}   duration: ${formatDuration(run.startedAt, run.endedAt)}${run.pid ? `   pid: ${run.pid}` : ''}`);
   if (run.specPath) out.push(`  spec:     ${run.specPath}`);
+  if (Object.keys(tags).length > 0) out.push(`  tags:     ${Object.entries(tags).map(([k, v]) => (v === '' ? k : `${k}=${v}`)).join(', ')}`);
   out.push('', section('Params', run.params));
   out.push(section('Summary', run.summary));
   out.push(`Metrics (${metrics.length} key${metrics.length === 1 ? '' : 's'})`);

@@ -9,6 +9,7 @@ export const CHANNEL_FD = 3;
 export const RUN_DIR_ENV = 'HYPERLAB_RUN_DIR';
 
 export type RunEndStatus = 'finished' | 'failed' | 'killed' | 'diverged';
+export type DoneStatus = 'finished' | 'diverged' | 'failed' | 'killed';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export type ParamValue = string | number | boolean | null | ParamValue[] | { [key: string]: ParamValue };
@@ -24,17 +25,31 @@ export interface LayerStat {
   deadFraction?: number;
 }
 
+/**
+ * What a script names about its own run in its hello (the Python client's init(experiment=,
+ * name=, tags=)): where the host files the run unless told otherwise.
+ */
+export interface RunIdentity {
+  experiment?: string;
+  name?: string;
+  tags?: string[];
+}
+
 /** Producer → host. */
 export type ProducerMessage =
-  | { type: 'hello'; protocol: number; producer: string; pid?: number }
+  /** `time` (seconds since the epoch): when the script started, for a run ingested later from the inbox. */
+  | { type: 'hello'; protocol: number; producer: string; pid?: number; run?: RunIdentity; time?: number }
   | { type: 'params'; params: Params }
   /** `time`: wall clock in seconds since the Unix epoch (Python's time.time(), Date.now() / 1000). */
   | { type: 'metrics'; step: number; epoch?: number; time: number; values: { [key: string]: number } }
   | { type: 'layerStats'; step: number; layers: LayerStat[] }
   | { type: 'artifact'; kind: string; path: string; meta?: Params }
   | { type: 'log'; level: LogLevel; message: string }
-  /** The producer's own verdict; `status` defaults to finished ('diverged' for a NaN loss). */
-  | { type: 'done'; summary: Params; status?: 'finished' | 'diverged'; reason?: string }
+  /**
+   * The producer's own verdict; `status` defaults to finished ('diverged' for a NaN loss,
+   * 'failed' for an uncaught exception, 'killed' for an interrupt).
+   */
+  | { type: 'done'; summary: Params; status?: DoneStatus; reason?: string; time?: number }
   | { type: 'error'; message: string };
 
 /** Host → producer. */

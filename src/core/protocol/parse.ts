@@ -5,7 +5,7 @@ import {
   readOptionalMeasure, readOptionalString, readParams, readStep, readString, type JsonObject,
 } from './fields.ts';
 import { JSON_LIMITS, MAX_LINE_BYTES, MAX_METRIC_KEY_CHARS, jsonLimitError } from './limits.ts';
-import { PROTOCOL_VERSION, type HostMessage, type LayerStat, type ProducerMessage } from './messages.ts';
+import { PROTOCOL_VERSION, type HostMessage, type LayerStat, type ProducerMessage, type RunIdentity } from './messages.ts';
 
 export { MAX_LINE_BYTES } from './limits.ts';
 
@@ -115,7 +115,9 @@ function decodeProducerMessage(obj: JsonObject, rejected: RejectedKey[], invalid
       const protocol = obj['protocol'];
       if (typeof protocol !== 'number' || !Number.isSafeInteger(protocol)) throw new FieldError(`hello.protocol: expected an integer protocol version (this host speaks ${PROTOCOL_VERSION})`);
       const pid = readOptionalFiniteNumber(obj, 'pid', at);
-      return { type, protocol, producer: readString(obj, 'producer', at), ...(pid === undefined ? {} : { pid }) };
+      const run = obj['run'] === undefined || obj['run'] === null ? undefined : decodeRunIdentity(obj['run']);
+      const time = readOptionalFiniteNumber(obj, 'time', at);
+      return { type, protocol, producer: readString(obj, 'producer', at), ...(pid === undefined ? {} : { pid }), ...(run ? { run } : {}), ...(time === undefined ? {} : { time }) };
     }
     case 'params':
       return { type, params: readParams(obj['params'], 'params.params') };
@@ -156,13 +158,31 @@ function decodeProducerMessage(obj: JsonObject, rejected: RejectedKey[], invalid
       return { type, level: obj['level'] === undefined ? 'info' : readOneOf(obj, 'level', at, LOG_LEVELS), message: readString(obj, 'message', at) };
     case 'done': {
       const summary = obj['summary'] === undefined || obj['summary'] === null ? {} : readParams(obj['summary'], 'done.summary');
-      const status = obj['status'] === undefined ? undefined : readOneOf(obj, 'status', at, ['finished', 'diverged'] as const);
+      const status = obj['status'] === undefined ? undefined : readOneOf(obj, 'status', at, ['finished', 'diverged', 'failed', 'killed'] as const);
       const reason = readOptionalString(obj, 'reason', at);
-      return { type, summary, ...(status ? { status } : {}), ...(reason === undefined ? {} : { reason }) };
+      const time = readOptionalFiniteNumber(obj, 'time', at);
+      return { type, summary, ...(status ? { status } : {}), ...(reason === undefined ? {} : { reason }), ...(time === undefined ? {} : { time }) };
     }
     case 'error':
       return { type, message: readString(obj, 'message', at) };
   }
+}
+
+function decodeRunIdentity(value: unknown): RunIdentity {
+  const obj = readObject(value, 'hello.run');
+  const identity: RunIdentity = {};
+  for (const key of ['experiment', 'name'] as const) {
+    const text = readOptionalString(obj, key, 'hello.run');
+    if (text === undefined) continue;
+    if (text.trim() === '' || text.length > 200) throw new FieldError(`hello.run.${key}: expected a name that is not blank and at most 200 characters, got ${JSON.stringify(text.slice(0, 40))}${text.length > 40 ? '…' : ''}`);
+    identity[key] = text;
+  }
+  const tags = obj['tags'];
+  if (tags !== undefined && tags !== null) {
+    if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string')) throw new FieldError('hello.run.tags: expected an array of strings');
+    identity.tags = tags as string[];
+  }
+  return identity;
 }
 
 function decodeLayerStat(value: unknown, path: string): LayerStat {

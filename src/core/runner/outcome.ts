@@ -27,6 +27,10 @@ export function decideOutcome(facts: RunFacts): { status: RunEndStatus; reason: 
   if (stop?.cause === 'protocol' || stop?.cause === 'timeout') return { status: 'failed', reason: `${stop.reason}${forced}` };
   if (facts.done?.status === 'diverged') return { status: 'diverged', reason: facts.done.reason ?? 'the producer reported divergence' };
   if (facts.divergence) return { status: 'diverged', reason: facts.divergence };
+  // The script's own account of an exception (the traceback's last lines) or an interrupt beats
+  // the bare exit code that follows it.
+  if (facts.done?.status === 'failed') return { status: 'failed', reason: facts.done.reason ?? 'the producer reported a failure' };
+  if (facts.done?.status === 'killed') return { status: 'killed', reason: facts.done.reason ?? 'the producer was interrupted' };
 
   // A SIGTERM or SIGINT the host did not send is a person (Stop Run in another window, `kill PID`)
   // or a shutdown asking the run to end: a stop, not a crash. SIGKILL stays a failure (the OOM

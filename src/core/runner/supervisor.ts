@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { errorMessage } from '../errors.ts';
 import { silentLogger } from '../log.ts';
 import { LineSplitter } from '../protocol/lines.ts';
-import { CHANNEL_FD, CHANNEL_FD_ENV, RUN_DIR_ENV, type HostMessage, type Params, type ProducerMessage } from '../protocol/messages.ts';
+import { CHANNEL_FD, CHANNEL_FD_ENV, RUN_DIR_ENV, type HostMessage, type Params, type ProducerMessage, type RunIdentity } from '../protocol/messages.ts';
 import { MAX_LINE_BYTES, helloVersionError, parseProducerLine, type RejectedKey } from '../protocol/parse.ts';
 import { serializeMessage } from '../protocol/serialize.ts';
 import type { MetricPoint } from '../store/types.ts';
@@ -191,6 +191,7 @@ class Supervisor {
         const versionError = helloVersionError(message);
         if (versionError) return this.requestStop('protocol', `rejected: ${versionError}`);
         this.helloSeen = true;
+        if (message.run) this.fileAsNamed(message.run);
         return;
       }
       case 'params':
@@ -317,7 +318,7 @@ class Supervisor {
       this.ingest.addLog({ stream: 'protocol', text: `${this.facts.protocolErrors} invalid protocol lines in all (first ${this.limits.protocolErrorsLogged} shown)`, time: Date.now() });
     }
     this.ingest.stop();
-    const { status, reason } = decideOutcome(this.facts);
+    const { status, reason } = this.plainCommandOutcome() ?? decideOutcome(this.facts);
     const summary = this.facts.done?.summary ?? null;
     const { store, runId } = this.options;
     this.storeWrite('end', () => store.endRun(runId, status, reason, summary));
@@ -342,6 +343,26 @@ class Supervisor {
     } catch {
       return this.ingest.pointsWritten;
     }
+  }
+
+  /**
+   * `hyperlab run -- CMD` runs any command: one that never spoke the protocol (a shell script, a
+   * script without the client) and exited 0 finished; it is not a producer that lost its done.
+   */
+  private plainCommandOutcome(): { status: 'finished'; reason: string } | null {
+    const f = this.facts;
+    if (this.options.plainCommandMayFinish !== true || this.helloSeen || f.stop || f.spawnError || f.exitCode !== 0 || f.protocolErrors > 0) return null;
+    return { status: 'finished', reason: 'the command exited 0 without reporting to Hyperlab (it does not use the client); its output is the run\'s log' };
+  }
+
+  private fileAsNamed(identity: RunIdentity): void {
+    const { store, runId, producerNamesRun } = this.options;
+    const where = {
+      ...(producerNamesRun?.experiment && identity.experiment ? { experiment: identity.experiment } : {}),
+      ...(producerNamesRun?.name && identity.name ? { name: identity.name } : {}),
+    };
+    if (where.experiment !== undefined || where.name !== undefined) this.storeWrite('run name', () => store.fileRun(runId, where));
+    if (identity.tags?.length) this.storeWrite('tags', () => store.setTags(runId, Object.fromEntries(identity.tags!.map((tag) => [tag, '']))));
   }
 
   private storeWrite(what: string, write: () => void): void {

@@ -76,6 +76,14 @@ export interface StartRunOptions {
   artifactLimits?: Partial<ArtifactLimits>;
   /** Stop the producer as soon as a loss metric is NaN or infinite (default true). */
   stopOnDivergence?: boolean;
+  /**
+   * Where the producer's hello names its run (the Python client's init(experiment=, name=)),
+   * file it there: for each part, true lets the script's name win over the run's current one
+   * (default: neither; its tags are always recorded).
+   */
+  producerNamesRun?: { experiment?: boolean; name?: boolean };
+  /** A command that never says hello and exits 0 finished (`hyperlab run -- CMD`); default: failed, as a producer without its done. */
+  plainCommandMayFinish?: boolean;
 }
 
 export interface RunOutcome {

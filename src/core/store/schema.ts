@@ -159,6 +159,28 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   sweepsMigration,
+  {
+    version: 7,
+    description: 'run_tags (labels of a run, from scripts and imports); inbox_files (the byte offset ingested of each inbox file, for idempotent sync)',
+    sql: `
+      CREATE TABLE run_tags (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL DEFAULT '',   -- '' for a plain tag
+        PRIMARY KEY (run_id, key)
+      ) WITHOUT ROWID;
+      -- One row per file of .hyperlab/inbox/ (by file name): how far it was ingested, always at
+      -- a line end, updated in the same transaction as the points those bytes carried.
+      CREATE TABLE inbox_files (
+        name TEXT PRIMARY KEY,
+        run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+        offset INTEGER NOT NULL,
+        hello_seen INTEGER NOT NULL DEFAULT 0,
+        last_data_at REAL NOT NULL,     -- ms: when new bytes were last ingested
+        stalled INTEGER NOT NULL DEFAULT 0 -- 1 while its run is failed for silence
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -4,7 +4,9 @@ import { HyperlabError, errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { LayerStat, Params, RunEndStatus } from '../protocol/messages.ts';
 import type { Driver, PreparedStatement, SqlValue } from './driver.ts';
+import { InboxLedger } from './inbox-ledger.ts';
 import { MetricIngest } from './metric-ingest.ts';
+import { RunLabels } from './run-labels.ts';
 import { buildRunQuery } from './run-query.ts';
 import { RUN_COLUMNS, metricValue, num, numOrNull, rowToArtifact, rowToExperiment, rowToRun, str, toJson } from './rows.ts';
 import { DEFAULT_BUCKETS, SeriesQuery } from './series-query.ts';
@@ -39,6 +41,8 @@ export class SqliteStore implements Store {
   private readonly listeners = new Set<(event: StoreEvent) => void>();
   private readonly ingest: MetricIngest;
   private readonly seriesQuery: SeriesQuery;
+  private readonly labels: RunLabels;
+  readonly inbox: InboxLedger;
   private ownWrites = 0;
   readonly sweeps: SweepStore;
 
@@ -52,6 +56,17 @@ export class SqliteStore implements Store {
     this.seriesQuery = new SeriesQuery(db);
     this.sweeps = new SqliteSweepStore({
       sql: (text) => this.sql(text), write: (fn) => this.write(fn), emit: (event) => this.emit(event), checkWritable: (method) => this.checkWritable(method),
+    });
+    this.labels = new RunLabels(db);
+    // Keys created in a transaction that rolls back no longer exist: forget the cached ids.
+    this.inbox = new InboxLedger(db, (fn) => {
+      this.checkWritable('inbox');
+      try {
+        return this.write(fn);
+      } catch (error) {
+        this.ingest.forgetKeys();
+        throw error;
+      }
     });
   }
 
@@ -195,6 +210,35 @@ export class SqliteStore implements Store {
     return ids.length;
   }
 
+  setTags(runId: number, tags: { readonly [key: string]: string }): void {
+    this.checkWritable('setTags');
+    if (Object.keys(tags).length === 0) return;
+    this.write(() => {
+      this.requireRun(runId, 'setTags');
+      this.labels.setTags(runId, tags);
+    });
+    this.emit({ kind: 'run-updated', runId });
+  }
+
+  fileRun(runId: number, where: { experiment?: string; name?: string }): void {
+    this.checkWritable('fileRun');
+    if (where.experiment !== undefined && where.experiment.trim() === '') {
+      throw new HyperlabError('STORE_INPUT', 'fileRun: experiment must be a non-empty name', 'Pass the experiment name, or leave it out.');
+    }
+    const changes = this.write(() => this.labels.file(runId, where, Date.now()));
+    if (changes === 0 && (where.experiment !== undefined || where.name !== undefined)) throw runNotFound(runId, 'fileRun');
+    this.emit({ kind: 'run-updated', runId });
+  }
+
+  setRunTimes(runId: number, times: { createdAt?: number; startedAt?: number | null; endedAt?: number | null }): void {
+    this.checkWritable('setRunTimes');
+    this.write(() => {
+      this.requireRun(runId, 'setRunTimes');
+      this.labels.setTimes(runId, times);
+    });
+    this.emit({ kind: 'run-updated', runId });
+  }
+
   // ---- reader side ----
 
   listExperiments(): Experiment[] {
@@ -284,6 +328,10 @@ export class SqliteStore implements Store {
 
   artifacts(runId: number): Artifact[] {
     return this.sql('SELECT * FROM artifacts WHERE run_id = ? ORDER BY id').all(runId).map(rowToArtifact);
+  }
+
+  tags(runId: number): { [key: string]: string } {
+    return this.labels.tags(runId);
   }
 
   log(runId: number, options: { tail?: number; afterSeq?: number } = {}): LogLine[] {

@@ -1,6 +1,7 @@
 // What the store offers its readers and its one writer. Implemented in store.ts over a driver
 // (better-sqlite3, or node:sqlite when the native binary can't load).
 import type { Logger } from '../log.ts';
+import type { InboxLedger } from './inbox-ledger.ts';
 import type { LayerStat, Params, RunEndStatus } from '../protocol/messages.ts';
 import type { SweepStore } from './sweep-types.ts';
 
@@ -132,6 +133,14 @@ export interface Store {
   deleteRun(runId: number): boolean;
   /** Runs left 'running' or 'queued' by a host that died: mark them failed with a reason. */
   failOrphans(reason: string): number;
+  /** Sets these tags on the run (a plain tag has value ''), keeping its others. */
+  setTags(runId: number, tags: { readonly [key: string]: string }): void;
+  /** Files the run under another experiment (created on first use) and/or renames it. */
+  fileRun(runId: number, where: { experiment?: string; name?: string }): void;
+  /** An imported run's original times (ms since the epoch). */
+  setRunTimes(runId: number, times: { createdAt?: number; startedAt?: number | null; endedAt?: number | null }): void;
+  /** Inbox ingestion's offsets, compare-and-set (src/core/inbox). */
+  readonly inbox: InboxLedger;
 
   // reader side
   listExperiments(): Experiment[];
@@ -148,6 +157,7 @@ export interface Store {
   points(runId: number, key: string, options?: { fromStep?: number; limit?: number }): MetricPoint[];
   layerStats(runId: number, options?: { fromStep?: number; limit?: number }): { step: number; layers: LayerStat[] }[];
   artifacts(runId: number): Artifact[];
+  tags(runId: number): { [key: string]: string };
   log(runId: number, options?: { tail?: number; afterSeq?: number }): LogLine[];
   /** Changes whenever any connection commits (PRAGMA data_version + own writes): for polling readers. */
   changeCounter(): number;

@@ -1,0 +1,100 @@
+// `hyperlab run [options] -- CMD [ARGS…]`: supervise any command as a producer, as the engine is
+// for a spec: its stdout/stderr become the run's log, the protocol channel is passed as fd 3,
+// Ctrl-C stops it (stop message, then SIGTERM, then SIGKILL), every run ends with a status.
+// --set values reach the script as HYPERLAB_PARAMS (JSON; the Python client merges them into
+// run.config); the run records only the params the script itself reports.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../../core/log.ts';
+import { startRun } from '../../core/runner/index.ts';
+import { parseOverride } from '../../core/spec/index.ts';
+import { formatNumber, formatPairs } from '../format.ts';
+import { EXIT, type CliIO, type ExitCode } from '../io.ts';
+import { toJson } from '../json.ts';
+import { openForWriting } from '../open-store.ts';
+import { DB_OPTION, parseCommandArgs, resolveDb } from '../options.ts';
+import { usageError } from '../usage.ts';
+import { Progress } from './progress.ts';
+
+export const PARAMS_ENV = 'HYPERLAB_PARAMS';
+
+const OPTIONS = {
+  ...DB_OPTION,
+  json: { type: 'boolean' },
+  set: { type: 'string', multiple: true },
+  experiment: { type: 'string' },
+  name: { type: 'string' },
+} as const;
+
+/** `options` are the arguments before `--`, `command` those after it. */
+export async function runCommand(options: string[], command: string[], io: CliIO): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs('run', options, OPTIONS);
+  if (positionals.length > 0) {
+    throw usageError(`hyperlab run: unexpected "${positionals[0]}" before --`, 'Put the command after --, e.g. hyperlab run --experiment mnist -- python3 train.py');
+  }
+  if (command.length === 0) throw usageError('hyperlab run: no command after --', 'e.g. hyperlab run -- python3 train.py --epochs 3');
+  const params = Object.fromEntries((values.set ?? []).map(parseOverride));
+  const store = openForWriting(resolveDb(values.db, io.cwd));
+  try {
+    const experiment = values.experiment ?? defaultExperiment(command);
+    const record = store.createRun({ experiment, ...(values.name ? { name: values.name } : {}) });
+    const handle = startRun({
+      store, runId: record.id, logger: stderrLogger(io),
+      command: { argv: command, cwd: io.cwd, env: scriptEnv(io, params), ownProcessGroup: true },
+      // The script's init(experiment=, name=) files the run unless the command line said where.
+      producerNamesRun: { experiment: values.experiment === undefined, name: values.name === undefined },
+      plainCommandMayFinish: true,
+    });
+    const progress = new Progress(io, record.id);
+    handle.on('metrics', (event) => progress.update(event.lastStep, event.latest));
+    let interrupts = 0;
+    const unregister = io.onInterrupt((signal) => {
+      interrupts++;
+      if (interrupts === 1) {
+        progress.note('stopping the run (Ctrl-C again to kill it now)');
+        handle.stop(signal === 'SIGINT' ? 'interrupted (Ctrl-C)' : `stopped: the hyperlab command received ${signal}`);
+      } else if (handle.pid !== undefined) {
+        try { process.kill(-handle.pid, 'SIGKILL'); } catch { /* already gone */ }
+      }
+    });
+    const outcome = await handle.done.finally(unregister);
+    progress.end();
+    const finalRun = store.getRun(record.id);
+    if (values.json) {
+      io.stdout(toJson({ run: finalRun, tags: store.tags(record.id), outcome }) + '\n');
+    } else {
+      const reason = outcome.reason ? `: ${outcome.reason}` : '';
+      io.stdout(`Run ${record.id} (${finalRun?.experimentName ?? experiment}) ${outcome.status}${reason}\n`);
+      if (outcome.summary && Object.keys(outcome.summary).length > 0) io.stdout(`  summary: ${formatPairs(outcome.summary, 400)}\n`);
+      io.stdout(`  ${formatNumber(outcome.points)} metric points; details: hyperlab runs show ${record.id}\n`);
+    }
+    return outcome.status === 'finished' ? EXIT.ok : EXIT.failure;
+  } finally {
+    store.close();
+  }
+}
+
+/** The script's name without its extension (train.py → train), else the program's. */
+function defaultExperiment(command: readonly string[]): string {
+  const script = command.slice(1).find((arg) => !arg.startsWith('-') && /\.\w+$/.test(arg));
+  return path.basename(script ?? command[0]!).replace(/\.\w+$/, '') || 'script';
+}
+
+function scriptEnv(io: CliIO, params: { [key: string]: unknown }): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...io.env };
+  if (Object.keys(params).length > 0) env[PARAMS_ENV] = JSON.stringify(params);
+  // Python buffers a pipe's stdout in 8 KiB blocks: the run's log would lag the training.
+  env['PYTHONUNBUFFERED'] ??= '1';
+  // The client that ships beside this CLI (python/ of the package) is importable without installing it.
+  // (dist/cli.cjs → ../python; src/cli/main.ts → ../../python)
+  const client = [path.resolve(io.programDir, '..', 'python'), path.resolve(io.programDir, '..', '..', 'python')]
+    .find((dir) => fs.existsSync(path.join(dir, 'hyperlab', '__init__.py')));
+  if (client) {
+    env['PYTHONPATH'] = env['PYTHONPATH'] ? `${env['PYTHONPATH']}${path.delimiter}${client}` : client;
+  }
+  return env;
+}
+
+function stderrLogger(io: CliIO): Logger {
+  return { log: (severity, message) => { if (severity === 'warn' || severity === 'error') io.stderr(`hyperlab: ${message}\n`); } };
+}

@@ -1,0 +1,103 @@
+// Turns the protocol messages of one chunk of an inbox file into store writes, the way the
+// runner's supervisor does for a live producer, minus the process: the run is created by the
+// file's hello, ended by its done, and never stopped from here.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { helloVersionError } from '../protocol/parse.ts';
+import type { ProducerMessage } from '../protocol/messages.ts';
+import type { MetricPoint, Store } from '../store/index.ts';
+
+export const DEFAULT_INBOX_EXPERIMENT = 'inbox';
+
+export interface FileRunState {
+  runId: number | null;
+  helloSeen: boolean;
+}
+
+export interface ApplyReport {
+  points: number;
+  runCreated: boolean;
+  ended: boolean;
+  problems: string[];
+}
+
+/** Applies the messages in order; call inside the ledger's transaction. Mutates `state`. */
+export function applyMessages(store: Store, fileName: string, state: FileRunState, messages: readonly ProducerMessage[], now: number): ApplyReport {
+  const report: ApplyReport = { points: 0, runCreated: false, ended: false, problems: [] };
+  let points: MetricPoint[] = [];
+  const flushPoints = () => {
+    if (points.length > 0 && state.runId !== null) {
+      store.appendMetrics(state.runId, points);
+      report.points += points.length;
+    }
+    points = [];
+  };
+  const problem = (text: string) => {
+    report.problems.push(text);
+    if (state.runId !== null) store.appendLog(state.runId, [{ stream: 'protocol', text: `invalid inbox line: ${text}`, time: now }]);
+  };
+  for (const message of messages) {
+    if (message.type === 'hello') {
+      if (state.helloSeen) { problem('a second "hello" in the same file (one file is one run)'); continue; }
+      state.helloSeen = true;
+      const versionError = helloVersionError(message);
+      if (versionError) { report.problems.push(versionError); continue; }
+      const run = store.createRun({ experiment: message.run?.experiment ?? DEFAULT_INBOX_EXPERIMENT, ...(message.run?.name ? { name: message.run.name } : {}) });
+      state.runId = run.id;
+      report.runCreated = true;
+      // No pid: the writer may live on another host, where a liveness check here would be wrong.
+      store.markRunning(run.id, null);
+      if (message.time !== undefined) store.setRunTimes(run.id, { createdAt: Math.round(message.time * 1000), startedAt: Math.round(message.time * 1000) });
+      if (message.run?.tags?.length) store.setTags(run.id, Object.fromEntries(message.run.tags.map((tag) => [tag, ''])));
+      store.appendLog(run.id, [{ stream: 'protocol', text: `ingested from the inbox file ${fileName}${message.pid ? ` (writer pid ${message.pid})` : ''}`, time: now }]);
+      continue;
+    }
+    const runId = state.runId;
+    if (runId === null) {
+      if (!state.helloSeen && report.problems.length === 0) report.problems.push(`"${message.type}" before "hello": the file does not start like a run written by a Hyperlab client (skipped)`);
+      continue;
+    }
+    if (message.type === 'metrics') {
+      const time = Math.round(message.time * 1000);
+      for (const [key, value] of Object.entries(message.values)) points.push({ key, step: message.step, epoch: message.epoch ?? null, time, value });
+      continue;
+    }
+    flushPoints(); // keep the file's order between points and everything else
+    switch (message.type) {
+      case 'params':
+        store.setParams(runId, message.params);
+        break;
+      case 'layerStats':
+        store.appendLayerStats(runId, message.step, message.layers);
+        break;
+      case 'artifact': {
+        const { size, sha256 } = describeFile(message.path);
+        store.addArtifact(runId, { kind: message.kind, path: message.path, size, sha256, meta: message.meta ?? null });
+        break;
+      }
+      case 'log':
+        store.appendLog(runId, [{ stream: 'protocol', text: `[${message.level}] ${message.message}`, time: now }]);
+        break;
+      case 'error':
+        store.appendLog(runId, [{ stream: 'protocol', text: `[error] ${message.message}`, time: now }]);
+        break;
+      case 'done':
+        store.endRun(runId, message.status ?? 'finished', message.reason ?? null, message.summary);
+        if (message.time !== undefined) store.setRunTimes(runId, { endedAt: Math.round(message.time * 1000) });
+        report.ended = true;
+        break;
+    }
+  }
+  flushPoints();
+  return report;
+}
+
+/** Size and SHA-256 of an artifact the writer reported, when this host can see the file. */
+function describeFile(file: string): { size: number | null; sha256: string | null } {
+  try {
+    const data = fs.readFileSync(file);
+    return { size: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+  } catch {
+    return { size: null, sha256: null };
+  }
+}
