@@ -16,7 +16,7 @@ export function runsShow(args: string[], io: CliIO): ExitCode {
   const { values, positionals } = parseCommandArgs('runs show', args, OPTIONS);
   if (positionals.length > 1) throw usageError(`hyperlab runs show: expected one run ID, got ${positionals.length}`, 'Show one run at a time: hyperlab runs show ID');
   const runId = parseRunId(positionals[0], 'runs show');
-  const store = openForReading(resolveDb(values.db, io.cwd));
+  const store = openForReading(resolveDb(values.db, io.cwd), io.stderr);
   try {
     const run = store.getRun(runId);
     if (!run) throw new HyperlabError('RUN_NOT_FOUND', `no run with ID ${runId}`, 'List run ids with: hyperlab runs ls');

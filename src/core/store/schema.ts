@@ -150,6 +150,16 @@ export const MIGRATIONS: readonly Migration[] = [
         JOIN metrics AS m ON m.run_id = g.run_id AND m.key_id = g.key_id AND m.step = g.last_step;
     `,
   },
+  {
+    version: 4,
+    description: 'runs.owner_pid, owner_host, owner_start: the process that supervises a run, so a run whose owner died can be ended by whoever opens the store next',
+    sql: `
+      ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+      ALTER TABLE runs ADD COLUMN owner_host TEXT;
+      -- '<boot id>:<start time in clock ticks since boot>' on Linux (a reused pid has another), else NULL
+      ALTER TABLE runs ADD COLUMN owner_start TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -122,8 +122,15 @@ export interface Store {
   appendLog(runId: number, lines: readonly Omit<LogLine, 'seq'>[]): void;
   addArtifact(runId: number, artifact: { kind: string; path: string; size?: number | null; sha256?: string | null; meta?: Params | null }): Artifact;
   deleteRun(runId: number): boolean;
-  /** Runs left 'running' or 'queued' by a host that died: mark them failed with a reason. */
-  failOrphans(reason: string): number;
+  /**
+   * Fails the queued and running runs whose owner (the process that created or started them,
+   * recorded with its host and start time) is gone, with the reason "the process that ran it
+   * (pid N on HOST) is gone". Runs owned on another host are left alone. Returns their ids.
+   * Opening a store for writing does this once.
+   */
+  failOrphans(): number[];
+  /** Applies the end statuses left beside the store by a run that could not write them (see pending-end.ts). */
+  applyPendingEnds(): number[];
 
   // reader side
   listExperiments(): Experiment[];
@@ -153,6 +160,12 @@ export interface OpenStoreOptions {
   /** 'auto' (default): better-sqlite3, falling back to node:sqlite when its binary can't load. */
   driver?: DriverName | 'auto';
   readonly?: boolean;
+  /**
+   * Read a file nobody can change (a read-only folder or mount) without the WAL index SQLite
+   * would need to create beside it: implies readonly, uses node:sqlite (SQLite's immutable=1).
+   * Only safe when the file has no -wal beside it.
+   */
+  immutable?: boolean;
   /** Where the store reports a driver fallback or a failing event listener. */
   logger?: Logger;
 }
