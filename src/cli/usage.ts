@@ -7,7 +7,7 @@ Usage:
   hyperlab runs ls [--experiment E] [--status S] [--sort K] [--limit N] [--json]
   hyperlab runs show ID [--json]
   hyperlab runs export (--csv|--json) [ID...]
-  hyperlab run SPEC [--set path=value ...] [--json]
+  hyperlab run SPEC [--set path=value ...] [--timeout S] [--start-timeout S] [--json]
   hyperlab help [COMMAND]
 
 Every command takes --db PATH (default: .hyperlab/runs.db under the current folder).
@@ -39,12 +39,21 @@ last/min/max, artifacts and the tail of the log.
 Write metrics in long format (run,key,step,epoch,time,value) to stdout, for the given runs or
 for all runs. Time is milliseconds since the epoch.
 `,
-  run: `Usage: hyperlab run SPEC [--set path=value ...] [--json] [--db PATH]
+  run: `Usage: hyperlab run SPEC [--set path=value ...] [--timeout SECONDS] [--start-timeout SECONDS] [--json] [--db PATH]
 
 Validate the spec file, start the training engine on it, record the run in the store, show
 progress on stderr and print the summary. --set overrides one field by its dotted path
 (e.g. --set train.epochs=3 --set train.optimizer.lr=0.01). Ctrl-C stops the run gracefully.
-Exit code 1 when the run fails or diverges.
+
+Options:
+  --timeout SECONDS        stop the run and fail it after this long (default: no limit)
+  --start-timeout SECONDS  fail the run when the producer has not said hello by then
+                           (default 180)
+  --json                   machine output: the run and its outcome as JSON on stdout
+  --db PATH                the store (default .hyperlab/runs.db)
+
+Exit code 1 when the run fails or diverges, or when its end could not be recorded in the
+store (a full disk, a write lock held past every retry).
 `,
 };
 

@@ -14,6 +14,7 @@ import { MAX_LINE_BYTES, helloVersionError, parseProducerLine } from '../protoco
 import { serializeMessage } from '../protocol/serialize.ts';
 import type { MetricPoint } from '../store/types.ts';
 import { Emitter } from './emitter.ts';
+import { writeEnd } from './end-writer.ts';
 import { IngestBuffer } from './ingest-buffer.ts';
 import { captureLog, type LogBudget } from './log-capture.ts';
 import { runDirectory } from './run-directory.ts';
@@ -32,7 +33,7 @@ class Supervisor {
   private readonly events: Emitter<RunEvents>;
   private readonly ingest: IngestBuffer;
   private readonly facts: RunFacts = {
-    spawnError: null, stop: null, forcedWith: null, divergence: null, done: null,
+    spawnError: null, storageFailure: null, stop: null, forcedWith: null, divergence: null, done: null,
     exitCode: null, signal: null, lastStderr: null, lastProducerError: null, protocolErrors: 0,
   };
   private readonly logBudget: LogBudget;
@@ -59,7 +60,12 @@ class Supervisor {
       maxPoints: this.limits.flushPoints,
       intervalMs: this.limits.flushIntervalMs,
       onFlushed: (report) => this.events.emit('metrics', { runId: options.runId, ...report }),
-      onWriteError: (error) => this.warn(`could not write to the store: ${errorMessage(error)}`),
+      onFatal: (error) => {
+        this.warn(`could not write to the store: ${errorMessage(error)}`);
+        this.requestStop('storage', 'the store failed');
+      },
+      // At the queue's bound (the store busy for a long while), the producer waits on its pipe.
+      onBackpressure: (full) => (full ? this.channel?.pause() : this.channel?.resume()),
     });
     const done = new Promise<RunOutcome>((resolve) => { this.resolveDone = resolve; });
     const self = this;
@@ -119,6 +125,10 @@ class Supervisor {
       const ms = this.options.timeoutMs;
       this.timer(ms, () => this.requestStop('timeout', `timed out after ${formatMs(ms)}`));
     }
+    const helloMs = this.limits.helloTimeoutMs;
+    this.timer(helloMs, () => {
+      if (!this.helloSeen) this.requestStop('timeout', `the producer did not say hello within ${formatMs(helloMs)}`);
+    });
 
     let closed = false;
     child.on('close', () => {
@@ -129,11 +139,14 @@ class Supervisor {
       this.facts.exitCode = code;
       this.facts.signal = signal;
       // A grandchild that inherited the pipes can keep them open: do not wait for it forever.
-      this.timer(this.limits.closeWaitMs, () => {
+      // While a busy store holds the channel paused, its unread lines are still to come: wait.
+      const closeWait = () => this.timer(this.limits.closeWaitMs, () => {
         if (closed) return;
+        if (this.ingest.waiting) return closeWait();
         for (const stream of [child.stdout, child.stderr, this.channel]) stream?.destroy();
         void this.finish();
       });
+      closeWait();
     });
   }
 
@@ -285,16 +298,21 @@ class Supervisor {
     if (this.facts.protocolErrors > this.limits.protocolErrorsLogged) {
       this.ingest.addLog({ stream: 'protocol', text: `${this.facts.protocolErrors} invalid protocol lines in all (first ${this.limits.protocolErrorsLogged} shown)`, time: Date.now() });
     }
-    this.ingest.stop();
-    const { status, reason } = decideOutcome(this.facts);
+    await this.ingest.drain();
+    this.facts.storageFailure = this.ingest.failureReason();
+    const decided = decideOutcome(this.facts);
     const summary = this.facts.done?.summary ?? null;
-    const { store, runId } = this.options;
-    this.storeWrite('end', () => store.endRun(runId, status, reason, summary));
+    const { runId } = this.options;
+    const end = await writeEnd(this.options.store, runId, { ...decided, summary, endedAt: Date.now() }, this.warn.bind(this));
+    // Never report an end the store does not hold: a run that finished but could not say so is
+    // failed here (the true status waits beside the store, for the next open, when it could be kept).
+    const { status, reason } = end.recorded ? decided : { status: 'failed' as const, reason: end.problem };
     this.logger.log(status === 'finished' ? 'info' : 'warn', `run ${runId}: ${status}${reason ? ` (${reason})` : ''}`);
     this.channel?.destroy();
     const outcome: RunOutcome = {
       runId, status, reason, summary, exitCode: this.facts.exitCode, signal: this.facts.signal,
       points: this.ingest.pointsWritten, protocolErrors: this.facts.protocolErrors, droppedLogLines: this.logBudget.dropped,
+      recorded: end.recorded,
     };
     this.events.emit('status', { runId, status, reason });
     this.events.emit('end', outcome);

@@ -7,6 +7,7 @@ import { silentLogger, type Logger } from '../log.ts';
 import type { Driver } from './driver.ts';
 import { defaultLoaders, openDriver, type DriverLoaders } from './open-driver.ts';
 import { checkReadable, migrate } from './schema.ts';
+import { ensureReserve } from './reserve.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { OpenStoreOptions, Store } from './types.ts';
 
@@ -14,6 +15,7 @@ export * from './types.ts';
 export { SCHEMA_VERSION } from './schema.ts';
 export { sqliteErrorKind, type SqliteErrorKind } from './sqlite-errors.ts';
 export { writePendingEnd, type PendingEnd } from './pending-end.ts';
+export { releaseReserve } from './reserve.ts';
 
 /** Milliseconds a connection waits for another one's write lock before failing. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -42,7 +44,10 @@ export function openStoreWith(path: string, options: OpenStoreOptions, loaders: 
     throw error;
   }
   const store = new SqliteStore(driver, path, readonly, logger);
-  if (!readonly) repair(store, logger);
+  if (!readonly) {
+    ensureReserve(path);
+    repair(store, logger);
+  }
   return store;
 }
 

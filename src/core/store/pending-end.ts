@@ -27,10 +27,13 @@ export function writePendingEnd(storePath: string, runId: number, end: PendingEn
   try {
     fs.writeSync(handle, JSON.stringify(end));
     fs.fsyncSync(handle);
-  } finally {
     fs.closeSync(handle);
+    fs.renameSync(temporary, file);
+  } catch (error) {
+    try { fs.closeSync(handle); } catch { /* closed already */ }
+    fs.rmSync(temporary, { force: true });
+    throw error;
   }
-  fs.renameSync(temporary, file);
   return file;
 }
 
