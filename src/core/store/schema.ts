@@ -186,7 +186,10 @@ function checkNotNewer(version: number, path: string): void {
  * version again there, so two processes opening a fresh file at once apply each migration once.
  */
 export function migrate(driver: Driver, path: string, target: number = SCHEMA_VERSION): void {
-  checkNotNewer(schemaVersion(driver), path);
+  const found = schemaVersion(driver);
+  checkNotNewer(found, path);
+  // Up to date (nearly every open): take no write lock, so opening never waits on a busy writer.
+  if (found >= target) return;
   driver.transaction(() => {
     driver.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at REAL NOT NULL)');
     const current = schemaVersion(driver);

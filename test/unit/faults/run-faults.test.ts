@@ -156,6 +156,10 @@ test('held write lock: another process holding BEGIN IMMEDIATE for 10 s loses no
       setTimeout(() => { db.exec('COMMIT'); db.close(); }, 10000);`]);
     await new Promise<void>((resolve) => locker.stdout.on('data', (d: Buffer) => { if (String(d).includes('locked')) resolve(); }));
     fs.writeFileSync(go, '');
+    // Reading needs no write lock: `runs ls` answers while the lock is held.
+    const listed = cli(['runs', 'ls', '--json', '--db', db], work);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.deepEqual((JSON.parse(listed.stdout) as { id: number; status: string }[]).map((r) => [r.id, r.status]), [[1, 'running']]);
     const [result, lockerCode] = await Promise.all([run.done, new Promise((resolve) => locker.on('close', resolve))]);
     assert.equal(lockerCode, 0);
     assert.equal(result.code, 0, result.stderr);
