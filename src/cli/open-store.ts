@@ -22,7 +22,7 @@ export function openForReading(dbPath: string, notice: (text: string) => void = 
     if (kind !== 'readonly' && kind !== 'cantopen' && !denied) throw error;
     writeError = error;
   }
-  const why = sqliteErrorKind(writeError) === 'readonly' ? 'the file or its folder is read-only' : `it cannot be opened for writing (${errorMessage(writeError)})`;
+  const why = sqliteErrorKind(writeError) === 'readonly' ? 'the file or its folder cannot be written' : `it cannot be opened for writing (${errorMessage(writeError)})`;
   const store = openReadOnly(dbPath);
   notice(`hyperlab: reading ${dbPath} read-only: ${why}; runs whose process is gone are not marked failed until it is opened with write access\n`);
   return store;
