@@ -11,7 +11,7 @@ import { BUSY_RETRY } from './ingest-buffer.ts';
 const FULL_ATTEMPTS = 4;
 const FULL_DELAY_MS = 500;
 
-export async function writeEnd(store: Store, runId: number, end: PendingEnd, warn: (message: string) => void): Promise<{ recorded: true } | { recorded: false; problem: string }> {
+export async function writeEnd(store: Store, runId: number, end: PendingEnd, busyGiveUpMs: number, warn: (message: string) => void): Promise<{ recorded: true } | { recorded: false; problem: string }> {
   const started = Date.now();
   let delay = BUSY_RETRY.firstDelayMs;
   let reserveReleased = false;
@@ -24,7 +24,7 @@ export async function writeEnd(store: Store, runId: number, end: PendingEnd, war
       failure = error;
     }
     const kind = sqliteErrorKind(failure);
-    if (kind === 'busy' && Date.now() - started < BUSY_RETRY.giveUpMs) {
+    if (kind === 'busy' && Date.now() - started < busyGiveUpMs) {
       await sleep(delay);
       delay = Math.min(BUSY_RETRY.maxDelayMs, delay * 2);
       continue;

@@ -59,6 +59,7 @@ class Supervisor {
       runId: options.runId,
       maxPoints: this.limits.flushPoints,
       intervalMs: this.limits.flushIntervalMs,
+      retry: { giveUpMs: this.limits.storeBusyGiveUpMs },
       onFlushed: (report) => this.events.emit('metrics', { runId: options.runId, ...report }),
       onFatal: (error) => {
         this.warn(`could not write to the store: ${errorMessage(error)}`);
@@ -303,7 +304,7 @@ class Supervisor {
     const decided = decideOutcome(this.facts);
     const summary = this.facts.done?.summary ?? null;
     const { runId } = this.options;
-    const end = await writeEnd(this.options.store, runId, { ...decided, summary, endedAt: Date.now() }, this.warn.bind(this));
+    const end = await writeEnd(this.options.store, runId, { ...decided, summary, endedAt: Date.now() }, this.limits.storeBusyGiveUpMs, this.warn.bind(this));
     // Never report an end the store does not hold: a run that finished but could not say so is
     // failed here (the true status waits beside the store, for the next open, when it could be kept).
     const { status, reason } = end.recorded ? decided : { status: 'failed' as const, reason: end.problem };

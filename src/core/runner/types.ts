@@ -48,6 +48,11 @@ export interface RunnerLimits {
   closeWaitMs: number;
   /** A producer that has not said hello this long after it started is stopped and the run failed. */
   helloTimeoutMs: number;
+  /**
+   * How long a store locked by another process is retried (BUSY_RETRY in ingest-buffer.ts)
+   * before the run fails, for its points and for its end status.
+   */
+  storeBusyGiveUpMs: number;
 }
 
 export const DEFAULT_RUNNER_LIMITS: RunnerLimits = {
@@ -61,6 +66,7 @@ export const DEFAULT_RUNNER_LIMITS: RunnerLimits = {
   killGraceMs: 3000,
   closeWaitMs: 2000,
   helloTimeoutMs: 180_000,
+  storeBusyGiveUpMs: 10 * 60_000,
 };
 
 export interface StartRunOptions {
