@@ -12,10 +12,11 @@ import { LineSplitter } from '../protocol/lines.ts';
 import { CHANNEL_FD, CHANNEL_FD_ENV, RUN_DIR_ENV, type HostMessage, type Params, type ProducerMessage } from '../protocol/messages.ts';
 import { MAX_LINE_BYTES, helloVersionError, parseProducerLine } from '../protocol/parse.ts';
 import { serializeMessage } from '../protocol/serialize.ts';
+import { sqliteErrorKind } from '../store/sqlite-errors.ts';
 import type { MetricPoint } from '../store/types.ts';
 import { Emitter } from './emitter.ts';
 import { writeEnd } from './end-writer.ts';
-import { IngestBuffer } from './ingest-buffer.ts';
+import { BUSY_RETRY, IngestBuffer } from './ingest-buffer.ts';
 import { captureLog, type LogBudget } from './log-capture.ts';
 import { runDirectory } from './run-directory.ts';
 import { decideOutcome, isLossKey, type RunFacts } from './outcome.ts';
@@ -39,6 +40,7 @@ class Supervisor {
   private readonly logBudget: LogBudget;
   private readonly splitters: LineSplitter[] = [];
   private readonly pendingArtifacts: Promise<void>[] = [];
+  private readonly pendingWrites: Promise<void>[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly initialParams: Params;
   private child: ChildProcess | undefined;
@@ -109,11 +111,11 @@ class Supervisor {
       else this.logger.log('warn', `run ${runId}: ${error.message}`);
     });
     if (child.pid !== undefined) {
-      try {
-        store.markRunning(runId, child.pid);
-      } catch (error) {
-        this.warn(`could not mark the run running: ${errorMessage(error)}`);
-      }
+      const pid = child.pid;
+      this.storeWrite('the running status', () => {
+        // The run may have ended meanwhile (a retry after a busy store): never revive it.
+        if (!this.ended) store.markRunning(runId, pid);
+      });
       // After the caller had a chance to subscribe to the handle it is about to receive.
       queueMicrotask(() => this.events.emit('status', { runId, status: 'running', reason: null }));
       this.logger.log('info', `run ${runId}: started ${command.argv.join(' ')} (pid ${child.pid})`);
@@ -293,6 +295,7 @@ class Supervisor {
     for (const timer of this.timers) clearTimeout(timer);
     for (const splitter of this.splitters) splitter.end();
     await Promise.allSettled(this.pendingArtifacts);
+    await Promise.allSettled(this.pendingWrites);
     if (this.logBudget.dropped > 0) {
       this.ingest.addLog({ stream: 'protocol', text: `${this.logBudget.dropped} log lines dropped (limit ${this.limits.maxLogLines} per run)`, time: Date.now() });
     }
@@ -320,11 +323,29 @@ class Supervisor {
     this.resolveDone(outcome);
   }
 
+  /** A single write (params, an artifact): a busy store is retried in the background, and the run's end waits for it. */
   private storeWrite(what: string, write: () => void): void {
     try {
       write();
     } catch (error) {
-      this.warn(`could not write ${what} to the store: ${errorMessage(error)}`);
+      if (sqliteErrorKind(error) === 'busy') this.pendingWrites.push(this.retryWrite(what, write));
+      else this.warn(`could not write ${what} to the store: ${errorMessage(error)}`);
+    }
+  }
+
+  private async retryWrite(what: string, write: () => void): Promise<void> {
+    const started = Date.now();
+    for (let delay = BUSY_RETRY.firstDelayMs; ; delay = Math.min(BUSY_RETRY.maxDelayMs, delay * 2)) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      try {
+        write();
+        return;
+      } catch (error) {
+        if (sqliteErrorKind(error) !== 'busy' || Date.now() - started >= this.limits.storeBusyGiveUpMs) {
+          this.warn(`could not write ${what} to the store: ${errorMessage(error)}`);
+          return;
+        }
+      }
     }
   }
 

@@ -140,13 +140,13 @@ test('full disk: a run on a 3 MB filesystem stops, ends failed "disk full: N poi
   }
 });
 
-test('held write lock: another process holding BEGIN IMMEDIATE for 10 s loses no point, and the end status is written after it lets go', { timeout: 120_000 }, async () => {
+test('held write lock: another process holding BEGIN IMMEDIATE for 10 s loses no point and no params, and the end status is written after it lets go', { timeout: 120_000 }, async () => {
   const work = tempDir();
   const spec = writeSpec(work);
   const db = path.join(work, 'runs.db');
   const go = path.join(work, 'go');
   try {
-    const run = cliAsync(['run', spec, '--json', '--db', db], work, { HYPERLAB_ENGINE_COMMAND: engine('points'), HL_COUNT: '2000', HL_GO_FILE: go });
+    const run = cliAsync(['run', spec, '--json', '--db', db], work, { HYPERLAB_ENGINE_COMMAND: engine('points'), HL_COUNT: '2000', HL_GO_FILE: go, HL_PARAMS: '{"fault.lock":"held"}' });
     await until(() => query<{ status: string } | undefined>(db, "SELECT status FROM runs WHERE id = 1 AND status = 'running'"), 'the run to start');
     const locker = spawn(process.execPath, ['-e', `
       const { DatabaseSync } = require('node:sqlite');
@@ -163,8 +163,9 @@ test('held write lock: another process holding BEGIN IMMEDIATE for 10 s loses no
     const [result, lockerCode] = await Promise.all([run.done, new Promise((resolve) => locker.on('close', resolve))]);
     assert.equal(lockerCode, 0);
     assert.equal(result.code, 0, result.stderr);
-    const out = JSON.parse(result.stdout) as { run: { status: string }; outcome: { points: number; recorded: boolean } };
+    const out = JSON.parse(result.stdout) as { run: { status: string; params: { [key: string]: unknown } }; outcome: { points: number; recorded: boolean } };
     assert.equal(out.run.status, 'finished');
+    assert.equal(out.run.params['fault.lock'], 'held', 'the params sent while the lock was held were written after it');
     assert.equal(out.outcome.recorded, true);
     assert.equal(out.outcome.points, 4000);
     assert.equal(storedPoints(db, 1), 4000);
