@@ -71,7 +71,7 @@ function repair(store: SqliteStore, logger: Logger): void {
  * mkdir -p, one level at a time. Node's recursive mkdirSync loops forever on some paths it can
  * never create (under /proc, for one); here the first level that cannot be made is an error.
  */
-export function ensureFolder(folder: string): void {
+function ensureFolder(folder: string): void {
   const missing: string[] = [];
   let current = resolve(folder);
   while (!fs.existsSync(current)) {
@@ -89,7 +89,7 @@ export function ensureFolder(folder: string): void {
         'Point --db (or the hyperlab.storePath setting) to a file in a folder you can write.');
     }
   }
-  if (!fs.statSync(current).isDirectory() && missing.length === 0) {
+  if (missing.length === 0 && !fs.statSync(current).isDirectory()) {
     throw new HyperlabError('STORE_UNAVAILABLE', `cannot use ${folder} as the store's folder: it is not a folder`,
       'Point --db (or the hyperlab.storePath setting) to a file in a folder you can write.');
   }
