@@ -7,7 +7,7 @@ Usage:
   hyperlab runs ls [--experiment E] [--status S] [--sort K] [--limit N] [--json]
   hyperlab runs show ID [--json]
   hyperlab runs export (--csv|--json) [ID...]
-  hyperlab run SPEC [--set path=value ...] [--json]
+  hyperlab run SPEC [--set path=value ...] [--timeout S] [--start-timeout S] [--json]
   hyperlab sweep SPEC [--set path=value ...] [--trials N] [--parallelism N] [--json]
   hyperlab sweep --resume ID [--trials N] [--parallelism N] [--json]
   hyperlab sweep stop ID
@@ -55,12 +55,21 @@ for all runs. Time is milliseconds since the epoch.
 --wide: one row per run instead, for spreadsheets: id, name, experiment, status, start and end,
 then params.<key> for every parameter, metrics.<key> (the last value) and summary.<key>.
 `,
-  run: `Usage: hyperlab run SPEC [--set path=value ...] [--json] [--db PATH]
+  run: `Usage: hyperlab run SPEC [--set path=value ...] [--timeout SECONDS] [--start-timeout SECONDS] [--json] [--db PATH]
 
 Validate the spec file, start the training engine on it, record the run in the store, show
 progress on stderr and print the summary. --set overrides one field by its dotted path
 (e.g. --set train.epochs=3 --set train.optimizer.lr=0.01). Ctrl-C stops the run gracefully.
-Exit code 1 when the run fails or diverges.
+
+Options:
+  --timeout SECONDS        stop the run and fail it after this long (default: no limit)
+  --start-timeout SECONDS  fail the run when the producer has not said hello by then
+                           (default 180)
+  --json                   machine output: the run and its outcome as JSON on stdout
+  --db PATH                the store (default .hyperlab/runs.db)
+
+Exit code 1 when the run fails or diverges, or when its end could not be recorded in the
+store (a full disk, a write lock held past every retry).
 
 Usage: hyperlab run [--experiment E] [--name N] [--set k=v ...] [--json] [--db PATH] -- CMD [ARGS...]
 

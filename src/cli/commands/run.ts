@@ -17,7 +17,13 @@ import { engineCommand } from './engine-command.ts';
 import { Progress } from './progress.ts';
 import { runCommand } from './run-command.ts';
 
-const OPTIONS = { ...DB_OPTION, json: { type: 'boolean' }, set: { type: 'string', multiple: true } } as const;
+const OPTIONS = {
+  ...DB_OPTION, json: { type: 'boolean' }, set: { type: 'string', multiple: true },
+  timeout: { type: 'string' }, 'start-timeout': { type: 'string' },
+} as const;
+
+/** How long `hyperlab run` waits for the producer's hello by default (--start-timeout). */
+export const DEFAULT_START_TIMEOUT_S = 180;
 
 export async function run(args: string[], io: CliIO): Promise<ExitCode> {
   const dash = args.indexOf('--');
@@ -26,6 +32,8 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
   if (positionals.length !== 1) {
     throw usageError(`hyperlab run: expected one spec file, got ${positionals.length}`, 'e.g. hyperlab run experiments/mlp.hyperlab.json; see: hyperlab help run');
   }
+  const timeoutMs = seconds(values.timeout, '--timeout');
+  const startTimeoutMs = seconds(values['start-timeout'], '--start-timeout') ?? DEFAULT_START_TIMEOUT_S * 1000;
   const specPath = path.resolve(io.cwd, positionals[0]!);
   const assignments = values.set ?? [];
   const spec = loadSpec(specPath, assignments);
@@ -39,6 +47,8 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
       store, runId: record.id, logger: stderrLogger(io),
       command: { argv, cwd: path.dirname(specPath), env: io.env, ownProcessGroup: true },
       start: { spec: spec as unknown as Params, overrides, seed: spec.train.seed },
+      limits: { helloTimeoutMs: startTimeoutMs },
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
     const progress = new Progress(io, record.id);
     handle.on('metrics', (event) => progress.update(event.lastStep, event.latest));
@@ -65,10 +75,20 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
     }
     // The run has ended and is reported; the store stays open until its artifacts' hashes are in.
     await handle.artifactsHashed;
-    return outcome.status === 'finished' ? EXIT.ok : EXIT.failure;
+    // outcome.status is 'finished' only when the store holds it (RunOutcome.recorded).
+    return outcome.status === 'finished' && outcome.recorded ? EXIT.ok : EXIT.failure;
   } finally {
     store.close();
   }
+}
+
+function seconds(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
+    throw usageError(`hyperlab run: ${flag} must be a positive number of seconds (got "${text}")`, `e.g. ${flag} 600; see: hyperlab help run`);
+  }
+  return Math.round(value * 1000);
 }
 
 export function loadSpec(specPath: string, assignments: readonly string[]): Spec {

@@ -18,7 +18,7 @@ export function runsExport(args: string[], io: CliIO): ExitCode {
     throw usageError('hyperlab runs export: choose exactly one format, --csv or --json', 'e.g. hyperlab runs export --csv 3 > run3.csv');
   }
   const ids = positionals.map((text) => parseRunId(text, 'runs export'));
-  const store = openForReading(resolveDb(values.db, io.cwd));
+  const store = openForReading(resolveDb(values.db, io.cwd), io.stderr);
   try {
     for (const id of ids) {
       if (!store.getRun(id)) throw new HyperlabError('RUN_NOT_FOUND', `no run with ID ${id}`, 'List run ids with: hyperlab runs ls');

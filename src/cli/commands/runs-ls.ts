@@ -27,7 +27,7 @@ export function runsLs(args: string[], io: CliIO): ExitCode {
   syncBeforeReading(dbPath, io);
   let store;
   try {
-    store = openForReading(dbPath);
+    store = openForReading(dbPath, io.stderr);
   } catch (error) {
     if (!(error instanceof StoreMissingError)) throw error;
     // No store yet is an empty list, not a failure.

@@ -19,7 +19,7 @@ export function runsShow(args: string[], io: CliIO): ExitCode {
   const runId = parseRunId(positionals[0], 'runs show');
   const dbPath = resolveDb(values.db, io.cwd);
   syncBeforeReading(dbPath, io);
-  const store = openForReading(dbPath);
+  const store = openForReading(dbPath, io.stderr);
   try {
     const run = store.getRun(runId);
     if (!run) throw new HyperlabError('RUN_NOT_FOUND', `no run with ID ${runId}`, 'List run ids with: hyperlab runs ls');

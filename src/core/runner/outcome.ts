@@ -6,8 +6,10 @@ type Done = Extract<ProducerMessage, { type: 'done' }>;
 
 export interface RunFacts {
   spawnError: string | null;
+  /** The store failed for good while the run was being written (a full disk): the run failed. */
+  storageFailure: string | null;
   /** Why the host stopped the run, if it did. */
-  stop: { cause: 'user' | 'timeout' | 'protocol' | 'divergence'; reason: string; doneBefore: boolean } | null;
+  stop: { cause: 'user' | 'timeout' | 'protocol' | 'divergence' | 'storage'; reason: string; doneBefore: boolean } | null;
   /** The signal the host had to escalate to, if the producer ignored the stop message. */
   forcedWith: 'SIGTERM' | 'SIGKILL' | null;
   divergence: string | null;
@@ -21,6 +23,8 @@ export interface RunFacts {
 
 export function decideOutcome(facts: RunFacts): { status: RunEndStatus; reason: string | null } {
   if (facts.spawnError) return { status: 'failed', reason: `could not start the producer: ${facts.spawnError}` };
+  // Whatever else happened, points were lost: never 'finished' after a failed write.
+  if (facts.storageFailure) return { status: 'failed', reason: facts.storageFailure };
   const stop = facts.stop;
   const forced = facts.forcedWith ? ` (did not stop on request; ended with ${facts.forcedWith})` : '';
   if (stop?.cause === 'user' && !stop.doneBefore) return { status: 'killed', reason: `${stop.reason}${forced}` };

@@ -117,10 +117,11 @@ export class RunPool {
   }
 
   private endQueued(entry: Entry, reason: string): void {
-    const outcome: RunOutcome = { runId: entry.runId, status: 'killed', reason: `${reason} before it started`, summary: null, exitCode: null, signal: null, points: 0, protocolErrors: 0, droppedLogLines: 0 };
+    const outcome: RunOutcome = { runId: entry.runId, status: 'killed', reason: `${reason} before it started`, summary: null, exitCode: null, signal: null, points: 0, protocolErrors: 0, droppedLogLines: 0, recorded: true };
     try {
       this.store.endRun(entry.runId, outcome.status, outcome.reason);
     } catch (error) {
+      outcome.recorded = false;
       this.logger.log('warn', `run ${entry.runId}: ${errorMessage(error)}`);
     }
     this.settle(entry, outcome);
@@ -143,7 +144,7 @@ export class RunPool {
     const outcome: RunOutcome = {
       runId: entry.runId, status: ended ? (ended.status as RunOutcome['status']) : 'killed',
       reason: ended ? ended.reason : run ? 'started elsewhere while queued here' : 'deleted before it started',
-      summary: null, exitCode: null, signal: null, points: 0, protocolErrors: 0, droppedLogLines: 0,
+      summary: null, exitCode: null, signal: null, points: 0, protocolErrors: 0, droppedLogLines: 0, recorded: ended !== undefined,
     };
     this.logger.log('info', `run ${entry.runId}: not started (${outcome.reason ?? outcome.status})`);
     this.settle(entry, outcome);

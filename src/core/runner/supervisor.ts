@@ -9,10 +9,12 @@ import { LineSplitter } from '../protocol/lines.ts';
 import { CHANNEL_FD, CHANNEL_FD_ENV, RUN_DIR_ENV, type HostMessage, type Params, type ProducerMessage, type RunIdentity } from '../protocol/messages.ts';
 import { MAX_LINE_BYTES, helloVersionError, parseProducerLine, type RejectedKey } from '../protocol/parse.ts';
 import { serializeMessage } from '../protocol/serialize.ts';
+import { sqliteErrorKind } from '../store/sqlite-errors.ts';
 import type { MetricPoint } from '../store/types.ts';
 import { ArtifactGuard } from './artifact-guard.ts';
 import { Emitter } from './emitter.ts';
-import { IngestBuffer } from './ingest-buffer.ts';
+import { writeEnd } from './end-writer.ts';
+import { BUSY_RETRY, IngestBuffer } from './ingest-buffer.ts';
 import { captureLog, type LogBudget } from './log-capture.ts';
 import { runDirectory } from './run-directory.ts';
 import { decideOutcome, isLossKey, type RunFacts } from './outcome.ts';
@@ -30,7 +32,7 @@ class Supervisor {
   private readonly events: Emitter<RunEvents>;
   private readonly ingest: IngestBuffer;
   private readonly facts: RunFacts = {
-    spawnError: null, stop: null, forcedWith: null, divergence: null, done: null,
+    spawnError: null, storageFailure: null, stop: null, forcedWith: null, divergence: null, done: null,
     exitCode: null, signal: null, lastStderr: null, lastProducerError: null, protocolErrors: 0,
   };
   private readonly logBudget: LogBudget;
@@ -39,6 +41,7 @@ class Supervisor {
   private readonly artifacts: ArtifactGuard;
   /** Invalid metric keys already logged: each is logged once, not once per line. */
   private readonly badKeysLogged = new Set<string>();
+  private readonly pendingWrites: Promise<void>[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly initialParams: Params;
   private child: ChildProcess | undefined;
@@ -59,8 +62,14 @@ class Supervisor {
       runId: options.runId,
       maxPoints: this.limits.flushPoints,
       intervalMs: this.limits.flushIntervalMs,
+      retry: { giveUpMs: this.limits.storeBusyGiveUpMs },
       onFlushed: (report) => this.events.emit('metrics', { runId: options.runId, ...report }),
-      onWriteError: (error) => this.warn(`could not write to the store: ${errorMessage(error)}`),
+      onFatal: (error) => {
+        this.warn(`could not write to the store: ${errorMessage(error)}`);
+        this.requestStop('storage', 'the store failed');
+      },
+      // At the queue's bound (the store busy for a long while), the producer waits on its pipe.
+      onBackpressure: (full) => (full ? this.channel?.pause() : this.channel?.resume()),
     });
     this.artifacts = new ArtifactGuard({
       runDir: runDirectory(options.store.path, options.runId),
@@ -112,11 +121,11 @@ class Supervisor {
       else this.logger.log('warn', `run ${runId}: ${error.message}`);
     });
     if (child.pid !== undefined) {
-      try {
-        store.markRunning(runId, child.pid);
-      } catch (error) {
-        this.warn(`could not mark the run running: ${errorMessage(error)}`);
-      }
+      const pid = child.pid;
+      this.storeWrite('the running status', () => {
+        // The run may have ended meanwhile (a retry after a busy store): never revive it.
+        if (!this.ended) store.markRunning(runId, pid);
+      });
       // After the caller had a chance to subscribe to the handle it is about to receive.
       queueMicrotask(() => this.events.emit('status', { runId, status: 'running', reason: null }));
       this.logger.log('info', `run ${runId}: started ${command.argv.join(' ')} (pid ${child.pid})`);
@@ -129,6 +138,10 @@ class Supervisor {
       const ms = this.options.timeoutMs;
       this.timer(ms, () => this.requestStop('timeout', `timed out after ${formatMs(ms)}`));
     }
+    const helloMs = this.limits.helloTimeoutMs;
+    this.timer(helloMs, () => {
+      if (!this.helloSeen) this.requestStop('timeout', `the producer did not say hello within ${formatMs(helloMs)}`);
+    });
 
     let closed = false;
     child.on('close', () => {
@@ -139,11 +152,14 @@ class Supervisor {
       this.facts.exitCode = code;
       this.facts.signal = signal;
       // A grandchild that inherited the pipes can keep them open: do not wait for it forever.
-      this.timer(this.limits.closeWaitMs, () => {
+      // While a busy store holds the channel paused, its unread lines are still to come: wait.
+      const closeWait = () => this.timer(this.limits.closeWaitMs, () => {
         if (closed) return;
+        if (this.ingest.waiting) return closeWait();
         for (const stream of [child.stdout, child.stderr, this.channel]) stream?.destroy();
         void this.finish();
       });
+      closeWait();
     });
   }
 
@@ -311,22 +327,28 @@ class Supervisor {
     for (const timer of this.timers) clearTimeout(timer);
     for (const splitter of this.splitters) splitter.end();
     await Promise.allSettled(this.pendingArtifacts);
+    await Promise.allSettled(this.pendingWrites);
     if (this.logBudget.dropped > 0) {
       this.ingest.addLog({ stream: 'protocol', text: `${this.logBudget.dropped} log lines dropped (limit ${this.limits.maxLogLines} per run)`, time: Date.now() });
     }
     if (this.facts.protocolErrors > this.limits.protocolErrorsLogged) {
       this.ingest.addLog({ stream: 'protocol', text: `${this.facts.protocolErrors} invalid protocol lines in all (first ${this.limits.protocolErrorsLogged} shown)`, time: Date.now() });
     }
-    this.ingest.stop();
-    const { status, reason } = this.plainCommandOutcome() ?? decideOutcome(this.facts);
+    await this.ingest.drain();
+    this.facts.storageFailure = this.ingest.failureReason();
+    const decided = (this.facts.storageFailure ? null : this.plainCommandOutcome()) ?? decideOutcome(this.facts);
     const summary = this.facts.done?.summary ?? null;
-    const { store, runId } = this.options;
-    this.storeWrite('end', () => store.endRun(runId, status, reason, summary));
+    const { runId } = this.options;
+    const end = await writeEnd(this.options.store, runId, { ...decided, summary, endedAt: Date.now() }, this.limits.storeBusyGiveUpMs, this.warn.bind(this));
+    // Never report an end the store does not hold: a run that finished but could not say so is
+    // failed here (the true status waits beside the store, for the next open, when it could be kept).
+    const { status, reason } = end.recorded ? decided : { status: 'failed' as const, reason: end.problem };
     this.logger.log(status === 'finished' ? 'info' : 'warn', `run ${runId}: ${status}${reason ? ` (${reason})` : ''}`);
     this.channel?.destroy();
     const outcome: RunOutcome = {
       runId, status, reason, summary, exitCode: this.facts.exitCode, signal: this.facts.signal,
       points: this.storedPoints(), protocolErrors: this.facts.protocolErrors, droppedLogLines: this.logBudget.dropped,
+      recorded: end.recorded,
     };
     this.events.emit('status', { runId, status, reason });
     this.events.emit('end', outcome);
@@ -365,11 +387,29 @@ class Supervisor {
     if (identity.tags?.length) this.storeWrite('tags', () => store.setTags(runId, Object.fromEntries(identity.tags!.map((tag) => [tag, '']))));
   }
 
+  /** A single write (params, an artifact): a busy store is retried in the background, and the run's end waits for it. */
   private storeWrite(what: string, write: () => void): void {
     try {
       write();
     } catch (error) {
-      this.warn(`could not write ${what} to the store: ${errorMessage(error)}`);
+      if (sqliteErrorKind(error) === 'busy') this.pendingWrites.push(this.retryWrite(what, write));
+      else this.warn(`could not write ${what} to the store: ${errorMessage(error)}`);
+    }
+  }
+
+  private async retryWrite(what: string, write: () => void): Promise<void> {
+    const started = Date.now();
+    for (let delay = BUSY_RETRY.firstDelayMs; ; delay = Math.min(BUSY_RETRY.maxDelayMs, delay * 2)) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      try {
+        write();
+        return;
+      } catch (error) {
+        if (sqliteErrorKind(error) !== 'busy' || Date.now() - started >= this.limits.storeBusyGiveUpMs) {
+          this.warn(`could not write ${what} to the store: ${errorMessage(error)}`);
+          return;
+        }
+      }
     }
   }
 

@@ -47,6 +47,13 @@ export interface RunnerLimits {
   killGraceMs: number;
   /** After the process exits, how long to wait for its pipes to close (a grandchild may hold them). */
   closeWaitMs: number;
+  /** A producer that has not said hello this long after it started is stopped and the run failed. */
+  helloTimeoutMs: number;
+  /**
+   * How long a store locked by another process is retried (BUSY_RETRY in ingest-buffer.ts)
+   * before the run fails, for its points and for its end status.
+   */
+  storeBusyGiveUpMs: number;
 }
 
 export const DEFAULT_RUNNER_LIMITS: RunnerLimits = {
@@ -59,6 +66,8 @@ export const DEFAULT_RUNNER_LIMITS: RunnerLimits = {
   stopGraceMs: 3000,
   killGraceMs: 3000,
   closeWaitMs: 2000,
+  helloTimeoutMs: 180_000,
+  storeBusyGiveUpMs: 10 * 60_000,
 };
 
 export interface StartRunOptions {
@@ -97,6 +106,12 @@ export interface RunOutcome {
   points: number;
   protocolErrors: number;
   droppedLogLines: number;
+  /**
+   * Whether the store holds this end status. When it could not be written (a full disk, a lock
+   * held past every retry), status is 'failed' and reason says so; the true end then waits in a
+   * file beside the store (pending-end.ts) for the next process that opens it.
+   */
+  recorded: boolean;
 }
 
 export interface RunEvents {

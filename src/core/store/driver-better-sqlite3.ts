@@ -25,7 +25,7 @@ export function betterSqlite3Driver(Database: BetterSqlite3Constructor, path: st
     name: 'better-sqlite3',
     prepare,
     exec: (sql) => void db.exec(sql),
-    transaction: transactionRunner(prepare),
+    transaction: transactionRunner(prepare, () => db.inTransaction),
     close: () => db.close(),
   };
 }

@@ -29,9 +29,10 @@ export interface Driver {
 
 /**
  * A transaction helper shared by both drivers. BEGIN IMMEDIATE takes the write lock up front so
- * a concurrent writer waits on busy_timeout instead of failing halfway through.
+ * a concurrent writer waits on busy_timeout instead of failing halfway through. inTransaction
+ * reports whether SQLite still has the transaction open (the binding's own flag).
  */
-export function transactionRunner(prepare: (sql: string) => PreparedStatement): <T>(fn: () => T) => T {
+export function transactionRunner(prepare: (sql: string) => PreparedStatement, inTransaction: () => boolean): <T>(fn: () => T) => T {
   let depth = 0;
   const begin = prepare('BEGIN IMMEDIATE');
   const commit = prepare('COMMIT');
@@ -48,10 +49,20 @@ export function transactionRunner(prepare: (sql: string) => PreparedStatement): 
       (outer ? commit : release).run();
       return result;
     } catch (error) {
-      if (outer) rollback.run();
-      else {
-        rollbackTo.run();
-        release.run();
+      // SQLite ends the whole transaction by itself on some errors (SQLITE_FULL, SQLITE_IOERR,
+      // SQLITE_NOMEM, a busy deadlock): a ROLLBACK then fails with "no transaction is active"
+      // and would hide the real error. Roll back only what is still open, and always rethrow
+      // the statement's own error.
+      if (inTransaction()) {
+        try {
+          if (outer) rollback.run();
+          else {
+            rollbackTo.run();
+            release.run();
+          }
+        } catch {
+          // The original error says what went wrong; a failing rollback adds nothing to act on.
+        }
       }
       throw error;
     } finally {

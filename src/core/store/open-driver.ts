@@ -37,7 +37,9 @@ export function openDriver(
   readonly: boolean,
   loaders: DriverLoaders,
   logger: Logger,
+  immutable = false,
 ): Driver {
+  if (immutable) return openNodeSqlite(path, true, loaders, true);
   if (choice === 'node:sqlite') return openNodeSqlite(path, readonly, loaders);
   if (choice === 'better-sqlite3') return openBetterSqlite3(path, readonly, loaders);
   if (loaders.nodeMajor < MIN_NODE_FOR_BETTER_SQLITE3) {
@@ -73,7 +75,7 @@ function openBetterSqlite3(path: string, readonly: boolean, loaders: DriverLoade
   }
 }
 
-function openNodeSqlite(path: string, readonly: boolean, loaders: DriverLoaders): Driver {
+function openNodeSqlite(path: string, readonly: boolean, loaders: DriverLoaders, immutable = false): Driver {
   let sqlite: NodeSqliteModule;
   try {
     sqlite = loaders.loadNodeSqlite();
@@ -81,7 +83,7 @@ function openNodeSqlite(path: string, readonly: boolean, loaders: DriverLoaders)
     throw unavailable('node:sqlite', path, error, 'node:sqlite needs Node 22.13 or later; run on Node 24 or install better-sqlite3 for this Node.');
   }
   try {
-    return nodeSqliteDriver(sqlite, path, readonly);
+    return nodeSqliteDriver(sqlite, path, readonly, immutable);
   } catch (error) {
     throw unavailable('node:sqlite', path, error);
   }

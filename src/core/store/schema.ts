@@ -158,6 +158,16 @@ export const MIGRATIONS: readonly Migration[] = [
         JOIN metrics AS m ON m.run_id = g.run_id AND m.key_id = g.key_id AND m.step = g.last_step;
     `,
   },
+  {
+    version: 4,
+    description: 'runs.owner_pid, owner_host, owner_start: the process that supervises a run, so a run whose owner died can be ended by whoever opens the store next',
+    sql: `
+      ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+      ALTER TABLE runs ADD COLUMN owner_host TEXT;
+      -- '<boot id>:<start time in clock ticks since boot>' on Linux (a reused pid has another), else NULL
+      ALTER TABLE runs ADD COLUMN owner_start TEXT;
+    `,
+  },
   sweepsMigration,
   {
     version: 7,
@@ -209,6 +219,8 @@ function checkNotNewer(version: number, path: string): void {
 export function migrate(driver: Driver, path: string, target: number = SCHEMA_VERSION): void {
   const before = schemaVersion(driver);
   checkNotNewer(before, path);
+  // Up to date (nearly every open): take no write lock, so opening never waits on a busy writer.
+  if (before >= target) return;
   const foreignKeysOff = MIGRATIONS.some((m) => m.foreignKeysOff === true && m.version > before && m.version <= target);
   if (foreignKeysOff) driver.exec('PRAGMA foreign_keys = OFF');
   try {

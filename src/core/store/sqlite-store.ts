@@ -1,5 +1,6 @@
 // The Store over one SQLite connection (either driver). Writes run in short IMMEDIATE
 // transactions and emit in-process events after commit; reads are plain prepared queries.
+import fs from 'node:fs';
 import { HyperlabError, errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { LayerStat, Params, RunEndStatus } from '../protocol/messages.ts';
@@ -7,6 +8,8 @@ import type { Driver, PreparedStatement, SqlValue } from './driver.ts';
 import { InboxLedger } from './inbox-ledger.ts';
 import { MetricIngest } from './metric-ingest.ts';
 import { RunLabels } from './run-labels.ts';
+import { currentOwner, ownerGoneReason, ownerState, processExists } from './owner.ts';
+import { readPendingEnds } from './pending-end.ts';
 import { buildRunQuery } from './run-query.ts';
 import { RUN_COLUMNS, metricValue, num, numOrNull, rowToArtifact, rowToExperiment, rowToRun, str, toJson } from './rows.ts';
 import { DEFAULT_BUCKETS, SeriesQuery } from './series-query.ts';
@@ -78,11 +81,13 @@ export class SqliteStore implements Store {
       throw new HyperlabError('STORE_INPUT', 'createRun: experiment must be a non-empty name', 'Pass the experiment name, e.g. the spec file name without extension.');
     }
     const now = Date.now();
+    const owner = currentOwner();
     const runId = this.write(() => {
       this.sql('INSERT INTO experiments (name, spec_path, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING').run(run.experiment, run.specPath ?? null, now);
       const experimentId = num(this.sql('SELECT id FROM experiments WHERE name = ?').get(run.experiment)!.id);
-      const id = this.sql(`INSERT INTO runs (experiment_id, sweep_id, name, status, params, spec_path, created_at)
-        VALUES (?, ?, ?, 'queued', ?, ?, ?)`).run(experimentId, run.sweepId ?? null, run.name ?? '', toJson(run.params ?? {}), run.specPath ?? null, now).lastInsertRowid;
+      const id = this.sql(`INSERT INTO runs (experiment_id, sweep_id, name, status, params, spec_path, created_at, owner_pid, owner_host, owner_start)
+        VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`).run(experimentId, run.sweepId ?? null, run.name ?? '', toJson(run.params ?? {}), run.specPath ?? null, now,
+        owner.pid, owner.host, owner.start).lastInsertRowid;
       if (run.name === undefined || run.name === '') this.sql("UPDATE runs SET name = 'run-' || id WHERE id = ?").run(id);
       return id;
     });
@@ -106,7 +111,10 @@ export class SqliteStore implements Store {
   }
 
   markRunning(runId: number, pid: number | null): void {
-    this.updateRun(runId, 'markRunning', "UPDATE runs SET status = 'running', pid = ?, started_at = ? WHERE id = ?", [pid, Date.now(), runId]);
+    // The process that starts the producer owns the run from now on.
+    const owner = currentOwner();
+    this.updateRun(runId, 'markRunning', "UPDATE runs SET status = 'running', pid = ?, started_at = ?, owner_pid = ?, owner_host = ?, owner_start = ? WHERE id = ?",
+      [pid, Date.now(), owner.pid, owner.host, owner.start, runId]);
   }
 
   endRun(runId: number, status: RunEndStatus, reason: string | null, summary?: Params | null): void {
@@ -199,15 +207,48 @@ export class SqliteStore implements Store {
     return deleted;
   }
 
-  failOrphans(reason: string): number {
+  failOrphans(): number[] {
     this.checkWritable('failOrphans');
-    const ids = this.write(() =>
-      this.sql("UPDATE runs SET status = 'failed', reason = ?, ended_at = ? WHERE status IN ('queued', 'running') RETURNING id")
-        .all(reason, Date.now())
-        .map((row) => num(row.id)),
-    );
+    // Read first, without the write lock: most opens find nothing to repair and take no lock.
+    const candidates = this.sql("SELECT id, pid, owner_pid, owner_host, owner_start FROM runs WHERE status IN ('queued', 'running')").all();
+    const orphans: { id: number; reason: string }[] = [];
+    for (const row of candidates) {
+      const id = num(row.id);
+      if (row.owner_pid === null) {
+        // A run from before owners were recorded (schema 3): only its producer's pid is known.
+        const pid = numOrNull(row.pid);
+        if (pid !== null && !processExists(pid)) orphans.push({ id, reason: `its producer (pid ${pid}) is gone and no owner was recorded (a run started by an older Hyperlab)` });
+        continue;
+      }
+      const owner = { pid: num(row.owner_pid), host: str(row.owner_host), start: row.owner_start === null ? null : str(row.owner_start) };
+      if (ownerState(owner) === 'gone') orphans.push({ id, reason: ownerGoneReason(owner) });
+    }
+    if (orphans.length === 0) return [];
+    const now = Date.now();
+    const ids = this.write(() => orphans.filter(({ id, reason }) =>
+      this.sql("UPDATE runs SET status = 'failed', reason = ?, ended_at = ? WHERE id = ? AND status IN ('queued', 'running')").run(reason, now, id).changes > 0,
+    ).map(({ id }) => id));
     for (const runId of ids) this.emit({ kind: 'run-updated', runId });
-    return ids.length;
+    return ids;
+  }
+
+  applyPendingEnds(): number[] {
+    this.checkWritable('applyPendingEnds');
+    const applied: number[] = [];
+    for (const { runId, file, end } of readPendingEnds(this.path)) {
+      if (end === null) {
+        this.logger.log('warn', `store: ignoring an unreadable pending end status in ${file}`);
+      } else {
+        const changed = this.write(() => this.sql("UPDATE runs SET status = ?, reason = ?, summary = ?, ended_at = ? WHERE id = ? AND status IN ('queued', 'running')")
+          .run(end.status, end.reason, end.summary === null ? null : toJson(end.summary), end.endedAt, runId).changes > 0);
+        if (changed) {
+          applied.push(runId);
+          this.emit({ kind: 'run-updated', runId });
+        }
+      }
+      fs.rmSync(file, { force: true });
+    }
+    return applied;
   }
 
   setTags(runId: number, tags: { readonly [key: string]: string }): void {

@@ -131,8 +131,6 @@ export interface Store {
   /** Fills in an artifact's hash once it is computed (artifacts are recorded before they are hashed). */
   setArtifactHash(artifactId: number, sha256: string): void;
   deleteRun(runId: number): boolean;
-  /** Runs left 'running' or 'queued' by a host that died: mark them failed with a reason. */
-  failOrphans(reason: string): number;
   /** Sets these tags on the run (a plain tag has value ''), keeping its others. */
   setTags(runId: number, tags: { readonly [key: string]: string }): void;
   /** Files the run under another experiment (created on first use) and/or renames it. */
@@ -141,6 +139,15 @@ export interface Store {
   setRunTimes(runId: number, times: { createdAt?: number; startedAt?: number | null; endedAt?: number | null }): void;
   /** Inbox ingestion's offsets, compare-and-set (src/core/inbox). */
   readonly inbox: InboxLedger;
+  /**
+   * Fails the queued and running runs whose owner (the process that created or started them,
+   * recorded with its host and start time) is gone, with the reason "the process that ran it
+   * (pid N on HOST) is gone". Runs owned on another host are left alone. Returns their ids.
+   * Opening a store for writing does this once.
+   */
+  failOrphans(): number[];
+  /** Applies the end statuses left beside the store by a run that could not write them (see pending-end.ts). */
+  applyPendingEnds(): number[];
 
   // reader side
   listExperiments(): Experiment[];
@@ -171,6 +178,12 @@ export interface OpenStoreOptions {
   /** 'auto' (default): better-sqlite3, falling back to node:sqlite when its binary can't load. */
   driver?: DriverName | 'auto';
   readonly?: boolean;
+  /**
+   * Read a file nobody can change (a read-only folder or mount) without the WAL index SQLite
+   * would need to create beside it: implies readonly, uses node:sqlite (SQLite's immutable=1).
+   * Only safe when the file has no -wal beside it.
+   */
+  immutable?: boolean;
   /** Where the store reports a driver fallback or a failing event listener. */
   logger?: Logger;
 }

@@ -226,7 +226,7 @@ export class SweepDriver {
     } catch (error) {
       // A point the spec rejects (e.g. a layer field that does not exist) fails that trial only.
       this.store.endRun(trial.runId, 'failed', `its parameters make an invalid spec: ${errorMessage(error)}`);
-      this.afterEnd(trial, { runId: trial.runId, status: 'failed', reason: errorMessage(error), summary: null, exitCode: null, signal: null, points: 0, protocolErrors: 0, droppedLogLines: 0 });
+      this.afterEnd(trial, { runId: trial.runId, status: 'failed', reason: errorMessage(error), summary: null, exitCode: null, signal: null, points: 0, protocolErrors: 0, droppedLogLines: 0, recorded: true });
       return;
     }
     this.active.set(trial.runId, { trial, judgedStep: -Infinity });

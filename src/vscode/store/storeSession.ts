@@ -2,14 +2,12 @@
 // workspace without runs gets no .hyperlab folder until the first run), reopened when the
 // setting changes, and watched for writes by other processes (the CLI) through changeCounter().
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage, HyperlabError } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import { openStore } from '../../core/store/index.ts';
 import type { Store, StoreEvent } from '../../core/store/types.ts';
 import { readSettings, resolveStorePath } from '../config/settings.ts';
-import { failDeadRuns } from './orphanRuns.ts';
 import { StoreLeases, type StoreLease } from './storeLeases.ts';
 
 const POLL_INTERVAL_MS = 1500;
@@ -88,14 +86,13 @@ export class StoreSession implements vscode.Disposable {
   }
 
   private open(file: string): Store {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const store = openStore(file, {});
+    // Opening creates the folder, applies end statuses a run left pending beside the store, and
+    // fails the runs whose owner process is gone (a crashed window, a killed CLI), logging both.
+    const store = openStore(file, { logger: this.logger });
     this.store = store;
     this.lastCounter = store.changeCounter();
     this.unsubscribe = store.onEvent((event: StoreEvent) => this.onStoreEvent(event));
     this.logger.log('info', `Store opened: ${file} (${store.driver})`);
-    const orphans = failDeadRuns(store);
-    if (orphans.length > 0) this.logger.log('warn', `Marked ${orphans.length} run(s) failed whose process had exited: ${orphans.map((id) => `#${id}`).join(', ')}`);
     // Views that showed "no store" (the welcome view) now have something to show.
     this.fire();
     return store;

@@ -15,7 +15,7 @@ test('hello.run: experiment, name and tags are read; bad ones are errors naming 
 });
 
 test('done.status failed/killed: the script\'s own account is the run\'s end, with its reason', () => {
-  const base: RunFacts = { spawnError: null, stop: null, forcedWith: null, divergence: null, done: null, exitCode: 1, signal: null, lastStderr: 'ValueError: x', lastProducerError: null, protocolErrors: 0 };
+  const base: RunFacts = { spawnError: null, stop: null, forcedWith: null, divergence: null, done: null, exitCode: 1, signal: null, lastStderr: 'ValueError: x', lastProducerError: null, protocolErrors: 0, storageFailure: null };
   const failed = parseProducerLine('{"type":"done","summary":{},"status":"failed","reason":"Traceback …\\nValueError: x"}');
   assert.ok(failed.ok && failed.message.type === 'done');
   assert.deepEqual(decideOutcome({ ...base, done: failed.message }), { status: 'failed', reason: 'Traceback …\nValueError: x' });

@@ -69,7 +69,7 @@ test('a queued run ended or deleted by another process is settled as the store h
   first!.stop();
   await waitForSideFile(path.join(dir, 'side-3.json'));
   assert.deepEqual(started, [first!.runId, last!.runId]);
-  assert.deepEqual(await stopped!.done, { runId: stopped!.runId, status: 'killed', reason: 'stopped from another window before it started', summary: null, exitCode: null, signal: null, points: 0, protocolErrors: 0, droppedLogLines: 0 });
+  assert.deepEqual(await stopped!.done, { runId: stopped!.runId, status: 'killed', reason: 'stopped from another window before it started', summary: null, exitCode: null, signal: null, points: 0, protocolErrors: 0, droppedLogLines: 0, recorded: true });
   assert.equal((await deleted!.done).reason, 'deleted before it started');
   assert.equal(store.getRun(stopped!.runId)?.status, 'killed');
   await pool.stopAll();

@@ -304,21 +304,29 @@ for (const driver of DRIVERS) {
       assert.equal(store.deleteRun(run.id), false);
     });
 
-    test('failOrphans fails queued and running runs only', () => {
+    test('failOrphans fails the queued and running runs whose owner is gone, only those', () => {
       const queued = store.createRun({ experiment: 'e' });
       const running = store.createRun({ experiment: 'e' });
       const done = store.createRun({ experiment: 'e' });
+      const mine = store.createRun({ experiment: 'e' });
       store.markRunning(running.id, 77);
+      store.markRunning(mine.id, 78);
       store.endRun(done.id, 'finished', null);
-      assert.equal(store.failOrphans('host exited while the run was active'), 2);
+      assert.deepEqual(store.failOrphans(), [], 'this process owns them all and lives');
+      const raw = new DatabaseSync(file);
+      const gone = 2_000_000_000; // above any pid_max: no such process
+      raw.prepare('UPDATE runs SET owner_pid = ? WHERE id IN (?, ?, ?)').run(gone, queued.id, running.id, done.id);
+      raw.close();
+      assert.deepEqual(store.failOrphans(), [queued.id, running.id]);
       for (const id of [queued.id, running.id]) {
         const run = store.getRun(id)!;
         assert.equal(run.status, 'failed');
-        assert.equal(run.reason, 'host exited while the run was active');
+        assert.match(run.reason!, new RegExp(`^the process that ran it \\(pid ${gone} on .+\\) is gone$`));
         assert.notEqual(run.endedAt, null);
       }
       assert.equal(store.getRun(done.id)!.status, 'finished');
-      assert.equal(store.failOrphans('again'), 0);
+      assert.equal(store.getRun(mine.id)!.status, 'running');
+      assert.deepEqual(store.failOrphans(), []);
     });
 
     test('events report this connection\'s writes after commit', () => {
