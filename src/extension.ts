@@ -43,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
   const ticker = new ActivityTicker(() => statusItem.runningCount > 0, () => tree.refresh());
 
   const panels = registerPanels({
-    extensionUri: context.extensionUri, logger, store: existing, onStoreChange: session.onDidChange,
+    extensionUri: context.extensionUri, extensionPath: context.extensionPath, logger, store: existing, onStoreChange: session.onDidChange,
     sweepActions: { runSpec: (spec, specPath, experiment) => getLauncher().launch({ spec, specPath, experiment, overrides: {} }) },
   });
   sweeps = new SweepController({

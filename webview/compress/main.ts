@@ -17,7 +17,7 @@ import { drawPareto } from './pareto.ts';
 
 const FORMAT_LABELS: { [K in ExportFormat]: string } = { onnx: 'ONNX', triton: 'Triton model repository (ONNX)', torch: 'PyTorch (safetensors + model.py)' };
 const PRUNE_CHOICES = [
-  { value: 'none', label: 'no pruning' }, { value: 'magnitude', label: 'magnitude, per layer' }, { value: 'global', label: 'magnitude, global' },
+  { value: 'none', label: 'no pruning' }, { value: 'global', label: 'magnitude, global' }, { value: 'magnitude', label: 'magnitude, per layer' },
   { value: 'structured', label: 'structured (neurons/channels)' }, { value: 'nm', label: '2:4 (N:M)' },
 ];
 
@@ -140,7 +140,7 @@ function variantsTable(problems: (string | null)[]): HTMLElement {
       render();
     };
     const pruneKind = select(PRUNE_CHOICES, v.prune === 0 && v.pruneKind !== 'nm' ? 'none' : v.pruneKind, `Pruning of variant ${i + 1}`, (value) =>
-      update(value === 'none' ? { prune: 0, pruneKind: 'magnitude', finetune: 0 } : value === 'nm' ? { pruneKind: 'nm', prune: 0.5 } : { pruneKind: value as CompressVariant['pruneKind'], prune: v.prune || 0.9 }));
+      update(value === 'none' ? { prune: 0, pruneKind: 'global', finetune: 0 } : value === 'nm' ? { pruneKind: 'nm', prune: 0.5 } : { pruneKind: value as CompressVariant['pruneKind'], prune: v.prune || 0.9 }));
     const sparsity = numberInput(Math.round(v.prune * 100), 0, 99, `Sparsity of variant ${i + 1} (%)`, (n) => update({ prune: n / 100 }));
     if (v.pruneKind === 'nm' || v.prune === 0) sparsity.disabled = true;
     const finetune = numberInput(v.finetune, 0, LIMITS.finetuneEpochs, `Fine-tuning epochs of variant ${i + 1}`, (n) => update({ finetune: n }));

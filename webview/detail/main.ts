@@ -41,7 +41,8 @@ function render(detail: RunDetail | null): void {
   const { run } = detail;
   const scroll = window.scrollY;
   const toolbar = h('div', { class: 'toolbar', role: 'toolbar' }, pick(),
-    run.specPath ? button('Open spec', () => channel.post({ type: 'openSpec', runId: run.id }), { id: 'open-spec' }) : null);
+    run.specPath ? button('Open spec', () => channel.post({ type: 'openSpec', runId: run.id }), { id: 'open-spec' }) : null,
+    run.status === 'finished' ? button('Compress and Export…', () => channel.post({ type: 'compressRun', runId: run.id }), { id: 'compress-run', title: 'Prune, quantize and export this run\'s model (ONNX, Triton, PyTorch)' }) : null);
   const times = [`created ${new Date(run.createdAt).toLocaleString()}`, run.startedAt ? `started ${new Date(run.startedAt).toLocaleTimeString()}` : null,
     run.endedAt && run.startedAt ? `took ${formatDuration(run.endedAt - run.startedAt)}` : null].filter(Boolean).join(' · ');
   app.replaceChildren(...[

@@ -1,8 +1,9 @@
 // The Compress & Export panel's rules, shared by the webview (presets, labels, checks before
 // starting) and the host (the same checks again on what arrives, the Pareto front of a report).
-import type { CompressReportRow, CompressVariant } from './contract.ts';
+import type { CompressReport, CompressReportRow, CompressVariant, ExportFormat } from './contract.ts';
 
-export const DEFAULT_VARIANT: CompressVariant = { prune: 0, pruneKind: 'magnitude', finetune: 0, quantize: 'none', granularity: 'channel', block: 32 };
+/** Magnitude pruning is global by default (one threshold over all layers, as the exporter does). */
+export const DEFAULT_VARIANT: CompressVariant = { prune: 0, pruneKind: 'global', finetune: 0, quantize: 'none', granularity: 'channel', block: 32 };
 
 const variant = (overrides: Partial<CompressVariant>): CompressVariant => ({ ...DEFAULT_VARIANT, ...overrides });
 
@@ -37,7 +38,7 @@ export const COMPRESS_PRESETS: readonly CompressPreset[] = [
 export function variantLabel(v: CompressVariant): string {
   const parts: string[] = [];
   if (v.pruneKind === 'nm') parts.push('2:4 sparse');
-  else if (v.prune > 0) parts.push(`${v.pruneKind === 'structured' ? 'structured ' : v.pruneKind === 'global' ? 'global ' : ''}prune ${Math.round(v.prune * 100)}%`);
+  else if (v.prune > 0) parts.push(`${v.pruneKind === 'structured' ? 'structured ' : v.pruneKind === 'magnitude' ? 'per-layer ' : ''}prune ${Math.round(v.prune * 100)}%`);
   if (v.finetune > 0 && parts.length) parts[parts.length - 1] += ` + fine-tune ${v.finetune}`;
   if (v.quantize !== 'none') {
     const detail = v.quantize === 'int8' || v.quantize === 'int4' ? `/${v.granularity === 'block' ? `block ${v.block}` : v.granularity}` : '';
@@ -80,4 +81,85 @@ export function smallestWithin(rows: readonly CompressReportRow[], points: numbe
     if (found < 0 || r.fileBytes < rows[found]!.fileBytes) found = i;
   });
   return found;
+}
+
+/** The `--variant` text of a variant for `hyperlab export` ("prune=0.9,finetune=2,quantize=int8,per-channel"). */
+export function variantArgument(v: CompressVariant): string {
+  const parts: string[] = [];
+  if (v.pruneKind === 'nm') parts.push('nm=2:4');
+  else if (v.prune > 0) {
+    parts.push(`prune=${Number(v.prune.toFixed(4))}`);
+    if (v.pruneKind === 'structured') parts.push('structured');
+    if (v.pruneKind === 'magnitude') parts.push('per-layer');
+  }
+  if (v.finetune > 0) parts.push(`finetune=${v.finetune}`);
+  if (v.quantize !== 'none') {
+    parts.push(`quantize=${v.quantize}`);
+    if (v.quantize === 'int8' || v.quantize === 'int4') {
+      if (v.granularity === 'block') parts.push(`block=${v.block}`);
+      else parts.push(v.granularity === 'channel' ? 'per-channel' : 'per-tensor');
+    }
+  }
+  return parts.join(',');
+}
+
+/** The arguments of `hyperlab export` for these variants (the FP32 baseline is always exported). */
+export function exportArguments(runId: number, variants: readonly CompressVariant[], format: ExportFormat, out: string, db?: string): string[] {
+  return ['export', String(runId), ...variants.flatMap((v) => {
+    const text = variantArgument(v);
+    return text ? ['--variant', text] : [];
+  }), '--format', format, '--out', out, ...(db ? ['--db', db] : [])];
+}
+
+/** The same as a command line to paste into a shell. */
+export function exportCommandLine(args: readonly string[]): string {
+  return ['hyperlab', ...args.map(shellQuote)].join(' ');
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+}
+
+/** The fields of an export's report.json the panel reads (written by src/export's pipeline). */
+export interface ExportReportJson {
+  runId: number;
+  runName: string;
+  out: string;
+  createdAt: string;
+  formats: string[];
+  variants: {
+    label: string;
+    files: string[];
+    bytes: number;
+    parameters: number;
+    sparsity: number;
+    runtime: 'onnxruntime' | 'simulated';
+    testAcc: number;
+    agreement: number;
+    perClassDelta: { [className: string]: number };
+    latencyMs: { batch1: number; batch64: number } | null;
+    note: string | null;
+  }[];
+}
+
+/**
+ * The panel's report from report.json: the first row is the FP32 baseline; the others take the
+ * labels the panel showed for its variants when given (same order), else the exporter's own.
+ * Per-class changes arrive as accuracy fractions and are shown in points.
+ */
+export function compressReport(json: ExportReportJson, command: string, labels: readonly string[] = []): CompressReport {
+  return {
+    runId: json.runId, runName: json.runName, outDir: json.out, command, format: (json.formats[0] ?? 'onnx') as ExportFormat,
+    createdAt: Date.parse(json.createdAt) || Date.now(),
+    rows: json.variants.map((v, i) => ({
+      label: i === 0 ? 'fp32' : labels[i - 1] ?? v.label,
+      baseline: i === 0,
+      fileBytes: v.bytes, sparsity: v.sparsity, parameters: v.parameters,
+      accuracy: Number.isFinite(v.testAcc) ? v.testAcc : null,
+      agreement: Number.isFinite(v.agreement) ? v.agreement : null,
+      perClassDelta: Object.entries(v.perClassDelta ?? {}).map(([name, delta]) => ({ name, delta: delta * 100 })),
+      latencyMs: { batch1: v.latencyMs?.batch1 ?? null, batch64: v.latencyMs?.batch64 ?? null },
+      verified: v.runtime, note: v.note, files: v.files,
+    })),
+  };
 }

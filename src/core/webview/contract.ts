@@ -202,6 +202,8 @@ export type DetailFromWebview =
   | { type: 'requestDetail'; runId: number; logLines: number }
   | { type: 'pickRun' }
   | { type: 'openSpec'; runId: number }
+  /** Opens Compress & Export on the run. */
+  | { type: 'compressRun'; runId: number }
   | { type: 'saveState'; state: DetailState };
 
 // ------------------------------------------------------------------------------ Comparison

@@ -34,6 +34,7 @@ export const DETAIL_RULES: MessageRules = {
   requestDetail: { runId, logLines: int(0, LIMITS.logLines) },
   pickRun: {},
   openSpec: { runId },
+  compressRun: { runId },
   saveState: { state: object({ runId: nullable(runId) }) },
 };
 

@@ -1,6 +1,6 @@
 // Run detail: one run's params, summary, status and reason, log tail, artifacts, confusion
 // matrix and per-class accuracy; refreshed while the run changes and the panel is visible.
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { DetailState } from '../../core/webview/contract.ts';
 import { runDetail } from '../../core/webview/panel-data.ts';
 import { openSpecField } from './openSpecField.ts';
@@ -44,6 +44,10 @@ export class DetailHost extends PanelHost<'detail'> {
         await openSpecField(run, null);
         return;
       }
+      case 'compressRun':
+        if (message.runId !== this.runId) return this.log('warn', `rejected compressing run ${message.runId}, which the panel does not show; it was ignored.`);
+        await vscode.commands.executeCommand('hyperlab.compressAndExport', message.runId);
+        return;
       case 'pickRun': {
         const picked = await pickRuns(store, { title: 'Run to show in Run Detail', many: false });
         if (picked?.[0] !== undefined) this.setRun(picked[0]);

@@ -13,7 +13,7 @@ export function runIdsFromArgs(store: Store, args: readonly unknown[]): number[]
     if (id !== undefined) return void ids.add(id);
     if (typeof arg !== 'object' || arg === null) return;
     const record = arg as { kind?: unknown; runs?: unknown; experiment?: { name?: unknown }; runIds?: unknown; sweepId?: unknown };
-    if (record.kind === 'experiment' && Array.isArray(record.runs)) {
+    if ((record.kind === 'experiment' || record.kind === 'sweep') && Array.isArray(record.runs)) {
       for (const run of record.runs as Run[]) if (typeof run?.id === 'number') ids.add(run.id);
     } else if (Array.isArray(record.runIds)) {
       for (const r of record.runIds) if (Number.isSafeInteger(r)) ids.add(r as number);

@@ -11,6 +11,7 @@ import { GRADIENTS_TITLE, GradientsHost } from './gradientsHost.ts';
 import { PanelRegistry } from './panelRegistry.ts';
 import { pickRuns, runIdsFromArgs } from './panelSelection.ts';
 import { SWEEP_TITLE, SweepHost, type SweepActions } from './sweepHost.ts';
+import { COMPRESS_TITLE, CompressHost } from './compressHost.ts';
 
 export const PANEL_COMMANDS = {
   showCurves: 'hyperlab.showCurves',
@@ -18,6 +19,7 @@ export const PANEL_COMMANDS = {
   showDetailPanel: 'hyperlab.showRunDetailPanel',
   compareRuns: 'hyperlab.compareRuns',
   showSweep: 'hyperlab.showSweepDashboard',
+  compressAndExport: 'hyperlab.compressAndExport',
 } as const;
 
 export interface PanelWiring {
@@ -28,6 +30,8 @@ export interface PanelWiring {
   onStoreChange: vscode.Event<void>;
   /** What the Sweep dashboard's "Run it again" does. */
   sweepActions: SweepActions;
+  /** The extension's folder (the Compress & Export panel runs its bundled CLI). */
+  extensionPath: string;
 }
 
 export function registerPanels(wiring: PanelWiring): { registry: PanelRegistry; disposables: vscode.Disposable[] } {
@@ -37,6 +41,7 @@ export function registerPanels(wiring: PanelWiring): { registry: PanelRegistry; 
   registry.define({ kind: 'detail', title: DETAIL_TITLE, create: (panel, services, state) => new DetailHost(panel, services, state) });
   registry.define({ kind: 'comparison', title: COMPARISON_TITLE, create: (panel, services, state) => new ComparisonHost(panel, services, state) });
   registry.define({ kind: 'sweep', title: SWEEP_TITLE, create: (panel, services, state) => new SweepHost(panel, services, state, wiring.sweepActions) });
+  registry.define({ kind: 'compress', title: COMPRESS_TITLE, create: (panel, services, state) => new CompressHost(panel, services, state, wiring.extensionPath) });
 
   const selection = async (args: unknown[], title: string, many: boolean): Promise<number[] | undefined> => {
     const store = wiring.store();
@@ -73,6 +78,10 @@ export function registerPanels(wiring: PanelWiring): { registry: PanelRegistry; 
       const sweepId = sweepIdOfArgs(args);
       const host = registry.show('sweep') as SweepHost;
       if (sweepId !== undefined) host.setSweep(sweepId);
+    }),
+    guarded(PANEL_COMMANDS.compressAndExport, async (...args) => {
+      const ids = await selection(args, 'Run to compress and export', false);
+      if (ids?.[0] !== undefined) (registry.show('compress') as CompressHost).setRun(ids[0]);
     }),
     guarded(PANEL_COMMANDS.compareRuns, async (...args) => {
       (registry.show('comparison') as ComparisonHost).setExperiment(experimentOfArgs(wiring.store(), args));

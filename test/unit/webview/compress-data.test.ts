@@ -39,3 +39,22 @@ test('smallest within 1 point: the smallest row no more than 1 point below the b
   assert.equal(smallestWithin(rows, 0.5), 1);
   assert.equal(smallestWithin([row('x', 1, null, true)], 1), -1);
 });
+
+test('the panel\'s variants become hyperlab export arguments the CLI parses, and its report rows come from report.json', async () => {
+  const { exportArguments, exportCommandLine, compressReport, variantArgument } = await import('../../../src/core/webview/compress-data.ts');
+  const variants = COMPRESS_PRESETS.find((p) => p.id === 'smallest')!.variants;
+  assert.deepEqual(variants.map(variantArgument), ['quantize=int8,per-channel', 'quantize=int4,block=32', 'quantize=kmeans4', 'quantize=ternary', 'prune=0.9,finetune=2,quantize=int8,per-channel']);
+  assert.equal(variantArgument({ ...DEFAULT_VARIANT, prune: 0.5, pruneKind: 'structured' }), 'prune=0.5,structured');
+  assert.equal(variantArgument({ ...DEFAULT_VARIANT, prune: 0.9, pruneKind: 'magnitude' }), 'prune=0.9,per-layer');
+  assert.equal(variantArgument({ ...DEFAULT_VARIANT, pruneKind: 'nm', prune: 0.5, finetune: 1, quantize: 'fp16' }), 'nm=2:4,finetune=1,quantize=fp16');
+  const args = exportArguments(7, variants.slice(0, 2), 'triton', '/tmp/out dir', '/w/.hyperlab/runs.db');
+  assert.deepEqual(args, ['export', '7', '--variant', 'quantize=int8,per-channel', '--variant', 'quantize=int4,block=32', '--format', 'triton', '--out', '/tmp/out dir', '--db', '/w/.hyperlab/runs.db']);
+  assert.equal(exportCommandLine(args), "hyperlab export 7 --variant quantize=int8,per-channel --variant quantize=int4,block=32 --format triton --out '/tmp/out dir' --db /w/.hyperlab/runs.db");
+  const row = (label: string, bytes: number, testAcc: number) => ({ label, files: ['model.onnx'], bytes, parameters: 10, sparsity: 0, runtime: 'onnxruntime' as const, testAcc, agreement: 1,
+    perClassDelta: { Shirt: -0.012 }, latencyMs: { batch1: 0.1, batch64: 2 }, note: null });
+  const report = compressReport({ runId: 7, runName: 'r', out: '/o', createdAt: '2026-11-29T03:00:00.000Z', formats: ['onnx'], variants: [row('fp32', 1000, 0.9), row('int8-channel', 260, 0.89)] },
+    'hyperlab export 7 …', ['int8/channel']);
+  assert.deepEqual(report.rows.map((r) => [r.label, r.baseline, r.accuracy]), [['fp32', true, 0.9], ['int8/channel', false, 0.89]]);
+  assert.ok(Math.abs(report.rows[1]!.perClassDelta[0]!.delta + 1.2) < 1e-9, 'per-class change in points');
+  assert.equal(report.createdAt, Date.UTC(2026, 10, 29, 3));
+});
