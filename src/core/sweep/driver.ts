@@ -70,6 +70,7 @@ export class SweepDriver {
       this.begin();
     } catch (error) {
       this.finished = null;
+      this.abandon(error);
       throw error;
     }
     return this.finished;
@@ -82,6 +83,21 @@ export class SweepDriver {
     this.logger.log('info', `sweep ${this.sweepId}: stopping (${reason})`);
     for (const runId of this.active.keys()) this.pool.stop(runId, `sweep ${reason}`);
     if (this.active.size === 0) this.finish();
+  }
+
+  /** A start that failed after taking the sweep: give it up, so no one waits on a live owner. */
+  private abandon(error: unknown): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    try {
+      if (this.store.sweeps.get(this.sweepId)?.ownerPid === process.pid) {
+        this.store.sweeps.update(this.sweepId, { status: 'failed', reason: errorMessage(error), ownerPid: null, ownerHost: null });
+      }
+    } catch (writeError) {
+      this.logger.log('warn', `sweep ${this.sweepId}: ${errorMessage(writeError)}`);
+    }
+    void this.pool?.stopAll('the sweep failed to start');
+    this.pool = null;
   }
 
   // ---- start, resume ----
