@@ -6,11 +6,27 @@ import type { Store } from '../../core/store/types.ts';
 
 export const ORPHAN_REASON = 'its process is gone: the VS Code window or command line that supervised it exited before the run ended';
 
-/** Ends the running runs whose process no longer exists; returns their ids. */
+/**
+ * Ends the running runs whose process no longer exists; returns their ids. A sweep's trial is put
+ * back in its sweep's queue instead (its data kept): `sweep --resume` runs it again, or goes on
+ * from its checkpoint; failed, it would count as a finished trial with the worst value.
+ */
 export function failDeadRuns(store: Store, isAlive: (pid: number) => boolean = processExists): number[] {
   const dead = store.listRuns({ status: 'running' }).filter((run) => run.pid !== null && !isAlive(run.pid));
-  for (const run of dead) store.endRun(run.id, 'failed', ORPHAN_REASON);
+  for (const run of dead) {
+    if (run.sweepId !== null && requeueTrial(store, run.id)) continue;
+    store.endRun(run.id, 'failed', ORPHAN_REASON);
+  }
   return dead.map((run) => run.id);
+}
+
+function requeueTrial(store: Store, runId: number): boolean {
+  try {
+    store.sweeps.requeueTrial(runId, true);
+    return true;
+  } catch {
+    return false; // a run of a sweep without a trial number (made by an older Hyperlab)
+  }
 }
 
 export function processExists(pid: number): boolean {

@@ -38,7 +38,9 @@ test('PBT: a member copies a better member\'s checkpoint and its learning rate c
       const before = lrs.filter((p) => (p.epoch ?? 0) === exploit.epoch).map((p) => p.value);
       assert.ok(after.length > 0 && after.every((lr) => lr === exploit.lr), `run ${exploit.runId} trains epoch ${exploit.epoch + 1} at the new lr ${exploit.lr}`);
       assert.ok(before.length > 0 && before.every((lr) => lr !== exploit.lr), 'and trained the epoch before at another lr');
-      const copied = store.artifacts(exploit.runId)[0]?.path;
+      const artifacts = store.artifacts(exploit.runId);
+      assert.deepEqual(artifacts.map((a) => a.path.replace(/^.*\//, '')).sort(), ['best.safetensors', 'last.safetensors'], 'each checkpoint recorded once, not once per segment');
+      const copied = artifacts[0]?.path;
       assert.ok(copied, 'the run has its checkpoint artifacts');
       assert.ok(fs.existsSync(copied.replace(/[^/]+$/, exploit.file)), `the copied checkpoint ${exploit.file} is in its run folder`);
     }

@@ -116,3 +116,22 @@ for (const driver of DRIVERS) {
     });
   });
 }
+
+test('a window opening the store puts a dead sweep trial back in its queue instead of failing it (it was failed before)', async () => {
+  const { failDeadRuns } = await import('../../../src/vscode/store/orphanRuns.ts');
+  const store = openStore(path.join(dir, 'orphans.db'));
+  try {
+    const sweep = store.sweeps.create({ experiment: 'e', name: 's', config: {}, spec: {}, specPath: null, budgetTrials: 2, budgetSeconds: null, parallelism: 1, state: null });
+    const trial = store.sweeps.addTrial(sweep.id, { number: 0, params: { lr: 0.1 } }, null);
+    const plain = store.createRun({ experiment: 'e' });
+    store.markRunning(trial.runId, 999_999);
+    store.markRunning(plain.id, 999_998);
+    store.appendMetrics(trial.runId, [{ key: 'loss', step: 0, time: 1, value: 1 }]);
+    assert.deepEqual(failDeadRuns(store, () => false).sort(), [trial.runId, plain.id].sort());
+    assert.equal(store.getRun(trial.runId)?.status, 'queued');
+    assert.equal(store.points(trial.runId, 'loss').length, 1, 'kept: the driver decides on resume');
+    assert.equal(store.getRun(plain.id)?.status, 'failed');
+  } finally {
+    store.close();
+  }
+});
