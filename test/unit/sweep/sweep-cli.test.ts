@@ -1,6 +1,7 @@
 // Sweeps end to end: the real `hyperlab` CLI, real engine processes on 600 FashionMNIST samples,
 // a real store; SIGKILL and SIGINT of the CLI in the middle of a sweep.
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import { test } from 'node:test';
 import { TINY_MLP, cli, cliProcess, tempDir, waitFor, withStore, writeSpec } from './helpers.ts';
 
@@ -171,7 +172,12 @@ test('Ctrl-C stops the trials and leaves the sweep resumable; sweep stop from an
     assert.equal(trials.length, 4);
     assert.ok(trials.every((t) => t.status === 'finished'));
     for (const trial of trials) assert.equal(store.points(trial.runId, 'epoch.val.acc').length, 3);
+    // one driver at a time: a sweep owned by a live process (this one stands in) is refused
+    store.sweeps.update(1, { status: 'running', ownerPid: process.pid, ownerHost: os.hostname() });
   });
+  const twice = cli(['sweep', '--resume', '1'], dir);
+  assert.equal(twice.code, 2);
+  assert.match(twice.stderr, new RegExp(`sweep 1 is being run by process ${process.pid}[\\s\\S]*hint: Stop it first \\(hyperlab sweep stop 1\\)`));
 });
 
 test('sweep usage errors name the fix: no spec, no search section, no budget, unknown sweep', () => {
