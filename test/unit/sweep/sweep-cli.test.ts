@@ -118,6 +118,30 @@ test('ASHA prunes the weaker trials at its rungs: status pruned, curves kept', (
   assert.match(cli(['runs', 'ls'], dir).stdout, /pruned/);
 });
 
+test('a wall-time budget: no trial starts once the time is spent, and the sweep says so', () => {
+  const dir = tempDir();
+  const spec = writeSpec(dir, 'timed', {
+    ...TINY_MLP,
+    search: {
+      method: 'random', parallelism: 1, budget: { trials: null, timeSeconds: 3 }, seed: 2,
+      space: { 'train.optimizer.lr': { type: 'loguniform', low: 0.001, high: 0.3 } },
+      objective: { metric: 'val.acc', direction: 'max' },
+    },
+  });
+  const result = cli(['sweep', spec, '--json'], dir);
+  assert.equal(result.code, 0, result.stderr);
+  const out = JSON.parse(result.stdout) as { sweep: { createdAt: number; elapsedMs: number }; outcome: { reason: string; trials: number } };
+  assert.equal(out.outcome.reason, 'the time budget was spent');
+  assert.ok(out.outcome.trials >= 1);
+  assert.ok(out.sweep.elapsedMs >= 3000);
+  withStore(dir, (store) => {
+    for (const trial of store.sweeps.trials(1)) {
+      assert.ok(trial.createdAt - out.sweep.createdAt < 3000, `trial ${trial.number} was asked for within the budget`);
+      assert.equal(trial.status, 'finished', 'a trial started in time runs to its end');
+    }
+  });
+});
+
 test('a diverged trial counts as the worst value and the sweep goes on', () => {
   const dir = tempDir();
   const spec = writeSpec(dir, 'diverge', {
