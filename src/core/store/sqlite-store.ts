@@ -210,10 +210,19 @@ export class SqliteStore implements Store {
   failOrphans(): number[] {
     this.checkWritable('failOrphans');
     // Read first, without the write lock: most opens find nothing to repair and take no lock.
-    const candidates = this.sql("SELECT id, pid, owner_pid, owner_host, owner_start FROM runs WHERE status IN ('queued', 'running')").all();
+    const candidates = this.sql("SELECT id, status, pid, owner_pid, owner_host, owner_start, trial_number FROM runs WHERE status IN ('queued', 'running')").all();
     const orphans: { id: number; reason: string }[] = [];
+    const interruptedTrials: number[] = [];
     for (const row of candidates) {
       const id = num(row.id);
+      // A sweep's trial whose driver died was interrupted, not tried: it goes back to its sweep's
+      // queue (data kept) for `sweep --resume` / Resume Sweep; failed, it would count as a
+      // finished trial with the worst value. One still queued just waits for the resume.
+      if (row.trial_number !== null && row.owner_pid !== null) {
+        const owner = { pid: num(row.owner_pid), host: str(row.owner_host), start: row.owner_start === null ? null : str(row.owner_start) };
+        if (str(row.status) === 'running' && ownerState(owner) === 'gone') interruptedTrials.push(id);
+        continue;
+      }
       if (row.owner_pid === null) {
         // A run from before owners were recorded (schema 3): only its producer's pid is known.
         const pid = numOrNull(row.pid);
@@ -222,6 +231,11 @@ export class SqliteStore implements Store {
       }
       const owner = { pid: num(row.owner_pid), host: str(row.owner_host), start: row.owner_start === null ? null : str(row.owner_start) };
       if (ownerState(owner) === 'gone') orphans.push({ id, reason: ownerGoneReason(owner) });
+    }
+    if (interruptedTrials.length > 0) {
+      this.write(() => { for (const id of interruptedTrials) this.sql("UPDATE runs SET status = 'queued', pid = NULL WHERE id = ? AND status = 'running'").run(id); });
+      for (const runId of interruptedTrials) this.emit({ kind: 'run-updated', runId });
+      this.logger.log('warn', `store: ${interruptedTrials.length} sweep trial(s) whose driver is gone went back to their sweep's queue: ${interruptedTrials.map((id) => `#${id}`).join(', ')} (resume the sweep to run them)`);
     }
     if (orphans.length === 0) return [];
     const now = Date.now();

@@ -129,11 +129,9 @@ export class SqliteSweepStore implements SweepStore {
   requeueTrial(runId: number, keepData: boolean): void {
     this.db.checkWritable('sweeps.requeueTrial');
     const changes = this.db.write(() => {
-      if (!keepData) {
-        for (const table of ['metrics', 'run_keys', 'metric_blocks', 'layer_stats', 'logs', 'artifacts']) {
-          this.db.sql(`DELETE FROM ${table} WHERE run_id = ?`).run(runId);
-        }
-      }
+      // Artifact rows go either way: a resumed segment records its checkpoints again (same files).
+      const tables = keepData ? ['artifacts'] : ['metrics', 'run_keys', 'metric_blocks', 'layer_stats', 'logs', 'artifacts'];
+      for (const table of tables) this.db.sql(`DELETE FROM ${table} WHERE run_id = ?`).run(runId);
       return this.db.sql("UPDATE runs SET status = 'queued', reason = NULL, pid = NULL, ended_at = NULL" +
         (keepData ? '' : ', started_at = NULL, summary = NULL') + ' WHERE id = ? AND trial_number IS NOT NULL').run(runId).changes;
     });

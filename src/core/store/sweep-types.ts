@@ -100,7 +100,8 @@ export interface SweepStore {
   trials(sweepId: number): SweepTrial[];
   /**
    * Puts an interrupted trial back in the queue. keepData false: its metrics, logs, layer stats
-   * and artifacts go (it restarts from scratch); true: they stay (it goes on from a checkpoint).
+   * and artifacts go (it restarts from scratch); true: they stay (it goes on from a checkpoint),
+   * but its artifact rows, which the next segment records again for the same files.
    */
   requeueTrial(runId: number, keepData: boolean): void;
   /** Ends a trial 'pruned' (after its process has stopped), keeping everything it recorded. */

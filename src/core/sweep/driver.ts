@@ -73,6 +73,7 @@ export class SweepDriver {
       this.begin();
     } catch (error) {
       this.finished = null;
+      this.abandon(error);
       throw error;
     }
     return this.finished;
@@ -85,6 +86,21 @@ export class SweepDriver {
     this.logger.log('info', `sweep ${this.sweepId}: stopping (${reason})`);
     for (const runId of this.active.keys()) this.pool.stop(runId, `sweep ${reason}`);
     if (this.active.size === 0) this.finish();
+  }
+
+  /** A start that failed after taking the sweep: give it up, so no one waits on a live owner. */
+  private abandon(error: unknown): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    try {
+      if (this.store.sweeps.get(this.sweepId)?.ownerPid === process.pid) {
+        this.store.sweeps.update(this.sweepId, { status: 'failed', reason: errorMessage(error), ownerPid: null, ownerHost: null });
+      }
+    } catch (writeError) {
+      this.logger.log('warn', `sweep ${this.sweepId}: ${errorMessage(writeError)}`);
+    }
+    void this.pool?.stopAll('the sweep failed to start');
+    this.pool = null;
   }
 
   // ---- start, resume ----
@@ -252,20 +268,28 @@ export class SweepDriver {
     });
   }
 
-  /** On each new per-epoch value of the objective: report it, and ask the pruner. */
+  /**
+   * On each new per-epoch value of the objective: report it, and ask the pruner. Values that
+   * arrive together (a fast epoch, one store flush) are judged one at a time, as if each had
+   * arrived alone, so no rung is skipped.
+   */
   private judge(entry: { trial: SweepTrial; judgedStep: number }): void {
     const record = trialRecord(this.store, { ...entry.trial, status: 'running' }, this.config.objective);
-    const last = record.intermediate[record.intermediate.length - 1];
-    if (!last || last.step <= entry.judgedStep) return;
-    entry.judgedStep = last.step;
-    this.events.emit('trial-report', { sweepId: this.sweepId, number: entry.trial.number, runId: entry.trial.runId, step: last.step, value: last.value });
-    if (!this.pruner || this.stopping !== null) return;
-    const history = this.history().map((t) => (t.number === record.number ? record : t));
-    const decision = this.pruner.shouldPrune(record, history);
-    if (!decision.prune) return;
-    this.pruning.set(entry.trial.runId, { step: last.step, reason: decision.reason });
-    this.logger.log('info', `sweep ${this.sweepId}: pruning trial ${entry.trial.number} (run ${entry.trial.runId}): ${decision.reason}`);
-    this.pool!.stop(entry.trial.runId, `${PRUNE_PREFIX}${decision.reason}`);
+    const fresh = record.intermediate.filter((point) => point.step > entry.judgedStep);
+    if (fresh.length === 0) return;
+    const others = this.pruner && this.stopping === null ? this.history().filter((t) => t.number !== record.number) : [];
+    for (const point of fresh) {
+      entry.judgedStep = point.step;
+      this.events.emit('trial-report', { sweepId: this.sweepId, number: entry.trial.number, runId: entry.trial.runId, step: point.step, value: point.value });
+      if (!this.pruner || this.stopping !== null) continue;
+      const upTo = { ...record, intermediate: record.intermediate.filter((p) => p.step <= point.step) };
+      const decision = this.pruner.shouldPrune(upTo, [...others, upTo]);
+      if (!decision.prune) continue;
+      this.pruning.set(entry.trial.runId, { step: point.step, reason: decision.reason });
+      this.logger.log('info', `sweep ${this.sweepId}: pruning trial ${entry.trial.number} (run ${entry.trial.runId}): ${decision.reason}`);
+      this.pool!.stop(entry.trial.runId, `${PRUNE_PREFIX}${decision.reason}`);
+      return;
+    }
   }
 
   private onEnded(trial: SweepTrial, outcome: RunOutcome): void {

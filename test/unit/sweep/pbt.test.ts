@@ -38,7 +38,12 @@ test('PBT: a member copies a better member\'s checkpoint and its learning rate c
       const before = lrs.filter((p) => (p.epoch ?? 0) === exploit.epoch).map((p) => p.value);
       assert.ok(after.length > 0 && after.every((lr) => lr === exploit.lr), `run ${exploit.runId} trains epoch ${exploit.epoch + 1} at the new lr ${exploit.lr}`);
       assert.ok(before.length > 0 && before.every((lr) => lr !== exploit.lr), 'and trained the epoch before at another lr');
-      const copied = store.artifacts(exploit.runId)[0]?.path;
+      const artifacts = store.artifacts(exploit.runId);
+      // the last segment's checkpoints (best only if that segment improved it), each once, not once per segment
+      const names = artifacts.map((a) => a.path.replace(/^.*\//, ''));
+      assert.ok(names.includes('last.safetensors'));
+      assert.equal(new Set(names).size, names.length, `no checkpoint recorded twice: ${names.join(', ')}`);
+      const copied = artifacts[0]?.path;
       assert.ok(copied, 'the run has its checkpoint artifacts');
       assert.ok(fs.existsSync(copied.replace(/[^/]+$/, exploit.file)), `the copied checkpoint ${exploit.file} is in its run folder`);
     }

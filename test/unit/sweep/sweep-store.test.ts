@@ -116,3 +116,30 @@ for (const driver of DRIVERS) {
     });
   });
 }
+
+test('orphan repair puts a sweep trial whose driver is gone back in its queue instead of failing it (it was failed before)', async () => {
+  const { defaultLoaders, openDriver } = await import('../../../src/core/store/open-driver.ts');
+  const { memoryLogger } = await import('../../../src/core/log.ts');
+  const file = path.join(dir, 'orphans.db');
+  let store = openStore(file);
+  const sweep = store.sweeps.create({ experiment: 'e', name: 's', config: {}, spec: {}, specPath: null, budgetTrials: 2, budgetSeconds: null, parallelism: 1, state: null });
+  const trial = store.sweeps.addTrial(sweep.id, { number: 0, params: { lr: 0.1 } }, null);
+  const plain = store.createRun({ experiment: 'e' });
+  store.markRunning(trial.runId, 999_999);
+  store.markRunning(plain.id, 999_998);
+  store.appendMetrics(trial.runId, [{ key: 'loss', step: 0, time: 1, value: 1 }]);
+  store.close();
+  // Their owner (this process) "died": another pid that does not exist, on this host.
+  const raw = openDriver(file, 'auto', false, defaultLoaders, memoryLogger());
+  raw.exec("UPDATE runs SET owner_pid = 999997, owner_start = NULL");
+  raw.close();
+  store = openStore(file);
+  try {
+    assert.equal(store.getRun(trial.runId)?.status, 'queued', 'the trial waits for the sweep to resume');
+    assert.equal(store.points(trial.runId, 'loss').length, 1, 'kept: the driver decides on resume');
+    assert.equal(store.getRun(plain.id)?.status, 'failed');
+    assert.match(store.getRun(plain.id)?.reason ?? '', /the process that ran it \(pid 999997 on .*\) is gone/);
+  } finally {
+    store.close();
+  }
+});
