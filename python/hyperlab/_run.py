@@ -191,10 +191,20 @@ class Run:
         self._sink.send('{"type":"metrics","step":%d,"time":%r,"values":{%s}%s}\n' % (step, time.time(), ",".join(parts), epoch_part))
 
     def log_artifact(self, path: str, kind: str = "file", meta: Optional[Mapping[str, Any]] = None) -> None:
-        """Record a file the run produced (a checkpoint, an export); the host records its size and hash."""
+        """Record a file the run produced (a checkpoint, an export); the host records its size and hash.
+
+        Under Hyperlab the host accepts only files inside the run's folder (HYPERLAB_RUN_DIR): a
+        file elsewhere is copied into its artifacts/ subfolder first, as MLflow copies into its
+        artifact store, and the copy is what the run keeps.
+        """
         absolute = os.path.abspath(path)
-        if not os.path.exists(absolute):
+        if not os.path.isfile(absolute):
             raise FileNotFoundError(f"run.log_artifact: no file at {absolute}; write the file before logging it")
+        run_dir = os.environ.get("HYPERLAB_RUN_DIR")
+        if run_dir:
+            real_dir = os.path.realpath(run_dir)
+            if os.path.commonpath([os.path.realpath(absolute), real_dir]) != real_dir:
+                absolute = _copy_into(absolute, os.path.join(real_dir, "artifacts"))
         message: Dict[str, Any] = {"type": "artifact", "kind": str(kind), "path": absolute}
         if meta:
             message["meta"] = _jsonable(meta)
@@ -352,3 +362,18 @@ def init(experiment: Optional[str] = None, name: Optional[str] = None, config: O
     _active = run
     _install_hooks()
     return run
+
+
+def _copy_into(source: str, folder: str) -> str:
+    """Copies a file into folder under its own name (name-1.ext, name-2.ext, ... when taken)."""
+    import shutil
+
+    os.makedirs(folder, exist_ok=True)
+    stem, ext = os.path.splitext(os.path.basename(source))
+    target = os.path.join(folder, stem + ext)
+    n = 1
+    while os.path.exists(target):
+        target = os.path.join(folder, f"{stem}-{n}{ext}")
+        n += 1
+    shutil.copyfile(source, target)
+    return target

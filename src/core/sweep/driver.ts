@@ -51,6 +51,7 @@ export class SweepDriver {
   private elapsedBase = 0;
   private timer: NodeJS.Timeout | null = null;
   private finished: Promise<SweepOutcome> | null = null;
+  private readonly hashing: Promise<unknown>[] = [];
   private resolveFinished!: (outcome: SweepOutcome) => void;
 
   constructor(options: SweepDriverOptions) {
@@ -138,6 +139,8 @@ export class SweepDriver {
       // A trial failed only because its supervisor died (another process's orphan repair got to
       // it first) was interrupted, not tried: it runs again like a trial left 'running'.
       const orphaned = trial.status === 'failed' && ORPHANED.test(trial.reason ?? '');
+      // Orphan repair (any process opening the store) may already have put a running trial back in the queue.
+      const requeuedByRepair = trial.status === 'queued' && trial.startedAt !== null;
       if (trial.status !== 'queued' && trial.status !== 'running' && !orphaned) {
         this.ended.set(trial.number, trialRecord(this.store, trial, this.config.objective));
         continue;
@@ -148,7 +151,7 @@ export class SweepDriver {
       this.store.sweeps.requeueTrial(trial.runId, isPbt);
       const again = { ...trial, status: 'queued' as const };
       this.pending.push(again);
-      if (trial.status === 'running' || orphaned) {
+      if (trial.status === 'running' || orphaned || requeuedByRepair) {
         this.events.emit('trial-requeued', { sweepId: this.sweepId, number: trial.number, runId: trial.runId, reason: 'its driver ended while it ran' });
         this.logger.log('info', `sweep ${this.sweepId}: trial ${trial.number} (run ${trial.runId}) was interrupted; it runs again${isPbt ? ' from its last checkpoint' : ''}`);
       }
@@ -259,6 +262,8 @@ export class SweepDriver {
   }
 
   private watch(runId: number, handle: RunHandle): void {
+    // The sweep's outcome waits for its trials' artifact hashes: the caller may close the store then.
+    this.hashing.push(handle.artifactsHashed.catch(() => undefined));
     handle.on('metrics', (event) => {
       const entry = this.active.get(runId);
       if (!entry || this.pruning.has(runId)) return;
@@ -454,7 +459,7 @@ export class SweepDriver {
     const resolve = this.resolveFinished;
     this.pool = null;
     this.events.emit('ended', outcome);
-    resolve(outcome);
+    void Promise.allSettled(this.hashing).then(() => resolve(outcome));
   }
 }
 

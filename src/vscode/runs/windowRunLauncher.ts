@@ -127,9 +127,10 @@ export class WindowRunLauncher implements RunLauncher {
         `Run #${runId} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''} (${outcome.points} metric points)`))
       .catch((error: unknown) => this.options.logger.log('error', `Run #${runId} supervisor failed: ${String(error)}`))
       .finally(() => {
-        lease.release();
         this.active.delete(runId);
         this.pump();
+        // The store stays open (leased) until the run's artifact hashes are written.
+        void handle.artifactsHashed.catch(() => undefined).finally(() => lease.release());
       });
   }
 

@@ -9,9 +9,9 @@ test('hello.run: experiment, name and tags are read; bad ones are errors naming 
   const ok = parseProducerLine('{"type":"hello","protocol":1,"producer":"hyperlab-python","time":1.5,"run":{"experiment":"e","name":"n","tags":["a","b"]}}');
   assert.deepEqual(ok, { ok: true, message: { type: 'hello', protocol: 1, producer: 'hyperlab-python', time: 1.5, run: { experiment: 'e', name: 'n', tags: ['a', 'b'] } } });
   const empty = parseProducerLine('{"type":"hello","protocol":1,"producer":"p","run":{"experiment":" "}}');
-  assert.deepEqual(empty, { ok: false, error: 'hello.run.experiment: expected a name that is not blank and at most 200 characters, got " "' });
+  assert.deepEqual(empty, { ok: false, error: 'hello.run.experiment: expected a name that is not blank and at most 200 characters, got " "', type: 'hello' });
   const tags = parseProducerLine('{"type":"hello","protocol":1,"producer":"p","run":{"tags":"a"}}');
-  assert.deepEqual(tags, { ok: false, error: 'hello.run.tags: expected an array of strings' });
+  assert.deepEqual(tags, { ok: false, error: 'hello.run.tags: expected an array of strings', type: 'hello' });
 });
 
 test('done.status failed/killed: the script\'s own account is the run\'s end, with its reason', () => {
@@ -26,5 +26,5 @@ test('done.status failed/killed: the script\'s own account is the run\'s end, wi
   assert.deepEqual(decideOutcome({ ...base, done: killed.message, stop: { cause: 'user', reason: 'stopped by the user', doneBefore: false } }), { status: 'killed', reason: 'stopped by the user' });
   // A divergence the host saw wins over the script's interrupt that followed its stop.
   assert.equal(decideOutcome({ ...base, done: killed.message, divergence: 'loss was NaN at step 3', stop: { cause: 'divergence', reason: 'diverged', doneBefore: false } }).status, 'diverged');
-  assert.deepEqual(parseProducerLine('{"type":"done","summary":{},"status":"paused"}'), { ok: false, error: 'done.status: expected one of finished, diverged, failed, killed, got string "paused"' });
+  assert.deepEqual(parseProducerLine('{"type":"done","summary":{},"status":"paused"}'), { ok: false, error: 'done.status: expected one of finished, diverged, failed, killed, got string "paused"', type: 'done' });
 });

@@ -40,8 +40,10 @@ test('hyperlab run -- python3 script: finished, filed where init() says, --set m
     assert.equal(store.getRun(out.run.id)!.summary!['final.loss'], 0.5 * (5 * 0.5 ** 25) ** 2);
     const [artifact] = store.artifacts(out.run.id);
     assert.equal(artifact?.kind, 'checkpoint');
-    assert.equal(artifact?.path, path.join(dir, 'artifact.txt'));
+    // The file was written beside the script, outside the run's folder: the client copied it in.
+    assert.equal(artifact?.path, path.join(path.dirname(dbPathOf(store)), 'runs', String(out.run.id), 'artifacts', 'artifact.txt'));
     assert.equal(artifact?.size, 8);
+    assert.equal(fs.readFileSync(artifact!.path, 'utf8'), 'weights\n');
     assert.equal(store.log(out.run.id).filter((l) => l.stream === 'stdout').length, 25, 'stdout is the run log');
     // The placeholder experiment named after the script is not left behind.
     assert.deepEqual(store.listExperiments().map((e) => e.name), ['client-test']);
@@ -138,3 +140,7 @@ test('hyperlab run -- a plain command (no client): its output is the log; exit 0
   assert.deepEqual(store.log(okRun.id).map((l) => `${l.stream}: ${l.text}`).sort(), ['stderr: done', 'stdout: epoch 1']);
   store.close();
 });
+
+function dbPathOf(store: { path: string }): string {
+  return store.path;
+}

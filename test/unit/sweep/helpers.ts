@@ -52,8 +52,9 @@ export function writeSpec(dir: string, name: string, spec: object): string {
   return file;
 }
 
-export function withStore<T>(dir: string, fn: (store: Store) => T): T {
-  const store = openStore(path.join(dir, '.hyperlab', 'runs.db'));
+/** readonly: look without repairing (a writable open puts trials of a dead driver back in the queue). */
+export function withStore<T>(dir: string, fn: (store: Store) => T, options: { readonly?: boolean } = {}): T {
+  const store = openStore(path.join(dir, '.hyperlab', 'runs.db'), { readonly: options.readonly ?? false });
   try {
     return fn(store);
   } finally {

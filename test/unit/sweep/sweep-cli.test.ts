@@ -61,10 +61,10 @@ test('SIGKILL of the CLI mid-sweep, then sweep --resume: the budgeted trials, no
   await waitFor(() => (first.stderr().match(/ finished: /g) ?? []).length >= 1 && (first.stderr().match(/ started \(run/g) ?? []).length >= 3, 'a trial to end and another to start');
   first.child.kill('SIGKILL');
   await first.exited;
-  const before = withStore(dir, (store) => store.sweeps.trials(1).map((t) => ({ number: t.number, status: t.status, runId: t.runId })));
+  const before = withStore(dir, (store) => store.sweeps.trials(1).map((t) => ({ number: t.number, status: t.status, runId: t.runId })), { readonly: true });
   assert.ok(before.some((t) => t.status === 'running'), 'a trial was running when the driver died');
   const finishedBefore = before.filter((t) => t.status === 'finished');
-  const pointsBefore = withStore(dir, (store) => new Map(finishedBefore.map((t) => [t.runId, store.points(t.runId, 'epoch.val.acc').map((p) => p.time)])));
+  const pointsBefore = withStore(dir, (store) => new Map(finishedBefore.map((t) => [t.runId, store.points(t.runId, 'epoch.val.acc').map((p) => p.time)])), { readonly: true });
 
   const resumed = cli(['sweep', '--resume', '1', '--json'], dir);
   assert.equal(resumed.code, 0, resumed.stderr);
