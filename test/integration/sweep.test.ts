@@ -115,7 +115,7 @@ uiTest('a finished sweep of 100 real trials in the dashboard: history, rungs, sl
   await shootThemes(page, 'sweep-finished');
 });
 
-uiTest('Run Sweep from the palette: live in the dashboard and the tree; SIGKILL of the extension host mid-sweep, then Resume Sweep runs every trial once', 'sweep-live', async (page) => {
+uiTest('Run Sweep from the palette: live in the dashboard; SIGKILL of the extension host mid-sweep, then Resume Sweep runs every trial once', 'sweep-live', async (page) => {
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').fill('moons-live.hyperlab.json');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'moons-live.hyperlab.json' }).first().click();

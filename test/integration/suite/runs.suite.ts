@@ -189,3 +189,29 @@ test('a run by the hyperlab CLI in another process shows up in the tree', async 
     api.runExplorer.snapshot().find((e) => e.label === EXPERIMENT)?.children.find((r) => !before.has(r.id) && r.status === 'finished'));
   assert.equal(node.icon, 'pass');
 });
+
+test('a sweep shows in the Run Explorer as experiment → sweep → trials, the best finished trial marked', async () => {
+  const { api } = await hyperlab();
+  const store = api.store();
+  const sweep = store.sweeps.create({
+    experiment: 'tree-sweep', name: 'lr search', specPath: null, spec: {}, budgetTrials: 3, budgetSeconds: null, parallelism: 1, state: null,
+    config: { objective: { metric: 'val.acc', direction: 'max', value: 'last', epoch: null } },
+  });
+  const accs = [0.7, 0.9, 0.8];
+  const runIds = accs.map((acc, number) => {
+    const trial = store.sweeps.addTrial(sweep.id, { number, params: { 'train.optimizer.lr': 10 ** -(number + 1) } }, null);
+    store.markRunning(trial.runId, null);
+    store.appendMetrics(trial.runId, [{ key: 'epoch.val.acc', step: 9, epoch: 1, time: Date.now(), value: acc }]);
+    store.endRun(trial.runId, 'finished', null, {});
+    return trial.runId;
+  });
+  api.runExplorer.refresh();
+  const node = await waitUntil('the sweep in the tree', () => api.runExplorer.snapshot().find((e) => e.label === 'tree-sweep')?.children.find((c) => c.kind === 'sweep'));
+  assert.equal(node.label, 'lr search');
+  assert.match(node.description, /^3\/3 trials · best val\.acc 0\.9$/);
+  assert.equal(node.contextValue, 'hyperlabSweep.created');
+  assert.deepEqual(node.children.map((c) => c.id), runIds, 'its trials, in trial order');
+  const marked = node.children.filter((c) => c.description.startsWith('★ best'));
+  assert.deepEqual(marked.map((c) => c.id), [runIds[1]], 'the trial with val.acc 0.9');
+  assert.ok(store.sweeps.delete(sweep.id));
+});
