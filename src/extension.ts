@@ -14,6 +14,7 @@ import { WindowRunLauncher } from './vscode/runs/windowRunLauncher.ts';
 import { RunningRunsItem } from './vscode/statusBar/runningRunsItem.ts';
 import { StoreSession } from './vscode/store/storeSession.ts';
 import { registerSweepCommands } from './vscode/sweeps/registerSweepCommands.ts';
+import { registerTuneCommands } from './vscode/sweeps/tuneCommands.ts';
 import { SweepController } from './vscode/sweeps/sweepController.ts';
 import type { SweepHost } from './vscode/panels/sweepHost.ts';
 
@@ -62,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
     vscode.workspace.onDidChangeWorkspaceFolders(() => session.reset()),
     ...panels.disposables,
     ...registerSweepCommands(sweeps, logger),
+    ...registerTuneCommands(session, context.extensionPath, logger),
     ...registerCommands({ extensionUri: context.extensionUri, logger, session, launcher: getLauncher, tree, logs, details, refreshViews },
       () => logger.channel.show(true)),
   );

@@ -215,3 +215,19 @@ test('a sweep shows in the Run Explorer as experiment → sweep → trials, the 
   assert.deepEqual(marked.map((c) => c.id), [runIds[1]], 'the trial with val.acc 0.9');
   assert.ok(store.sweeps.delete(sweep.id));
 });
+
+test('Learning-Rate Range Test from the palette runs `hyperlab tune lr-range` in a terminal; its run lands in the store with the lr/loss curve', async () => {
+  const { api } = await hyperlab();
+  const store = api.store();
+  const before = new Set(store.listRuns({ limit: 10_000 }).map((r) => r.id));
+  const name = await vscode.commands.executeCommand<string>('hyperlab.tuneLrRange', specUri());
+  assert.equal(name, 'Hyperlab: Learning-rate range test');
+  const run = await waitUntil('the range test run to finish', () => {
+    const fresh = store.listRuns({ limit: 10_000 }).find((r) => !before.has(r.id) && store.metricKeys(r.id).includes('lr_range.lr'));
+    return fresh && fresh.status !== 'running' && fresh.status !== 'queued' ? fresh : undefined;
+  }, 120_000);
+  assert.equal(run.status, 'finished', run.reason ?? '');
+  const lrs = store.points(run.id, 'lr_range.lr').map((p) => p.value);
+  assert.ok(lrs.length > 10 && lrs.every((lr, i) => i === 0 || lr > lrs[i - 1]!), 'the learning rate grows every step');
+  vscode.window.terminals.find((t) => t.name === name)?.dispose();
+});
