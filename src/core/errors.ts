@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'DATASET_NOT_FOUND'
   | 'PRODUCER_FAILED'
   | 'KERNELS_UNAVAILABLE'
+  | 'EXPORT_FAILED'
   | 'USAGE';
 
 export class HyperlabError extends Error {
