@@ -1,0 +1,408 @@
+// The export pipeline: for each variant, prune (and fine-tune as a run of its own), store the
+// weights, emit ONNX, run it in ONNX Runtime against the engine on the test set, write the
+// targets, and report. Everything lands in a folder beside --out that is renamed at the end, so
+// a failed or cancelled export leaves nothing half-written.
+import fs from 'node:fs';
+import path from 'node:path';
+import { HyperlabError } from '../errors.ts';
+import type { Params } from '../protocol/messages.ts';
+import { runDirectory } from '../runner/run-directory.ts';
+import { flattenSpec } from '../spec/index.ts';
+import type { ModelSpec, Spec } from '../spec/types.ts';
+import type { Store } from '../store/types.ts';
+import { argmax } from '../../engine/train/evaluate.ts';
+import { runExperiment } from '../../engine/train/run.ts';
+import { encodeSafetensors } from '../../engine/train/safetensors.ts';
+import { calibrateActivations } from './calibrate.ts';
+import { emitOnnx } from './emit-onnx.ts';
+import { kmeansShare, quantizeFp8, quantizeLinear, ternarize, toFloat16 } from './encode-weights.ts';
+import { describeLayers, weightedLayers, type ExportLayer } from './model-layers.ts';
+import { loadOrtModel } from './ort-runner.ts';
+import { applyMask, fanIn, magnitudeMask, nmMask, rowsOf, sparsityOf, structuredPrune } from './prune.ts';
+import { engineLogits, engineModel, loadExportData, loadSourceRun, type CheckpointChoice, type ExportData, type SourceRun } from './source.ts';
+import { dequantize, type StoredWeight } from './stored-weight.ts';
+import { tritonConfig, torchModule } from './targets.ts';
+import type { VariantSpec } from './variants.ts';
+
+export type ExportFormat = 'onnx' | 'triton' | 'torch';
+
+export interface ExportProgress {
+  /** What is happening, for a progress line. */
+  message: string;
+  /** 0…1 over the whole export. */
+  fraction: number;
+}
+
+export interface ExportOptions {
+  store: Store;
+  /** The store's file: fine-tuning runs get their folders beside it. */
+  dbPath: string;
+  runId: number;
+  out: string;
+  variants: readonly VariantSpec[];
+  formats: readonly ExportFormat[];
+  checkpoint?: CheckpointChoice;
+  /** Validation samples for activation calibration (default 1000). */
+  calibrationSamples?: number;
+  /** Timed runs per latency figure (default 30). */
+  latencyRepeats?: number;
+  onProgress?: (p: ExportProgress) => void;
+  signal?: AbortSignal;
+  producerVersion?: string;
+}
+
+export interface VariantReport {
+  label: string;
+  /** Files written for it, relative to the export folder. */
+  files: string[];
+  /** Size of its model.onnx in bytes. */
+  bytes: number;
+  opset: number;
+  /** Parameters in the exported model (structured pruning lowers it) and how many are non-zero. */
+  parameters: number;
+  nonZero: number;
+  /** Zero weights over all dense/conv weights, overall and per layer. */
+  sparsity: number;
+  layerSparsity: Record<string, number>;
+  /** Where its figures come from: ONNX Runtime, or the engine's simulation when ORT cannot run it. */
+  runtime: 'onnxruntime' | 'simulated';
+  testAcc: number;
+  /** Engine with the same (dequantized) weights. */
+  simulatedAcc: number;
+  /** Share of test samples predicted as the FP32 model predicts them. */
+  agreement: number;
+  /** Largest |ORT logit − engine logit| over the test set (null when ORT did not run it). */
+  maxAbsDiff: number | null;
+  /** Per-class accuracy minus the FP32 model's, by class name. */
+  perClassDelta: Record<string, number>;
+  latencyMs: { batch1: number; batch64: number } | null;
+  fineTuneRun: number | null;
+  note: string | null;
+}
+
+export interface ExportReport {
+  runId: number;
+  runName: string;
+  checkpoint: string;
+  epoch: number;
+  testSamples: number;
+  classNames: string[];
+  formats: ExportFormat[];
+  out: string;
+  createdAt: string;
+  ortThreads: number;
+  variants: VariantReport[];
+}
+
+function cancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new HyperlabError('EXPORT_FAILED', 'export cancelled; nothing was written', 'Run it again when ready.');
+}
+
+/** Checks --out before any work: it must not exist and its folder must be writable. */
+export function checkOutput(out: string): void {
+  if (fs.existsSync(out)) throw new HyperlabError('USAGE', `--out ${out} already exists`, 'Choose a new folder (the export creates it), or remove the old one first.');
+  const parent = path.dirname(path.resolve(out));
+  try {
+    fs.accessSync(parent, fs.constants.W_OK);
+  } catch {
+    throw new HyperlabError('USAGE', `--out ${out}: ${fs.existsSync(parent) ? `the folder ${parent} is not writable` : `the folder ${parent} does not exist`}`, 'Point --out into a folder you can write to.');
+  }
+}
+
+interface Working {
+  modelSpec: ModelSpec;
+  tensors: Map<string, Float32Array>;
+  layers: ExportLayer[];
+  fineTuneRun: number | null;
+}
+
+function countParams(layers: readonly ExportLayer[], tensors: ReadonlyMap<string, Float32Array>): { parameters: number; nonZero: number } {
+  const names = new Set<string>();
+  const walk = (ls: readonly ExportLayer[]): void => {
+    for (const l of ls) {
+      if (l.kind === 'dense' || l.kind === 'conv') { names.add(l.weight); if (l.bias) names.add(l.bias); }
+      else if (l.kind === 'batchnorm' || l.kind === 'layernorm') { names.add(`${l.name}.weight`); names.add(`${l.name}.bias`); }
+      else if (l.kind === 'residual') { walk(l.body); if (l.projection) walk([l.projection]); }
+    }
+  };
+  walk(layers);
+  let parameters = 0, nonZero = 0;
+  for (const n of names) { const t = tensors.get(n)!; parameters += t.length; for (const v of t) if (v !== 0) nonZero++; }
+  return { parameters, nonZero };
+}
+
+function layerView(spec: ModelSpec, data: ExportData, classes: number, tensors: ReadonlyMap<string, Float32Array>): ExportLayer[] {
+  return describeLayers(engineModel(spec, data.inputShape, classes, tensors).layers);
+}
+
+async function prunedModel(o: ExportOptions, source: SourceRun, data: ExportData, v: VariantSpec, classes: number, progress: (m: string) => void): Promise<Working> {
+  let modelSpec = source.spec.model;
+  let tensors = new Map(source.tensors);
+  let layers = layerView(modelSpec, data, classes, tensors);
+  const masks = new Map<string, Uint8Array>();
+  if (v.prune) {
+    if (v.prune.method === 'structured') {
+      const r = structuredPrune(modelSpec, [...layers], tensors, v.prune.amount, data.inputShape);
+      modelSpec = r.modelSpec;
+      tensors = r.tensors;
+      layers = layerView(modelSpec, data, classes, tensors);
+    } else {
+      for (const l of weightedLayers(layers)) {
+        const w = tensors.get(l.weight)!.slice();
+        const mask = v.prune.method === 'nm' ? nmMask(w, rowsOf(l), fanIn(l), v.prune.n, v.prune.m, l.name) : magnitudeMask(w, v.prune.amount);
+        applyMask(w, mask);
+        tensors.set(l.weight, w);
+        masks.set(l.weight, mask);
+      }
+    }
+  }
+  let fineTuneRun: number | null = null;
+  if (v.finetune > 0) {
+    progress(`${v.label}: fine-tuning ${v.finetune} epoch${v.finetune === 1 ? '' : 's'}`);
+    const r = await fineTune(o, source, data, modelSpec, tensors, masks, v);
+    tensors = r.tensors;
+    fineTuneRun = r.runId;
+  }
+  return { modelSpec, tensors, layers, fineTuneRun };
+}
+
+/**
+ * Fine-tuning is a run of its own in the store, with curves, linked to the exported run by
+ * params "parent.run" and "compress.variant": the engine trains from the pruned weights at a
+ * tenth of the run's learning rate and re-applies the masks after every optimizer step.
+ */
+async function fineTune(o: ExportOptions, source: SourceRun, data: ExportData, modelSpec: ModelSpec, tensors: Map<string, Float32Array>, masks: Map<string, Uint8Array>, v: VariantSpec): Promise<{ tensors: Map<string, Float32Array>; runId: number }> {
+  const base = source.spec;
+  const spec: Spec = {
+    ...base, model: modelSpec,
+    train: {
+      ...base.train, epochs: v.finetune, optimizer: { ...base.train.optimizer, lr: base.train.optimizer.lr / 10 },
+      earlyStopping: { ...base.train.earlyStopping, enabled: false }, swa: { ...base.train.swa, enabled: false }, ensemble: { members: 1 },
+      checkpoint: { ...base.train.checkpoint, resumeFrom: null, dir: null }, statsEvery: 0,
+    },
+  };
+  const store = o.store;
+  const run = store.createRun({
+    experiment: source.run.experimentName, name: `${source.run.name || `run ${source.run.id}`} · ${v.label}`,
+    params: { ...(flattenSpec(spec) as Params), 'parent.run': source.run.id, 'compress.variant': v.label },
+  });
+  store.markRunning(run.id, process.pid);
+  const dir = runDirectory(o.dbPath, run.id);
+  try {
+    const result = await runExperiment({
+      spec, specDir: source.specDir, checkpointDir: dir, data: data.data,
+      start: { tensors, afterStep: (params) => { for (const p of params) { const m = masks.get(p.name); if (m) applyMask(p.value, m); } } },
+      control: { shouldStop: () => o.signal?.aborted ?? false, pause: async () => {} },
+      reporter: {
+        metrics: (step, epoch, values) => store.appendMetrics(run.id, Object.entries(values).map(([key, value]) => ({ key, step, epoch: epoch ?? null, time: Date.now(), value }))),
+        layerStats: () => {},
+        log: (level, message) => store.appendLog(run.id, [{ stream: level === 'info' ? 'stdout' : 'stderr', text: message, time: Date.now() }]),
+        artifact: (kind, file, meta) => { store.addArtifact(run.id, { kind, path: file, size: fs.statSync(file).size, meta: meta ?? null }); },
+      },
+    });
+    store.endRun(run.id, result.status === 'diverged' ? 'diverged' : 'finished', result.reason ?? null, { ...result.summary, 'parent.run': source.run.id });
+    cancelled(o.signal);
+    if (result.status === 'diverged') throw new HyperlabError('EXPORT_FAILED', `fine-tuning run ${run.id} diverged: ${result.reason}`, 'Export without --finetune, or with fewer epochs.');
+    const model = result.members[0]!.model;
+    return { tensors: new Map([...model.params(), ...model.buffers()].map((p) => [p.name, p.value.slice()])), runId: run.id };
+  } catch (error) {
+    const r = store.getRun(run.id);
+    if (r && (r.status === 'running' || r.status === 'queued')) store.endRun(run.id, o.signal?.aborted ? 'killed' : 'failed', error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}
+
+function storeWeights(v: VariantSpec, w: Working): Map<string, StoredWeight> {
+  const stored = new Map<string, StoredWeight>();
+  for (const l of weightedLayers(w.layers)) {
+    const values = w.tensors.get(l.weight)!;
+    const rows = rowsOf(l), fan = fanIn(l);
+    switch (v.quantize) {
+      case null: stored.set(l.weight, { kind: 'float32', values, sparse: v.prune?.method === 'magnitude' && sparsityOf(values) > 0.67 }); break;
+      case 'fp16': stored.set(l.weight, toFloat16(values)); break;
+      case 'int8': stored.set(l.weight, quantizeLinear(values, rows, fan, 8, v.granularity)); break;
+      case 'int4': stored.set(l.weight, quantizeLinear(values, rows, fan, 4, v.granularity)); break;
+      case 'ternary': stored.set(l.weight, ternarize(values, rows, fan)); break;
+      case 'kmeans4': stored.set(l.weight, kmeansShare(values, 4)); break;
+      case 'fp8': stored.set(l.weight, quantizeFp8(values)); break;
+    }
+  }
+  return stored;
+}
+
+function accuracyOf(logits: Float32Array, labels: Int32Array, k: number): { acc: number; perClass: number[]; predictions: Int32Array } {
+  const predictions = new Int32Array(labels.length);
+  const correct = new Array<number>(k).fill(0), total = new Array<number>(k).fill(0);
+  for (let i = 0; i < labels.length; i++) {
+    predictions[i] = argmax(logits, i * k, k);
+    total[labels[i]!]!++;
+    if (predictions[i] === labels[i]) correct[labels[i]!]!++;
+  }
+  return { acc: correct.reduce((a, b) => a + b, 0) / labels.length, perClass: correct.map((c, i) => (total[i] ? c / total[i]! : NaN)), predictions };
+}
+
+function batchNormRanks(layers: readonly ExportLayer[], inputShape: readonly number[]): Map<string, number> {
+  const ranks = new Map<string, number>();
+  let rank = inputShape.length;
+  const walk = (ls: readonly ExportLayer[]): void => {
+    for (const l of ls) {
+      if (l.kind === 'flatten' || l.kind === 'dense') rank = 1;
+      else if (l.kind === 'conv') rank = 3;
+      else if (l.kind === 'batchnorm') ranks.set(l.name, rank);
+      else if (l.kind === 'residual') { const before = rank; walk(l.body); if (l.projection) { const after = rank; rank = before; walk([l.projection]); rank = after; } }
+    }
+  };
+  walk(layers);
+  return ranks;
+}
+
+function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9_-]+/g, '_');
+}
+
+export async function exportRun(o: ExportOptions): Promise<ExportReport> {
+  const progressSteps = o.variants.length + 2;
+  let done = 0;
+  const progress = (message: string): void => o.onProgress?.({ message, fraction: Math.min(1, done / progressSteps) });
+  checkOutput(o.out);
+  const source = loadSourceRun(o.store, o.runId, o.checkpoint ?? 'last');
+  progress('loading data');
+  const data = await loadExportData(source.spec, source.specDir);
+  cancelled(o.signal);
+  const classes = data.data.classNames.length;
+  const test = data.data.test;
+  const out = path.resolve(o.out);
+  const temp = `${out}.partial-${process.pid}`;
+  fs.rmSync(temp, { recursive: true, force: true });
+  fs.mkdirSync(temp, { recursive: true });
+  const variants = o.variants.some((v) => v.label === 'fp32') ? [...o.variants] : [{ label: 'fp32', prune: null, finetune: 0, quantize: null, granularity: { kind: 'tensor' } } as VariantSpec, ...o.variants];
+  const reports: VariantReport[] = [];
+  let fp32: { predictions: Int32Array; perClass: number[] } | null = null;
+  const runName = safeName(source.run.name || `run${source.run.id}`);
+  try {
+    done = 1;
+    for (const v of variants) {
+      cancelled(o.signal);
+      progress(`${v.label}: compressing`);
+      const w = await prunedModel(o, source, data, v, classes, progress);
+      const stored = storeWeights(v, w);
+      const simulated = new Map(w.tensors);
+      for (const l of weightedLayers(w.layers)) simulated.set(l.weight, dequantize(stored.get(l.weight)!, rowsOf(l), fanIn(l)));
+      const engine = engineModel(w.modelSpec, data.inputShape, classes, simulated);
+      const activations = v.quantize === 'int8' ? calibrateActivations(engine, data.data.validation.count > 0 ? data.data.validation : data.data.train, o.calibrationSamples ?? 1000) : null;
+      const engineOut = engineLogits(engine, test, classes);
+      const sim = accuracyOf(engineOut, test.y, classes);
+      const metadata: Record<string, string> = {
+        'hyperlab.run': String(source.run.id), 'hyperlab.run_name': source.run.name, 'hyperlab.checkpoint': path.basename(source.checkpointFile), 'hyperlab.epoch': String(source.epoch),
+        'hyperlab.compression': JSON.stringify({ label: v.label, prune: v.prune, finetune: v.finetune, quantize: v.quantize, granularity: v.quantize ? v.granularity : null, activations: activations ? 'uint8 per tensor, min-max calibration' : null, fineTuneRun: w.fineTuneRun }),
+        'hyperlab.spec': JSON.stringify({ ...source.spec, model: w.modelSpec }),
+        'hyperlab.classes': JSON.stringify(data.data.classNames),
+        'hyperlab.input': 'raw samples (pixel values 0-255 for images); normalization is in the graph',
+      };
+      const emitted = emitOnnx({ graphName: `${runName}_${v.label}`, layers: w.layers, tensors: w.tensors, stored, activations, inputShape: data.inputShape, classes, normalizer: data.normalizer, metadata, producerVersion: o.producerVersion ?? '0.1.0' });
+      const files: string[] = [];
+      const write = (rel: string, bytes: Uint8Array | string): void => {
+        const file = path.join(temp, rel);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, bytes);
+        files.push(rel);
+      };
+      if (o.formats.includes('onnx')) write(path.join(v.label, 'model.onnx'), emitted.bytes);
+      if (o.formats.includes('triton')) {
+        const name = `${runName}_${v.label}`.replace(/-/g, '_');
+        write(path.join('triton', name, '1', 'model.onnx'), emitted.bytes);
+        write(path.join('triton', name, 'config.pbtxt'), tritonConfig(name, data.inputShape, classes));
+      }
+      if (o.formats.includes('torch')) {
+        const names = [...engine.params(), ...engine.buffers()];
+        write(path.join(v.label, 'model.safetensors'), encodeSafetensors(names.map((p) => ({ name: p.name, shape: p.shape, data: simulated.get(p.name)! })), { format: 'hyperlab-export-1', variant: v.label }));
+        const norm = data.normalizer ? { offset: Array.from(data.normalizer.offset), scale: Array.from(data.normalizer.scale) } : null;
+        write(path.join(v.label, 'model.py'), torchModule(w.layers, data.inputShape, norm, batchNormRanks(w.layers, data.inputShape)));
+      }
+      let runtime: VariantReport['runtime'] = 'onnxruntime';
+      let note: string | null = null;
+      let acc = sim, maxAbsDiff: number | null = null, latencyMs: VariantReport['latencyMs'] = null;
+      progress(`${v.label}: running in ONNX Runtime`);
+      try {
+        const ort = await loadOrtModel(emitted.bytes, `the ${v.label} model`);
+        try {
+          const got = await ort.run(data.rawTest, classes);
+          maxAbsDiff = 0;
+          for (let i = 0; i < got.length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(got[i]! - engineOut[i]!));
+          acc = accuracyOf(got, test.y, classes);
+          const repeats = o.latencyRepeats ?? 30;
+          latencyMs = { batch1: await ort.latency(data.rawTest, 1, repeats), batch64: await ort.latency(data.rawTest, 64, Math.max(3, Math.round(repeats / 3))) };
+        } finally {
+          await ort.release();
+        }
+      } catch (error) {
+        runtime = 'simulated';
+        note = `ONNX Runtime did not run it (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); figures are the engine's simulation`;
+      }
+      if (v.quantize === 'int8') note = [note, 'accuracy includes activation quantization (ORT); the simulated figure quantizes weights only'].filter(Boolean).join('; ');
+      fp32 ??= { predictions: acc.predictions, perClass: acc.perClass };
+      let agree = 0;
+      for (let i = 0; i < test.count; i++) if (acc.predictions[i] === fp32.predictions[i]) agree++;
+      const layerSparsity: Record<string, number> = {};
+      let zeros = 0, total = 0;
+      for (const l of weightedLayers(w.layers)) {
+        const s = simulated.get(l.weight)!;
+        const sp = sparsityOf(s);
+        layerSparsity[l.name] = sp;
+        zeros += sp * s.length;
+        total += s.length;
+      }
+      const counts = countParams(w.layers, simulated);
+      reports.push({
+        label: v.label, files, bytes: emitted.bytes.length, opset: emitted.opset, parameters: counts.parameters, nonZero: counts.nonZero,
+        sparsity: total ? zeros / total : 0, layerSparsity, runtime, testAcc: acc.acc, simulatedAcc: sim.acc, agreement: agree / test.count, maxAbsDiff,
+        perClassDelta: Object.fromEntries(data.data.classNames.map((c, i) => [c, acc.perClass[i]! - fp32!.perClass[i]!])),
+        latencyMs, fineTuneRun: w.fineTuneRun, note,
+      });
+      done++;
+    }
+    const report: ExportReport = {
+      runId: source.run.id, runName: source.run.name, checkpoint: source.checkpointFile, epoch: source.epoch, testSamples: test.count, classNames: data.data.classNames,
+      formats: [...o.formats], out, createdAt: new Date().toISOString(), ortThreads: 1, variants: reports,
+    };
+    fs.writeFileSync(path.join(temp, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+    fs.writeFileSync(path.join(temp, 'report.md'), reportTable(report) + '\n');
+    cancelled(o.signal);
+    fs.renameSync(temp, out);
+    recordArtifacts(o.store, report);
+    done = progressSteps;
+    progress('done');
+    return report;
+  } catch (error) {
+    fs.rmSync(temp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** The report as artifacts of the run: one per exported model (its row as meta) and the report itself. */
+function recordArtifacts(store: Store, report: ExportReport): void {
+  for (const v of report.variants) {
+    const main = v.files.find((f) => f.endsWith('.onnx')) ?? v.files[0];
+    if (!main) continue;
+    const file = path.join(report.out, main);
+    const { files: _f, layerSparsity: _l, perClassDelta: _p, ...row } = v;
+    store.addArtifact(report.runId, { kind: 'export', path: file, size: fs.statSync(file).size, meta: { ...row, latencyMs: v.latencyMs, out: report.out } as unknown as Params });
+  }
+  const file = path.join(report.out, 'report.json');
+  store.addArtifact(report.runId, { kind: 'export-report', path: file, size: fs.statSync(file).size, meta: { variants: report.variants.map((v) => v.label), testSamples: report.testSamples, out: report.out } });
+}
+
+const pct = (x: number): string => (100 * x).toFixed(2);
+
+export function reportTable(r: ExportReport): string {
+  const base = r.variants[0]!;
+  const lines = [
+    `| Variant | Size | vs FP32 | Params (non-zero) | Sparsity | Test acc | Δ acc | Agreement | max abs Δ logits vs engine | Latency b1 / b64 (ms) | Runs in |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const v of r.variants) {
+    const kb = v.bytes >= 1e6 ? `${(v.bytes / 1e6).toFixed(2)} MB` : `${(v.bytes / 1e3).toFixed(1)} kB`;
+    lines.push(`| ${v.label} | ${kb} | ${pct(v.bytes / base.bytes)}% | ${v.parameters.toLocaleString('en-US')} (${v.nonZero.toLocaleString('en-US')}) | ${pct(v.sparsity)}% | ${pct(v.testAcc)}% | ${v.testAcc >= base.testAcc ? '+' : ''}${pct(v.testAcc - base.testAcc)} | ${pct(v.agreement)}% | ${v.maxAbsDiff === null ? '–' : v.maxAbsDiff.toExponential(1)} | ${v.latencyMs ? `${v.latencyMs.batch1.toFixed(3)} / ${v.latencyMs.batch64.toFixed(2)}` : '–'} | ${v.runtime === 'onnxruntime' ? `ORT, opset ${v.opset}` : 'simulated'}${v.fineTuneRun ? `, fine-tune run ${v.fineTuneRun}` : ''} |`);
+  }
+  return lines.join('\n');
+}
