@@ -1,6 +1,7 @@
 // The dispatcher: picks the command, runs it, and maps errors to one line on stderr with a
 // hint and an exit code (0 ok, 1 failure, 2 usage, 3 not found).
 import { HyperlabError, type ErrorCode } from '../core/errors.ts';
+import { exportCommand } from './commands/export.ts';
 import { run } from './commands/run.ts';
 import { runsExport } from './commands/runs-export.ts';
 import { runsLs } from './commands/runs-ls.ts';
@@ -16,6 +17,7 @@ const COMMANDS: { [name: string]: Command } = {
   'runs show': runsShow,
   'runs export': runsExport,
   run,
+  export: exportCommand,
 };
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<ExitCode> {

@@ -8,6 +8,8 @@ Usage:
   hyperlab runs show ID [--json]
   hyperlab runs export (--csv|--json) [ID...]
   hyperlab run SPEC [--set path=value ...] [--json]
+  hyperlab export RUN [--prune F [--structured|--nm N:M] [--finetune E]] [--quantize M [--per-channel|--block B]]
+                  [--variant SPEC ...] [--preset NAME] [--format onnx|triton|torch] --out DIR [--json]
   hyperlab help [COMMAND]
 
 Every command takes --db PATH (default: .hyperlab/runs.db under the current folder).
@@ -45,6 +47,33 @@ Validate the spec file, start the training engine on it, record the run in the s
 progress on stderr and print the summary. --set overrides one field by its dotted path
 (e.g. --set train.epochs=3 --set train.optimizer.lr=0.01). Ctrl-C stops the run gracefully.
 Exit code 1 when the run fails or diverges.
+`,
+  export: `Usage: hyperlab export RUN --out DIR [options]
+
+Compress and export a finished run's checkpoint, run every exported model in ONNX Runtime on the
+test set against the engine, print the report (size, sparsity, parameters, accuracy, agreement
+with the FP32 model, per-class change, latency at batch 1 and 64) and record it as artifacts of
+the run. The FP32 model is always exported as the baseline. DIR must not exist; the export is
+written beside it and renamed at the end, so a failure leaves nothing behind.
+
+One variant from flags:
+  --prune F          remove the fraction F of each layer's weights by magnitude
+    --structured     remove whole neurons/filters (L2 norm) and the next layer's inputs instead
+  --nm N:M           N:M sparsity along each layer's inputs (2:4: fan-in must be a multiple of 4)
+  --finetune E       fine-tune E epochs after pruning (a run of its own, params parent.run)
+  --quantize M       int8 (QDQ, weights + calibrated activations), int4 (opset 21), kmeans4,
+                     ternary, fp16 (half initializers, Cast to float), fp8 (E4M3FN)
+    --per-channel | --per-tensor | --block B   granularity for int8/int4 (defaults: per-channel, block 32)
+More variants: --variant "prune=0.9,finetune=2" (repeatable; keys as the flags), --preset
+int8-cpu | sparse-2of4-gpu | table.
+  --format F         onnx (default), triton (NAME/1/model.onnx + config.pbtxt), torch
+                     (model.safetensors + model.py); repeatable
+  --checkpoint C     last (default) or best
+  --json             the report as JSON on stdout
+
+Exit codes: 1 the export failed (a diverged run, a variant that does not run), 2 usage (DIR
+exists or is not writable, an impossible combination such as 2:4 on a layer whose fan-in is not
+a multiple of 4), 3 the run or its checkpoint was not found.
 `,
 };
 
