@@ -11,6 +11,7 @@ import { flattenSpec } from '../spec/index.ts';
 import type { ModelSpec, Spec } from '../spec/types.ts';
 import type { Store } from '../store/types.ts';
 import { argmax } from '../../engine/train/evaluate.ts';
+import type { Param } from '../../engine/nn/types.ts';
 import { runExperiment } from '../../engine/train/run.ts';
 import { encodeSafetensors } from '../../engine/train/safetensors.ts';
 import { calibrateActivations } from './calibrate.ts';
@@ -102,11 +103,34 @@ function cancelled(signal: AbortSignal | undefined): void {
 export function checkOutput(out: string): void {
   if (fs.existsSync(out)) throw new HyperlabError('USAGE', `--out ${out} already exists`, 'Choose a new folder (the export creates it), or remove the old one first.');
   const parent = path.dirname(path.resolve(out));
+  const problem = !fs.existsSync(parent) ? `the folder ${parent} does not exist` : !fs.statSync(parent).isDirectory() ? `${parent} is not a folder` : null;
+  if (problem) throw notWritable(out, problem);
   try {
     fs.accessSync(parent, fs.constants.W_OK);
   } catch {
-    throw new HyperlabError('USAGE', `--out ${out}: ${fs.existsSync(parent) ? `the folder ${parent} is not writable` : `the folder ${parent} does not exist`}`, 'Point --out into a folder you can write to.');
+    throw notWritable(out, `the folder ${parent} is not writable`);
   }
+  // found before the data is loaded and the variants are computed, not at the end
+  fs.rmSync(makeTemp(path.resolve(out)), { recursive: true, force: true });
+}
+
+function notWritable(out: string, problem: string): HyperlabError {
+  return new HyperlabError('USAGE', `--out ${out}: ${problem}`, 'Point --out into a folder you can write to.');
+}
+
+/** The working folder beside --out; creating it is the real test of writability (root passes access()). */
+function makeTemp(out: string): string {
+  const temp = `${out}.partial-${process.pid}`;
+  try {
+    fs.rmSync(temp, { recursive: true, force: true });
+    fs.mkdirSync(temp);
+    fs.writeFileSync(path.join(temp, '.probe'), '');
+    fs.rmSync(path.join(temp, '.probe'));
+  } catch (error) {
+    fs.rmSync(temp, { recursive: true, force: true });
+    throw notWritable(out, `cannot write beside it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return temp;
 }
 
 interface Working {
@@ -150,9 +174,10 @@ async function prunedModel(o: ExportOptions, source: SourceRun, data: ExportData
       for (const l of weightedLayers(layers)) {
         const w = tensors.get(l.weight)!.slice();
         const mask = v.prune.method === 'nm' ? nmMask(w, rowsOf(l), fanIn(l), v.prune.n, v.prune.m, l.name) : magnitudeMask(w, v.prune.amount);
-        applyMask(w, mask);
-        tensors.set(l.weight, w);
         masks.set(l.weight, mask);
+        // magnitude pruning with fine-tuning prunes gradually during it (Zhu & Gupta 2017)
+        if (v.prune.method === 'nm' || v.finetune === 0) applyMask(w, mask);
+        tensors.set(l.weight, w);
       }
     }
   }
@@ -168,15 +193,15 @@ async function prunedModel(o: ExportOptions, source: SourceRun, data: ExportData
 
 /**
  * Fine-tuning is a run of its own in the store, with curves, linked to the exported run by
- * params "parent.run" and "compress.variant": the engine trains from the pruned weights at a
- * tenth of the run's learning rate and re-applies the masks after every optimizer step.
+ * params "parent.run" and "compress.variant": the engine trains from the pruned weights with the
+ * run's optimizer and schedule and re-applies the masks after every optimizer step.
  */
 async function fineTune(o: ExportOptions, source: SourceRun, data: ExportData, modelSpec: ModelSpec, tensors: Map<string, Float32Array>, masks: Map<string, Uint8Array>, v: VariantSpec): Promise<{ tensors: Map<string, Float32Array>; runId: number }> {
   const base = source.spec;
   const spec: Spec = {
     ...base, model: modelSpec,
     train: {
-      ...base.train, epochs: v.finetune, optimizer: { ...base.train.optimizer, lr: base.train.optimizer.lr / 10 },
+      ...base.train, epochs: v.finetune,
       earlyStopping: { ...base.train.earlyStopping, enabled: false }, swa: { ...base.train.swa, enabled: false }, ensemble: { members: 1 },
       checkpoint: { ...base.train.checkpoint, resumeFrom: null, dir: null }, statsEvery: 0,
     },
@@ -191,7 +216,7 @@ async function fineTune(o: ExportOptions, source: SourceRun, data: ExportData, m
   try {
     const result = await runExperiment({
       spec, specDir: source.specDir, checkpointDir: dir, data: data.data,
-      start: { tensors, afterStep: (params) => { for (const p of params) { const m = masks.get(p.name); if (m) applyMask(p.value, m); } } },
+      start: { tensors, afterStep: v.prune?.method === 'magnitude' ? gradualMasks(masks, v.prune.amount, Math.ceil(data.data.train.count / Math.min(spec.train.batchSize, data.data.train.count)) * v.finetune) : fixedMasks(masks) },
       control: { shouldStop: () => o.signal?.aborted ?? false, pause: async () => {} },
       reporter: {
         metrics: (step, epoch, values) => store.appendMetrics(run.id, Object.entries(values).map(([key, value]) => ({ key, step, epoch: epoch ?? null, time: Date.now(), value }))),
@@ -210,6 +235,29 @@ async function fineTune(o: ExportOptions, source: SourceRun, data: ExportData, m
     if (r && (r.status === 'running' || r.status === 'queued')) store.endRun(run.id, o.signal?.aborted ? 'killed' : 'failed', error instanceof Error ? error.message : String(error));
     throw error;
   }
+}
+
+function fixedMasks(masks: ReadonlyMap<string, Uint8Array>): (params: readonly Param[]) => void {
+  return (params) => { for (const p of params) { const m = masks.get(p.name); if (m) applyMask(p.value, m); } };
+}
+
+/**
+ * Gradual magnitude pruning (Zhu & Gupta 2017): sparsity s_t = s·(1 − (1 − t/T)³) over the first
+ * 60% of the fine-tuning steps, masks recomputed from the current magnitudes 20 times on the
+ * way, then the target mask fixed for the rest, so the final sparsity is exactly s per layer.
+ */
+function gradualMasks(masks: Map<string, Uint8Array>, target: number, totalSteps: number): (params: readonly Param[]) => void {
+  const ramp = Math.max(1, Math.floor(0.6 * totalSteps));
+  const every = Math.max(1, Math.floor(ramp / 20));
+  let calls = 0;
+  return (params) => {
+    const t = calls++; // call 0 is before the first step
+    if (t <= ramp && t % every === 0 || t === ramp) {
+      const s = t >= ramp ? target : target * (1 - (1 - t / ramp) ** 3);
+      for (const p of params) if (masks.has(p.name)) masks.set(p.name, magnitudeMask(p.value, s));
+    }
+    for (const p of params) { const m = masks.get(p.name); if (m) applyMask(p.value, m); }
+  };
 }
 
 function storeWeights(v: VariantSpec, w: Working): Map<string, StoredWeight> {
@@ -272,9 +320,7 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
   const classes = data.data.classNames.length;
   const test = data.data.test;
   const out = path.resolve(o.out);
-  const temp = `${out}.partial-${process.pid}`;
-  fs.rmSync(temp, { recursive: true, force: true });
-  fs.mkdirSync(temp, { recursive: true });
+  const temp = makeTemp(out);
   const variants = o.variants.some((v) => v.label === 'fp32') ? [...o.variants] : [{ label: 'fp32', prune: null, finetune: 0, quantize: null, granularity: { kind: 'tensor' } } as VariantSpec, ...o.variants];
   const reports: VariantReport[] = [];
   let fp32: { predictions: Int32Array; perClass: number[] } | null = null;
