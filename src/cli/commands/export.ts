@@ -4,8 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HyperlabError } from '../../core/errors.ts';
-import { exportRun, reportTable, type ExportFormat } from '../../core/export/pipeline.ts';
-import { makeVariant, parseVariant, PRESETS, type VariantSpec } from '../../core/export/variants.ts';
+import { exportRun, makeVariant, parseVariant, PRESETS, reportTable, type ExportFormat, type VariantSpec } from '../../core/export/index.ts';
 import { EXIT, type CliIO, type ExitCode } from '../io.ts';
 import { toJson } from '../json.ts';
 import { StoreMissingError, openForWriting } from '../open-store.ts';

@@ -74,6 +74,8 @@ export interface VariantReport {
   agreement: number;
   /** Largest |ORT logit − engine logit| over the test set (null when ORT did not run it). */
   maxAbsDiff: number | null;
+  /** Share of test samples ORT and the engine (same weights) predict alike (null when ORT did not run it). */
+  engineAgreement: number | null;
   /** Per-class accuracy minus the FP32 model's, by class name. */
   perClassDelta: Record<string, number>;
   latencyMs: { batch1: number; batch64: number } | null;
@@ -367,7 +369,7 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
       }
       let runtime: VariantReport['runtime'] = 'onnxruntime';
       let note: string | null = null;
-      let acc = sim, maxAbsDiff: number | null = null, latencyMs: VariantReport['latencyMs'] = null;
+      let acc = sim, maxAbsDiff: number | null = null, engineAgreement: number | null = null, latencyMs: VariantReport['latencyMs'] = null;
       progress(`${v.label}: running in ONNX Runtime`);
       try {
         const ort = await loadOrtModel(emitted.bytes, `the ${v.label} model`);
@@ -376,6 +378,9 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
           maxAbsDiff = 0;
           for (let i = 0; i < got.length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(got[i]! - engineOut[i]!));
           acc = accuracyOf(got, test.y, classes);
+          let alike = 0;
+          for (let i = 0; i < test.count; i++) if (acc.predictions[i] === sim.predictions[i]) alike++;
+          engineAgreement = alike / test.count;
           const repeats = o.latencyRepeats ?? 30;
           latencyMs = { batch1: await ort.latency(data.rawTest, 1, repeats), batch64: await ort.latency(data.rawTest, 64, Math.max(3, Math.round(repeats / 3))) };
         } finally {
@@ -401,7 +406,7 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
       const counts = countParams(w.layers, simulated);
       reports.push({
         label: v.label, files, bytes: emitted.bytes.length, opset: emitted.opset, parameters: counts.parameters, nonZero: counts.nonZero,
-        sparsity: total ? zeros / total : 0, layerSparsity, runtime, testAcc: acc.acc, simulatedAcc: sim.acc, agreement: agree / test.count, maxAbsDiff,
+        sparsity: total ? zeros / total : 0, layerSparsity, runtime, testAcc: acc.acc, simulatedAcc: sim.acc, agreement: agree / test.count, maxAbsDiff, engineAgreement,
         perClassDelta: Object.fromEntries(data.data.classNames.map((c, i) => [c, acc.perClass[i]! - fp32!.perClass[i]!])),
         latencyMs, fineTuneRun: w.fineTuneRun, note,
       });
@@ -443,12 +448,12 @@ const pct = (x: number): string => (100 * x).toFixed(2);
 export function reportTable(r: ExportReport): string {
   const base = r.variants[0]!;
   const lines = [
-    `| Variant | Size | vs FP32 | Params (non-zero) | Sparsity | Test acc | Δ acc | Agreement | max abs Δ logits vs engine | Latency b1 / b64 (ms) | Runs in |`,
+    `| Variant | Size | vs FP32 | Params (non-zero) | Sparsity | Test acc | Δ acc | Agrees with FP32 | max abs Δ logits vs engine (same predictions) | Latency b1 / b64 (ms) | Runs in |`,
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const v of r.variants) {
     const kb = v.bytes >= 1e6 ? `${(v.bytes / 1e6).toFixed(2)} MB` : `${(v.bytes / 1e3).toFixed(1)} kB`;
-    lines.push(`| ${v.label} | ${kb} | ${pct(v.bytes / base.bytes)}% | ${v.parameters.toLocaleString('en-US')} (${v.nonZero.toLocaleString('en-US')}) | ${pct(v.sparsity)}% | ${pct(v.testAcc)}% | ${v.testAcc >= base.testAcc ? '+' : ''}${pct(v.testAcc - base.testAcc)} | ${pct(v.agreement)}% | ${v.maxAbsDiff === null ? '–' : v.maxAbsDiff.toExponential(1)} | ${v.latencyMs ? `${v.latencyMs.batch1.toFixed(3)} / ${v.latencyMs.batch64.toFixed(2)}` : '–'} | ${v.runtime === 'onnxruntime' ? `ORT, opset ${v.opset}` : 'simulated'}${v.fineTuneRun ? `, fine-tune run ${v.fineTuneRun}` : ''} |`);
+    lines.push(`| ${v.label} | ${kb} | ${pct(v.bytes / base.bytes)}% | ${v.parameters.toLocaleString('en-US')} (${v.nonZero.toLocaleString('en-US')}) | ${pct(v.sparsity)}% | ${pct(v.testAcc)}% | ${v.testAcc >= base.testAcc ? '+' : ''}${pct(v.testAcc - base.testAcc)} | ${pct(v.agreement)}% | ${v.maxAbsDiff === null ? '–' : `${v.maxAbsDiff.toExponential(1)} (${pct(v.engineAgreement!)}%)`} | ${v.latencyMs ? `${v.latencyMs.batch1.toFixed(3)} / ${v.latencyMs.batch64.toFixed(2)}` : '–'} | ${v.runtime === 'onnxruntime' ? `ORT, opset ${v.opset}` : 'simulated'}${v.fineTuneRun ? `, fine-tune run ${v.fineTuneRun}` : ''} |`);
   }
   return lines.join('\n');
 }

@@ -12,6 +12,7 @@ import { decodeModel, DataType } from '../../../src/core/export/onnx-proto.ts';
 import { engineLogits, engineModel, loadExportData, loadSourceRun } from '../../../src/core/export/source.ts';
 import { parseVariant } from '../../../src/core/export/variants.ts';
 import { argmax } from '../../../src/engine/train/evaluate.ts';
+import { decodeSafetensors } from '../../../src/engine/train/safetensors.ts';
 import { smallMlpSpec, tmpDir, trainRun, type TrainedRun } from './helpers.ts';
 
 const python = process.env['HYPERLAB_PYTHON'] ?? '/usr/bin/python3';
@@ -50,6 +51,7 @@ test('the FP32 ONNX model gives the engine\'s logits on the test subset (max |Δ
   assert.equal(same, n);
   // the engine's own test accuracy of this run is what the ONNX model scores
   assert.equal(variant('fp32').testAcc, trained.store.getRun(trained.runId)!.summary!['test.acc']);
+  assert.equal(variant('fp32').engineAgreement, 1);
 });
 
 test('every variant was run in ONNX Runtime and matches the engine simulating the same weights', () => {
@@ -104,7 +106,7 @@ test('2:4: every group of 4 consecutive inputs of every exported weight row hold
   const weights = m.graph.initializer.filter((t) => t.name.endsWith('.weight'));
   assert.equal(weights.length, 3);
   for (const t of weights) {
-    const values = new Float32Array(t.raw_data.slice().buffer);
+    const values = new Float32Array(new Uint8Array(t.raw_data).buffer);
     const fan = t.dims[1]!;
     assert.equal(values.length, t.dims[0]! * fan);
     for (let g = 0; g < values.length; g += 4) {
@@ -175,23 +177,29 @@ test('PyTorch: model.py\'s module loads model.safetensors with load_state_dict a
   const n = 200;
   const inputs = path.join(out, 'inputs.f32');
   fs.writeFileSync(inputs, data.rawTest.x.subarray(0, n * 784));
-  for (const label of ['fp32', 'struct50', 'int8-channel']) {
+  const labels = ['fp32', 'struct50', 'int8-channel'];
+  // one Python process for all three (importing torch takes seconds)
+  const script = [
+    'import sys, json, importlib.util, torch', 'out = {}',
+    `for label in ${JSON.stringify(labels)}:`,
+    `    d = ${JSON.stringify(out)} + "/" + label`,
+    '    spec = importlib.util.spec_from_file_location("model_" + label.replace("-", "_"), d + "/model.py")',
+    '    m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)',
+    '    net = m.ExportedModel()',
+    '    net.load_state_dict(m.load_safetensors(d + "/model.safetensors"), strict=True)',
+    '    net.eval()',
+    `    x = torch.frombuffer(bytearray(open(${JSON.stringify(inputs)}, "rb").read()), dtype=torch.float32).reshape(${n}, 1, 28, 28)`,
+    '    with torch.no_grad(): out[label] = net(x).argmax(1).tolist()',
+    'print(json.dumps(out))',
+  ].join('\n');
+  const byLabel = JSON.parse(execFileSync(python, ['-c', script], { encoding: 'utf8' })) as Record<string, number[]>;
+  for (const label of labels) {
     const dir = path.join(out, label);
-    const script = [
-      'import sys, json, torch', `sys.path.insert(0, ${JSON.stringify(dir)})`, 'import model as m',
-      'net = m.ExportedModel()',
-      `result = net.load_state_dict(m.load_safetensors(${JSON.stringify(path.join(dir, 'model.safetensors'))}), strict=True)`,
-      'net.eval()',
-      `x = torch.frombuffer(bytearray(open(${JSON.stringify(inputs)}, "rb").read()), dtype=torch.float32).reshape(${n}, 1, 28, 28)`,
-      'with torch.no_grad(): y = net(x)',
-      'print(json.dumps(y.argmax(1).tolist()))',
-    ].join('\n');
-    const predicted = JSON.parse(execFileSync(python, ['-c', script], { encoding: 'utf8' })) as number[];
+    const predicted = byLabel[label]!;
     const v = variant(label);
     const classes = 10;
     // the engine with the variant's own weights (what its safetensors hold)
     const file = fs.readFileSync(path.join(dir, 'model.safetensors'));
-    const { decodeSafetensors } = await import('../../../src/engine/train/safetensors.ts');
     const tensors = new Map([...decodeSafetensors(new Uint8Array(file), 'x').tensors].map(([k, t]) => [k, t.data as Float32Array]));
     const spec = JSON.parse(decodeModel(fs.readFileSync(path.join(dir, 'model.onnx'))).metadata_props.find((p) => p.key === 'hyperlab.spec')!.value);
     const engine = engineLogits(engineModel(spec.model, data.inputShape, classes, tensors), { ...data.data.test, x: data.data.test.x.subarray(0, n * 784), count: n }, classes);
