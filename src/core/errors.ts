@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'DATASET_NOT_FOUND'
   | 'PRODUCER_FAILED'
   | 'KERNELS_UNAVAILABLE'
+  | 'COMPRESS_INVALID'
   | 'EXPORT_FAILED'
   | 'USAGE';
 
