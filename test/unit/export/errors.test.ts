@@ -107,3 +107,23 @@ test('an unknown run: not found (exit 3); a good export through the CLI: exit 0 
   assert.ok(fs.existsSync(path.join(dir, 'out7', 'fp16', 'model.onnx')));
   assert.deepEqual(leftovers(), ['out7']);
 });
+
+test('cancelling through the AbortSignal (the panel\'s Cancel, the CLI\'s Ctrl-C) stops the export and leaves nothing', async () => {
+  const { openStore } = await import('../../../src/core/store/index.ts');
+  const { exportRun } = await import('../../../src/core/export/index.ts');
+  const { parseVariant } = await import('../../../src/core/export/variants.ts');
+  const store = openStore(db);
+  const controller = new AbortController();
+  const seen: string[] = [];
+  try {
+    await assert.rejects(exportRun({
+      store, dbPath: db, runId: good, out: path.join(dir, 'out8'), variants: [parseVariant('quantize=int8'), parseVariant('quantize=fp16')], formats: ['onnx'],
+      onProgress: (p) => { seen.push(p.message); if (p.message.startsWith('int8')) controller.abort(); }, signal: controller.signal,
+    }), /export cancelled; nothing was written/);
+  } finally {
+    store.close();
+  }
+  assert.ok(seen.includes('int8-channel: compressing'));
+  assert.ok(!seen.some((m) => m.startsWith('fp16')));
+  assert.deepEqual(leftovers().filter((f) => f.startsWith('out8')), []);
+});
