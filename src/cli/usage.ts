@@ -57,7 +57,8 @@ the run. The FP32 model is always exported as the baseline. DIR must not exist; 
 written beside it and renamed at the end, so a failure leaves nothing behind.
 
 One variant from flags:
-  --prune F          remove the fraction F of each layer's weights by magnitude
+  --prune F          remove the fraction F of the weights by magnitude (one threshold over all layers)
+    --per-layer      the same fraction of each layer instead
     --structured     remove whole neurons/filters (L2 norm) and the next layer's inputs instead
   --nm N:M           N:M sparsity along each layer's inputs (2:4: fan-in must be a multiple of 4)
   --finetune E       fine-tune E epochs after pruning (a run of its own, params parent.run)

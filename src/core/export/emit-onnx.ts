@@ -5,7 +5,7 @@ import { HyperlabError } from '../errors.ts';
 import type { ExportLayer } from './model-layers.ts';
 import { OnnxGraph } from './onnx-graph.ts';
 import { DataType } from './onnx-proto.ts';
-import type { ActivationQuant, StoredWeight } from './stored-weight.ts';
+import type { ActivationQuant, QuantizedBias, StoredWeight } from './stored-weight.ts';
 
 export interface EmitInput {
   graphName: string;
@@ -16,6 +16,8 @@ export interface EmitInput {
   stored: ReadonlyMap<string, StoredWeight>;
   /** Input quantization of dense/conv layers by layer name (QDQ), or none. */
   activations: ReadonlyMap<string, ActivationQuant> | null;
+  /** INT32 biases by bias name, where input and weight are quantized (lets ONNX Runtime fuse the QDQ group). */
+  biases?: ReadonlyMap<string, QuantizedBias>;
   inputShape: readonly number[];
   classes: number;
   /** (x − offset)·scale, per element (length 1) or per feature (the input's size). */
@@ -81,12 +83,15 @@ class Emitter {
         const blocked = w.blockSize !== null;
         const type = w.bits === 4 ? DataType.INT4 : DataType.INT8;
         const raw = (codes: Int8Array): Uint8Array => (w.bits === 4 ? packNibbles(codes) : new Uint8Array(codes.buffer, codes.byteOffset, codes.byteLength).slice());
-        const q = g.initializerRaw(`${name}.q`, type, [rows, fanIn], raw(w.q));
+        // per tensor/channel dequantizes the weight in its own shape (a Reshape between DQ and Conv blocks ORT's QDQ fusion)
+        const qDims = blocked ? [rows, fanIn] : [...dims];
+        const q = g.initializerRaw(`${name}.q`, type, qDims, raw(w.q));
         const scaleDims = blocked ? [rows, Math.ceil(fanIn / w.blockSize!)] : w.axis === 0 ? [rows] : [];
         const scale = g.initializer(`${name}.scale`, scaleDims, w.scale);
         const inputs = [q, scale];
         if (w.zeroPoint) inputs.push(g.initializerRaw(`${name}.zero_point`, type, scaleDims, raw(w.zeroPoint)));
         const attrs: Record<string, number> = blocked ? { axis: 1, block_size: w.blockSize! } : w.axis === 0 ? { axis: 0 } : {};
+        if (!blocked) return g.node('DequantizeLinear', inputs, name, attrs);
         return reshaped(g.node('DequantizeLinear', inputs, as2d ? name : `${name}.2d`, attrs));
       }
       case 'fp8e4m3': {
@@ -104,6 +109,15 @@ class Emitter {
     }
   }
 
+  bias(name: string, outputs: number): string {
+    const b = this.input.biases?.get(name);
+    if (!b) return this.float(name, [outputs]);
+    const g = this.g;
+    const q = g.initializer(`${name}.q`, [outputs], b.q);
+    const scale = g.initializer(`${name}.scale`, b.scale.length === 1 ? [] : [outputs], b.scale);
+    return g.node('DequantizeLinear', [q, scale], name, b.scale.length === 1 ? {} : { axis: 0 });
+  }
+
   /** QuantizeLinear → DequantizeLinear on a layer's input where calibration gave it a range. */
   quantizedInput(x: string, layer: string): string {
     const a = this.input.activations?.get(layer);
@@ -113,6 +127,16 @@ class Emitter {
     const zero = g.initializer(`${layer}.input.zero_point`, [], new Uint8Array([a.zeroPoint]));
     const q = g.node('QuantizeLinear', [x, scale, zero], `${layer}.input.q`);
     return g.node('DequantizeLinear', [q, scale, zero], `${layer}.input.dq`);
+  }
+
+  /** Q → DQ on a dense/conv output too: ORT fuses a QDQ group into integer kernels only when its output is quantized. */
+  quantizedOutput(y: string, layer: string): string {
+    const a = this.input.activations?.get(`${layer}:output`);
+    if (!a) return y;
+    const g = this.g;
+    const scale = g.scalar(`${layer}.output.scale`, a.scale);
+    const zero = g.initializer(`${layer}.output.zero_point`, [], new Uint8Array([a.zeroPoint]));
+    return g.node('DequantizeLinear', [g.node('QuantizeLinear', [y, scale, zero], `${layer}.output.q`), scale, zero], `${layer}.output.dq`);
   }
 
   layers(x: string, layers: readonly ExportLayer[]): string {
@@ -126,14 +150,15 @@ class Emitter {
     switch (l.kind) {
       case 'dense': {
         const inputs = [this.quantizedInput(x, l.name), this.weight(l.weight, [l.outFeatures, l.inFeatures])];
-        if (l.bias) inputs.push(this.float(l.bias, [l.outFeatures]));
-        return g.node('Gemm', inputs, l.name, { transB: 1 });
+        if (l.bias) inputs.push(this.bias(l.bias, l.outFeatures));
+        // alpha and beta spelled out: ORT's QDQ Gemm fusion reads beta from the node's attributes
+        return this.quantizedOutput(g.node('Gemm', inputs, l.name, { alpha: { float: 1 }, beta: { float: 1 }, transB: 1 }), l.name);
       }
       case 'conv': {
         const inputs = [this.quantizedInput(x, l.name), this.weight(l.weight, [l.outChannels, l.inChannels, ...l.kernel])];
-        if (l.bias) inputs.push(this.float(l.bias, [l.outChannels]));
+        if (l.bias) inputs.push(this.bias(l.bias, l.outChannels));
         const [ph, pw] = l.padding;
-        return g.node('Conv', inputs, l.name, { kernel_shape: [...l.kernel], strides: [...l.stride], pads: [ph, pw, ph, pw], dilations: [1, 1], group: 1 });
+        return this.quantizedOutput(g.node('Conv', inputs, l.name, { kernel_shape: [...l.kernel], strides: [...l.stride], pads: [ph, pw, ph, pw], dilations: [1, 1], group: 1 }), l.name);
       }
       case 'maxpool':
         return g.node('MaxPool', [x], l.name, { kernel_shape: [l.kernel, l.kernel], strides: [l.stride, l.stride], pads: [l.padding, l.padding, l.padding, l.padding] });

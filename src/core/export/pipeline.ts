@@ -19,9 +19,9 @@ import { emitOnnx } from './emit-onnx.ts';
 import { kmeansShare, quantizeFp8, quantizeLinear, ternarize, toFloat16 } from './encode-weights.ts';
 import { describeLayers, weightedLayers, type ExportLayer } from './model-layers.ts';
 import { loadOrtModel } from './ort-runner.ts';
-import { applyMask, fanIn, magnitudeMask, nmMask, rowsOf, sparsityOf, structuredPrune } from './prune.ts';
+import { applyMask, fanIn, globalMagnitudeMasks, magnitudeMask, nmMask, rowsOf, sparsityOf, structuredPrune } from './prune.ts';
 import { engineLogits, engineModel, loadExportData, loadSourceRun, type CheckpointChoice, type ExportData, type SourceRun } from './source.ts';
-import { dequantize, type StoredWeight } from './stored-weight.ts';
+import { dequantize, dequantizeBias, quantizeBias, type QuantizedBias, type StoredWeight } from './stored-weight.ts';
 import { tritonConfig, torchModule } from './targets.ts';
 import type { VariantSpec } from './variants.ts';
 
@@ -173,9 +173,11 @@ async function prunedModel(o: ExportOptions, source: SourceRun, data: ExportData
       tensors = r.tensors;
       layers = layerView(modelSpec, data, classes, tensors);
     } else {
-      for (const l of weightedLayers(layers)) {
+      const weighted = weightedLayers(layers);
+      const global = v.prune.method === 'magnitude' && v.prune.scope === 'global' ? globalMagnitudeMasks(new Map(weighted.map((l) => [l.weight, tensors.get(l.weight)!])), v.prune.amount) : null;
+      for (const l of weighted) {
         const w = tensors.get(l.weight)!.slice();
-        const mask = v.prune.method === 'nm' ? nmMask(w, rowsOf(l), fanIn(l), v.prune.n, v.prune.m, l.name) : magnitudeMask(w, v.prune.amount);
+        const mask = global ? global.get(l.weight)! : v.prune.method === 'nm' ? nmMask(w, rowsOf(l), fanIn(l), v.prune.n, v.prune.m, l.name) : magnitudeMask(w, v.prune.amount);
         masks.set(l.weight, mask);
         // magnitude pruning with fine-tuning prunes gradually during it (Zhu & Gupta 2017)
         if (v.prune.method === 'nm' || v.finetune === 0) applyMask(w, mask);
@@ -218,7 +220,7 @@ async function fineTune(o: ExportOptions, source: SourceRun, data: ExportData, m
   try {
     const result = await runExperiment({
       spec, specDir: source.specDir, checkpointDir: dir, data: data.data,
-      start: { tensors, afterStep: v.prune?.method === 'magnitude' ? gradualMasks(masks, v.prune.amount, Math.ceil(data.data.train.count / Math.min(spec.train.batchSize, data.data.train.count)) * v.finetune) : fixedMasks(masks) },
+      start: { tensors, afterStep: v.prune?.method === 'magnitude' ? gradualMasks(masks, v.prune.amount, v.prune.scope, Math.ceil(data.data.train.count / Math.min(spec.train.batchSize, data.data.train.count)) * v.finetune) : fixedMasks(masks) },
       control: { shouldStop: () => o.signal?.aborted ?? false, pause: async () => {} },
       reporter: {
         metrics: (step, epoch, values) => store.appendMetrics(run.id, Object.entries(values).map(([key, value]) => ({ key, step, epoch: epoch ?? null, time: Date.now(), value }))),
@@ -246,9 +248,10 @@ function fixedMasks(masks: ReadonlyMap<string, Uint8Array>): (params: readonly P
 /**
  * Gradual magnitude pruning (Zhu & Gupta 2017): sparsity s_t = s·(1 − (1 − t/T)³) over the first
  * 60% of the fine-tuning steps, masks recomputed from the current magnitudes 20 times on the
- * way, then the target mask fixed for the rest, so the final sparsity is exactly s per layer.
+ * way, then the target mask fixed for the rest, so the final sparsity is exactly s (over all
+ * layers for global pruning, in each layer otherwise).
  */
-function gradualMasks(masks: Map<string, Uint8Array>, target: number, totalSteps: number): (params: readonly Param[]) => void {
+function gradualMasks(masks: Map<string, Uint8Array>, target: number, scope: 'global' | 'layer', totalSteps: number): (params: readonly Param[]) => void {
   const ramp = Math.max(1, Math.floor(0.6 * totalSteps));
   const every = Math.max(1, Math.floor(ramp / 20));
   let calls = 0;
@@ -256,7 +259,9 @@ function gradualMasks(masks: Map<string, Uint8Array>, target: number, totalSteps
     const t = calls++; // call 0 is before the first step
     if (t <= ramp && t % every === 0 || t === ramp) {
       const s = t >= ramp ? target : target * (1 - (1 - t / ramp) ** 3);
-      for (const p of params) if (masks.has(p.name)) masks.set(p.name, magnitudeMask(p.value, s));
+      const pruned = params.filter((p) => masks.has(p.name));
+      if (scope === 'global') for (const [name, m] of globalMagnitudeMasks(new Map(pruned.map((p) => [p.name, p.value])), s)) masks.set(name, m);
+      else for (const p of pruned) masks.set(p.name, magnitudeMask(p.value, s));
     }
     for (const p of params) { const m = masks.get(p.name); if (m) applyMask(p.value, m); }
   };
@@ -338,6 +343,15 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
       for (const l of weightedLayers(w.layers)) simulated.set(l.weight, dequantize(stored.get(l.weight)!, rowsOf(l), fanIn(l)));
       const engine = engineModel(w.modelSpec, data.inputShape, classes, simulated);
       const activations = v.quantize === 'int8' ? calibrateActivations(engine, data.data.validation.count > 0 ? data.data.validation : data.data.train, o.calibrationSamples ?? 1000) : null;
+      const biases = new Map<string, QuantizedBias>();
+      for (const l of activations ? weightedLayers(w.layers) : []) {
+        const sw = stored.get(l.weight)!, a = activations!.get(l.name);
+        if (!l.bias || !a || sw.kind !== 'linear' || sw.bits !== 8) continue;
+        const b = quantizeBias(w.tensors.get(l.bias)!, a, sw);
+        biases.set(l.bias, b);
+        engine.params().find((p) => p.name === l.bias)!.value.set(dequantizeBias(b));
+        simulated.set(l.bias, dequantizeBias(b));
+      }
       const engineOut = engineLogits(engine, test, classes);
       const sim = accuracyOf(engineOut, test.y, classes);
       const metadata: Record<string, string> = {
@@ -347,7 +361,7 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
         'hyperlab.classes': JSON.stringify(data.data.classNames),
         'hyperlab.input': 'raw samples (pixel values 0-255 for images); normalization is in the graph',
       };
-      const emitted = emitOnnx({ graphName: `${runName}_${v.label}`, layers: w.layers, tensors: w.tensors, stored, activations, inputShape: data.inputShape, classes, normalizer: data.normalizer, metadata, producerVersion: o.producerVersion ?? '0.1.0' });
+      const emitted = emitOnnx({ graphName: `${runName}_${v.label}`, layers: w.layers, tensors: w.tensors, stored, activations, biases, inputShape: data.inputShape, classes, normalizer: data.normalizer, metadata, producerVersion: o.producerVersion ?? '0.1.0' });
       const files: string[] = [];
       const write = (rel: string, bytes: Uint8Array | string): void => {
         const file = path.join(temp, rel);

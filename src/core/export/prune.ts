@@ -23,6 +23,26 @@ export function magnitudeMask(values: Float32Array, amount: number): Uint8Array 
   return mask;
 }
 
+/**
+ * Global magnitude pruning: one threshold over every listed tensor, so floor(amount·total)
+ * weights go, fewest from the layers whose weights matter most (ties by tensor, then position).
+ */
+export function globalMagnitudeMasks(tensors: ReadonlyMap<string, Float32Array>, amount: number): Map<string, Uint8Array> {
+  const names = [...tensors.keys()];
+  const total = names.reduce((n, k) => n + tensors.get(k)!.length, 0);
+  const magnitudes = new Float32Array(total);
+  let at = 0;
+  for (const k of names) for (const v of tensors.get(k)!) magnitudes[at++] = Math.abs(v);
+  const order = Uint32Array.from({ length: total }, (_, i) => i).sort((a, b) => magnitudes[a]! - magnitudes[b]! || a - b);
+  const keep = new Uint8Array(total).fill(1);
+  const drop = Math.floor(amount * total);
+  for (let i = 0; i < drop; i++) keep[order[i]!] = 0;
+  const masks = new Map<string, Uint8Array>();
+  at = 0;
+  for (const k of names) { const n = tensors.get(k)!.length; masks.set(k, keep.slice(at, at + n)); at += n; }
+  return masks;
+}
+
 /** N:M: in each group of M consecutive weights along the fan-in, the M−N smallest are dropped. */
 export function nmMask(values: Float32Array, rows: number, fan: number, n: number, m: number, layer: string): Uint8Array {
   if (fan % m !== 0) {

@@ -82,3 +82,20 @@ export function storedBytes(w: StoredWeight): number {
     case 'codebook': return Math.ceil(w.indices.length * w.bits / 8) + w.codebook.length * 4;
   }
 }
+
+/** An INT32 bias with scale = input scale × weight scale per output (what QDQ Gemm/Conv fusion needs). */
+export interface QuantizedBias {
+  q: Int32Array;
+  /** Per output channel, or one value. */
+  scale: Float32Array;
+}
+
+export function quantizeBias(bias: Float32Array, input: ActivationQuant, weight: Extract<StoredWeight, { kind: 'linear' }>): QuantizedBias {
+  const scale = Float32Array.from(weight.axis === 0 ? weight.scale : [weight.scale[0]!], (s) => Math.fround(input.scale * s));
+  const q = Int32Array.from(bias, (b, c) => Math.round(b / scale[scale.length === 1 ? 0 : c]!));
+  return { q, scale };
+}
+
+export function dequantizeBias(b: QuantizedBias): Float32Array {
+  return Float32Array.from(b.q, (q, c) => Math.fround(q * b.scale[b.scale.length === 1 ? 0 : c]!));
+}

@@ -9,6 +9,8 @@ export type Quantizer = (typeof QUANTIZERS)[number];
 export interface PruneSpec {
   amount: number;
   method: 'magnitude' | 'structured' | 'nm';
+  /** Magnitude pruning: one threshold over all layers (default) or the same fraction of each layer. */
+  scope: 'global' | 'layer';
   n: number;
   m: number;
 }
@@ -29,6 +31,8 @@ function usage(message: string, hint: string): HyperlabError {
 export interface VariantFields {
   prune?: number;
   structured?: boolean;
+  /** Magnitude pruning per layer instead of one global threshold. */
+  perLayer?: boolean;
   nm?: string;
   finetune?: number;
   quantize?: string;
@@ -47,15 +51,16 @@ export function makeVariant(f: VariantFields): VariantSpec {
     const m = /^(\d+):(\d+)$/.exec(f.nm);
     if (!m || Number(m[1]) < 1 || Number(m[1]) >= Number(m[2])) throw usage(`--nm "${f.nm}" is not an N:M pattern`, 'Write it as N:M with N < M, e.g. --nm 2:4.');
     const n = Number(m[1]), mm = Number(m[2]);
-    prune = { amount: 1 - n / mm, method: 'nm', n, m: mm };
+    prune = { amount: 1 - n / mm, method: 'nm', n, m: mm, scope: 'layer' };
     if (f.structured) throw usage('--nm and --structured cannot be combined', 'Choose one: N:M keeps the shapes, --structured removes whole neurons and filters.');
   }
   if (f.prune !== undefined) {
     if (!(f.prune > 0 && f.prune < 1)) throw usage(`--prune ${f.prune} is not a fraction in (0, 1)`, 'Give the fraction of weights to remove, e.g. --prune 0.9.');
     if (prune) throw usage('--prune and --nm cannot be combined', 'N:M sets its own sparsity (2:4 is 50%); leave out --prune.');
-    prune = { amount: f.prune, method: f.structured ? 'structured' : 'magnitude', n: 0, m: 0 };
-  } else if (f.structured) {
-    throw usage('--structured needs --prune FRACTION', 'e.g. --prune 0.5 --structured removes half of each layer\'s neurons or filters.');
+    prune = { amount: f.prune, method: f.structured ? 'structured' : 'magnitude', n: 0, m: 0, scope: f.perLayer || f.structured ? 'layer' : 'global' };
+    if (f.perLayer && f.structured) throw usage('--per-layer applies to magnitude pruning', 'Structured pruning always removes the same fraction of each layer\'s units; leave out --per-layer.');
+  } else if (f.structured || f.perLayer) {
+    throw usage(`--${f.structured ? 'structured' : 'per-layer'} needs --prune FRACTION`, 'e.g. --prune 0.5 --structured removes half of each layer\'s neurons or filters.');
   }
   const finetune = f.finetune ?? 0;
   if (!(Number.isInteger(finetune) && finetune >= 0)) throw usage(`--finetune ${f.finetune} is not a whole number of epochs`, 'e.g. --finetune 2.');
@@ -81,7 +86,7 @@ export function makeVariant(f: VariantFields): VariantSpec {
 
 function labelOf(prune: PruneSpec | null, finetune: number, q: Quantizer | null, g: Granularity): string {
   const parts: string[] = [];
-  if (prune) parts.push(prune.method === 'nm' ? `nm${prune.n}of${prune.m}` : `${prune.method === 'structured' ? 'struct' : 'prune'}${Math.round(prune.amount * 100)}`);
+  if (prune) parts.push(prune.method === 'nm' ? `nm${prune.n}of${prune.m}` : `${prune.method === 'structured' ? 'struct' : 'prune'}${Math.round(prune.amount * 100)}${prune.method === 'magnitude' && prune.scope === 'layer' ? '-layer' : ''}`);
   if (finetune > 0) parts.push(`ft${finetune}`);
   if (q) parts.push(q + (q === 'int8' || q === 'int4' ? (g.kind === 'block' ? `-block${g.size}` : g.kind === 'channel' ? '-channel' : '-tensor') : ''));
   return parts.length ? parts.join('-') : 'fp32';
@@ -96,13 +101,14 @@ export function parseVariant(text: string): VariantSpec {
     switch (key) {
       case 'prune': f.prune = num(); break;
       case 'structured': f.structured = true; break;
+      case 'per-layer': f.perLayer = true; break;
       case 'nm': f.nm = value ?? ''; break;
       case 'finetune': f.finetune = num(); break;
       case 'quantize': f.quantize = value ?? ''; break;
       case 'per-channel': f.perChannel = true; break;
       case 'per-tensor': f.perTensor = true; break;
       case 'block': f.block = num(); break;
-      default: throw usage(`--variant "${text}": unknown key "${key}"`, 'Keys: prune=F, structured, nm=N:M, finetune=E, quantize=M, per-channel, per-tensor, block=B.');
+      default: throw usage(`--variant "${text}": unknown key "${key}"`, 'Keys: prune=F, structured, per-layer, nm=N:M, finetune=E, quantize=M, per-channel, per-tensor, block=B.');
     }
   }
   return makeVariant(f);

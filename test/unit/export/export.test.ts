@@ -19,7 +19,7 @@ const python = process.env['HYPERLAB_PYTHON'] ?? '/usr/bin/python3';
 let trained: TrainedRun;
 let report: ExportReport;
 let out: string;
-const VARIANTS = ['quantize=fp16', 'quantize=int8,per-channel', 'prune=0.9,finetune=1', 'nm=2:4', 'prune=0.5,structured', 'quantize=ternary', 'quantize=int4,block=16', 'quantize=kmeans4', 'quantize=fp8'];
+const VARIANTS = ['quantize=fp16', 'quantize=int8,per-channel', 'prune=0.9,finetune=1', 'prune=0.5,per-layer', 'nm=2:4', 'prune=0.5,structured', 'quantize=ternary', 'quantize=int4,block=16', 'quantize=kmeans4', 'quantize=fp8'];
 
 before(async () => {
   const dir = tmpDir();
@@ -55,7 +55,7 @@ test('the FP32 ONNX model gives the engine\'s logits on the test subset (max |Δ
 });
 
 test('every variant was run in ONNX Runtime and matches the engine simulating the same weights', () => {
-  assert.deepEqual(report.variants.map((v) => v.label), ['fp32', 'fp16', 'int8-channel', 'prune90-ft1', 'nm2of4', 'struct50', 'ternary', 'int4-block16', 'kmeans4', 'fp8']);
+  assert.deepEqual(report.variants.map((v) => v.label), ['fp32', 'fp16', 'int8-channel', 'prune90-ft1', 'prune50-layer', 'nm2of4', 'struct50', 'ternary', 'int4-block16', 'kmeans4', 'fp8']);
   for (const v of report.variants) {
     assert.equal(v.runtime, 'onnxruntime', `${v.label}: ${v.note}`);
     assert.ok(v.latencyMs && v.latencyMs.batch1 > 0 && v.latencyMs.batch64 > 0);
@@ -96,8 +96,15 @@ test('the ONNX file carries names, a symbolic batch dimension and metadata (spec
   assert.equal(weight.data_type, DataType.INT8);
   assert.deepEqual(weight.dims, [64, 784]);
   assert.deepEqual(m.graph.initializer.find((t) => t.name === 'dense1.weight.scale')!.dims, [64]);
-  assert.equal(m.graph.node.filter((n) => n.op_type === 'QuantizeLinear').length, 3);
-  assert.equal(m.graph.node.filter((n) => n.op_type === 'DequantizeLinear').length, 6);
+  // Q→DQ on each layer's input and output (3 + 3), DQ of its weight and of its INT32 bias (scale = input scale × weight scale)
+  assert.equal(m.graph.node.filter((n) => n.op_type === 'QuantizeLinear').length, 6);
+  assert.equal(m.graph.node.filter((n) => n.op_type === 'DequantizeLinear').length, 12);
+  const bias = m.graph.initializer.find((t) => t.name === 'dense1.bias.q')!;
+  assert.equal(bias.data_type, DataType.INT32);
+  const inputScale = new Float32Array(new Uint8Array(m.graph.initializer.find((t) => t.name === 'dense1.input.scale')!.raw_data).buffer)[0]!;
+  const weightScale = new Float32Array(new Uint8Array(m.graph.initializer.find((t) => t.name === 'dense1.weight.scale')!.raw_data).buffer);
+  const biasScale = new Float32Array(new Uint8Array(m.graph.initializer.find((t) => t.name === 'dense1.bias.scale')!.raw_data).buffer);
+  assert.deepEqual([...biasScale], [...weightScale].map((s) => Math.fround(inputScale * s)));
   assert.ok(!m.graph.node.some((n) => n.op_type === 'Dropout'));
 });
 
@@ -125,8 +132,11 @@ test('structured pruning shrinks the layers (and the next layer\'s inputs); 90% 
   assert.deepEqual(dims('dense2.weight'), [16, 32]);
   assert.deepEqual(dims('dense3.weight'), [10, 16]);
   assert.ok(variant('struct50').parameters < variant('fp32').parameters / 2);
+  // global: 90% over all weights (one threshold), the small output layer keeps more of its own
   const pruned = variant('prune90-ft1');
-  for (const s of Object.values(pruned.layerSparsity)) assert.ok(Math.abs(s - 0.9) < 1e-3, `layer sparsity ${s}`);
+  assert.ok(Math.abs(pruned.sparsity - 0.9) < 1e-4, `sparsity ${pruned.sparsity}`);
+  assert.ok(pruned.layerSparsity['dense3']! < pruned.layerSparsity['dense1']!);
+  for (const s of Object.values(variant('prune50-layer').layerSparsity)) assert.ok(Math.abs(s - 0.5) < 1e-3, `layer sparsity ${s}`);
   // stored sparse (COO): the file is far smaller than the dense one
   assert.ok(pruned.bytes < 0.4 * variant('fp32').bytes);
 });
