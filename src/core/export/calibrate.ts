@@ -33,7 +33,7 @@ function forward(layers: readonly Layer[], x: Tensor, ctx: ForwardContext, range
     } else {
       h = layer.forward(h, ctx);
       h = { data: h.data.slice(), shape: h.shape };
-      if (layer instanceof Dense || layer instanceof Conv2D) observe(ranges, `${layer.name}:output`, h);
+      if (layer instanceof Conv2D) observe(ranges, `${layer.name}:output`, h);
     }
   }
   return h;

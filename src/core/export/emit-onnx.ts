@@ -129,7 +129,7 @@ class Emitter {
     return g.node('DequantizeLinear', [q, scale, zero], `${layer}.input.dq`);
   }
 
-  /** Q → DQ on a dense/conv output too: ORT fuses a QDQ group into integer kernels only when its output is quantized. */
+  /** Q → DQ on a conv output too: ORT fuses a conv QDQ group into QLinearConv only when its output is quantized. */
   quantizedOutput(y: string, layer: string): string {
     const a = this.input.activations?.get(`${layer}:output`);
     if (!a) return y;
@@ -152,7 +152,7 @@ class Emitter {
         const inputs = [this.quantizedInput(x, l.name), this.weight(l.weight, [l.outFeatures, l.inFeatures])];
         if (l.bias) inputs.push(this.bias(l.bias, l.outFeatures));
         // alpha and beta spelled out: ORT's QDQ Gemm fusion reads beta from the node's attributes
-        return this.quantizedOutput(g.node('Gemm', inputs, l.name, { alpha: { float: 1 }, beta: { float: 1 }, transB: 1 }), l.name);
+        return g.node('Gemm', inputs, l.name, { alpha: { float: 1 }, beta: { float: 1 }, transB: 1 });
       }
       case 'conv': {
         const inputs = [this.quantizedInput(x, l.name), this.weight(l.weight, [l.outChannels, l.inChannels, ...l.kernel])];

@@ -346,7 +346,9 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
       const biases = new Map<string, QuantizedBias>();
       for (const l of activations ? weightedLayers(w.layers) : []) {
         const sw = stored.get(l.weight)!, a = activations!.get(l.name);
-        if (!l.bias || !a || sw.kind !== 'linear' || sw.bits !== 8) continue;
+        // conv only: ORT fuses a conv QDQ group (INT32 bias, quantized output) into QLinearConv; its
+        // dense groups stay DequantizeLinear + float Gemm, where these would only add bytes
+        if (l.kind !== 'conv' || !l.bias || !a || sw.kind !== 'linear' || sw.bits !== 8) continue;
         const b = quantizeBias(w.tensors.get(l.bias)!, a, sw);
         biases.set(l.bias, b);
         engine.params().find((p) => p.name === l.bias)!.value.set(dequantizeBias(b));

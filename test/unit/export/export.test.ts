@@ -96,15 +96,10 @@ test('the ONNX file carries names, a symbolic batch dimension and metadata (spec
   assert.equal(weight.data_type, DataType.INT8);
   assert.deepEqual(weight.dims, [64, 784]);
   assert.deepEqual(m.graph.initializer.find((t) => t.name === 'dense1.weight.scale')!.dims, [64]);
-  // Q→DQ on each layer's input and output (3 + 3), DQ of its weight and of its INT32 bias (scale = input scale × weight scale)
-  assert.equal(m.graph.node.filter((n) => n.op_type === 'QuantizeLinear').length, 6);
-  assert.equal(m.graph.node.filter((n) => n.op_type === 'DequantizeLinear').length, 12);
-  const bias = m.graph.initializer.find((t) => t.name === 'dense1.bias.q')!;
-  assert.equal(bias.data_type, DataType.INT32);
-  const inputScale = new Float32Array(new Uint8Array(m.graph.initializer.find((t) => t.name === 'dense1.input.scale')!.raw_data).buffer)[0]!;
-  const weightScale = new Float32Array(new Uint8Array(m.graph.initializer.find((t) => t.name === 'dense1.weight.scale')!.raw_data).buffer);
-  const biasScale = new Float32Array(new Uint8Array(m.graph.initializer.find((t) => t.name === 'dense1.bias.scale')!.raw_data).buffer);
-  assert.deepEqual([...biasScale], [...weightScale].map((s) => Math.fround(inputScale * s)));
+  // dense layers: Q→DQ on each input, DQ of each weight; float biases (ORT leaves dense QDQ unfused, so INT32 biases would only add bytes)
+  assert.equal(m.graph.node.filter((n) => n.op_type === 'QuantizeLinear').length, 3);
+  assert.equal(m.graph.node.filter((n) => n.op_type === 'DequantizeLinear').length, 6);
+  assert.equal(m.graph.initializer.find((t) => t.name === 'dense1.bias')!.data_type, DataType.FLOAT);
   assert.ok(!m.graph.node.some((n) => n.op_type === 'Dropout'));
 });
 

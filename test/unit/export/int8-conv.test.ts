@@ -28,4 +28,9 @@ test('INT8 per-channel CNN: ORT rewrites both conv QDQ groups to QLinearConv; ac
   const ops = decodeModel(fs.readFileSync(optimized)).graph.node.map((n) => n.op_type);
   assert.equal(ops.filter((op) => op === 'QLinearConv').length, 2, ops.join(' '));
   assert.ok(!ops.includes('Conv') && !ops.includes('FusedConv'), ops.join(' '));
+  // the conv biases are INT32 with scale = input scale × weight scale, as the fused kernel needs
+  const m = decodeModel(fs.readFileSync(path.join(out, int8.label, 'model.onnx')));
+  const floats = (name: string) => new Float32Array(new Uint8Array(m.graph.initializer.find((t) => t.name === name)!.raw_data).buffer);
+  assert.equal(m.graph.initializer.find((t) => t.name === 'conv2d2.bias.q')!.data_type, 6);
+  assert.deepEqual([...floats('conv2d2.bias.scale')], [...floats('conv2d2.weight.scale')].map((s) => Math.fround(floats('conv2d2.input.scale')[0]! * s)));
 });
