@@ -5,27 +5,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HyperlabError } from '../errors.ts';
-import type { Params } from '../protocol/messages.ts';
-import { runDirectory } from '../runner/run-directory.ts';
-import { flattenSpec } from '../spec/index.ts';
-import type { ModelSpec, Spec } from '../spec/types.ts';
+import type { ModelSpec } from '../spec/types.ts';
 import type { Store } from '../store/types.ts';
 import { argmax } from '../../engine/train/evaluate.ts';
-import type { Param } from '../../engine/nn/types.ts';
-import { runExperiment } from '../../engine/train/run.ts';
 import { encodeSafetensors } from '../../engine/train/safetensors.ts';
 import { calibrateActivations } from './calibrate.ts';
+import { fineTune } from './finetune.ts';
 import { emitOnnx } from './emit-onnx.ts';
 import { kmeansShare, quantizeFp8, quantizeLinear, ternarize, toFloat16 } from './encode-weights.ts';
 import { describeLayers, weightedLayers, type ExportLayer } from './model-layers.ts';
 import { loadOrtModel } from './ort-runner.ts';
 import { applyMask, fanIn, globalMagnitudeMasks, magnitudeMask, nmMask, rowsOf, sparsityOf, structuredPrune } from './prune.ts';
+import { recordArtifacts, reportTable, type ExportFormat, type ExportReport, type VariantReport } from './report.ts';
 import { engineLogits, engineModel, loadExportData, loadSourceRun, type CheckpointChoice, type ExportData, type SourceRun } from './source.ts';
 import { dequantize, dequantizeBias, quantizeBias, type QuantizedBias, type StoredWeight } from './stored-weight.ts';
 import { tritonConfig, torchModule } from './targets.ts';
 import type { VariantSpec } from './variants.ts';
 
-export type ExportFormat = 'onnx' | 'triton' | 'torch';
+export { reportTable, type ExportFormat, type ExportReport, type VariantReport };
 
 export interface ExportProgress {
   /** What is happening, for a progress line. */
@@ -50,51 +47,6 @@ export interface ExportOptions {
   onProgress?: (p: ExportProgress) => void;
   signal?: AbortSignal;
   producerVersion?: string;
-}
-
-export interface VariantReport {
-  label: string;
-  /** Files written for it, relative to the export folder. */
-  files: string[];
-  /** Size of its model.onnx in bytes. */
-  bytes: number;
-  opset: number;
-  /** Parameters in the exported model (structured pruning lowers it) and how many are non-zero. */
-  parameters: number;
-  nonZero: number;
-  /** Zero weights over all dense/conv weights, overall and per layer. */
-  sparsity: number;
-  layerSparsity: Record<string, number>;
-  /** Where its figures come from: ONNX Runtime, or the engine's simulation when ORT cannot run it. */
-  runtime: 'onnxruntime' | 'simulated';
-  testAcc: number;
-  /** Engine with the same (dequantized) weights. */
-  simulatedAcc: number;
-  /** Share of test samples predicted as the FP32 model predicts them. */
-  agreement: number;
-  /** Largest |ORT logit − engine logit| over the test set (null when ORT did not run it). */
-  maxAbsDiff: number | null;
-  /** Share of test samples ORT and the engine (same weights) predict alike (null when ORT did not run it). */
-  engineAgreement: number | null;
-  /** Per-class accuracy minus the FP32 model's, by class name. */
-  perClassDelta: Record<string, number>;
-  latencyMs: { batch1: number; batch64: number } | null;
-  fineTuneRun: number | null;
-  note: string | null;
-}
-
-export interface ExportReport {
-  runId: number;
-  runName: string;
-  checkpoint: string;
-  epoch: number;
-  testSamples: number;
-  classNames: string[];
-  formats: ExportFormat[];
-  out: string;
-  createdAt: string;
-  ortThreads: number;
-  variants: VariantReport[];
 }
 
 function cancelled(signal: AbortSignal | undefined): void {
@@ -188,83 +140,11 @@ async function prunedModel(o: ExportOptions, source: SourceRun, data: ExportData
   let fineTuneRun: number | null = null;
   if (v.finetune > 0) {
     progress(`${v.label}: fine-tuning ${v.finetune} epoch${v.finetune === 1 ? '' : 's'}`);
-    const r = await fineTune(o, source, data, modelSpec, tensors, masks, v);
+    const r = await fineTune({ store: o.store, dbPath: o.dbPath, signal: o.signal }, source, data, modelSpec, tensors, masks, v);
     tensors = r.tensors;
     fineTuneRun = r.runId;
   }
   return { modelSpec, tensors, layers, fineTuneRun };
-}
-
-/**
- * Fine-tuning is a run of its own in the store, with curves, linked to the exported run by
- * params "parent.run" and "compress.variant": the engine trains from the pruned weights with the
- * run's optimizer and schedule and re-applies the masks after every optimizer step.
- */
-async function fineTune(o: ExportOptions, source: SourceRun, data: ExportData, modelSpec: ModelSpec, tensors: Map<string, Float32Array>, masks: Map<string, Uint8Array>, v: VariantSpec): Promise<{ tensors: Map<string, Float32Array>; runId: number }> {
-  const base = source.spec;
-  const spec: Spec = {
-    ...base, model: modelSpec,
-    train: {
-      ...base.train, epochs: v.finetune,
-      earlyStopping: { ...base.train.earlyStopping, enabled: false }, swa: { ...base.train.swa, enabled: false }, ensemble: { members: 1 },
-      checkpoint: { ...base.train.checkpoint, resumeFrom: null, dir: null }, statsEvery: 0,
-    },
-  };
-  const store = o.store;
-  const run = store.createRun({
-    experiment: source.run.experimentName, name: `${source.run.name || `run ${source.run.id}`} · ${v.label}`,
-    params: { ...(flattenSpec(spec) as Params), 'parent.run': source.run.id, 'compress.variant': v.label },
-  });
-  store.markRunning(run.id, process.pid);
-  const dir = runDirectory(o.dbPath, run.id);
-  try {
-    const result = await runExperiment({
-      spec, specDir: source.specDir, checkpointDir: dir, data: data.data,
-      start: { tensors, afterStep: v.prune?.method === 'magnitude' ? gradualMasks(masks, v.prune.amount, v.prune.scope, Math.ceil(data.data.train.count / Math.min(spec.train.batchSize, data.data.train.count)) * v.finetune) : fixedMasks(masks) },
-      control: { shouldStop: () => o.signal?.aborted ?? false, pause: async () => {} },
-      reporter: {
-        metrics: (step, epoch, values) => store.appendMetrics(run.id, Object.entries(values).map(([key, value]) => ({ key, step, epoch: epoch ?? null, time: Date.now(), value }))),
-        layerStats: () => {},
-        log: (level, message) => store.appendLog(run.id, [{ stream: level === 'info' ? 'stdout' : 'stderr', text: message, time: Date.now() }]),
-        artifact: (kind, file, meta) => { store.addArtifact(run.id, { kind, path: file, size: fs.statSync(file).size, meta: meta ?? null }); },
-      },
-    });
-    store.endRun(run.id, result.status === 'diverged' ? 'diverged' : 'finished', result.reason ?? null, { ...result.summary, 'parent.run': source.run.id });
-    cancelled(o.signal);
-    if (result.status === 'diverged') throw new HyperlabError('EXPORT_FAILED', `fine-tuning run ${run.id} diverged: ${result.reason}`, 'Export without --finetune, or with fewer epochs.');
-    const model = result.members[0]!.model;
-    return { tensors: new Map([...model.params(), ...model.buffers()].map((p) => [p.name, p.value.slice()])), runId: run.id };
-  } catch (error) {
-    const r = store.getRun(run.id);
-    if (r && (r.status === 'running' || r.status === 'queued')) store.endRun(run.id, o.signal?.aborted ? 'killed' : 'failed', error instanceof Error ? error.message : String(error));
-    throw error;
-  }
-}
-
-function fixedMasks(masks: ReadonlyMap<string, Uint8Array>): (params: readonly Param[]) => void {
-  return (params) => { for (const p of params) { const m = masks.get(p.name); if (m) applyMask(p.value, m); } };
-}
-
-/**
- * Gradual magnitude pruning (Zhu & Gupta 2017): sparsity s_t = s·(1 − (1 − t/T)³) over the first
- * 60% of the fine-tuning steps, masks recomputed from the current magnitudes 20 times on the
- * way, then the target mask fixed for the rest, so the final sparsity is exactly s (over all
- * layers for global pruning, in each layer otherwise).
- */
-function gradualMasks(masks: Map<string, Uint8Array>, target: number, scope: 'global' | 'layer', totalSteps: number): (params: readonly Param[]) => void {
-  const ramp = Math.max(1, Math.floor(0.6 * totalSteps));
-  const every = Math.max(1, Math.floor(ramp / 20));
-  let calls = 0;
-  return (params) => {
-    const t = calls++; // call 0 is before the first step
-    if (t <= ramp && t % every === 0 || t === ramp) {
-      const s = t >= ramp ? target : target * (1 - (1 - t / ramp) ** 3);
-      const pruned = params.filter((p) => masks.has(p.name));
-      if (scope === 'global') for (const [name, m] of globalMagnitudeMasks(new Map(pruned.map((p) => [p.name, p.value])), s)) masks.set(name, m);
-      else for (const p of pruned) masks.set(p.name, magnitudeMask(p.value, s));
-    }
-    for (const p of params) { const m = masks.get(p.name); if (m) applyMask(p.value, m); }
-  };
 }
 
 function storeWeights(v: VariantSpec, w: Working): Map<string, StoredWeight> {
@@ -446,30 +326,3 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
   }
 }
 
-/** The report as artifacts of the run: one per exported model (its row as meta) and the report itself. */
-function recordArtifacts(store: Store, report: ExportReport): void {
-  for (const v of report.variants) {
-    const main = v.files.find((f) => f.endsWith('.onnx')) ?? v.files[0];
-    if (!main) continue;
-    const file = path.join(report.out, main);
-    const { files: _f, layerSparsity: _l, perClassDelta: _p, ...row } = v;
-    store.addArtifact(report.runId, { kind: 'export', path: file, size: fs.statSync(file).size, meta: { ...row, latencyMs: v.latencyMs, out: report.out } as unknown as Params });
-  }
-  const file = path.join(report.out, 'report.json');
-  store.addArtifact(report.runId, { kind: 'export-report', path: file, size: fs.statSync(file).size, meta: { variants: report.variants.map((v) => v.label), testSamples: report.testSamples, out: report.out } });
-}
-
-const pct = (x: number): string => (100 * x).toFixed(2);
-
-export function reportTable(r: ExportReport): string {
-  const base = r.variants[0]!;
-  const lines = [
-    `| Variant | Size | vs FP32 | Params (non-zero) | Sparsity | Test acc | Δ acc | Agrees with FP32 | max abs Δ logits vs engine (same predictions) | Latency b1 / b64 (ms) | Runs in |`,
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
-  ];
-  for (const v of r.variants) {
-    const kb = v.bytes >= 1e6 ? `${(v.bytes / 1e6).toFixed(2)} MB` : `${(v.bytes / 1e3).toFixed(1)} kB`;
-    lines.push(`| ${v.label} | ${kb} | ${pct(v.bytes / base.bytes)}% | ${v.parameters.toLocaleString('en-US')} (${v.nonZero.toLocaleString('en-US')}) | ${pct(v.sparsity)}% | ${pct(v.testAcc)}% | ${v.testAcc >= base.testAcc ? '+' : ''}${pct(v.testAcc - base.testAcc)} | ${pct(v.agreement)}% | ${v.maxAbsDiff === null ? '–' : `${v.maxAbsDiff.toExponential(1)} (${pct(v.engineAgreement!)}%)`} | ${v.latencyMs ? `${v.latencyMs.batch1.toFixed(3)} / ${v.latencyMs.batch64.toFixed(2)}` : '–'} | ${v.runtime === 'onnxruntime' ? `ORT, opset ${v.opset}` : 'simulated'}${v.fineTuneRun ? `, fine-tune run ${v.fineTuneRun}` : ''} |`);
-  }
-  return lines.join('\n');
-}
