@@ -165,7 +165,7 @@ export interface CodebookQuantized {
   readonly shape: readonly number[];
   /** 2..8. */
   readonly bits: number;
-  /** Length ≤ 2^bits (fewer when the tensor has fewer distinct values), ascending. */
+  /** Exactly 2^bits, non-decreasing (an empty cluster keeps its initial value). */
   readonly centroids: Float32Array;
   /** One index per element. */
   readonly indices: Uint8Array;
