@@ -1,5 +1,6 @@
-// Activation ranges for INT8 QDQ: the input of every dense and conv layer over a calibration
-// set (min-max, widened to include 0), as uint8 asymmetric scale and zero point.
+// Activation ranges for INT8 QDQ: the input of every dense and conv layer (and each conv's
+// output) over a calibration set, min-max, as uint8 affine scale and zero point (linearParams
+// of the compression modules widens the range to include 0).
 import type { Dataset } from '../../engine/data/dataset.ts';
 import { sampleSize } from '../../engine/data/dataset.ts';
 import { Conv2D } from '../../engine/nn/layers/conv2d.ts';
@@ -8,7 +9,7 @@ import { Residual } from '../../engine/nn/layers/residual.ts';
 import type { Sequential } from '../../engine/nn/sequential.ts';
 import type { ForwardContext, Layer, Tensor } from '../../engine/nn/types.ts';
 import { Rng } from '../../engine/rng.ts';
-import { roundHalfEven } from './encode-weights.ts';
+import { linearParams } from '../compress/index.ts';
 import type { ActivationQuant } from './stored-weight.ts';
 
 type Ranges = Map<string, { min: number; max: number }>;
@@ -49,9 +50,6 @@ export function calibrateActivations(model: Sequential, data: Dataset, samples: 
     forward(model.layers, { data: data.x.slice(start * size, (start + n) * size), shape: [n, ...data.shape] }, ctx, ranges);
   }
   const out = new Map<string, ActivationQuant>();
-  for (const [name, r] of ranges) {
-    const scale = Math.fround(r.max > r.min ? (r.max - r.min) / 255 : 1);
-    out.set(name, { scale, zeroPoint: Math.max(0, Math.min(255, roundHalfEven(-r.min / scale))) });
-  }
+  for (const [name, r] of ranges) out.set(name, linearParams(r.min, r.max, 0, 255, 'affine'));
   return out;
 }

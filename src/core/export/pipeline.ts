@@ -12,7 +12,8 @@ import { encodeSafetensors } from '../../engine/train/safetensors.ts';
 import { calibrateActivations } from './calibrate.ts';
 import { fineTune } from './finetune.ts';
 import { emitOnnx } from './emit-onnx.ts';
-import { kmeansShare, quantizeFp8, quantizeLinear, ternarize, toFloat16 } from './encode-weights.ts';
+import { quantizeTensor, type Granularity, type QuantizeSpec } from '../compress/index.ts';
+import { storedFromQuantized } from './from-compress.ts';
 import { describeLayers, weightedLayers, type ExportLayer } from './model-layers.ts';
 import { loadOrtModel } from './ort-runner.ts';
 import { applyMask, fanIn, globalMagnitudeMasks, magnitudeMask, nmMask, rowsOf, sparsityOf, structuredPrune } from './prune.ts';
@@ -147,20 +148,29 @@ async function prunedModel(o: ExportOptions, source: SourceRun, data: ExportData
   return { modelSpec, tensors, layers, fineTuneRun };
 }
 
+/** The compression modules' quantizer for a variant, over the 2-D view [rows, fanIn] (blocks run along the fan-in). */
+function quantizeSpec(v: VariantSpec): QuantizeSpec | null {
+  const g = v.granularity;
+  const granularity: Granularity = g.kind === 'tensor' ? { kind: 'tensor' } : g.kind === 'channel' ? { kind: 'channel', axis: 0 } : { kind: 'block', axis: 1, blockSize: g.size };
+  switch (v.quantize) {
+    case null: return null;
+    case 'fp16': return { method: 'float', format: 'float16' };
+    case 'fp8': return { method: 'float', format: 'float8e4m3fn', scaling: 'absmax', saturate: true };
+    case 'int8': return { method: 'linear', type: 'int8', scheme: 'symmetric', granularity };
+    case 'int4': return { method: 'linear', type: 'int4', scheme: 'symmetric', granularity };
+    case 'ternary': return { method: 'ternary', granularity: { kind: 'channel', axis: 0 } };
+    case 'kmeans4': return { method: 'kmeans', bits: 4 };
+  }
+}
+
 function storeWeights(v: VariantSpec, w: Working): Map<string, StoredWeight> {
   const stored = new Map<string, StoredWeight>();
+  const spec = quantizeSpec(v);
   for (const l of weightedLayers(w.layers)) {
     const values = w.tensors.get(l.weight)!;
     const rows = rowsOf(l), fan = fanIn(l);
-    switch (v.quantize) {
-      case null: stored.set(l.weight, { kind: 'float32', values, sparse: v.prune?.method === 'magnitude' && sparsityOf(values) > 0.67 }); break;
-      case 'fp16': stored.set(l.weight, toFloat16(values)); break;
-      case 'int8': stored.set(l.weight, quantizeLinear(values, rows, fan, 8, v.granularity)); break;
-      case 'int4': stored.set(l.weight, quantizeLinear(values, rows, fan, 4, v.granularity)); break;
-      case 'ternary': stored.set(l.weight, ternarize(values, rows, fan)); break;
-      case 'kmeans4': stored.set(l.weight, kmeansShare(values, 4)); break;
-      case 'fp8': stored.set(l.weight, quantizeFp8(values)); break;
-    }
+    if (!spec) stored.set(l.weight, { kind: 'float32', values, sparse: v.prune?.method === 'magnitude' && sparsityOf(values) > 0.67 });
+    else stored.set(l.weight, storedFromQuantized(quantizeTensor({ name: l.weight, shape: [rows, fan], data: values }, spec), rows, fan));
   }
   return stored;
 }

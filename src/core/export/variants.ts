@@ -1,10 +1,12 @@
 // What one exported variant is: pruning (magnitude, N:M or structured), optional fine-tuning,
 // and a storage format for the weights. Parsed from the CLI's flags or a "key=value,..." string.
 import { HyperlabError } from '../errors.ts';
-import type { Granularity } from './encode-weights.ts';
 
 export const QUANTIZERS = ['int8', 'int4', 'kmeans4', 'ternary', 'fp16', 'fp8'] as const;
 export type Quantizer = (typeof QUANTIZERS)[number];
+
+/** Which weights share a scale: the whole tensor, each output channel, or blocks along the fan-in. */
+export type Granularity = { kind: 'tensor' } | { kind: 'channel' } | { kind: 'block'; size: number };
 
 export interface PruneSpec {
   amount: number;
