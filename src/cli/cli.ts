@@ -61,6 +61,7 @@ function help(topic: string, io: CliIO): ExitCode {
 const EXIT_FOR_CODE: { [code in ErrorCode]?: ExitCode } = {
   USAGE: EXIT.usage,
   SPEC_INVALID: EXIT.usage,
+  COMPRESS_INVALID: EXIT.usage,
   RUN_NOT_FOUND: EXIT.notFound,
   SPEC_NOT_FOUND: EXIT.notFound,
 };

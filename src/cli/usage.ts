@@ -60,7 +60,9 @@ One variant from flags:
   --prune F          remove the fraction F of the weights by magnitude (one threshold over all layers)
     --per-layer      the same fraction of each layer instead
     --structured     remove whole neurons/filters (L2 norm) and the next layer's inputs instead
-  --nm N:M           N:M sparsity along each layer's inputs (2:4: fan-in must be a multiple of 4)
+  --nm N:M           N:M sparsity along each layer's inputs (conv: input channels); each layer's
+                     input width must be a multiple of M
+    --skip-unfit     leave the layers where it is not dense instead (named in the report)
   --finetune E       fine-tune E epochs after pruning (a run of its own, params parent.run)
   --quantize M       int8 (QDQ, weights + calibrated activations), int4 (opset 21), kmeans4,
                      ternary, fp16 (half initializers, Cast to float), fp8 (E4M3FN)
@@ -73,8 +75,8 @@ int8-cpu | sparse-2of4-gpu | table.
   --json             the report as JSON on stdout
 
 Exit codes: 1 the export failed (a diverged run, a variant that does not run), 2 usage (DIR
-exists or is not writable, an impossible combination such as 2:4 on a layer whose fan-in is not
-a multiple of 4), 3 the run or its checkpoint was not found.
+exists or is not writable, an impossible combination such as 2:4 on a layer whose input width is
+not a multiple of 4), 3 the run or its checkpoint was not found.
 `,
 };
 

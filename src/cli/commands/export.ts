@@ -19,6 +19,7 @@ const OPTIONS = {
   structured: { type: 'boolean' },
   'per-layer': { type: 'boolean' },
   nm: { type: 'string' },
+  'skip-unfit': { type: 'boolean' },
   finetune: { type: 'string' },
   quantize: { type: 'string' },
   'per-channel': { type: 'boolean' },
@@ -49,10 +50,10 @@ export async function exportCommand(args: string[], io: CliIO): Promise<ExitCode
   const checkpoint = values.checkpoint ?? 'last';
   if (checkpoint !== 'last' && checkpoint !== 'best') throw usageError(`hyperlab export: --checkpoint ${checkpoint}`, 'Use last (the default) or best.');
   const variants: VariantSpec[] = [];
-  const single = [values.prune, values.nm, values.finetune, values.quantize, values.block].some((v) => v !== undefined) || values.structured || values['per-layer'] || values['per-channel'] || values['per-tensor'];
+  const single = [values.prune, values.nm, values.finetune, values.quantize, values.block].some((v) => v !== undefined) || values.structured || values['per-layer'] || values['skip-unfit'] || values['per-channel'] || values['per-tensor'];
   if (single) {
     variants.push(makeVariant({
-      prune: number('prune', values.prune), structured: values.structured ?? false, perLayer: values['per-layer'] ?? false, nm: values.nm, finetune: number('finetune', values.finetune),
+      prune: number('prune', values.prune), structured: values.structured ?? false, perLayer: values['per-layer'] ?? false, nm: values.nm, skipUnfit: values['skip-unfit'] ?? false, finetune: number('finetune', values.finetune),
       quantize: values.quantize, perChannel: values['per-channel'] ?? false, perTensor: values['per-tensor'] ?? false, block: number('block', values.block),
     }));
   }

@@ -89,6 +89,8 @@ function makeTemp(out: string): string {
 }
 
 interface Working {
+  /** Layers N:M pruning left dense (skip-unfit). */
+  skipped: string[];
   modelSpec: ModelSpec;
   tensors: Map<string, Float32Array>;
   layers: ExportLayer[];
@@ -119,6 +121,7 @@ async function prunedModel(o: ExportOptions, source: SourceRun, data: ExportData
   let tensors = new Map(source.tensors);
   let layers = layerView(modelSpec, data, classes, tensors);
   const masks = new Map<string, Uint8Array>();
+  const skipped: string[] = [];
   if (v.prune) {
     if (v.prune.method === 'structured') {
       const r = structuredPrune(modelSpec, [...layers], tensors, v.prune.amount, data.inputShape);
@@ -130,7 +133,9 @@ async function prunedModel(o: ExportOptions, source: SourceRun, data: ExportData
       const global = v.prune.method === 'magnitude' && v.prune.scope === 'global' ? globalMagnitudeMasks(new Map(weighted.map((l) => [l.weight, tensors.get(l.weight)!])), v.prune.amount) : null;
       for (const l of weighted) {
         const w = tensors.get(l.weight)!.slice();
-        const mask = global ? global.get(l.weight)! : v.prune.method === 'nm' ? nmMask(w, rowsOf(l), fanIn(l), v.prune.n, v.prune.m, l.name) : magnitudeMask(w, v.prune.amount);
+        const shape = l.kind === 'dense' ? [l.outFeatures, l.inFeatures] : [l.outChannels, l.inChannels, ...l.kernel];
+        const mask = global ? global.get(l.weight)! : v.prune.method === 'nm' ? nmMask(w, shape, v.prune.n, v.prune.m, l.name, v.prune.skipUnfit) : magnitudeMask(w, v.prune.amount, l.weight);
+        if (!mask) { skipped.push(`${l.name} (input width ${shape[1]})`); continue; }
         masks.set(l.weight, mask);
         // magnitude pruning with fine-tuning prunes gradually during it (Zhu & Gupta 2017)
         if (v.prune.method === 'nm' || v.finetune === 0) applyMask(w, mask);
@@ -145,7 +150,7 @@ async function prunedModel(o: ExportOptions, source: SourceRun, data: ExportData
     tensors = r.tensors;
     fineTuneRun = r.runId;
   }
-  return { modelSpec, tensors, layers, fineTuneRun };
+  return { modelSpec, tensors, layers, fineTuneRun, skipped };
 }
 
 /** The compression modules' quantizer for a variant, over the 2-D view [rows, fanIn] (blocks run along the fan-in). */
@@ -297,6 +302,7 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
         note = `ONNX Runtime did not run it (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); figures are the engine's simulation`;
       }
       if (v.quantize === 'int8') note = [note, 'accuracy includes activation quantization (ORT); the simulated figure quantizes weights only'].filter(Boolean).join('; ');
+      if (w.skipped.length) note = [note, `left dense (input width not a multiple of ${v.prune!.m}): ${w.skipped.join(', ')}`].filter(Boolean).join('; ');
       fp32 ??= { predictions: acc.predictions, perClass: acc.perClass };
       let agree = 0;
       for (let i = 0; i < test.count; i++) if (acc.predictions[i] === fp32.predictions[i]) agree++;

@@ -4,6 +4,7 @@
 import { HyperlabError } from '../errors.ts';
 import type { LayerSpec, ModelSpec } from '../spec/types.ts';
 import type { ExportLayer } from './model-layers.ts';
+import { pruneMagnitude, pruneMagnitudeGlobal, pruneNM } from '../compress/index.ts';
 
 type Weighted = Extract<ExportLayer, { kind: 'dense' | 'conv' }>;
 
@@ -14,50 +15,30 @@ export function rowsOf(l: Weighted): number {
   return l.kind === 'dense' ? l.outFeatures : l.outChannels;
 }
 
-/** Zeroes the floor(amount·n) smallest-magnitude weights (ties by position); returns the keep mask. */
-export function magnitudeMask(values: Float32Array, amount: number): Uint8Array {
-  const order = Array.from(values.keys()).sort((a, b) => Math.abs(values[a]!) - Math.abs(values[b]!) || a - b);
-  const mask = new Uint8Array(values.length).fill(1);
-  const drop = Math.floor(amount * values.length);
-  for (let i = 0; i < drop; i++) mask[order[i]!] = 0;
-  return mask;
+/** Keep-mask of magnitude pruning of one tensor (the compression modules' pruneMagnitude). */
+export function magnitudeMask(values: Float32Array, amount: number, name = 'weight'): Uint8Array {
+  return pruneMagnitude({ name, shape: [values.length], data: values }, amount).mask;
+}
+
+/** Global magnitude pruning: one threshold over every listed tensor (pruneMagnitudeGlobal). */
+export function globalMagnitudeMasks(tensors: ReadonlyMap<string, Float32Array>, amount: number): Map<string, Uint8Array> {
+  const list = [...tensors].map(([name, data]) => ({ name, shape: [data.length], data }));
+  return new Map(pruneMagnitudeGlobal(list, amount).map((r) => [r.name, r.mask]));
 }
 
 /**
- * Global magnitude pruning: one threshold over every listed tensor, so floor(amount·total)
- * weights go, fewest from the layers whose weights matter most (ties by tensor, then position).
+ * N:M keep-mask (pruneNM): groups of M consecutive inputs of a dense row, or of M consecutive
+ * input channels at one kernel position of a conv filter, as sparse tensor cores read them.
+ * Null when the layer's input width is not a multiple of M and `skipUnfit` leaves it dense;
+ * otherwise that is a usage error naming the layer.
  */
-export function globalMagnitudeMasks(tensors: ReadonlyMap<string, Float32Array>, amount: number): Map<string, Uint8Array> {
-  const names = [...tensors.keys()];
-  const total = names.reduce((n, k) => n + tensors.get(k)!.length, 0);
-  const magnitudes = new Float32Array(total);
-  let at = 0;
-  for (const k of names) for (const v of tensors.get(k)!) magnitudes[at++] = Math.abs(v);
-  const order = Uint32Array.from({ length: total }, (_, i) => i).sort((a, b) => magnitudes[a]! - magnitudes[b]! || a - b);
-  const keep = new Uint8Array(total).fill(1);
-  const drop = Math.floor(amount * total);
-  for (let i = 0; i < drop; i++) keep[order[i]!] = 0;
-  const masks = new Map<string, Uint8Array>();
-  at = 0;
-  for (const k of names) { const n = tensors.get(k)!.length; masks.set(k, keep.slice(at, at + n)); at += n; }
-  return masks;
-}
-
-/** N:M: in each group of M consecutive weights along the fan-in, the M−N smallest are dropped. */
-export function nmMask(values: Float32Array, rows: number, fan: number, n: number, m: number, layer: string): Uint8Array {
-  if (fan % m !== 0) {
-    throw new HyperlabError('USAGE', `${n}:${m} sparsity needs every layer's fan-in to be a multiple of ${m}, but ${layer} has ${fan} inputs per output`,
-      `Leave out --nm for this model, or use unstructured --prune; ${layer}'s inputs come from the layer before it (its units/filters × kernel size).`);
+export function nmMask(values: Float32Array, shape: readonly number[], n: number, m: number, name: string, skipUnfit = false): Uint8Array | null {
+  if (shape[1]! % m !== 0) {
+    if (skipUnfit) return null;
+    throw new HyperlabError('USAGE', `${n}:${m} sparsity needs each layer's input width to be a multiple of ${m}, but ${name} has ${shape[1]} ${shape.length > 2 ? 'input channels' : 'inputs'}`,
+      `Leave out --nm for this model, add skip-unfit to the variant (--skip-unfit) to keep such layers dense, or give the layer before ${name} a multiple of ${m} units or filters.`);
   }
-  const mask = new Uint8Array(values.length).fill(1);
-  for (let r = 0; r < rows; r++) {
-    for (let g = 0; g < fan; g += m) {
-      const base = r * fan + g;
-      const idx = Array.from({ length: m }, (_, i) => base + i).sort((a, b) => Math.abs(values[a]!) - Math.abs(values[b]!) || a - b);
-      for (let i = 0; i < m - n; i++) mask[idx[i]!] = 0;
-    }
-  }
-  return mask;
+  return pruneNM({ name, shape, data: values }, n, m).mask;
 }
 
 export function applyMask(values: Float32Array, mask: Uint8Array): void {

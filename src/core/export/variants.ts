@@ -13,6 +13,8 @@ export interface PruneSpec {
   method: 'magnitude' | 'structured' | 'nm';
   /** Magnitude pruning: one threshold over all layers (default) or the same fraction of each layer. */
   scope: 'global' | 'layer';
+  /** N:M: leave layers whose input width is not a multiple of M dense instead of failing. */
+  skipUnfit: boolean;
   n: number;
   m: number;
 }
@@ -36,6 +38,8 @@ export interface VariantFields {
   /** Magnitude pruning per layer instead of one global threshold. */
   perLayer?: boolean;
   nm?: string;
+  /** With nm: keep layers that cannot carry the pattern dense. */
+  skipUnfit?: boolean;
   finetune?: number;
   quantize?: string;
   perChannel?: boolean;
@@ -53,17 +57,18 @@ export function makeVariant(f: VariantFields): VariantSpec {
     const m = /^(\d+):(\d+)$/.exec(f.nm);
     if (!m || Number(m[1]) < 1 || Number(m[1]) >= Number(m[2])) throw usage(`--nm "${f.nm}" is not an N:M pattern`, 'Write it as N:M with N < M, e.g. --nm 2:4.');
     const n = Number(m[1]), mm = Number(m[2]);
-    prune = { amount: 1 - n / mm, method: 'nm', n, m: mm, scope: 'layer' };
+    prune = { amount: 1 - n / mm, method: 'nm', n, m: mm, scope: 'layer', skipUnfit: f.skipUnfit ?? false };
     if (f.structured) throw usage('--nm and --structured cannot be combined', 'Choose one: N:M keeps the shapes, --structured removes whole neurons and filters.');
   }
   if (f.prune !== undefined) {
     if (!(f.prune > 0 && f.prune < 1)) throw usage(`--prune ${f.prune} is not a fraction in (0, 1)`, 'Give the fraction of weights to remove, e.g. --prune 0.9.');
     if (prune) throw usage('--prune and --nm cannot be combined', 'N:M sets its own sparsity (2:4 is 50%); leave out --prune.');
-    prune = { amount: f.prune, method: f.structured ? 'structured' : 'magnitude', n: 0, m: 0, scope: f.perLayer || f.structured ? 'layer' : 'global' };
+    prune = { amount: f.prune, method: f.structured ? 'structured' : 'magnitude', n: 0, m: 0, scope: f.perLayer || f.structured ? 'layer' : 'global', skipUnfit: false };
     if (f.perLayer && f.structured) throw usage('--per-layer applies to magnitude pruning', 'Structured pruning always removes the same fraction of each layer\'s units; leave out --per-layer.');
   } else if (f.structured || f.perLayer) {
     throw usage(`--${f.structured ? 'structured' : 'per-layer'} needs --prune FRACTION`, 'e.g. --prune 0.5 --structured removes half of each layer\'s neurons or filters.');
   }
+  if (f.skipUnfit && f.nm === undefined) throw usage('--skip-unfit applies to --nm', 'Use it as --nm 2:4 --skip-unfit.');
   const finetune = f.finetune ?? 0;
   if (!(Number.isInteger(finetune) && finetune >= 0)) throw usage(`--finetune ${f.finetune} is not a whole number of epochs`, 'e.g. --finetune 2.');
   if (finetune > 0 && !prune) throw usage('--finetune needs pruning', 'Fine-tuning recovers accuracy after --prune or --nm; add one of them.');
@@ -105,12 +110,13 @@ export function parseVariant(text: string): VariantSpec {
       case 'structured': f.structured = true; break;
       case 'per-layer': f.perLayer = true; break;
       case 'nm': f.nm = value ?? ''; break;
+      case 'skip-unfit': f.skipUnfit = true; break;
       case 'finetune': f.finetune = num(); break;
       case 'quantize': f.quantize = value ?? ''; break;
       case 'per-channel': f.perChannel = true; break;
       case 'per-tensor': f.perTensor = true; break;
       case 'block': f.block = num(); break;
-      default: throw usage(`--variant "${text}": unknown key "${key}"`, 'Keys: prune=F, structured, per-layer, nm=N:M, finetune=E, quantize=M, per-channel, per-tensor, block=B.');
+      default: throw usage(`--variant "${text}": unknown key "${key}"`, 'Keys: prune=F, structured, per-layer, nm=N:M, skip-unfit, finetune=E, quantize=M, per-channel, per-tensor, block=B.');
     }
   }
   return makeVariant(f);

@@ -27,7 +27,7 @@ if (!runId) {
 }
 const trainSeconds = (performance.now() - t0) / 1000;
 const store = openStore(dbPath);
-const variants = ['quantize=fp16', 'quantize=int8,per-channel', 'prune=0.9', 'prune=0.9,finetune=4', 'nm=2:4', 'nm=2:4,finetune=1', 'prune=0.5,structured,finetune=2', 'quantize=ternary', 'quantize=int4,block=32', 'quantize=kmeans4', 'quantize=fp8'];
+const variants = ['quantize=fp16', 'quantize=int8,per-channel', 'prune=0.9', 'prune=0.9,finetune=4', 'nm=2:4,skip-unfit', 'nm=2:4,skip-unfit,finetune=1', 'prune=0.5,structured,finetune=2', 'quantize=ternary', 'quantize=int4,block=32', 'quantize=kmeans4', 'quantize=fp8'];
 const t1 = performance.now();
 const report = await exportRun({
   store, dbPath, runId, out: path.join(work, 'export'), variants: variants.map(parseVariant), formats: ['onnx'],

@@ -48,6 +48,9 @@ test('pruning masks: exact sparsity, ties by position; global pruning spares the
   const g = globalMagnitudeMasks(new Map([['a', Float32Array.of(0.1, 0.2, 0.3, 0.4)], ['b', Float32Array.of(5, -6, 0.05, 7)]]), 0.5);
   assert.deepEqual([...g.get('a')!], [0, 0, 0, 1]);
   assert.deepEqual([...g.get('b')!], [1, 1, 0, 1]);
-  assert.deepEqual([...nmMask(Float32Array.of(1, -4, 3, 2, 0.1, 0.2, -0.3, 0.4), 1, 8, 2, 4, 'd')], [0, 1, 1, 0, 0, 0, 1, 1]);
-  assert.throws(() => nmMask(new Float32Array(6), 1, 6, 2, 4, 'dense3'), /dense3 has 6 inputs per output/);
+  assert.deepEqual([...nmMask(Float32Array.of(1, -4, 3, 2, 0.1, 0.2, -0.3, 0.4), [1, 8], 2, 4, 'd')!], [0, 1, 1, 0, 0, 0, 1, 1]);
+  // conv [1 filter, 4 channels, 1×2 kernel]: groups run over the 4 channels at each kernel position
+  assert.deepEqual([...nmMask(Float32Array.of(1, 9, 2, 8, 3, 7, 4, 6), [1, 4, 1, 2], 2, 4, 'c')!], [0, 1, 0, 1, 1, 0, 1, 0]);
+  assert.throws(() => nmMask(new Float32Array(6), [1, 6], 2, 4, 'dense3'), /dense3 has 6 inputs/);
+  assert.equal(nmMask(new Float32Array(9), [1, 1, 3, 3], 2, 4, 'conv2d0', true), null);
 });

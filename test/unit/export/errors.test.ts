@@ -75,10 +75,11 @@ test('an output folder that cannot be written: usage error (exit 2)', async () =
   assert.match(r2.stderr, /afile is not a folder/);
 });
 
-test('2:4 on a layer whose fan-in is not a multiple of 4: usage error naming the layer, nothing written', async () => {
+test('2:4 on a layer whose input width is not a multiple of 4: usage error naming the layer, nothing written', async () => {
   const r = await cli(String(good), '--nm', '2:4', '--out', 'out4');
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /2:4 sparsity needs every layer's fan-in to be a multiple of 4, but dense2 has 30 inputs per output/);
+  assert.match(r.stderr, /2:4 sparsity needs each layer's input width to be a multiple of 4, but dense2 has 30 inputs/);
+  assert.match(r.stderr, /--skip-unfit/);
   assert.deepEqual(leftovers(), []);
 });
 
