@@ -9,7 +9,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
-const nodeExternal = ['vscode', 'better-sqlite3'];
+const nodeExternal = ['vscode', 'better-sqlite3', 'onnxruntime-node'];
 // Sources are ES modules (tests run them as .ts on Node 24); the bundles are CommonJS.
 const cjsDefine = { 'import.meta.dirname': '__dirname', 'import.meta.filename': '__filename' };
 

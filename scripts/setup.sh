@@ -20,6 +20,7 @@ fi
 N24=$(bash scripts/node24.sh)
 export PATH="$N24/bin:$PATH"
 export npm_config_nodedir="$N24"   # native addons build against Node 24's headers, not the system Node's
+export ONNXRUNTIME_NODE_INSTALL=skip # its CPU binaries are in the npm package; the install script only fetches CUDA parts from outside the registry
 hash -r
 echo "node $(node --version), npm $(npm --version)"
 

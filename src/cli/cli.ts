@@ -2,6 +2,7 @@
 // hint and an exit code (0 ok, 1 failure, 2 usage, 3 not found).
 import { HyperlabError, type ErrorCode } from '../core/errors.ts';
 import { importRuns } from './commands/import.ts';
+import { exportCommand } from './commands/export.ts';
 import { run } from './commands/run.ts';
 import { runsExport } from './commands/runs-export.ts';
 import { runsLs } from './commands/runs-ls.ts';
@@ -30,6 +31,7 @@ const COMMANDS: { [name: string]: Command } = {
   'tune babysit': tuneBabysit,
   sync,
   import: importRuns,
+  export: exportCommand,
 };
 
 /** Commands with subcommands: the first word, and what to say when the second is missing or wrong. */
@@ -83,6 +85,7 @@ function help(topic: string, io: CliIO): ExitCode {
 const EXIT_FOR_CODE: { [code in ErrorCode]?: ExitCode } = {
   USAGE: EXIT.usage,
   SPEC_INVALID: EXIT.usage,
+  COMPRESS_INVALID: EXIT.usage,
   RUN_NOT_FOUND: EXIT.notFound,
   SPEC_NOT_FOUND: EXIT.notFound,
 };

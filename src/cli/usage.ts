@@ -20,6 +20,8 @@ Usage:
   hyperlab sync [--silence SECONDS] [--json]
   hyperlab import tensorboard DIR [--experiment E] [--json]
   hyperlab import mlflow (mlruns/ | mlflow.db | sqlite:///mlflow.db) [--json]
+  hyperlab export RUN [--prune F [--structured|--nm N:M] [--finetune E]] [--quantize M [--per-channel|--block B]]
+                  [--variant SPEC ...] [--preset NAME] [--format onnx|triton|torch] --out DIR [--json]
   hyperlab help [COMMAND]
 
 Every command takes --db PATH (default: .hyperlab/runs.db under the current folder).
@@ -145,6 +147,36 @@ Guided tuning, the course's way: regularization off; a coarse grid of --coarse (
 rates log-spaced over 1e-5 … 1e-1 with few epochs (--epochs-coarse, 1); then a fine grid of
 --fine (5) learning rates spaced linearly from half to twice the best, with more epochs
 (--epochs-fine, 3). Each step is a sweep of its own (hyperlab sweeps show ID); Ctrl-C stops it.
+`,
+  export: `Usage: hyperlab export RUN --out DIR [options]
+
+Compress and export a finished run's checkpoint, run every exported model in ONNX Runtime on the
+test set against the engine, print the report (size, sparsity, parameters, accuracy, agreement
+with the FP32 model, per-class change, latency at batch 1 and 64) and record it as artifacts of
+the run. The FP32 model is always exported as the baseline. DIR must not exist; the export is
+written beside it and renamed at the end, so a failure leaves nothing behind.
+
+One variant from flags:
+  --prune F          remove the fraction F of the weights by magnitude (one threshold over all layers)
+    --per-layer      the same fraction of each layer instead
+    --structured     remove whole neurons/filters (L2 norm) and the next layer's inputs instead
+  --nm N:M           N:M sparsity along each layer's inputs (conv: input channels); each layer's
+                     input width must be a multiple of M
+    --skip-unfit     leave the layers where it is not dense instead (named in the report)
+  --finetune E       fine-tune E epochs after pruning (a run of its own, params parent.run)
+  --quantize M       int8 (QDQ, weights + calibrated activations), int4 (opset 21), kmeans4,
+                     ternary, fp16 (half initializers, Cast to float), fp8 (E4M3FN)
+    --per-channel | --per-tensor | --block B   granularity for int8/int4 (defaults: per-channel, block 32)
+More variants: --variant "prune=0.9,finetune=2" (repeatable; keys as the flags), --preset
+int8-cpu | sparse-2of4-gpu | table.
+  --format F         onnx (default), triton (NAME/1/model.onnx + config.pbtxt), torch
+                     (model.safetensors + model.py); repeatable
+  --checkpoint C     last (default) or best
+  --json             the report as JSON on stdout
+
+Exit codes: 1 the export failed (a diverged run, a variant that does not run), 2 usage (DIR
+exists or is not writable, an impossible combination such as 2:4 on a layer whose input width is
+not a multiple of 4), 3 the run or its checkpoint was not found.
 `,
 };
 

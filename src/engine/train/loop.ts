@@ -10,6 +10,7 @@ import { sampleSize } from '../data/dataset.ts';
 import type { LoadedData } from '../data/load.ts';
 import type { Kernels } from '../kernels/types.ts';
 import type { Sequential } from '../nn/sequential.ts';
+import type { Param } from '../nn/types.ts';
 import { gradientNorms, layerStatistics, snapshotWeights } from '../nn/stats/layer-stats.ts';
 import { clipGradNorm, clipGradValue } from '../optim/clipping.ts';
 import { applyPenalties } from '../optim/regularization.ts';
@@ -67,6 +68,15 @@ export interface MemberOptions {
   kernels?: Kernels;
   /** Wall clock in seconds (performance.now based); injectable so tests stay deterministic. */
   now?: () => number;
+  /** Fine-tuning: start from these weights instead of the initializer. */
+  start?: TrainStart;
+}
+
+/** Weights to fine-tune from, and what must hold after every update (a pruning mask re-applied). */
+export interface TrainStart {
+  tensors: ReadonlyMap<string, Float32Array>;
+  /** Called once before the first step and after every optimizer step. */
+  afterStep?: (params: readonly Param[]) => void;
 }
 
 /** The name of the first param or buffer holding a NaN or ±Inf, or null. */
@@ -110,6 +120,13 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
   const tracking: Tracking = { bestByValLoss, stopper, swa, bestWeights: null };
   const stateItems = [...params, ...model.buffers()];
 
+  if (o.start) {
+    for (const item of stateItems) {
+      const t = o.start.tensors.get(item.name);
+      if (t && t.length === item.value.length) item.value.set(t);
+    }
+    o.start.afterStep?.(params);
+  }
   let step = 0;
   let startEpoch = 0;
   if (t.checkpoint.resumeFrom) {
@@ -163,6 +180,7 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
       if (!ownsWeightDecay) decayWeights(params, lr, t.weightDecay);
       optimizer.step(params, lr);
       addWeightNoise(params, t.noise.weights, noiseRng);
+      o.start?.afterStep?.(params);
 
       const k = logits.shape[1]!;
       for (let i = 0; i < n; i++) if (argmax(logits.data, i * k, k) === y[i]) correct++;

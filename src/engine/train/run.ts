@@ -7,7 +7,7 @@ import { engineKernels } from '../kernels/select.ts';
 import type { Kernels } from '../kernels/types.ts';
 import { smoothingValues } from '../nn/losses/label-smoothing.ts';
 import { accuracy, confusionMatrix, evaluate, perClassAccuracy } from './evaluate.ts';
-import { trainMember, type MemberResult } from './loop.ts';
+import { trainMember, type MemberResult, type TrainStart } from './loop.ts';
 import { checkMemoryFits, formatBytes, machineMemoryLimits, type MemoryLimits } from './memory-check.ts';
 import { estimateMemory } from './memory-estimate.ts';
 import type { TrainControl, TrainReporter } from './reporter.ts';
@@ -36,6 +36,8 @@ export interface RunOptions {
   data?: LoadedData;
   /** Default: this machine's (machineMemoryLimits). */
   memoryLimits?: MemoryLimits;
+  /** Fine-tuning: the weights to start from and the constraint re-applied after each step. */
+  start?: TrainStart;
 }
 
 function finite(v: number | undefined): number | null {
@@ -91,7 +93,7 @@ export async function runExperiment(o: RunOptions): Promise<RunResult> {
     if (count > 1) reporter.log('info', `ensemble member ${m + 1}/${count} (seed ${spec.train.seed + m})`);
     const result = await trainMember({
       spec, data, member: m, prefix: count > 1 ? `member${m + 1}.` : '', reporter, control: o.control, checkpointDir: o.checkpointDir,
-      kernels, ...(o.now ? { now: o.now } : {}),
+      kernels, ...(o.now ? { now: o.now } : {}), ...(o.start ? { start: o.start } : {}),
     });
     members.push(result);
     for (const [kind, file] of Object.entries(result.checkpoints)) reporter.artifact('checkpoint', file, { which: kind, member: m });

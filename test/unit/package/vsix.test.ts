@@ -40,6 +40,14 @@ test('the .vsix holds better-sqlite3 as it runs: JavaScript and the N-API prebui
   assert.deepEqual(buildInputs, []);
 });
 
+test('the .vsix holds ONNX Runtime for linux-x64 (export verification) and not the other platforms\' 240 MB', () => {
+  for (const f of ['node_modules/onnxruntime-node/package.json', 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
+    'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1', 'node_modules/onnxruntime-common/package.json']) {
+    assert.ok(entries.includes(f), f);
+  }
+  assert.deepEqual(entries.filter((e) => /^node_modules\/onnxruntime-node\/bin\/napi-v6\/(darwin|win32|linux\/arm64)\//.test(e)), []);
+});
+
 test('the .vsix holds no sources, tests, scripts, maps or local state', () => {
   const leaked = entries.filter((e) =>
     /^(src|test|scripts|webview|out|assembly|test-results|\.ci|\.hyperlab|\.vscode)\//.test(e) || /\.(ts|map|tsbuildinfo|vsix)$/.test(e) || e === 'tsconfig.json' || e === 'package-lock.json');
