@@ -9,7 +9,7 @@ import type { Run, Store } from '../store/types.ts';
 import { loadData, type LoadedData } from '../../engine/data/load.ts';
 import { applyNormalizer, fitNormalizer, type Normalizer } from '../../engine/data/normalize.ts';
 import { sampleSize, type Dataset } from '../../engine/data/dataset.ts';
-import { engineKernels } from '../../engine/kernels/select.ts';
+import { jsKernels } from '../../engine/kernels/js-kernels.ts';
 import type { Kernels } from '../../engine/kernels/types.ts';
 import { buildModel } from '../../engine/train/build-model.ts';
 import { readSafetensors } from '../../engine/train/safetensors.ts';
@@ -97,9 +97,13 @@ export async function loadExportData(spec: Spec, specDir: string): Promise<Expor
   return { data, rawTest: reshape(raw.test), rawValidation: reshape(raw.validation), normalizer, inputShape };
 }
 
-let kernels: Kernels | null = null;
+/**
+ * The engine's JS reference kernels: an export builds one model per variant, and models built on
+ * the WebAssembly kernels keep their buffers in its arena for the life of the process (the CNN's
+ * eleven variants filled it). The two kernel sets agree to float32 rounding (kernel tests).
+ */
 function exportKernels(): Kernels {
-  return (kernels ??= engineKernels());
+  return jsKernels;
 }
 
 /** An engine model of `modelSpec` holding `tensors` (params and buffers by name). */
