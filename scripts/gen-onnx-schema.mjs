@@ -1,10 +1,10 @@
-// Regenerates src/core/export/onnx-schema.ts (protobufjs JSON descriptor) from the official
+// Regenerates src/export/onnx-schema.ts (protobufjs JSON descriptor) from the official
 // onnx.proto3 beside it, so the writer needs no .proto file at run time and esbuild bundles it.
 import fs from 'node:fs';
 import path from 'node:path';
 import protobuf from 'protobufjs';
 
-const dir = path.resolve(import.meta.dirname, '../src/core/export');
+const dir = path.resolve(import.meta.dirname, '../src/export');
 const text = fs.readFileSync(path.join(dir, 'onnx.proto3'), 'utf8');
 const root = protobuf.parse(text, { keepCase: true }).root;
 const json = JSON.stringify(root.toJSON(), null, 1);

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HyperlabError } from '../../core/errors.ts';
-import { exportRun, makeVariant, parseVariant, PRESETS, reportTable, type ExportFormat, type VariantSpec } from '../../core/export/index.ts';
+import { exportRun, makeVariant, parseVariant, PRESETS, reportTable, type ExportFormat, type VariantSpec } from '../../export/index.ts';
 import { EXIT, type CliIO, type ExitCode } from '../io.ts';
 import { toJson } from '../json.ts';
 import { StoreMissingError, openForWriting } from '../open-store.ts';

@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openStore } from '../../../src/core/store/index.ts';
-import { exportRun, reportTable } from '../../../src/core/export/pipeline.ts';
-import { parseVariant } from '../../../src/core/export/variants.ts';
+import { exportRun, reportTable } from '../../../src/export/pipeline.ts';
+import { parseVariant } from '../../../src/export/variants.ts';
 import { templateSpec, trainRun } from '../../unit/export/helpers.ts';
 
 const { values, positionals } = parseArgs({ options: { db: { type: 'string' }, run: { type: 'string' }, write: { type: 'boolean' } }, allowPositionals: true });

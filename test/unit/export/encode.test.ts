@@ -5,10 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { dequantize as compressDequantize, quantizeTensor, type QuantizeSpec } from '../../../src/core/compress/index.ts';
-import { emitOnnx } from '../../../src/core/export/emit-onnx.ts';
-import { storedFromQuantized } from '../../../src/core/export/from-compress.ts';
-import { globalMagnitudeMasks, magnitudeMask, nmMask } from '../../../src/core/export/prune.ts';
-import { dequantize } from '../../../src/core/export/stored-weight.ts';
+import { emitOnnx } from '../../../src/export/emit-onnx.ts';
+import { storedFromQuantized } from '../../../src/export/from-compress.ts';
+import { globalMagnitudeMasks, magnitudeMask, nmMask } from '../../../src/export/prune.ts';
+import { dequantize } from '../../../src/export/stored-weight.ts';
 
 test('ONNX Runtime dequantizes the written INT4 blocks, INT8, FP8 codes, uint4 codebook indices, FP16 and ternary codes exactly as dequantize() says', async () => {
   const rows = 3, fan = 5; // odd element count: the last INT4 byte is half-used

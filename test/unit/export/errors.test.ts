@@ -111,8 +111,8 @@ test('an unknown run: not found (exit 3); a good export through the CLI: exit 0 
 
 test('cancelling through the AbortSignal (the panel\'s Cancel, the CLI\'s Ctrl-C) stops the export and leaves nothing', async () => {
   const { openStore } = await import('../../../src/core/store/index.ts');
-  const { exportRun } = await import('../../../src/core/export/index.ts');
-  const { parseVariant } = await import('../../../src/core/export/variants.ts');
+  const { exportRun } = await import('../../../src/export/index.ts');
+  const { parseVariant } = await import('../../../src/export/variants.ts');
   const store = openStore(db);
   const controller = new AbortController();
   const seen: string[] = [];

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { QuantizedTensor } from '../../../src/core/compress/types.ts';
-import { storedFromQuantized } from '../../../src/core/export/from-compress.ts';
-import { dequantize } from '../../../src/core/export/stored-weight.ts';
+import { storedFromQuantized } from '../../../src/export/from-compress.ts';
+import { dequantize } from '../../../src/export/stored-weight.ts';
 
 test('linear int8 affine per channel, int4 blocks, ternary, binary, codebook, fp16 and fp8 map onto stored weights with the same values', () => {
   const base = { name: 'dense1.weight', shape: [2, 4] };

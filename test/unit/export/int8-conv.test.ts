@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { exportRun } from '../../../src/core/export/pipeline.ts';
-import { decodeModel } from '../../../src/core/export/onnx-proto.ts';
-import { parseVariant } from '../../../src/core/export/variants.ts';
+import { exportRun } from '../../../src/export/pipeline.ts';
+import { decodeModel } from '../../../src/export/onnx-proto.ts';
+import { parseVariant } from '../../../src/export/variants.ts';
 import { smallMlpSpec, tmpDir, trainRun } from './helpers.ts';
 
 test('INT8 per-channel CNN: ORT rewrites both conv QDQ groups to QLinearConv; accuracy stays near FP32', async () => {

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { exportRun } from '../../../src/core/export/pipeline.ts';
-import { decodeModel } from '../../../src/core/export/onnx-proto.ts';
-import { engineLogits, engineModel, loadExportData, loadSourceRun } from '../../../src/core/export/source.ts';
+import { exportRun } from '../../../src/export/pipeline.ts';
+import { decodeModel } from '../../../src/export/onnx-proto.ts';
+import { engineLogits, engineModel, loadExportData, loadSourceRun } from '../../../src/export/source.ts';
 import { argmax } from '../../../src/engine/train/evaluate.ts';
 import { smallMlpSpec, tmpDir, trainRun } from './helpers.ts';
 

@@ -4,15 +4,15 @@
 // a failed or cancelled export leaves nothing half-written.
 import fs from 'node:fs';
 import path from 'node:path';
-import { HyperlabError } from '../errors.ts';
-import type { ModelSpec } from '../spec/types.ts';
-import type { Store } from '../store/types.ts';
-import { argmax } from '../../engine/train/evaluate.ts';
-import { encodeSafetensors } from '../../engine/train/safetensors.ts';
+import { HyperlabError } from '../core/errors.ts';
+import type { ModelSpec } from '../core/spec/types.ts';
+import type { Store } from '../core/store/types.ts';
+import { argmax } from '../engine/train/evaluate.ts';
+import { encodeSafetensors } from '../engine/train/safetensors.ts';
 import { calibrateActivations } from './calibrate.ts';
 import { fineTune } from './finetune.ts';
 import { emitOnnx } from './emit-onnx.ts';
-import { quantizeTensor, type Granularity, type QuantizeSpec } from '../compress/index.ts';
+import { quantizeTensor, type Granularity, type QuantizeSpec } from '../core/compress/index.ts';
 import { storedFromQuantized } from './from-compress.ts';
 import { describeLayers, weightedLayers, type ExportLayer } from './model-layers.ts';
 import { loadOrtModel } from './ort-runner.ts';

@@ -1,8 +1,8 @@
 // Runs an exported model in ONNX Runtime (onnxruntime-node, CPU): logits over a dataset and
 // latency per batch. Loaded on first use, so commands that do not export never load it.
 import type { InferenceSession } from 'onnxruntime-node';
-import { HyperlabError } from '../errors.ts';
-import { sampleSize, type Dataset } from '../../engine/data/dataset.ts';
+import { HyperlabError } from '../core/errors.ts';
+import { sampleSize, type Dataset } from '../engine/data/dataset.ts';
 import { INPUT_NAME, OUTPUT_NAME } from './emit-onnx.ts';
 
 type Ort = typeof import('onnxruntime-node');

@@ -1,6 +1,6 @@
 // What one exported variant is: pruning (magnitude, N:M or structured), optional fine-tuning,
 // and a storage format for the weights. Parsed from the CLI's flags or a "key=value,..." string.
-import { HyperlabError } from '../errors.ts';
+import { HyperlabError } from '../core/errors.ts';
 
 export const QUANTIZERS = ['int8', 'int4', 'kmeans4', 'ternary', 'fp16', 'fp8'] as const;
 export type Quantizer = (typeof QUANTIZERS)[number];

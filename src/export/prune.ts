@@ -1,10 +1,10 @@
 // Pruning for the export's variants: magnitude (per layer, exact count), N:M along the fan-in,
 // and structured (whole neurons / filters by L2 norm, with the next layer's inputs removed so
 // the model really shrinks). Masks are kept to re-apply them after each fine-tuning step.
-import { HyperlabError } from '../errors.ts';
-import type { LayerSpec, ModelSpec } from '../spec/types.ts';
+import { HyperlabError } from '../core/errors.ts';
+import type { LayerSpec, ModelSpec } from '../core/spec/types.ts';
 import type { ExportLayer } from './model-layers.ts';
-import { pruneMagnitude, pruneMagnitudeGlobal, pruneNM } from '../compress/index.ts';
+import { pruneMagnitude, pruneMagnitudeGlobal, pruneNM } from '../core/compress/index.ts';
 
 type Weighted = Extract<ExportLayer, { kind: 'dense' | 'conv' }>;
 

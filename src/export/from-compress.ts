@@ -1,8 +1,8 @@
 // The seam to the compression modules (src/core/compress/): their QuantizedTensor, in the
 // engine's layout, as the exporter's StoredWeight over the 2-D view [rows, fanIn]. A form that
 // has no ONNX Runtime weight encoding here is refused by name (the report keeps simulated figures).
-import { HyperlabError } from '../errors.ts';
-import type { Granularity, QuantizedTensor } from '../compress/types.ts';
+import { HyperlabError } from '../core/errors.ts';
+import type { Granularity, QuantizedTensor } from '../core/compress/types.ts';
 import type { StoredWeight } from './stored-weight.ts';
 
 function unsupported(q: QuantizedTensor, what: string): HyperlabError {

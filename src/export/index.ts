@@ -1,6 +1,6 @@
 // The compress-and-export API, for the CLI (`hyperlab export`) and the Compress & Export panel.
 //
-//   import { exportRun, parseVariant, makeVariant, PRESETS } from '../core/export/index.ts';
+//   import { exportRun, parseVariant, makeVariant, PRESETS } from '../export/index.ts';   // from src/cli or src/vscode
 //
 //   const controller = new AbortController();
 //   const report = await exportRun({

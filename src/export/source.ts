@@ -2,19 +2,19 @@
 // ONNX graph, normalized as the engine saw it), and an engine model that runs given weights.
 import fs from 'node:fs';
 import path from 'node:path';
-import { HyperlabError } from '../errors.ts';
-import type { ModelSpec, Spec } from '../spec/types.ts';
-import { parseSpec } from '../spec/index.ts';
-import type { Run, Store } from '../store/types.ts';
-import { loadData, type LoadedData } from '../../engine/data/load.ts';
-import { applyNormalizer, fitNormalizer, type Normalizer } from '../../engine/data/normalize.ts';
-import { sampleSize, type Dataset } from '../../engine/data/dataset.ts';
-import { jsKernels } from '../../engine/kernels/js-kernels.ts';
-import type { Kernels } from '../../engine/kernels/types.ts';
-import { buildModel } from '../../engine/train/build-model.ts';
-import { readSafetensors } from '../../engine/train/safetensors.ts';
-import type { Sequential } from '../../engine/nn/sequential.ts';
-import { Rng } from '../../engine/rng.ts';
+import { HyperlabError } from '../core/errors.ts';
+import type { ModelSpec, Spec } from '../core/spec/types.ts';
+import { parseSpec } from '../core/spec/index.ts';
+import type { Run, Store } from '../core/store/types.ts';
+import { loadData, type LoadedData } from '../engine/data/load.ts';
+import { applyNormalizer, fitNormalizer, type Normalizer } from '../engine/data/normalize.ts';
+import { sampleSize, type Dataset } from '../engine/data/dataset.ts';
+import { jsKernels } from '../engine/kernels/js-kernels.ts';
+import type { Kernels } from '../engine/kernels/types.ts';
+import { buildModel } from '../engine/train/build-model.ts';
+import { readSafetensors } from '../engine/train/safetensors.ts';
+import type { Sequential } from '../engine/nn/sequential.ts';
+import { Rng } from '../engine/rng.ts';
 
 export type CheckpointChoice = 'last' | 'best';
 

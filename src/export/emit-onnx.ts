@@ -1,7 +1,7 @@
 // An engine model (layers + tensors + how each weight is stored) as an ONNX model: raw input
 // (the engine's data normalization is the graph's first nodes), a symbolic batch dimension,
 // logits out. Opset 17 (LayerNormalization); 21 where int4, uint4 or float8 initializers appear.
-import { HyperlabError } from '../errors.ts';
+import { HyperlabError } from '../core/errors.ts';
 import type { ExportLayer } from './model-layers.ts';
 import { OnnxGraph } from './onnx-graph.ts';
 import { DataType } from './onnx-proto.ts';

@@ -1,8 +1,8 @@
 // The export report: one row per variant, its Markdown table, and its record in the store.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Params } from '../protocol/messages.ts';
-import type { Store } from '../store/types.ts';
+import type { Params } from '../core/protocol/messages.ts';
+import type { Store } from '../core/store/types.ts';
 
 export type ExportFormat = 'onnx' | 'triton' | 'torch';
 

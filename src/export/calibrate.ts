@@ -1,15 +1,15 @@
 // Activation ranges for INT8 QDQ: the input of every dense and conv layer (and each conv's
 // output) over a calibration set, min-max, as uint8 affine scale and zero point (linearParams
 // of the compression modules widens the range to include 0).
-import type { Dataset } from '../../engine/data/dataset.ts';
-import { sampleSize } from '../../engine/data/dataset.ts';
-import { Conv2D } from '../../engine/nn/layers/conv2d.ts';
-import { Dense } from '../../engine/nn/layers/dense.ts';
-import { Residual } from '../../engine/nn/layers/residual.ts';
-import type { Sequential } from '../../engine/nn/sequential.ts';
-import type { ForwardContext, Layer, Tensor } from '../../engine/nn/types.ts';
-import { Rng } from '../../engine/rng.ts';
-import { linearParams } from '../compress/index.ts';
+import type { Dataset } from '../engine/data/dataset.ts';
+import { sampleSize } from '../engine/data/dataset.ts';
+import { Conv2D } from '../engine/nn/layers/conv2d.ts';
+import { Dense } from '../engine/nn/layers/dense.ts';
+import { Residual } from '../engine/nn/layers/residual.ts';
+import type { Sequential } from '../engine/nn/sequential.ts';
+import type { ForwardContext, Layer, Tensor } from '../engine/nn/types.ts';
+import { Rng } from '../engine/rng.ts';
+import { linearParams } from '../core/compress/index.ts';
 import type { ActivationQuant } from './stored-weight.ts';
 
 type Ranges = Map<string, { min: number; max: number }>;

@@ -1,18 +1,18 @@
 // The inference view of an engine model: its layers in order with their tensors, dropout left
 // out (identity at inference), BatchNorm with its running statistics. Read from a built
 // Sequential, so every layer type the engine has is covered here or rejected by name.
-import { HyperlabError } from '../errors.ts';
-import type { ActivationKind } from '../../engine/kernels/types.ts';
-import { Activation } from '../../engine/nn/layers/activation.ts';
-import { BatchNorm } from '../../engine/nn/layers/batch-norm.ts';
-import { Conv2D } from '../../engine/nn/layers/conv2d.ts';
-import { Dense } from '../../engine/nn/layers/dense.ts';
-import { Dropout } from '../../engine/nn/layers/dropout.ts';
-import { Flatten } from '../../engine/nn/layers/flatten.ts';
-import { LayerNorm } from '../../engine/nn/layers/layer-norm.ts';
-import { AvgPool2D, MaxPool2D } from '../../engine/nn/layers/pool2d.ts';
-import { Residual } from '../../engine/nn/layers/residual.ts';
-import type { Layer } from '../../engine/nn/types.ts';
+import { HyperlabError } from '../core/errors.ts';
+import type { ActivationKind } from '../engine/kernels/types.ts';
+import { Activation } from '../engine/nn/layers/activation.ts';
+import { BatchNorm } from '../engine/nn/layers/batch-norm.ts';
+import { Conv2D } from '../engine/nn/layers/conv2d.ts';
+import { Dense } from '../engine/nn/layers/dense.ts';
+import { Dropout } from '../engine/nn/layers/dropout.ts';
+import { Flatten } from '../engine/nn/layers/flatten.ts';
+import { LayerNorm } from '../engine/nn/layers/layer-norm.ts';
+import { AvgPool2D, MaxPool2D } from '../engine/nn/layers/pool2d.ts';
+import { Residual } from '../engine/nn/layers/residual.ts';
+import type { Layer } from '../engine/nn/types.ts';
 
 export type ExportLayer =
   | { kind: 'dense'; name: string; weight: string; bias: string | null; inFeatures: number; outFeatures: number }

@@ -1,14 +1,14 @@
 // Fine-tuning after pruning: a run of its own in the store, trained by the engine from the
 // pruned weights, with the pruning mask re-applied after every optimizer step.
 import fs from 'node:fs';
-import { HyperlabError } from '../errors.ts';
-import type { Params } from '../protocol/messages.ts';
-import { runDirectory } from '../runner/run-directory.ts';
-import { flattenSpec } from '../spec/index.ts';
-import type { ModelSpec, Spec } from '../spec/types.ts';
-import type { Store } from '../store/types.ts';
-import type { Param } from '../../engine/nn/types.ts';
-import { runExperiment } from '../../engine/train/run.ts';
+import { HyperlabError } from '../core/errors.ts';
+import type { Params } from '../core/protocol/messages.ts';
+import { runDirectory } from '../core/runner/run-directory.ts';
+import { flattenSpec } from '../core/spec/index.ts';
+import type { ModelSpec, Spec } from '../core/spec/types.ts';
+import type { Store } from '../core/store/types.ts';
+import type { Param } from '../engine/nn/types.ts';
+import { runExperiment } from '../engine/train/run.ts';
 import { applyMask, globalMagnitudeMasks, magnitudeMask } from './prune.ts';
 import type { ExportData, SourceRun } from './source.ts';
 import type { VariantSpec } from './variants.ts';
