@@ -1,6 +1,7 @@
 // The small surface the store needs from a SQLite binding. Two bindings implement it
 // (better-sqlite3 and node:sqlite), so the store's SQL and logic exist once.
-import type { DriverName } from './types.ts';
+/** Which SQLite binding a connection uses. */
+export type DriverName = 'better-sqlite3' | 'node:sqlite';
 
 export type SqlValue = number | string | bigint | null | Uint8Array;
 export type Row = Record<string, SqlValue>;

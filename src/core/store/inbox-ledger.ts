@@ -3,7 +3,7 @@
 // bytes carried are written in one transaction, and only if no other host moved the offset
 // first, so two hosts syncing the same file never write a point twice.
 import type { Driver, Row } from './driver.ts';
-import { num, numOrNull, str } from './rows.ts';
+import { num, numOrNull, str } from './values.ts';
 
 export interface InboxFileState {
   /** File name inside the inbox folder. */

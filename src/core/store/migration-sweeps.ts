@@ -10,7 +10,7 @@
 //    included), budget, parallelism, time spent, and the driver process that owns it.
 import { HyperlabError } from '../errors.ts';
 import type { Driver } from './driver.ts';
-import type { Migration } from './schema.ts';
+import type { Migration } from './migration.ts';
 import { str } from './rows.ts';
 
 export const SWEEPS_MIGRATION_VERSION = 5;

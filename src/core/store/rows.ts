@@ -5,26 +5,8 @@ import type { Params } from '../protocol/messages.ts';
 import type { Row, SqlValue } from './driver.ts';
 import type { Artifact, Experiment, Run, RunStatus } from './types.ts';
 
-export function num(value: SqlValue | undefined): number {
-  return typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : Number(value);
-}
-
-export function numOrNull(value: SqlValue | undefined): number | null {
-  return value === null || value === undefined ? null : num(value);
-}
-
-/** SQLite stores NaN as NULL; a metric value read back as NULL was a NaN. */
-export function metricValue(value: SqlValue | undefined): number {
-  return value === null || value === undefined ? Number.NaN : num(value);
-}
-
-export function str(value: SqlValue | undefined): string {
-  return typeof value === 'string' ? value : String(value);
-}
-
-export function strOrNull(value: SqlValue | undefined): string | null {
-  return value === null || value === undefined ? null : str(value);
-}
+export { metricValue, num, numOrNull, str, strOrNull } from './values.ts';
+import { num, numOrNull, str, strOrNull } from './values.ts';
 
 /** The key of the one entry that stands in for a stored JSON value that cannot be shown. */
 export const UNREADABLE_KEY = '(unreadable)';

@@ -3,6 +3,7 @@
 // migration: append a new one.
 import { HyperlabError } from '../errors.ts';
 import type { Driver } from './driver.ts';
+import type { Migration } from './migration.ts';
 import { sweepsMigration } from './migration-sweeps.ts';
 
 /**
@@ -11,18 +12,7 @@ import { sweepsMigration } from './migration-sweeps.ts';
  */
 export const BLOCK_STEPS = 64;
 
-export interface Migration {
-  version: number;
-  description: string;
-  /** SQL text, or a function for a step SQL alone cannot say (e.g. rebuilding a table with the columns it has). */
-  sql: string | ((driver: Driver) => void);
-  /**
-   * Run with foreign keys off (set before the transaction: SQLite ignores the pragma inside one):
-   * a table rebuild drops the old table, which with foreign keys on would cascade-delete its
-   * children's rows. The migration checks the keys itself before it commits.
-   */
-  foreignKeysOff?: boolean;
-}
+export type { Migration } from './migration.ts';
 
 export const MIGRATIONS: readonly Migration[] = [
   {

@@ -1,7 +1,7 @@
 // The store's view of hyperparameter sweeps (migration 5). A sweep row holds what resuming needs;
 // its trials are ordinary runs with sweep_id, trial_number and trial_params.
 import type { JsonValue } from '../spec/types.ts';
-import type { RunStatus } from './types.ts';
+import type { RunStatus } from './run-status.ts';
 
 export type SweepStatus = 'created' | 'running' | 'stopped' | 'finished' | 'failed';
 export const SWEEP_STATUSES: readonly SweepStatus[] = ['created', 'running', 'stopped', 'finished', 'failed'];

@@ -8,9 +8,10 @@ import type { SweepStore } from './sweep-types.ts';
 export type * from './sweep-types.ts';
 
 /** 'pruned': a sweep's trial stopped early by its pruner (median, ASHA), its curves kept. */
-export type RunStatus = 'queued' | 'running' | RunEndStatus | 'pruned';
-export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'finished', 'failed', 'killed', 'diverged', 'pruned'];
-export type DriverName = 'better-sqlite3' | 'node:sqlite';
+import type { RunStatus } from './run-status.ts';
+export { RUN_STATUSES, type RunStatus } from './run-status.ts';
+import type { DriverName } from './driver.ts';
+export type { DriverName } from './driver.ts';
 
 export interface Experiment {
   id: number;
