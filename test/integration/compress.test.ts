@@ -70,7 +70,7 @@ test('Compress and Export on a real run: a preset exported, verified in ONNX Run
     await frame.locator('#start').click();
     await frame.locator('#report-table').waitFor({ timeout: 540_000 });
     const rows = await frame.locator('#report-table tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-row'), tr.querySelector('td:last-child')?.textContent]));
-    assert.deepEqual(rows.map((r) => r[0]), ['fp32', 'int8/channel', 'int8/channel'], 'the FP32 baseline, then the panel\'s variants by its own labels');
+    assert.deepEqual(rows.map((r) => r[0]), ['fp32', 'int8-channel', 'int8-channel'], 'the FP32 baseline, then the variants under the labels of report.md');
     assert.ok(rows.every((r) => r[1] === 'ONNX Runtime'), 'every variant ran in ONNX Runtime');
     const command = (await frame.locator('#command').textContent())!;
     assert.match(command, new RegExp(`^hyperlab export ${runId} --variant quantize=int8,per-channel --variant quantize=int8,per-channel --format onnx --out `));

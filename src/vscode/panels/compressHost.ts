@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Run, Store } from '../../core/store/types.ts';
-import { compressReport, exportArguments, exportCommandLine, variantLabel, variantProblem, type ExportReportJson } from '../../core/webview/compress-data.ts';
+import { compressReport, exportArguments, exportCommandLine, variantProblem, type ExportReportJson } from '../../core/webview/compress-data.ts';
 import type { CompressReport, CompressRun, CompressState } from '../../core/webview/contract.ts';
 import { runRef } from '../../core/webview/panel-data.ts';
 import { startExport, type ExportProcess } from '../compress/exportProcess.ts';
@@ -97,6 +97,7 @@ export class CompressHost extends PanelHost<'compress'> {
       return;
     }
     const out = path.join(path.dirname(store.path), 'exports', `run-${run.id}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
     const args = exportArguments(run.id, variants, format, out, store.path);
     const command = exportCommandLine(args);
     this.log('info', `export started: ${command}`);
@@ -117,7 +118,7 @@ export class CompressHost extends PanelHost<'compress'> {
         return;
       }
       fs.writeFileSync(path.join(out, COMMAND_FILE), `${command}\n`);
-      const report = readReport(out, command, variants.map(variantLabel));
+      const report = readReport(out, command, []);
       if (report) this.post({ type: 'report', report });
       else this.post({ type: 'exportFailed', message: `the export finished but ${path.join(out, 'report.json')} could not be read` });
     });
