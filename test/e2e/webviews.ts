@@ -91,6 +91,16 @@ export async function setTheme(page: Page, theme: WorkbenchTheme): Promise<void>
   await page.waitForFunction((c) => document.querySelector('.monaco-workbench')?.classList.contains(c), workbenchClass);
 }
 
+/** Screenshots in the dark theme, then the light and the high contrast ones (NAME-dark.png …), and back to dark. */
+export async function shootThemes(page: Page, folder: string, name: string): Promise<void> {
+  await shoot(page, path.join(folder, `${name}-dark.png`));
+  await setTheme(page, 'light');
+  await shoot(page, path.join(folder, `${name}-light.png`));
+  await setTheme(page, 'high-contrast');
+  await shoot(page, path.join(folder, `${name}-hc.png`));
+  await setTheme(page, 'dark');
+}
+
 export async function shoot(page: Page, file: string): Promise<void> {
   await page.mouse.move(5, page.viewportSize()!.height - 5);
   await page.waitForTimeout(400); // let the webview repaint after a theme switch (not asserted on)

@@ -10,10 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import type { Page } from 'playwright-core';
 import { openStore } from '../../src/core/store/index.ts';
 import { codeServerInstalled, startCodeServer, type CodeServer } from '../e2e/codeServer.ts';
-import { openPanelOnRuns, setTheme, shoot, webviewFrame } from '../e2e/webviews.ts';
+import { openPanelOnRuns, shootThemes, webviewFrame } from '../e2e/webviews.ts';
 import { openWorkbench, whenRestored, type Workbench } from '../e2e/workbench.ts';
 import { REPO_ROOT } from './buildSuite.ts';
 
@@ -49,15 +48,6 @@ after(async () => {
   fs.rmSync(workspace, { recursive: true, force: true });
 });
 
-async function shootThemes(page: Page, name: string): Promise<void> {
-  await shoot(page, path.join(RESULTS, `${name}-dark.png`));
-  await setTheme(page, 'light');
-  await shoot(page, path.join(RESULTS, `${name}-light.png`));
-  await setTheme(page, 'high-contrast');
-  await shoot(page, path.join(RESULTS, `${name}-hc.png`));
-  await setTheme(page, 'dark');
-}
-
 test('Compress and Export on a real run: a preset exported, verified in ONNX Runtime, the report and its files', { skip, timeout: 600_000 }, async () => {
   const page = bench!.page;
   try {
@@ -80,7 +70,7 @@ test('Compress and Export on a real run: a preset exported, verified in ONNX Run
     assert.ok(report.variants[1]!.bytes < report.variants[0]!.bytes * 0.3, 'INT8 is under 30% of FP32');
     assert.ok(fs.existsSync(path.join(out, 'hyperlab-export-command.txt')));
     await frame.locator('#pareto canvas').waitFor();
-    await shootThemes(page, 'compress-report');
+    await shootThemes(page, RESULTS, 'compress-report');
   } catch (error) {
     await page.screenshot({ path: path.join(RESULTS, 'compress-report.fail.png') }).catch(() => {});
     throw error;

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import type { Frame, Page } from 'playwright-core';
 import { openStore } from '../../src/core/store/index.ts';
 import { codeServerInstalled, startCodeServer, type CodeServer } from '../e2e/codeServer.ts';
-import { openPanelOnRuns, outputChannelLines, postFromWebview, setTheme, shoot, waitForValue, webviewFrame } from '../e2e/webviews.ts';
+import { openPanelOnRuns, outputChannelLines, postFromWebview, shoot, shootThemes, waitForValue, webviewFrame } from '../e2e/webviews.ts';
 import { openWorkbench, runPaletteCommand, whenRestored, type Workbench } from '../e2e/workbench.ts';
 import { REPO_ROOT } from './buildSuite.ts';
 
@@ -83,16 +83,6 @@ function uiTest(name: string, shot: string, body: (page: Page) => Promise<void>)
   });
 }
 
-/** Screenshots in the dark theme, then the light and the high contrast ones, and back. */
-async function shootThemes(page: Page, name: string): Promise<void> {
-  await shoot(page, path.join(RESULTS, `${name}-dark.png`));
-  await setTheme(page, 'light');
-  await shoot(page, path.join(RESULTS, `${name}-light.png`));
-  await setTheme(page, 'high-contrast');
-  await shoot(page, path.join(RESULTS, `${name}-hc.png`));
-  await setTheme(page, 'dark');
-}
-
 type Drawn = { label: string; quiet: boolean; points: number; last: { x: number; y: number } | null };
 const curvesDatasets = (frame: Frame) => frame.evaluate(() => (window as unknown as { hyperlabCurves: { datasets(): Drawn[] } }).hyperlabCurves.datasets());
 const curvesState = (frame: Frame) => frame.evaluate(() => (window as unknown as { hyperlabCurves: { state(): { runIds: number[]; logY: boolean; metric: string } } }).hyperlabCurves.state());
@@ -106,7 +96,7 @@ uiTest('Curves on two real runs: train vs validation per epoch, in dark and ligh
   assert.equal(drawn[0]!.points, 5, 'five epochs of the first run');
   await frame.locator('#log-y').click(); // state the reload test expects back
   await waitForValue(page, () => curvesState(frame), (s) => s.logY);
-  await shootThemes(page, 'panels-curves');
+  await shootThemes(page, RESULTS, 'panels-curves');
 });
 
 uiTest('Gradient monitor on the real run with a far too large learning rate', 'panels-gradients', async (page) => {
@@ -115,7 +105,7 @@ uiTest('Gradient monitor on the real run with a far too large learning rate', 'p
   await frame.locator('#alerts .hint').first().waitFor({ timeout: 30_000 });
   const layers = await frame.evaluate(() => (window as unknown as { hyperlabGradients: { datasets(): { label: string; points: number }[] } }).hyperlabGradients.datasets());
   assert.ok(layers.length >= 3 && layers.every((l) => l.points > 0), `per-layer norms drawn: ${JSON.stringify(layers)}`);
-  await shootThemes(page, 'panels-gradients');
+  await shootThemes(page, RESULTS, 'panels-gradients');
 });
 
 uiTest('Run detail on a real finished run: summary and confusion matrix first, parameters folded to the chosen ones', 'panels-detail', async (page) => {
@@ -126,7 +116,7 @@ uiTest('Run detail on a real finished run: summary and confusion matrix first, p
   const chosen = await frame.locator('#params tbody tr th, #params tbody tr td:first-child').allTextContents();
   assert.ok(chosen.includes('train.optimizer.lr') && chosen.includes('data.limit'), `non-default params listed: ${chosen.join(', ')}`);
   assert.ok(chosen.length < 20, `only the chosen params by default (${chosen.length})`);
-  await shootThemes(page, 'panels-detail');
+  await shootThemes(page, RESULTS, 'panels-detail');
 });
 
 const COMPARE_ROWS = '.rt-window .rt-row';
@@ -147,7 +137,7 @@ uiTest('Comparison of the real runs (optimizers × learning rates), two runs sel
   await runPaletteCommand(page, 'View: Close Primary Side Bar');
   await page.setViewportSize({ width: 1280, height: 1500 });
   try {
-    await shootThemes(page, 'panels-comparison');
+    await shootThemes(page, RESULTS, 'panels-comparison');
   } finally {
     await page.setViewportSize({ width: 1280, height: 800 });
   }

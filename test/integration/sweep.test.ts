@@ -15,7 +15,7 @@ import type { Frame, Page } from 'playwright-core';
 import { openStore } from '../../src/core/store/index.ts';
 import type { SweepView } from '../../src/core/webview/contract.ts';
 import { codeServerInstalled, startCodeServer, type CodeServer } from '../e2e/codeServer.ts';
-import { setTheme, shoot, waitForValue, webviewFrame } from '../e2e/webviews.ts';
+import { shootThemes, waitForValue, webviewFrame } from '../e2e/webviews.ts';
 import { openWorkbench, runPaletteCommand, whenRestored, type Workbench } from '../e2e/workbench.ts';
 import { REPO_ROOT } from './buildSuite.ts';
 
@@ -76,15 +76,6 @@ function uiTest(name: string, shot: string, body: (page: Page) => Promise<void>)
   });
 }
 
-async function shootThemes(page: Page, name: string): Promise<void> {
-  await shoot(page, path.join(RESULTS, `${name}-dark.png`));
-  await setTheme(page, 'light');
-  await shoot(page, path.join(RESULTS, `${name}-light.png`));
-  await setTheme(page, 'high-contrast');
-  await shoot(page, path.join(RESULTS, `${name}-hc.png`));
-  await setTheme(page, 'dark');
-}
-
 const sweepView = (frame: Frame) => frame.evaluate(() => (window as unknown as { hyperlabSweep: { view(): SweepView | null } }).hyperlabSweep.view());
 const historyPoints = (frame: Frame) => frame.evaluate(() => (window as unknown as { hyperlabSweep: { historyPoints(): unknown[] } }).hyperlabSweep.historyPoints().length);
 
@@ -112,7 +103,7 @@ uiTest('a finished sweep of 100 real trials in the dashboard: history, rungs, sl
   assert.equal(await frame.locator('#slices .plot-box').count(), 5, 'one slice per searched parameter');
   assert.ok(view!.bestRunId !== null);
   await frame.locator('#best-params').waitFor();
-  await shootThemes(page, 'sweep-finished');
+  await shootThemes(page, RESULTS, 'sweep-finished');
 });
 
 uiTest('Run Sweep from the palette: live in the dashboard; SIGKILL of the extension host mid-sweep, then Resume Sweep runs every trial once', 'sweep-live', async (page) => {
@@ -125,7 +116,7 @@ uiTest('Run Sweep from the palette: live in the dashboard; SIGKILL of the extens
   const frame = await webviewFrame(page, '#history canvas');
   // Live: the dashboard follows the sweep while trials end.
   await waitForValue(page, () => sweepView(frame), (v) => v?.sweep.id === sweepId && v.trials.filter((t) => t.status !== 'running' && t.status !== 'queued').length >= 3 && v.trials.some((t) => t.status === 'running'), 1200);
-  await shootThemes(page, 'sweep-live');
+  await shootThemes(page, RESULTS, 'sweep-live');
 
   // Kill the extension host that drives the sweep (as a crash would): the trials' engines see
   // their channel close and stop; the sweep stays resumable in the store.

@@ -3,6 +3,7 @@
 // so brushing or filtering never moves an axis under the pointer.
 import type { CellValue, CompareColumn } from '../../src/core/compare/types.ts';
 import { formatNumber } from '../shared/dom.ts';
+import { niceTicks } from '../shared/plot.ts';
 
 export interface AxisScale {
   kind: 'linear' | 'log' | 'category';
@@ -66,13 +67,4 @@ function categoryScale(values: readonly CellValue[]): AxisScale {
   };
 }
 
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
-  const span = hi - lo;
-  if (!(span > 0)) return [lo];
-  const raw = span / count;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
-  const ticks: number[] = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Math.abs(t) < step * 1e-9 ? 0 : t);
-  return ticks;
-}
+export { niceTicks } from '../shared/plot.ts';

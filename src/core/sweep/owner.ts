@@ -1,15 +1,9 @@
 // Which process owns a sweep, and whether a process left behind by a dead driver is still ours.
 import fs from 'node:fs';
 import os from 'node:os';
+import { processExists as isAlive } from '../store/owner.ts';
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isAlive };
 
 export function hostName(): string {
   return os.hostname();
