@@ -38,6 +38,7 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
       start: { spec: spec as unknown as Params, overrides, seed: spec.train.seed },
     });
     const progress = new Progress(io, record.id);
+    handle.on('plan', (event) => progress.setPlan(event.plan, event.time));
     handle.on('metrics', (event) => progress.update(event.lastStep, event.latest));
     let interrupts = 0;
     const unregister = io.onInterrupt((signal) => {

@@ -24,10 +24,26 @@ export interface LayerStat {
   deadFraction?: number;
 }
 
+/** What a producer plans to do (protocol 1, optional: a producer that never sends it gets no progress bar). */
+export interface TrainingPlan {
+  /** Epochs in all (train.epochs). */
+  epochs: number;
+  stepsPerEpoch: number;
+  /** The step the last metrics will carry: epochs × stepsPerEpoch. */
+  totalSteps: number;
+  /** Samples per step, for samples/s. */
+  batchSize?: number;
+  /** Where training begins: 0, or the checkpoint's step and epoch when resuming. */
+  startStep?: number;
+  startEpoch?: number;
+}
+
 /** Producer → host. */
 export type ProducerMessage =
   | { type: 'hello'; protocol: number; producer: string; pid?: number }
   | { type: 'params'; params: Params }
+  /** Optional, before the first step: the work planned, so the host can show x/N, % and an ETA. */
+  | ({ type: 'plan' } & TrainingPlan)
   /** `time`: wall clock in seconds since the Unix epoch (Python's time.time(), Date.now() / 1000). */
   | { type: 'metrics'; step: number; epoch?: number; time: number; values: { [key: string]: number } }
   | { type: 'layerStats'; step: number; layers: LayerStat[] }

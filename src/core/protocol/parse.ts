@@ -4,14 +4,14 @@ import {
   FieldError, isObject, readFiniteNumber, readMeasure, readObject, readOneOf, readOptionalFiniteNumber,
   readOptionalMeasure, readOptionalString, readParams, readStep, readString, type JsonObject,
 } from './fields.ts';
-import { PROTOCOL_VERSION, type HostMessage, type LayerStat, type ProducerMessage } from './messages.ts';
+import { PROTOCOL_VERSION, type HostMessage, type LayerStat, type ProducerMessage, type TrainingPlan } from './messages.ts';
 
 /** Longest line either side accepts (bytes of UTF-8; a line is one JSON message). */
 export const MAX_LINE_BYTES = 1024 * 1024;
 
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
 
-const PRODUCER_TYPES = ['hello', 'params', 'metrics', 'layerStats', 'artifact', 'log', 'done', 'error'] as const;
+const PRODUCER_TYPES = ['hello', 'params', 'plan', 'metrics', 'layerStats', 'artifact', 'log', 'done', 'error'] as const;
 const HOST_TYPES = ['start', 'stop'] as const;
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
@@ -69,6 +69,8 @@ function decodeProducerMessage(obj: JsonObject): ProducerMessage {
     }
     case 'params':
       return { type, params: readParams(obj['params'], 'params.params') };
+    case 'plan':
+      return { type, ...decodePlan(obj) };
     case 'metrics': {
       const valuesObj = readObject(obj['values'], 'metrics.values');
       const values: { [key: string]: number } = {};
@@ -100,6 +102,21 @@ function decodeProducerMessage(obj: JsonObject): ProducerMessage {
     case 'error':
       return { type, message: readString(obj, 'message', at) };
   }
+}
+
+function decodePlan(obj: JsonObject): TrainingPlan {
+  const count = (key: string, min: number): number => {
+    const value = obj[key];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) throw new FieldError(`plan.${key}: expected an integer ≥ ${min}, got ${JSON.stringify(value)}`);
+    return value;
+  };
+  const optional = (key: string, min: number): number | undefined => obj[key] === undefined || obj[key] === null ? undefined : count(key, min);
+  const plan: TrainingPlan = { epochs: count('epochs', 0), stepsPerEpoch: count('stepsPerEpoch', 1), totalSteps: count('totalSteps', 0) };
+  for (const key of ['batchSize', 'startStep', 'startEpoch'] as const) {
+    const value = optional(key, key === 'batchSize' ? 1 : 0);
+    if (value !== undefined) plan[key] = value;
+  }
+  return plan;
 }
 
 function decodeLayerStat(value: unknown, path: string): LayerStat {

@@ -150,6 +150,25 @@ export const MIGRATIONS: readonly Migration[] = [
         JOIN metrics AS m ON m.run_id = g.run_id AND m.key_id = g.key_id AND m.step = g.last_step;
     `,
   },
+  {
+    version: 8,
+    description: 'run_annotations (note, starred, the producer\'s training plan) and run_tags: what a user says about a run, and what progress is measured against',
+    sql: `
+      CREATE TABLE run_annotations (
+        run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        note TEXT,
+        starred INTEGER NOT NULL DEFAULT 0,
+        plan TEXT,      -- the producer's TrainingPlan as JSON
+        plan_time REAL  -- ms since epoch when the plan arrived: the ETA's reference point
+      );
+      CREATE TABLE run_tags (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (run_id, tag)
+      ) WITHOUT ROWID;
+      CREATE INDEX run_tags_by_tag ON run_tags(tag);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

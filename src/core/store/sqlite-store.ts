@@ -2,10 +2,11 @@
 // transactions and emit in-process events after commit; reads are plain prepared queries.
 import { HyperlabError, errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { LayerStat, Params, RunEndStatus } from '../protocol/messages.ts';
+import type { LayerStat, Params, RunEndStatus, TrainingPlan } from '../protocol/messages.ts';
 import type { Driver, PreparedStatement, SqlValue } from './driver.ts';
 import { MetricIngest } from './metric-ingest.ts';
 import { buildRunQuery } from './run-query.ts';
+import { RunAnnotations } from './run-annotations.ts';
 import { RUN_COLUMNS, metricValue, num, numOrNull, rowToArtifact, rowToExperiment, rowToRun, str, toJson } from './rows.ts';
 import { DEFAULT_BUCKETS, SeriesQuery } from './series-query.ts';
 import type {
@@ -18,6 +19,7 @@ import type {
   MetricRange,
   NewRun,
   Run,
+  RunAnnotation,
   RunQuery,
   SeriesBucket,
   Store,
@@ -37,6 +39,7 @@ export class SqliteStore implements Store {
   private readonly listeners = new Set<(event: StoreEvent) => void>();
   private readonly ingest: MetricIngest;
   private readonly seriesQuery: SeriesQuery;
+  private readonly notes: RunAnnotations;
   private ownWrites = 0;
 
   constructor(db: Driver, path: string, readonly: boolean, logger: Logger) {
@@ -47,6 +50,7 @@ export class SqliteStore implements Store {
     this.logger = logger;
     this.ingest = new MetricIngest(db);
     this.seriesQuery = new SeriesQuery(db);
+    this.notes = new RunAnnotations((text) => this.sql(text));
   }
 
   // ---- writer side ----
@@ -172,6 +176,30 @@ export class SqliteStore implements Store {
     return deleted;
   }
 
+  setRunPlan(runId: number, plan: TrainingPlan): void {
+    this.annotate(runId, 'setRunPlan', () => this.notes.setPlan(runId, plan, Date.now()));
+  }
+
+  renameRun(runId: number, name: string): void {
+    this.annotate(runId, 'renameRun', () => this.notes.rename(runId, name));
+  }
+
+  setRunNote(runId: number, note: string | null): void {
+    this.annotate(runId, 'setRunNote', () => this.notes.setNote(runId, note));
+  }
+
+  setRunStarred(runId: number, starred: boolean): void {
+    this.annotate(runId, 'setRunStarred', () => this.notes.setStarred(runId, starred));
+  }
+
+  tagRun(runId: number, tags: readonly string[]): void {
+    this.annotate(runId, 'tagRun', () => this.notes.addTags(runId, tags));
+  }
+
+  untagRun(runId: number, tags: readonly string[]): void {
+    this.annotate(runId, 'untagRun', () => this.notes.removeTags(runId, tags));
+  }
+
   failOrphans(reason: string): number {
     this.checkWritable('failOrphans');
     const ids = this.write(() =>
@@ -274,6 +302,10 @@ export class SqliteStore implements Store {
     return this.sql('SELECT * FROM artifacts WHERE run_id = ? ORDER BY id').all(runId).map(rowToArtifact);
   }
 
+  annotations(runIds?: readonly number[]): Map<number, RunAnnotation> {
+    return this.notes.read(runIds);
+  }
+
   log(runId: number, options: { tail?: number; afterSeq?: number } = {}): LogLine[] {
     const rows = this.sql(`SELECT * FROM (
         SELECT seq, stream, text, time FROM logs WHERE run_id = ? AND seq > ? ORDER BY seq DESC LIMIT ?
@@ -318,6 +350,15 @@ export class SqliteStore implements Store {
     this.checkWritable(method);
     const changes = this.write(() => this.sql(text).run(...params).changes);
     if (changes === 0) throw runNotFound(runId, method);
+    this.emit({ kind: 'run-updated', runId });
+  }
+
+  private annotate(runId: number, method: string, fn: () => unknown): void {
+    this.checkWritable(method);
+    this.write(() => {
+      this.requireRun(runId, method);
+      fn();
+    });
     this.emit({ kind: 'run-updated', runId });
   }
 

@@ -1,7 +1,10 @@
 // What the store offers its readers and its one writer. Implemented in store.ts over a driver
 // (better-sqlite3, or node:sqlite when the native binary can't load).
 import type { Logger } from '../log.ts';
-import type { LayerStat, Params, RunEndStatus } from '../protocol/messages.ts';
+import type { LayerStat, Params, RunEndStatus, TrainingPlan } from '../protocol/messages.ts';
+import type { RunAnnotation } from './run-annotations.ts';
+
+export type { RunAnnotation } from './run-annotations.ts';
 
 export type RunStatus = 'queued' | 'running' | RunEndStatus;
 export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'finished', 'failed', 'killed', 'diverged'];
@@ -122,6 +125,16 @@ export interface Store {
   appendLog(runId: number, lines: readonly Omit<LogLine, 'seq'>[]): void;
   addArtifact(runId: number, artifact: { kind: string; path: string; size?: number | null; sha256?: string | null; meta?: Params | null }): Artifact;
   deleteRun(runId: number): boolean;
+  /** The producer's plan (epochs, steps): what live progress is measured against. */
+  setRunPlan(runId: number, plan: TrainingPlan): void;
+  // what a user says about a run (schema 8)
+  renameRun(runId: number, name: string): void;
+  /** null or blank removes the note. */
+  setRunNote(runId: number, note: string | null): void;
+  setRunStarred(runId: number, starred: boolean): void;
+  /** Tags are 1–64 characters without spaces or commas; adding one twice keeps one. */
+  tagRun(runId: number, tags: readonly string[]): void;
+  untagRun(runId: number, tags: readonly string[]): void;
   /** Runs left 'running' or 'queued' by a host that died: mark them failed with a reason. */
   failOrphans(reason: string): number;
 
@@ -140,6 +153,8 @@ export interface Store {
   points(runId: number, key: string, options?: { fromStep?: number; limit?: number }): MetricPoint[];
   layerStats(runId: number, options?: { fromStep?: number; limit?: number }): { step: number; layers: LayerStat[] }[];
   artifacts(runId: number): Artifact[];
+  /** Tags, note, star and plan of the given runs (all when omitted); runs with none are absent. */
+  annotations(runIds?: readonly number[]): Map<number, RunAnnotation>;
   log(runId: number, options?: { tail?: number; afterSeq?: number }): LogLine[];
   /** Changes whenever any connection commits (PRAGMA data_version + own writes): for polling readers. */
   changeCounter(): number;

@@ -2,6 +2,7 @@
 // long the run took (or has been going). Pure functions, unit-testable without VS Code.
 import type { Params } from '../../core/protocol/messages.ts';
 import { formatNumber as formatCoreNumber } from '../../core/format.ts';
+import { formatProgress, type RunProgress } from '../../core/progress.ts';
 import type { LatestValue, Run } from '../../core/store/types.ts';
 
 /**
@@ -48,7 +49,12 @@ export function runDuration(run: Run, now: number): number | undefined {
   return (run.endedAt ?? now) - run.startedAt;
 }
 
-export function describeRun(run: Run, latest: readonly LatestValue[] | null, now: number): string {
+/**
+ * `progress`: a running run's position against its producer's plan; it replaces metric and
+ * duration (`epoch 3/8 · 37% · ETA 1m 20s`), which is what one wants to know while it goes.
+ */
+export function describeRun(run: Run, latest: readonly LatestValue[] | null, now: number, progress: RunProgress | null = null): string {
+  if (run.status === 'running' && progress !== null) return formatProgress(progress);
   const parts: string[] = [];
   const metric = run.status === 'running' ? keyMetric(latest) : keyMetric(run.summary) ?? keyMetric(latest);
   if (metric) parts.push(`${metric.key} ${formatNumber(metric.value)}`);

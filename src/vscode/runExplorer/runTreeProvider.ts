@@ -1,7 +1,8 @@
 // The Run Explorer: experiments, and under each its runs, newest first. It holds no copy of
 // the data: every refresh reads the store again (two small queries).
 import * as vscode from 'vscode';
-import type { Experiment, Run, Store } from '../../core/store/types.ts';
+import { liveProgress } from '../../core/progress.ts';
+import type { Experiment, Run, RunAnnotation, Store } from '../../core/store/types.ts';
 import type { TreeNodeSnapshot } from '../api.ts';
 import { describeRun } from './runDescription.ts';
 import { statusIcon } from './runStatusIcon.ts';
@@ -9,9 +10,9 @@ import { runTooltip } from './runTooltip.ts';
 import { varyingParams } from './tooltipMarkdown.ts';
 
 export type RunTreeNode =
-  | { kind: 'experiment'; experiment: Experiment; runs: Run[] }
+  | { kind: 'experiment'; experiment: Experiment; runs: Run[]; notes: ReadonlyMap<number, RunAnnotation> }
   /** `varying`: the params that differ between the experiment's runs (shown in the hover card). */
-  | { kind: 'run'; run: Run; varying: readonly string[] };
+  | { kind: 'run'; run: Run; varying: readonly string[]; note?: RunAnnotation };
 
 export const RUN_CONTEXT_PREFIX = 'hyperlabRun.';
 export const EXPERIMENT_CONTEXT = 'hyperlabExperiment';
@@ -35,15 +36,19 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
   getChildren(node?: RunTreeNode): RunTreeNode[] {
     if (node?.kind === 'experiment') {
       const varying = varyingParams(node.runs);
-      return node.runs.map((run) => ({ kind: 'run', run, varying }));
+      // Starred runs first, then newest first (the order listRuns gave).
+      const starred = (run: Run): number => (node.notes.get(run.id)?.starred ? 0 : 1);
+      return [...node.runs].sort((a, b) => starred(a) - starred(b))
+        .map((run) => ({ kind: 'run', run, varying, ...(node.notes.has(run.id) ? { note: node.notes.get(run.id)! } : {}) }));
     }
     if (node) return [];
     const store = this.storeOrUndefined();
     if (!store) return [];
     const runs = store.listRuns({ sortBy: 'id', order: 'desc' });
+    const notes = store.annotations();
     return store
       .listExperiments()
-      .map((experiment) => ({ kind: 'experiment' as const, experiment, runs: runs.filter((r) => r.experimentId === experiment.id) }))
+      .map((experiment) => ({ kind: 'experiment' as const, experiment, runs: runs.filter((r) => r.experimentId === experiment.id), notes }))
       .filter((n) => n.runs.length > 0);
   }
 
@@ -65,8 +70,11 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
     const item = new vscode.TreeItem(run.name || `Run ${run.id}`, vscode.TreeItemCollapsibleState.None);
     item.id = `run:${run.id}`;
     item.iconPath = statusIcon(run.status);
-    item.description = describeRun(run, run.status === 'running' ? this.latest(run.id) : null, now);
-    item.tooltip = runTooltip(run, node.varying, now);
+    const latest = run.status === 'running' ? this.latest(run.id) : null;
+    const progress = latest === null ? null : liveProgress(node.note?.plan ?? null, node.note?.planTime ?? null, latest);
+    const marks = [node.note?.starred ? '★' : '', ...(node.note?.tags ?? []).map((t) => `#${t}`)].filter((m) => m !== '');
+    item.description = [...marks, describeRun(run, latest, now, progress)].filter((t) => t !== '').join(' ');
+    item.tooltip = runTooltip(run, node.varying, now, node.note);
     item.contextValue = `${RUN_CONTEXT_PREFIX}${run.status}`;
     item.command = { command: OPEN_RUN_COMMAND, title: 'Show Run Details', arguments: [node] };
     return item;

@@ -9,7 +9,7 @@ import { HyperlabError } from '../../../src/core/errors.ts';
 import { memoryLogger } from '../../../src/core/log.ts';
 import { openStore, SCHEMA_VERSION, type DriverName, type MetricPoint, type Store, type StoreEvent } from '../../../src/core/store/index.ts';
 import { defaultLoaders, openDriver } from '../../../src/core/store/open-driver.ts';
-import { migrate } from '../../../src/core/store/schema.ts';
+import { MIGRATIONS, migrate } from '../../../src/core/store/schema.ts';
 import { referenceByStep, referenceByTime, storedSeries } from './series-reference.ts';
 
 const DRIVERS: readonly DriverName[] = ['better-sqlite3', 'node:sqlite'];
@@ -389,7 +389,7 @@ for (const driver of DRIVERS) {
         migrated.close();
       }
       const check = new DatabaseSync(old, { readOnly: true });
-      assert.deepEqual((check.prepare('SELECT version FROM schema_version ORDER BY version').all() as { version: number }[]).map((r) => r.version), [1, 2, 3]);
+      assert.deepEqual((check.prepare('SELECT version FROM schema_version ORDER BY version').all() as { version: number }[]).map((r) => r.version), MIGRATIONS.map((m) => m.version));
       check.close();
     });
 
