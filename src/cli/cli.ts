@@ -5,6 +5,8 @@ import { run } from './commands/run.ts';
 import { runsExport } from './commands/runs-export.ts';
 import { runsLs } from './commands/runs-ls.ts';
 import { runsShow } from './commands/runs-show.ts';
+import { runsRm } from './commands/runs-rm.ts';
+import { runsRename, runsTag } from './commands/runs-tag.ts';
 import { StoreMissingError } from './open-store.ts';
 import { EXIT, type CliIO, type ExitCode } from './io.ts';
 import { COMMAND_HELP, MAIN_HELP, usageError } from './usage.ts';
@@ -15,6 +17,9 @@ const COMMANDS: { [name: string]: Command } = {
   'runs ls': runsLs,
   'runs show': runsShow,
   'runs export': runsExport,
+  'runs rm': runsRm,
+  'runs tag': runsTag,
+  'runs rename': runsRename,
   run,
 };
 
@@ -37,7 +42,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<ExitCode> {
   const command = COMMANDS[name];
   if (!command) {
     const known = Object.keys(COMMANDS).join(', ');
-    if (first === 'runs') throw usageError(second === undefined ? 'hyperlab runs: missing subcommand' : `hyperlab runs: unknown subcommand "${second}"`, 'Use one of: runs ls, runs show ID, runs export (--csv|--json)');
+    if (first === 'runs') throw usageError(second === undefined ? 'hyperlab runs: missing subcommand' : `hyperlab runs: unknown subcommand "${second}"`, 'Use one of: runs ls, runs show ID, runs export (--csv|--json), runs rm ID..., runs tag ID TAG..., runs rename ID NAME');
     throw usageError(`hyperlab: unknown command "${first}"`, `Commands: ${known}. See: hyperlab --help`);
   }
   const args = argv.slice(name.split(' ').length);

@@ -14,6 +14,7 @@ const OPTIONS = {
   status: { type: 'string' },
   sort: { type: 'string' },
   limit: { type: 'string' },
+  tag: { type: 'string' },
 } as const;
 
 const PLAIN_SORT_KEYS = ['id', 'name', 'status', 'createdAt', 'endedAt'];
@@ -34,9 +35,12 @@ export function runsLs(args: string[], io: CliIO): ExitCode {
     return EXIT.ok;
   }
   try {
-    const runs = store.listRuns(query);
+    const notes = store.annotations();
+    // A tag filter reads all the matching runs, then applies the limit.
+    const runs = values.tag === undefined ? store.listRuns(query)
+      : store.listRuns({ ...query, limit: undefined }).filter((r) => notes.get(r.id)?.tags.includes(values.tag!)).slice(0, query.limit);
     if (values.json) {
-      io.stdout(toJson(runs) + '\n');
+      io.stdout(toJson(runs.map((run) => ({ ...run, tags: notes.get(run.id)?.tags ?? [], starred: notes.get(run.id)?.starred ?? false, note: notes.get(run.id)?.note ?? null }))) + '\n');
       return EXIT.ok;
     }
     if (runs.length === 0) {
@@ -44,11 +48,11 @@ export function runsLs(args: string[], io: CliIO): ExitCode {
       return EXIT.ok;
     }
     const rows = runs.map((run) => [
-      String(run.id), run.experimentName, run.name, run.status, formatTime(run.startedAt ?? run.createdAt),
-      formatDuration(run.startedAt, run.endedAt), run.reason ?? formatPairs(run.summary, 50),
+      String(run.id), run.experimentName, `${notes.get(run.id)?.starred ? '★ ' : ''}${run.name}`, run.status, (notes.get(run.id)?.tags ?? []).join(','),
+      formatTime(run.startedAt ?? run.createdAt), formatDuration(run.startedAt, run.endedAt), run.reason ?? formatPairs(run.summary, 50),
     ]);
-    io.stdout(table(['ID', 'EXPERIMENT', 'NAME', 'STATUS', 'STARTED', 'DURATION', 'SUMMARY / REASON'], rows, [0]));
-    const total = store.countRuns({ ...query, limit: undefined });
+    io.stdout(table(['ID', 'EXPERIMENT', 'NAME', 'STATUS', 'TAGS', 'STARTED', 'DURATION', 'SUMMARY / REASON'], rows, [0]));
+    const total = values.tag === undefined ? store.countRuns({ ...query, limit: undefined }) : runs.length;
     if (total > runs.length) io.stderr(`(${runs.length} of ${total} runs; use --limit to see more)\n`);
     return EXIT.ok;
   } finally {
