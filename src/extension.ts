@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
     logs.refreshOpen();
     details.refreshOpen();
   };
-  const view = vscode.window.createTreeView(RUN_EXPLORER_VIEW, { treeDataProvider: tree });
+  const view = vscode.window.createTreeView(RUN_EXPLORER_VIEW, { treeDataProvider: tree, canSelectMany: true });
   const ticker = new ActivityTicker(() => statusItem.runningCount > 0, () => tree.refresh());
 
   context.subscriptions.push(
@@ -49,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => session.reset()),
     ...registerPanels({ extensionUri: context.extensionUri, logger, store: existing, onStoreChange: session.onDidChange }).disposables,
-    ...registerCommands({ extensionUri: context.extensionUri, logger, session, launcher: getLauncher, tree, logs, details, refreshViews },
+    ...registerCommands({ extensionUri: context.extensionUri, logger, session, launcher: getLauncher, tree, logs, details, refreshViews, selection: () => view.selection },
       () => logger.channel.show(true)),
   );
   const activationMs = performance.now() - started;
