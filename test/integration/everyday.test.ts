@@ -84,9 +84,9 @@ uiTest('a live run shows epoch x/N, percent and ETA in the Run Explorer and the 
   await rows(page).filter({ hasText: 'lr=0.1 · sgd' }).waitFor({ timeout: 30_000 });
   // The Run Experiment box's own example.
   await runPaletteCommand(page, 'Hyperlab: Run Experiment');
-  const box = page.locator('.quick-input-widget input');
-  await box.waitFor();
-  assert.equal(await box.getAttribute('placeholder'), 'optimizer.lr=0.01 epochs=3');
+  // The overrides box, known by its own example as placeholder.
+  const box = page.locator('.quick-input-widget input[placeholder="optimizer.lr=0.01 epochs=3"]');
+  await box.waitFor({ timeout: 20_000 });
   await box.fill('optimizer.lr=0.01 epochs=3');
   await box.press('Enter');
   // The fixture stops at step 74 of 200: epoch 3/8, 37%.
@@ -94,9 +94,15 @@ uiTest('a live run shows epoch x/N, percent and ETA in the Run Explorer and the 
   await live.waitFor({ timeout: 30_000 });
   assert.match(await live.innerText(), /lr=0\.01 · epochs=3/, 'named by its overrides');
   await page.locator('#workbench\\.parts\\.statusbar').getByText(/lr=0\.01 · epochs=3 · 37% · ETA/).waitFor({ timeout: 10_000 });
-  const labels = (await rows(page).allInnerTexts()).map((t) => t.split('\n')[0]!.trim());
-  assert.deepEqual(labels.slice(1, 3), ['lr=0.001 · adam', 'lr=0.01 · epochs=3'], `starred first, then newest: ${labels.join(' | ')}`);
-  assert.match((await rows(page).nth(1).innerText()).replace(/\n/g, ' '), /★ #baseline val\.acc 0\.8712/);
+  const labels = await rows(page).allInnerTexts();
+  assert.ok(labels[1]!.startsWith('lr=0.001 · adam') && labels[2]!.startsWith('lr=0.01 · epochs=3'), `starred first, then newest: ${labels.join(' | ')}`);
+  assert.match((await rows(page).nth(1).innerText()).replace(/\n/g, ' '), /val\.acc 0\.8712 · \d+s ★ #baseline/);
+  // A wider sidebar for the screenshots, so whole descriptions show.
+  const side = (await sidebar(page).boundingBox())!;
+  await page.mouse.move(side.x + side.width + 1, 400);
+  await page.mouse.down();
+  await page.mouse.move(side.x + side.width + 160, 400, { steps: 5 });
+  await page.mouse.up();
   await page.mouse.move(700, 500);
   await shootThemes(page, 'everyday-live');
   await runPaletteCommand(page, 'Hyperlab: Stop Run');

@@ -73,7 +73,8 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
     const latest = run.status === 'running' ? this.latest(run.id) : null;
     const progress = latest === null ? null : liveProgress(node.note?.plan ?? null, node.note?.planTime ?? null, latest);
     const marks = [node.note?.starred ? '★' : '', ...(node.note?.tags ?? []).map((t) => `#${t}`)].filter((m) => m !== '');
-    item.description = [...marks, describeRun(run, latest, now, progress)].filter((t) => t !== '').join(' ');
+    // Progress or the key metric first: at the default sidebar width the end of the line is cut.
+    item.description = [describeRun(run, latest, now, progress), ...marks].filter((t) => t !== '').join(' ');
     item.tooltip = runTooltip(run, node.varying, now, node.note);
     item.contextValue = `${RUN_CONTEXT_PREFIX}${run.status}`;
     item.command = { command: OPEN_RUN_COMMAND, title: 'Show Run Details', arguments: [node] };
