@@ -4,6 +4,7 @@ import type { ParamValue } from '../protocol/messages.ts';
 import type { JsonValue } from '../spec/types.ts';
 import type { MetricRange, Run } from '../store/types.ts';
 import { goalOf } from './goal.ts';
+import { chooseObjective } from './objective.ts';
 import { declaredLogParams, spansDecades } from './log-scale.ts';
 import { disambiguateTitles, metricFigureTitle, paramTitles, summaryTitle } from './title.ts';
 import type { CellValue, CompareColumn, CompareDataset } from './types.ts';
@@ -92,24 +93,12 @@ function keysOf(records: readonly { [key: string]: unknown }[], keep: (key: stri
 
 function defaultObjective(columns: readonly CompareColumn[], searches: readonly JsonValue[]): string | null {
   const ids = new Set(columns.filter((c) => c.type === 'number').map((c) => c.id));
-  for (const search of searches) {
-    const named = declaredObjective(search);
-    if (named && ids.has(`metric.${named}.best`)) return `metric.${named}.best`;
-    if (named && ids.has(`summary.${named}`)) return `summary.${named}`;
-  }
+  // The same rule as the Run Explorer and runs ls (objective.ts), on the keys the runs report.
+  const metricKeys = new Set(columns.filter((c) => c.kind === 'metric').map((c) => c.name.replace(/\.(last|best)$/, '')));
+  const chosen = chooseObjective(metricKeys, searches.find((s) => s !== null && s !== undefined) as ParamValue | undefined);
+  if (chosen && ids.has(`metric.${chosen.key}.best`)) return `metric.${chosen.key}.best`;
+  if (chosen && ids.has(`summary.${chosen.key}`)) return `summary.${chosen.key}`;
   const preferred = PREFERRED_OBJECTIVES.find((id) => ids.has(id));
   if (preferred) return preferred;
   return columns.find((c) => c.kind === 'metric' && c.type === 'number')?.id ?? null;
-}
-
-/** `search.objective` as a metric name, or an object naming it under metric/key/name. */
-function declaredObjective(search: JsonValue): string | null {
-  if (search === null || typeof search !== 'object' || Array.isArray(search)) return null;
-  const objective = search['objective'] ?? search['metric'];
-  if (typeof objective === 'string') return objective;
-  if (objective !== null && typeof objective === 'object' && !Array.isArray(objective)) {
-    const name = objective['metric'] ?? objective['key'] ?? objective['name'];
-    if (typeof name === 'string') return name;
-  }
-  return null;
 }

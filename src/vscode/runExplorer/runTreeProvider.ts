@@ -2,7 +2,9 @@
 // the data: every refresh reads the store again (two small queries).
 import * as vscode from 'vscode';
 import { liveProgress } from '../../core/progress.ts';
-import type { Experiment, Run, RunAnnotation, Store } from '../../core/store/types.ts';
+import { experimentObjective, shortKey } from '../../core/compare/objective.ts';
+import type { Experiment, MetricRange, Run, RunAnnotation, Store } from '../../core/store/types.ts';
+import type { RunObjective } from './runDescription.ts';
 import type { TreeNodeSnapshot } from '../api.ts';
 import { describeRun } from './runDescription.ts';
 import { statusIcon } from './runStatusIcon.ts';
@@ -10,9 +12,12 @@ import { runTooltip } from './runTooltip.ts';
 import { varyingParams } from './tooltipMarkdown.ts';
 
 export type RunTreeNode =
-  | { kind: 'experiment'; experiment: Experiment; runs: Run[]; notes: ReadonlyMap<number, RunAnnotation> }
-  /** `varying`: the params that differ between the experiment's runs (shown in the hover card). */
-  | { kind: 'run'; run: Run; varying: readonly string[]; note?: RunAnnotation };
+  | { kind: 'experiment'; experiment: Experiment; runs: Run[]; notes: ReadonlyMap<number, RunAnnotation>; ranges: readonly MetricRange[] }
+  /**
+   * `varying`: the params that differ between the experiment's runs (shown in the hover card);
+   * `objective`: the experiment's objective as this run scored it, and whether it is the best.
+   */
+  | { kind: 'run'; run: Run; varying: readonly string[]; note?: RunAnnotation; objective?: RunObjective };
 
 export const RUN_CONTEXT_PREFIX = 'hyperlabRun.';
 export const EXPERIMENT_CONTEXT = 'hyperlabExperiment';
@@ -36,19 +41,28 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
   getChildren(node?: RunTreeNode): RunTreeNode[] {
     if (node?.kind === 'experiment') {
       const varying = varyingParams(node.runs);
+      const scored = experimentObjective(node.runs, node.ranges);
+      const objectiveOf = (run: Run): RunObjective | undefined => {
+        const cell = scored.objective ? scored.cells.get(run.id) : undefined;
+        return cell && cell.text !== '—' && scored.objective ? { key: shortKey(scored.objective.key), text: cell.text, best: run.id === scored.bestRunId && node.runs.length > 1 } : undefined;
+      };
       // Starred runs first, then newest first (the order listRuns gave).
       const starred = (run: Run): number => (node.notes.get(run.id)?.starred ? 0 : 1);
       return [...node.runs].sort((a, b) => starred(a) - starred(b))
-        .map((run) => ({ kind: 'run', run, varying, ...(node.notes.has(run.id) ? { note: node.notes.get(run.id)! } : {}) }));
+        .map((run) => {
+          const objective = objectiveOf(run);
+          return { kind: 'run', run, varying, ...(node.notes.has(run.id) ? { note: node.notes.get(run.id)! } : {}), ...(objective ? { objective } : {}) };
+        });
     }
     if (node) return [];
     const store = this.storeOrUndefined();
     if (!store) return [];
     const runs = store.listRuns({ sortBy: 'id', order: 'desc' });
     const notes = store.annotations();
+    const ranges = store.metricRanges();
     return store
       .listExperiments()
-      .map((experiment) => ({ kind: 'experiment' as const, experiment, runs: runs.filter((r) => r.experimentId === experiment.id), notes }))
+      .map((experiment) => ({ kind: 'experiment' as const, experiment, runs: runs.filter((r) => r.experimentId === experiment.id), notes, ranges }))
       .filter((n) => n.runs.length > 0);
   }
 
@@ -74,7 +88,7 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
     const progress = latest === null ? null : liveProgress(node.note?.plan ?? null, node.note?.planTime ?? null, latest);
     const marks = [node.note?.starred ? '★' : '', ...(node.note?.tags ?? []).map((t) => `#${t}`)].filter((m) => m !== '');
     // Progress or the key metric first: at the default sidebar width the end of the line is cut.
-    item.description = [describeRun(run, latest, now, progress), ...marks].filter((t) => t !== '').join(' ');
+    item.description = [describeRun(run, latest, now, progress, node.objective ?? null), ...marks].filter((t) => t !== '').join(' ');
     item.tooltip = runTooltip(run, node.varying, now, node.note);
     item.contextValue = `${RUN_CONTEXT_PREFIX}${run.status}`;
     item.command = { command: OPEN_RUN_COMMAND, title: 'Show Run Details', arguments: [node] };

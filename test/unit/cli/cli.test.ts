@@ -141,7 +141,7 @@ test('runs ls: table, --json, filters, sort, limit; bad flags are usage errors',
   const table = cli(['runs', 'ls', '--db', dbPath], { cwd: dir });
   assert.equal(table.code, 0);
   const lines = table.stdout.trimEnd().split('\n');
-  assert.match(lines[0]!, /^ID +EXPERIMENT +NAME +STATUS +TAGS +STARTED +DURATION +SUMMARY \/ REASON$/);
+  assert.match(lines[0]!, /^ID +EXPERIMENT +NAME +STATUS +TAGS +OBJECTIVE +STARTED +DURATION +SUMMARY \/ REASON$/);
   assert.deepEqual(lines.slice(1).map((l) => l.trim().split(/\s+/).slice(0, 4)), [['4', 'b', 'waiting', 'queued'], ['3', 'a', 'run-3', 'finished'], ['2', 'b', 'run-2', 'failed'], ['1', 'a', 'run-1', 'finished']]);
   assert.equal(lines[1]!.indexOf('queued'), lines[2]!.indexOf('finished'), 'columns aligned');
 

@@ -69,3 +69,26 @@ test('runs rm: lists and keeps without --yes; deletes IDs or a --status with the
   assert.equal(fs.existsSync(runDirectory(dbPath, runs[0]!.id)), false, 'the run folder with its checkpoint is removed');
   assert.equal(cli(['runs', 'rm', ...db], dir).code, 2);
 });
+
+test('runs ls: an OBJECTIVE column by the experiment\'s rule, the best run marked with *, a diverged run with its NaN loss', () => {
+  const { dir, store, dbPath } = tempStore();
+  const add = (name: string, status: 'finished' | 'diverged', acc: number[], loss: number[]) => {
+    const run = store.createRun({ experiment: 'mlp', name });
+    store.appendMetrics(run.id, [
+      ...acc.map((value, i) => ({ key: 'epoch.val.acc', step: (i + 1) * 10, time: 1000 + i, value })),
+      ...loss.map((value, i) => ({ key: 'train.loss', step: i * 10, time: 1000 + i, value })),
+    ]);
+    store.endRun(run.id, status, null, { 'test.acc': 0.99 });
+  };
+  add('a', 'finished', [0.7, 0.81], [1, 0.5]);
+  add('b', 'finished', [0.8, 0.86, 0.84], [1, 0.4]);
+  add('nan', 'diverged', [0.9, 0.95], [1, Number.NaN]);
+  store.close();
+  const result = cli(['runs', 'ls', '--db', dbPath], dir);
+  assert.equal(result.code, 0, result.stderr);
+  const line = (name: string) => result.stdout.split('\n').find((l) => l.includes(` ${name} `))!;
+  assert.match(line('a'), /val\.acc ↑ 0\.81 /);
+  assert.match(line('b'), /val\.acc ↑ 0\.86 \* /, 'best over the run (0.86, not the last 0.84), and marked best');
+  assert.match(line('nan'), /val\.acc ↑ train\.loss NaN /, 'the diverged run\'s 0.95 is not shown as its result');
+  assert.match(result.stderr, /OBJECTIVE: .* \* marks the best run/);
+});

@@ -46,3 +46,8 @@ test('a running run with a plan reads epoch x/N, percent and ETA; the latest sto
   assert.equal(liveProgress(null, null, latest), null, 'a producer without a plan: no progress');
   assert.equal(describeRun(run({ summary: { 'val.acc': 0.87123 } }), null, 0, progress), 'val.acc 0.8712 · 2m 05s', 'an ended run shows its result');
 });
+
+test('an ended run shows its experiment\'s objective (the same key for every run), the best marked; a diverged one its NaN loss', () => {
+  assert.equal(describeRun(run({ summary: { 'test.acc': 0.9 } }), null, 0, null, { key: 'val.acc', text: '0.8712', best: true }), 'val.acc 0.8712 (best) · 2m 05s');
+  assert.equal(describeRun(run({ status: 'diverged', summary: { 'test.acc': 0.9 } }), null, 0, null, { key: 'val.acc', text: 'train.loss NaN', best: false }), 'train.loss NaN · 2m 05s');
+});

@@ -1,0 +1,46 @@
+// One objective per experiment by one rule, and the Comparison's best-first order and best mark.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildCompareDataset } from '../../../src/core/compare/dataset.ts';
+import { chooseObjective, experimentObjective, objectiveLabel } from '../../../src/core/compare/objective.ts';
+import { bestRun, defaultSort, EMPTY_STATE, nextSort, tableView } from '../../../src/core/compare/table-model.ts';
+import { range, run } from './fixture.ts';
+
+test('the rule: the spec\'s search.objective, else epoch.val.acc (max), else the validation loss, else the training loss', () => {
+  const keys = (...k: string[]) => new Set(k);
+  assert.deepEqual(chooseObjective(keys('epoch.val.acc', 'epoch.val.loss', 'train.loss'), undefined), { key: 'epoch.val.acc', goal: 'max', declared: false });
+  assert.deepEqual(chooseObjective(keys('epoch.val.loss', 'train.loss'), undefined), { key: 'epoch.val.loss', goal: 'min', declared: false });
+  assert.deepEqual(chooseObjective(keys('train.loss', 'lr'), undefined), { key: 'train.loss', goal: 'min', declared: false });
+  assert.equal(chooseObjective(keys('lr'), undefined), null);
+  assert.deepEqual(chooseObjective(keys('epoch.val.acc', 'epoch.val.loss'), { objective: 'val.loss' }), { key: 'epoch.val.loss', goal: 'min', declared: true }, 'a key without the epoch. prefix finds the epoch series');
+  assert.deepEqual(chooseObjective(keys('f1'), { objective: { metric: 'f1', direction: 'maximize' } }), { key: 'f1', goal: 'max', declared: true });
+  assert.equal(objectiveLabel({ key: 'epoch.val.acc', goal: 'max', declared: false }), 'val.acc ↑');
+});
+
+test('each run\'s best value, the best run marked; a diverged run shows its NaN loss, not an accuracy', () => {
+  const runs = [run(1, 'a', {}), run(2, 'b', {}), run(3, 'nan', {}, { 'test.acc': 0.9 }, 'diverged')];
+  const ranges = [range(1, 'epoch.val.acc', 0.7, 0.81, 0.8), range(2, 'epoch.val.acc', 0.6, 0.86, 0.85), range(3, 'epoch.val.acc', 0.7, 0.95, 0.1),
+    range(3, 'train.loss', 0.5, 2, Number.NaN)];
+  const { objective, cells, bestRunId } = experimentObjective(runs, ranges);
+  assert.equal(objective?.key, 'epoch.val.acc');
+  assert.deepEqual(cells.get(1), { value: 0.81, text: '0.81' });
+  assert.deepEqual(cells.get(3), { value: null, text: 'train.loss NaN' });
+  assert.equal(bestRunId, 2, 'the diverged run\'s 0.95 is not the best');
+});
+
+test('Comparison: best-first by default and on the first click of a goal column; the best matched run is marked', () => {
+  const runs = [run(1, 'a', { lr: 0.1 }), run(2, 'b', { lr: 0.01 }), run(3, 'c', { lr: 1 }, null, 'diverged')];
+  const d = buildCompareDataset(runs, [range(1, 'epoch.val.acc', 0.5, 0.8, 0.8), range(2, 'epoch.val.acc', 0.5, 0.9, 0.9), range(3, 'epoch.val.acc', 0.5, 0.95, 0.1)]);
+  assert.equal(d.objective, 'metric.epoch.val.acc.best', 'the engine\'s epoch-level validation accuracy, not test acc');
+  const objective = d.columns.find((c) => c.id === d.objective)!;
+  const sort = defaultSort(objective);
+  assert.deepEqual(sort, { column: 'metric.epoch.val.acc.best', direction: 'desc' });
+  const view = tableView(d, { ...EMPTY_STATE, sort }, objective);
+  assert.deepEqual(view.rows.map((r) => (r.kind === 'run' ? r.index : -1)), [2, 1, 0]);
+  assert.equal(bestRun(d, view.matched, objective), 1, 'b: the diverged c is not marked best');
+  assert.equal(bestRun(d, [0], objective), 0, 'among the runs the filter keeps');
+  assert.deepEqual(nextSort(null, 'metric.epoch.val.acc.best', 'max'), { column: 'metric.epoch.val.acc.best', direction: 'desc' }, 'accuracy: first click best (highest) first');
+  assert.deepEqual(nextSort(null, 'metric.val.loss.best', 'min'), { column: 'metric.val.loss.best', direction: 'asc' });
+  assert.deepEqual(nextSort({ column: 'x', direction: 'desc' }, 'x', 'max'), { column: 'x', direction: 'asc' });
+  assert.equal(nextSort({ column: 'x', direction: 'asc' }, 'x', 'max'), null);
+});
