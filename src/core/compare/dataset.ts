@@ -57,7 +57,12 @@ export function buildCompareDataset(runs: readonly Run[], ranges: readonly Metri
   }
   disambiguateTitles(columns);
 
-  return { runIds: runs.map((r) => r.id), columns, objective: defaultObjective(columns, searches) };
+  const objective = defaultObjective(columns, searches);
+  // A diverged run's objective is not a result (its accuracy was measured on the weights kept
+  // from before the NaN): it is empty, so best-first puts the run last and nothing ranks it best.
+  const objectiveColumn = columns.find((c) => c.id === objective);
+  if (objectiveColumn) runs.forEach((run, i) => { if (run.status === 'diverged') objectiveColumn.values[i] = null; });
+  return { runIds: runs.map((r) => r.id), columns, objective };
 }
 
 function column(id: string, name: string, kind: CompareColumn['kind'], values: CellValue[], title = name): CompareColumn {

@@ -36,11 +36,23 @@ test('Comparison: best-first by default and on the first click of a goal column;
   const sort = defaultSort(objective);
   assert.deepEqual(sort, { column: 'metric.epoch.val.acc.best', direction: 'desc' });
   const view = tableView(d, { ...EMPTY_STATE, sort }, objective);
-  assert.deepEqual(view.rows.map((r) => (r.kind === 'run' ? r.index : -1)), [2, 1, 0]);
+  assert.deepEqual(view.rows.map((r) => (r.kind === 'run' ? r.index : -1)), [1, 0, 2], 'the diverged run\'s objective is empty: last');
+  assert.equal(objective.values[2], null);
   assert.equal(bestRun(d, view.matched, objective), 1, 'b: the diverged c is not marked best');
   assert.equal(bestRun(d, [0], objective), 0, 'among the runs the filter keeps');
   assert.deepEqual(nextSort(null, 'metric.epoch.val.acc.best', 'max'), { column: 'metric.epoch.val.acc.best', direction: 'desc' }, 'accuracy: first click best (highest) first');
   assert.deepEqual(nextSort(null, 'metric.val.loss.best', 'min'), { column: 'metric.val.loss.best', direction: 'asc' });
   assert.deepEqual(nextSort({ column: 'x', direction: 'desc' }, 'x', 'max'), { column: 'x', direction: 'asc' });
   assert.equal(nextSort({ column: 'x', direction: 'asc' }, 'x', 'max'), null);
+});
+
+test('importance lists every varying parameter: one whose values each hold one run says "not enough runs per value" (it was left out)', async () => {
+  const { parameterImportance, IMPORTANCE_METHOD } = await import('../../../src/core/compare/importance.ts');
+  const runs = [1, 2, 3, 4, 5, 6].map((i) => run(i, `r${i}`, { 'train.optimizer.lr': i % 2 === 0 ? 0.1 : 0.01, 'data.limit': 1000 * i }));
+  const d = buildCompareDataset(runs, runs.map((r, i) => range(r.id, 'val.loss', i % 2 === 0 ? 1 + i * 0.01 : 0.5 + i * 0.01, 2, 1)));
+  const result = parameterImportance(d.columns, d.columns.find((c) => c.id === 'metric.val.loss.best')!);
+  assert.deepEqual(result.map((r) => [r.name, r.enough]), [['train.optimizer.lr', true], ['data.limit', false]]);
+  assert.ok(result[0]!.score > 0.9);
+  assert.equal(result[1]!.score, 0);
+  assert.match(IMPORTANCE_METHOD, /need not add up to 100%/);
 });
