@@ -12,13 +12,20 @@ import type { CellValue, CompareColumn, CompareDataset } from './types.ts';
 /** Objectives tried in order when the spec's search section names none. */
 const PREFERRED_OBJECTIVES = ['metric.val.acc.best', 'metric.val.loss.best', 'summary.test.acc', 'metric.train.loss.best'];
 
-export function buildCompareDataset(runs: readonly Run[], ranges: readonly MetricRange[]): CompareDataset {
+/** The column of the runs' tags ('baseline, best-lr'); the filter's tag=baseline matches any one of them. */
+export const TAGS_COLUMN = 'run.tags';
+export const TAG_SEPARATOR = ', ';
+
+export function buildCompareDataset(runs: readonly Run[], ranges: readonly MetricRange[], tags?: ReadonlyMap<number, readonly string[]>): CompareDataset {
   const index = new Map(runs.map((run, i) => [run.id, i]));
   const columns: CompareColumn[] = [
     column('run.name', 'name', 'run', runs.map((r) => r.name)),
     column('run.experiment', 'experiment', 'run', runs.map((r) => r.experimentName)),
     column('run.status', 'status', 'run', runs.map((r) => r.status)),
   ];
+  if (tags && runs.some((r) => (tags.get(r.id)?.length ?? 0) > 0)) {
+    columns.push(column(TAGS_COLUMN, 'tag', 'run', runs.map((r) => (tags.get(r.id)?.length ? tags.get(r.id)!.join(TAG_SEPARATOR) : null)), 'tags'));
+  }
 
   const searches = runs.map((r) => r.params['search']).filter((s) => s !== undefined) as JsonValue[];
   const declaredLog = declaredLogParams(searches);

@@ -103,6 +103,7 @@ export function defaultColumns(dataset: CompareDataset, maxParams = 10): string[
   const ids = ['run.name', 'run.status'];
   const experiments = dataset.columns.find((c) => c.id === 'run.experiment');
   if (experiments?.varies) ids.push(experiments.id);
+  if (dataset.columns.some((c) => c.id === 'run.tags')) ids.push('run.tags');
   // The objective next to the run, then what varies, then the other outcomes: a person reads
   // "which run did best, with what settings" without scrolling sideways.
   if (dataset.objective) ids.push(dataset.objective);

@@ -56,3 +56,16 @@ test('importance lists every varying parameter: one whose values each hold one r
   assert.equal(result[1]!.score, 0);
   assert.match(IMPORTANCE_METHOD, /need not add up to 100%/);
 });
+
+test('tags are a Comparison column, and the filter\'s tag=baseline keeps the runs carrying that tag among others', () => {
+  const runs = [run(1, 'a', { lr: 0.1 }), run(2, 'b', { lr: 0.01 }), run(3, 'c', { lr: 1 })];
+  const tags = new Map([[1, ['baseline', 'best-lr']], [3, ['baseline']]]);
+  const d = buildCompareDataset(runs, [range(1, 'val.loss', 1, 2, 1)], tags);
+  const column = d.columns.find((c) => c.id === 'run.tags')!;
+  assert.deepEqual([column.name, column.title, column.values], ['tag', 'tags', ['baseline, best-lr', null, 'baseline']]);
+  const names = (filter: string) => tableView(d, { ...EMPTY_STATE, filter }).rows.map((r) => (r.kind === 'run' ? runs[r.index]!.name : ''));
+  assert.deepEqual(names('tag=baseline'), ['a', 'c']);
+  assert.deepEqual(names('tag=best-lr'), ['a']);
+  assert.deepEqual(names('tag!=baseline'), ['b']);
+  assert.equal(buildCompareDataset(runs, [], new Map()).columns.some((c) => c.id === 'run.tags'), false, 'no tags: no column');
+});
