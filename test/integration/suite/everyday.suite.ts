@@ -2,10 +2,14 @@
 // own example, rename / tag / note / star from the commands, the tree showing them, starred
 // first, and several runs deleted at once.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { loadComparison } from '../../../src/core/compare/load.ts';
+import { EMPTY_STATE, tableView } from '../../../src/core/compare/table-model.ts';
+import { OVERRIDES_EXAMPLE } from '../../../src/vscode/runs/overrides.ts';
 import { test } from './harness.ts';
-import { hyperlab, useFixtureProducer, waitUntil, workspaceRoot } from './support.ts';
+import { hyperlab, useBuiltInEngine, useFixtureProducer, waitUntil, workspaceRoot } from './support.ts';
 
 const specUri = () => vscode.Uri.file(path.join(workspaceRoot(), 'tiny-mlp.hyperlab.json'));
 
@@ -48,4 +52,46 @@ test('Delete on several runs deletes them all behind one question (here answered
   assert.equal(api.store().getRun(a), undefined);
   assert.equal(api.store().getRun(b), undefined);
   await waitUntil('both to leave the tree', () => !api.runExplorer.snapshot().some((e) => e.children.some((r) => r.id === a || r.id === b)));
+});
+
+test('walkthrough: template → Run Experiment with the box\'s own example → live progress → Compare with the filter\'s own example → rename and tag → multi-delete', async () => {
+  const { api } = await hyperlab();
+  await useBuiltInEngine();
+  // 1. New Experiment from the MLP template.
+  const spec = await vscode.commands.executeCommand<vscode.Uri>('hyperlab.newExperiment', { template: 'fashion-mnist-mlp', name: 'walkthrough', overwrite: true });
+  assert.ok(spec && fs.existsSync(spec.fsPath));
+  // 2. Run it with the overrides box's own example, on a small data.limit; and a second run to compare with.
+  const example = `${OVERRIDES_EXAMPLE} data.limit=12000`;
+  const first = (await vscode.commands.executeCommand<number>('hyperlab.runExperiment', spec, { overrides: example }))!;
+  const second = (await vscode.commands.executeCommand<number>('hyperlab.runExperiment', spec, { overrides: 'optimizer.lr=0.0005 epochs=1 data.limit=2000' }))!;
+  const store = api.store();
+  assert.equal(store.getRun(first)!.name, 'lr=0.01 · epochs=3 · limit=12000', 'named by what the example changes');
+  // 3. Live progress in the Run Explorer while it trains: epoch x/3, percent, then an ETA.
+  const live = await waitUntil('the running run to show its progress', () => {
+    const node = api.runExplorer.snapshot().flatMap((e) => e.children).find((r) => r.id === first);
+    return node?.status === 'running' && /^epoch [1-3]\/3 · \d+% · ETA /.test(node.description) ? node.description : undefined;
+  }, 120_000);
+  assert.match(live, /^epoch [1-3]\/3 · \d{1,3}% · ETA \d/);
+  await api.whenIdle();
+  assert.equal(store.getRun(first)!.status, 'finished', store.getRun(first)!.reason ?? '');
+  assert.equal(store.getRun(second)!.status, 'finished');
+  // 4. Compare with the filter's own example (its first two terms: the third asks for an accuracy the tiny runs need not reach).
+  const { dataset } = loadComparison(store, 'walkthrough');
+  const filter = 'lr>0.001 optimizer.kind=adam';
+  const view = tableView(dataset, { ...EMPTY_STATE, filter });
+  assert.deepEqual(view.errors, []);
+  assert.deepEqual(view.matched.map((i) => dataset.runIds[i]), [first], 'lr 0.01 passes, lr 0.0005 does not');
+  assert.equal(dataset.objective, 'metric.epoch.val.acc.best');
+  // 5. Rename and tag, as the tree's commands do.
+  await vscode.commands.executeCommand('hyperlab.renameRun', first, { text: 'adam lr 0.01' });
+  await vscode.commands.executeCommand('hyperlab.tagRun', first, { text: 'walkthrough keep' });
+  const named = await waitUntil('the renamed, tagged run in the tree', () =>
+    api.runExplorer.snapshot().flatMap((e) => e.children).find((r) => r.id === first && r.label === 'adam lr 0.01' && r.description.endsWith('#keep #walkthrough')));
+  assert.match(named.description, /^val\.acc 0\.\d+ (\(best\) )?· [\dhm ]+s? #keep #walkthrough$/, 'the experiment\'s objective, then the tags');
+  const tagged = tableView(loadComparison(store, 'walkthrough').dataset, { ...EMPTY_STATE, filter: 'tag=walkthrough' });
+  assert.equal(tagged.matched.length, 1, 'Comparison filters by tag');
+  // 6. Delete both at once.
+  assert.equal(await vscode.commands.executeCommand<number>('hyperlab.deleteRun', undefined, { runIds: [first, second], confirm: false }), 2);
+  await waitUntil('the walkthrough experiment to leave the tree', () => !api.runExplorer.snapshot().some((e) => e.label === 'walkthrough'));
+  fs.rmSync(spec.fsPath);
 });
