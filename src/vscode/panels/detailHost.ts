@@ -1,6 +1,6 @@
 // Run detail: one run's params, summary, status and reason, log tail, artifacts, confusion
 // matrix and per-class accuracy; refreshed while the run changes and the panel is visible.
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { DetailState } from '../../core/webview/contract.ts';
 import { runDetail } from '../../core/webview/panel-data.ts';
 import { openSpecField } from './openSpecField.ts';
@@ -42,6 +42,14 @@ export class DetailHost extends PanelHost<'detail'> {
         const run = message.runId === this.runId ? store.getRun(message.runId) : undefined;
         if (!run) return this.log('warn', `rejected opening the spec of run ${message.runId}, which the panel does not show; it was ignored.`);
         await openSpecField(run, null);
+        return;
+      }
+      case 'editRun': {
+        if (message.runId !== this.runId) return this.log('warn', `rejected an edit of run ${message.runId}, which the panel does not show; it was ignored.`);
+        // The same commands as the Run Explorer's: one input box each, the store, then every view refreshed.
+        const command = { name: 'hyperlab.renameRun', tags: 'hyperlab.tagRun', note: 'hyperlab.editRunNote', star: 'hyperlab.toggleStar' }[message.edit];
+        await vscode.commands.executeCommand(command, message.runId);
+        this.send(DEFAULT_LOG_LINES);
         return;
       }
       case 'pickRun': {
