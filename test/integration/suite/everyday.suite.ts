@@ -95,3 +95,27 @@ test('walkthrough: template → Run Experiment with the box\'s own example → l
   await waitUntil('the walkthrough experiment to leave the tree', () => !api.runExplorer.snapshot().some((e) => e.label === 'walkthrough'));
   fs.rmSync(spec.fsPath);
 });
+
+test('Resume on a stopped run goes on from its last checkpoint as a new run; Run Again with Changes starts one with the given overrides', async () => {
+  const { api } = await hyperlab();
+  await useBuiltInEngine();
+  const store = api.store();
+  const stopped = (await vscode.commands.executeCommand<number>('hyperlab.runExperiment', specUri(), { overrides: 'train.epochs=400' }))!;
+  await waitUntil('a few epochs', () => (store.latest(stopped).find((l) => l.key === 'epoch.val.acc')?.step ?? 0) > 0, 120_000);
+  assert.equal(await vscode.commands.executeCommand<boolean>('hyperlab.stopRun', stopped), true);
+  await api.whenIdle();
+  assert.equal(store.getRun(stopped)!.status, 'killed');
+  const resumed = (await vscode.commands.executeCommand<number>('hyperlab.resumeRun', stopped))!;
+  assert.equal(typeof resumed, 'number');
+  const run = store.getRun(resumed)!;
+  assert.equal(run.name, `${store.getRun(stopped)!.name} (resumed)`);
+  assert.match(String(run.params['train.checkpoint.resumeFrom']), /last\.safetensors$/);
+  await vscode.commands.executeCommand('hyperlab.stopRun', resumed);
+  await api.whenIdle();
+  assert.ok(store.log(resumed).some((l) => /resumed from .*last\.safetensors at epoch [1-9]/.test(l.text)), 'the engine went on from the checkpoint');
+  const again = (await vscode.commands.executeCommand<number>('hyperlab.runAgainWithChanges', stopped, { overrides: 'train.epochs=1' }))!;
+  await api.whenIdle();
+  assert.equal(store.getRun(again)!.status, 'finished');
+  assert.equal(store.getRun(again)!.params['train.epochs'], 1);
+  await vscode.commands.executeCommand('hyperlab.deleteRun', undefined, { runIds: [stopped, resumed, again], confirm: false });
+});
