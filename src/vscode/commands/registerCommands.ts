@@ -46,7 +46,8 @@ export function registerCommands(ctx: CommandContext, showOutput: () => void): v
       const ids = given?.runIds ?? selectedRunIds(arg, options, treeSelection);
       return ids.length > 1 ? deleteRuns(ctx, ids, given?.confirm !== false) : deleteRun(ctx, ids[0] ?? arg, given);
     },
-    [COMMANDS.renameRun]: (arg, options) => renameRun(ctx, arg, isPlainObject(options) ? (options as TextOption) : undefined),
+    // A key binding (F2) passes no run: the tree's selected run is the one meant.
+    [COMMANDS.renameRun]: (arg, options) => renameRun(ctx, arg ?? selectedRunIds(undefined, undefined, treeSelection)[0], isPlainObject(options) ? (options as TextOption) : undefined),
     [COMMANDS.tagRun]: (arg, options) => tagRun(ctx, arg, isPlainObject(options) ? (options as TextOption) : undefined),
     [COMMANDS.editRunNote]: (arg, options) => editRunNote(ctx, arg, isPlainObject(options) ? (options as TextOption) : undefined),
     [COMMANDS.toggleStar]: (arg) => toggleStar(ctx, arg),
