@@ -59,7 +59,7 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
     if (!store) return [];
     const runs = store.listRuns({ sortBy: 'id', order: 'desc' });
     const notes = store.annotations();
-    const ranges = store.metricRanges();
+    const ranges = this.endedRanges(store, runs);
     return store
       .listExperiments()
       .map((experiment) => ({ kind: 'experiment' as const, experiment, runs: runs.filter((r) => r.experimentId === experiment.id), notes, ranges }))
@@ -117,6 +117,20 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
 
   dispose(): void {
     this.changed.dispose();
+  }
+
+  private rangesCache: { key: string; ranges: readonly MetricRange[] } | null = null;
+
+  /**
+   * Metric ranges of the ended runs (what the objective is scored on), cached: an ended run's
+   * series no longer change, and the tree refreshes every second while a run trains.
+   */
+  private endedRanges(store: Store, runs: readonly Run[]): readonly MetricRange[] {
+    const ended = runs.filter((r) => r.status !== 'running' && r.status !== 'queued');
+    // With the end time: a deleted newest run's id can come back for another run.
+    const key = `${store.path}|${ended.map((r) => `${r.id}:${r.endedAt}`).join(',')}`;
+    if (this.rangesCache?.key !== key) this.rangesCache = { key, ranges: store.metricRanges(ended.map((r) => r.id)) };
+    return this.rangesCache.ranges;
   }
 
   private latest(runId: number) {
