@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
     logs.refreshOpen();
     details.refreshOpen();
   };
-  const view = vscode.window.createTreeView(RUN_EXPLORER_VIEW, { treeDataProvider: tree });
+  const view = vscode.window.createTreeView(RUN_EXPLORER_VIEW, { treeDataProvider: tree, canSelectMany: true });
   const ticker = new ActivityTicker(() => statusItem.runningCount > 0, () => tree.refresh());
 
   const panels = registerPanels({
@@ -64,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
     ...panels.disposables,
     ...registerSweepCommands(sweeps, logger),
     ...registerTuneCommands(session, context.extensionPath, logger),
-    ...registerCommands({ extensionUri: context.extensionUri, logger, session, launcher: getLauncher, tree, logs, details, refreshViews },
+    ...registerCommands({ extensionUri: context.extensionUri, logger, session, launcher: getLauncher, tree, logs, details, refreshViews, selection: () => view.selection },
       () => logger.channel.show(true)),
   );
   const activationMs = performance.now() - started;

@@ -11,6 +11,8 @@ import { sweep, sweepStop } from './commands/sweep.ts';
 import { sweepsLs, sweepsShow } from './commands/sweeps.ts';
 import { tuneBabysit, tuneLrRange, tuneOverfit } from './commands/tune.ts';
 import { sync } from './commands/sync.ts';
+import { runsRm } from './commands/runs-rm.ts';
+import { runsRename, runsTag } from './commands/runs-tag.ts';
 import { StoreMissingError } from './open-store.ts';
 import { EXIT, type CliIO, type ExitCode } from './io.ts';
 import { COMMAND_HELP, MAIN_HELP, usageError } from './usage.ts';
@@ -21,6 +23,9 @@ const COMMANDS: { [name: string]: Command } = {
   'runs ls': runsLs,
   'runs show': runsShow,
   'runs export': runsExport,
+  'runs rm': runsRm,
+  'runs tag': runsTag,
+  'runs rename': runsRename,
   run,
   sweep,
   'sweep stop': sweepStop,
@@ -36,7 +41,7 @@ const COMMANDS: { [name: string]: Command } = {
 
 /** Commands with subcommands: the first word, and what to say when the second is missing or wrong. */
 const GROUPS: { [first: string]: string } = {
-  runs: 'runs ls, runs show ID, runs export (--csv|--json)',
+  runs: 'runs ls, runs show ID, runs export (--csv|--json), runs rm ID..., runs tag ID TAG..., runs rename ID NAME',
   sweeps: 'sweeps ls, sweeps show ID',
   tune: 'tune lr-range SPEC, tune overfit SPEC, tune babysit SPEC',
 };

@@ -4,9 +4,12 @@ import { HyperlabError } from '../core/errors.ts';
 export const MAIN_HELP = `hyperlab: train, track and compare neural network runs from the command line
 
 Usage:
-  hyperlab runs ls [--experiment E] [--status S] [--sort K] [--limit N] [--json]
+  hyperlab runs ls [--experiment E] [--status S] [--tag T] [--sort K] [--limit N] [--json]
   hyperlab runs show ID [--json]
   hyperlab runs export (--csv|--json) [ID...]
+  hyperlab runs rm ID... | --status S [--yes]
+  hyperlab runs tag ID TAG... [--remove]
+  hyperlab runs rename ID NAME
   hyperlab run SPEC [--set path=value ...] [--timeout S] [--start-timeout S] [--json]
   hyperlab sweep SPEC [--set path=value ...] [--trials N] [--parallelism N] [--json]
   hyperlab sweep --resume ID [--trials N] [--parallelism N] [--json]
@@ -41,8 +44,9 @@ Options:
   --sort K         id, name, status, createdAt, endedAt, summary.<key> or params.<key>;
                    prefix with - for descending (default: -id); sorted by value (numbers as
                    numbers); params.train.epochs is the flat key "train.epochs" or nested keys
+  --tag T          only runs tagged T (hyperlab runs tag ID T)
   --limit N        at most N runs (default 50)
-  --json           machine output: a JSON array on stdout
+  --json           machine output: a JSON array on stdout (with tags, starred, note)
   --db PATH        the store (default .hyperlab/runs.db)
 `,
   'runs show': `Usage: hyperlab runs show ID [--json] [--db PATH]
@@ -56,6 +60,21 @@ Write metrics in long format (run,key,step,epoch,time,value) to stdout, for the 
 for all runs. Time is milliseconds since the epoch.
 --wide: one row per run instead, for spreadsheets: id, name, experiment, status, start and end,
 then params.<key> for every parameter, metrics.<key> (the last value) and summary.<key>.
+`,
+  'runs rm': `Usage: hyperlab runs rm ID... | --status S [--yes] [--db PATH]
+
+Delete runs with their metrics, logs and run folders (.hyperlab/runs/ID). --status takes a
+comma-separated list (e.g. --status failed,killed). Without --yes it lists what would be deleted
+and deletes nothing (exit code 2). A run still going is refused: stop it first.
+`,
+  'runs tag': `Usage: hyperlab runs tag ID TAG... [--remove] [--db PATH]
+
+Add tags to a run (or take them off with --remove). A tag is 1 to 64 characters without spaces
+or commas. Tags show in runs ls, the Run Explorer and Comparison (filter: tag=baseline).
+`,
+  'runs rename': `Usage: hyperlab runs rename ID NAME [--db PATH]
+
+Give a run a name (1 to 200 characters; quote it if it has spaces).
 `,
   run: `Usage: hyperlab run SPEC [--set path=value ...] [--timeout SECONDS] [--start-timeout SECONDS] [--json] [--db PATH]
 

@@ -68,6 +68,7 @@ async function main(): Promise<number> {
         if (level === 'warn' || level === 'error') send({ type: 'log', level, message });
       },
       artifact: (kind, file, meta) => send({ type: 'artifact', kind, path: file, ...(meta ? { meta } : {}) }),
+      plan: (plan) => send({ type: 'plan', ...plan }),
     };
     const control: TrainControl = {
       shouldStop: () => stopReason !== null,

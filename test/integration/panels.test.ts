@@ -92,7 +92,8 @@ uiTest('Curves on two real runs: train vs validation per epoch, in dark and ligh
   const frame = await webviewFrame(page, '#curves-chart');
   await frame.waitForFunction(() => (window as unknown as { hyperlabCurves: { datasets(): unknown[] } }).hyperlabCurves.datasets().length > 0);
   const drawn = (await curvesDatasets(frame)).filter((d) => !d.quiet);
-  assert.deepEqual(drawn.map((d) => d.label.split(' · ')[1]), ['epoch.train.loss', 'epoch.val.loss', 'epoch.train.loss', 'epoch.val.loss']);
+  // Labels are "<run name> · <key>"; run names say what they change and may hold " · " themselves.
+  assert.deepEqual(drawn.map((d) => d.label.split(' · ').at(-1)), ['epoch.train.loss', 'epoch.val.loss', 'epoch.train.loss', 'epoch.val.loss']);
   assert.equal(drawn[0]!.points, 5, 'five epochs of the first run');
   await frame.locator('#log-y').click(); // state the reload test expects back
   await waitForValue(page, () => curvesState(frame), (s) => s.logY);
@@ -127,7 +128,8 @@ uiTest('Comparison of the real runs (optimizers × learning rates), two runs sel
   assert.equal(await frame.locator(COMPARE_ROWS).count(), runIds.length, 'one row per run');
   const headers = await frame.locator('.rt-header .rt-name').allInnerTexts();
   assert.ok(headers.includes('lr') && headers.includes('optimizer'), `the varying params are columns, titled: ${headers.join(', ')}`);
-  assert.ok(headers.includes('test acc'), `the objective is titled: ${headers.join(', ')}`);
+  assert.equal(headers[2], 'val acc · best', `the experiment's objective (best epoch val acc) next to the run: ${headers.join(', ')}`);
+  assert.equal(await frame.locator(`${COMPARE_ROWS}.best`).count(), 1, 'the best run is marked');
   await frame.locator(COMPARE_ROWS).nth(0).click();
   await frame.locator(COMPARE_ROWS).nth(1).click({ modifiers: ['Control'] });
   await frame.locator('#spec-diff table').waitFor();

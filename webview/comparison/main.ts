@@ -7,7 +7,7 @@ import './comparison.css';
 import { filterRanges, parseFilter, withRange } from '../../src/core/compare/filter.ts';
 import { parameterImportance } from '../../src/core/compare/importance.ts';
 import type { SpecDiffRow } from '../../src/core/compare/spec-diff.ts';
-import { defaultColumns, nextSort, tableView, type TableView } from '../../src/core/compare/table-model.ts';
+import { bestRun, defaultColumns, defaultSort, nextSort, tableView, type TableView } from '../../src/core/compare/table-model.ts';
 import type { CompareColumn, CompareDataset } from '../../src/core/compare/types.ts';
 import type { ComparisonState, ComparisonToWebview, RunRef } from '../../src/core/webview/contract.ts';
 import { connectPanel } from '../shared/bootstrap.ts';
@@ -113,7 +113,8 @@ function buildLayout() {
   const picker = h('div', { class: 'column-picker', id: 'column-picker', hidden: '' });
   const table = new RunTable({
     onSort: (column) => {
-      state.sort = nextSort(state.sort, column);
+      const objectiveColumn = state.objective ? byId.get(state.objective) ?? null : null;
+      state.sort = nextSort(state.sort ?? defaultSort(objectiveColumn), column, byId.get(column)?.goal);
       refresh();
     },
     onSelect: (run, additive) => select(run, additive),
@@ -177,10 +178,12 @@ function shownColumns(): CompareColumn[] {
 function refresh(): void {
   if (!dataset || !ui) return;
   const objective = state.objective ? byId.get(state.objective) ?? null : null;
-  view = tableView(dataset, { sort: state.sort, filter: state.filter, groupBy: state.groupBy, collapsed }, objective);
+  // No sort chosen: best-first on the objective, the best run on top.
+  const sort = state.sort ?? defaultSort(objective);
+  view = tableView(dataset, { sort, filter: state.filter, groupBy: state.groupBy, collapsed }, objective);
   ui.errors.replaceChildren(...view.errors.map((e) => h('div', {}, e)));
   ui.count.textContent = `${view.matched.length.toLocaleString('en-US')} of ${dataset.runIds.length.toLocaleString('en-US')} runs`;
-  ui.table.update({ columns: shownColumns(), rows: view.rows, sort: state.sort, selected });
+  ui.table.update({ columns: shownColumns(), rows: view.rows, sort, selected, best: bestRun(dataset, view.matched, objective) });
   if (!painted) performance.mark('hyperlab:comparison-table');
   const ranges = filterRanges(parseFilter(state.filter, dataset.columns).terms);
   const shown = shownColumns();

@@ -14,6 +14,8 @@ export interface TableModel {
   rows: TableRow[];
   sort: TableState['sort'];
   selected: readonly number[];
+  /** The run with the best objective (marked), or null. */
+  best?: number | null;
 }
 
 export interface TableEvents {
@@ -49,7 +51,7 @@ export class RunTable {
   }
 
   update(model: TableModel): void {
-    const columnsChanged = model.columns !== this.model.columns || model.sort !== this.model.sort;
+    const columnsChanged = model.columns !== this.model.columns || JSON.stringify(model.sort) !== JSON.stringify(this.model.sort);
     this.model = model;
     this.active = Math.min(this.active, Math.max(0, model.rows.length - 1));
     if (columnsChanged) this.renderHeader();
@@ -99,7 +101,7 @@ export class RunTable {
     const elements: HTMLElement[] = [];
     for (let i = first; i < last; i++) {
       const row = rows[i]!;
-      const el = row.kind === 'group' ? this.groupRow(row, i) : this.runRow(row.index, columns, selected.has(row.index), i);
+      const el = row.kind === 'group' ? this.groupRow(row, i) : this.runRow(row.index, columns, selected.has(row.index), i, row.index === this.model.best);
       if (i === this.active) el.classList.add('active');
       elements.push(el);
     }
@@ -126,13 +128,14 @@ export class RunTable {
     return top >= this.header.offsetHeight && top + ROW_HEIGHT <= this.body.clientHeight;
   }
 
-  private runRow(index: number, columns: readonly CompareColumn[], isSelected: boolean, position: number): HTMLElement {
-    const el = h('div', { class: `rt-row${isSelected ? ' selected' : ''}`, role: 'row', id: `rt-row-${position}`, 'aria-rowindex': String(position + 2), 'aria-selected': String(isSelected), 'data-run': String(index) });
+  private runRow(index: number, columns: readonly CompareColumn[], isSelected: boolean, position: number, isBest = false): HTMLElement {
+    const el = h('div', { class: `rt-row${isSelected ? ' selected' : ''}${isBest ? ' best' : ''}`, role: 'row', id: `rt-row-${position}`, 'aria-rowindex': String(position + 2), 'aria-selected': String(isSelected), 'data-run': String(index) });
     el.style.gridTemplateColumns = this.template;
     for (const column of columns) {
       const value = column.values[index] ?? null;
       const text = typeof value === 'number' ? formatNumber(value) : value ?? '—';
-      const cell = h('div', { class: `rt-cell ${column.type}${column.id === 'run.status' ? ` status ${String(value)}` : ''}`, role: 'gridcell', title: typeof value === 'number' ? String(value) : text }, text);
+      const cell = h('div', { class: `rt-cell ${column.type}${column.id === 'run.status' ? ` status ${String(value)}` : ''}`, role: 'gridcell', title: typeof value === 'number' ? String(value) : text },
+        isBest && column.id === 'run.name' ? h('span', { class: 'rt-best', title: 'Best objective of the runs shown' }, '★ best') : null, text);
       el.append(cell);
     }
     el.addEventListener('click', (e) => {

@@ -12,18 +12,22 @@ export function importanceView(items: readonly ParameterImportance[], objective:
   if (!objectiveName) return h('div', {}, h('p', { class: 'placeholder' }, 'No objective: the runs have no metrics yet.'), method);
   if (items.length === 0) return h('div', {}, h('p', { class: 'placeholder' }, `Not enough runs with ${objectiveName} and varying parameters to tell what matters.`), method);
   const rows = items.map((item) => {
+    const name = h('span', { class: 'bar-name' }, columns.get(item.column)?.title ?? item.name);
+    const title = `${item.name}: ${item.runs} runs in ${item.groups} groups`;
+    if (!item.enough) {
+      return h('li', { class: 'importance-row not-enough', 'data-column': item.column, title }, name, h('span', { class: 'bar-note muted' }, 'not enough runs per value'));
+    }
     const percent = Math.round(item.score * 1000) / 10;
     const bar = h('span', { class: 'bar-fill' });
     bar.style.width = `${Math.max(0.5, item.score * 100)}%`;
-    return h('li', { class: 'importance-row', 'data-column': item.column, title: `${item.name}: ${item.runs} runs in ${item.groups} groups` },
-      h('span', { class: 'bar-name' }, columns.get(item.column)?.title ?? item.name), h('span', { class: 'bar' }, bar), h('span', { class: 'bar-value' }, `${percent}%`));
+    return h('li', { class: 'importance-row', 'data-column': item.column, title }, name, h('span', { class: 'bar' }, bar), h('span', { class: 'bar-value' }, `${percent}%`));
   });
   // ε² is 0 when a parameter explains no more than chance would with this many runs and groups.
-  const noSignal = items.every((item) => item.score < 0.005)
+  const noSignal = items.filter((item) => item.enough).every((item) => item.score < 0.005)
     ? h('p', { class: 'hint', id: 'importance-none' }, `With ${runs} runs no parameter explains more of the variance of ${objectiveName} than chance would; run more trials to rank them.`)
     : null;
   return h('div', {},
-    h('p', { class: 'muted' }, `Share of the variance of ${objectiveName} across ${runs} runs explained by each parameter alone.`),
+    h('p', { class: 'muted', id: 'importance-lead' }, `How much of the variance of ${objectiveName} across ${runs} runs each parameter explains on its own (ε²). Each is measured alone, so they need not add up to 100%.`),
     h('ol', { class: 'importance', 'aria-label': 'Parameter importance' }, ...rows), ...(noSignal ? [noSignal] : []), method);
 }
 

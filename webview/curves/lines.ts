@@ -67,7 +67,8 @@ export function curveLines(runs: readonly RunRef[], series: readonly CurveColumn
       const side = gapSide({ xs: val.xs, ys: drawnVal.ys }, { xs: train.xs, ys: drawnTrain.ys }, state.logY);
       lines[drawnVal.index]!.fillTo = { id: drawnTrain.id, above: side === 'below' ? belowColor : aboveColor, below: side === 'above' ? aboveColor : belowColor };
       const hint = !hidden ? fitHint(train, val, pair.train, (x) => describeX(state.x, x)) : null;
-      if (hint) out.hints.push(`${run.name}: ${hint.message}`);
+      // While the run trains the curves are not final: the hint says so ("so far").
+      if (hint) out.hints.push(`${run.name}${run.status === 'running' || run.status === 'queued' ? ' (so far, still training)' : ''}: ${hint.message}`);
     } else if (state.metric) {
       const only = ofKey(state.metric);
       if (only) add(only, 'only');

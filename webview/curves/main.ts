@@ -32,7 +32,7 @@ const channel = connectPanel('curves', (message: CurvesToWebview) => {
     case 'runs':
       runs = message.runs;
       keys = message.keys;
-      state = { ...state, runIds: runs.map((r) => r.id), metric: chooseMetric(state.metric, keys), hidden: state.hidden.filter((id) => runs.some((r) => r.id === id)) };
+      state = { ...state, runIds: runs.map((r) => r.id), metric: chooseMetric(state.metric, keys, runs.some((r) => r.status === 'running')), hidden: state.hidden.filter((id) => runs.some((r) => r.id === id)) };
       save();
       render();
       request();
@@ -66,9 +66,12 @@ function save(): void {
   channel.saveState(state);
 }
 
-function chooseMetric(current: string | null, available: string[]): string | null {
+/** Step-level losses first while a run trains (an epoch-level curve has a point per epoch); the epoch pair stays in the picker. */
+const LIVE_METRICS = ['loss', 'train.loss', 'train_loss'];
+
+function chooseMetric(current: string | null, available: string[], live: boolean): string | null {
   if (current && available.includes(current)) return current;
-  return PREFERRED_METRICS.find((k) => available.includes(k)) ?? available[0] ?? null;
+  return (live ? LIVE_METRICS.find((k) => available.includes(k)) : undefined) ?? PREFERRED_METRICS.find((k) => available.includes(k)) ?? available[0] ?? null;
 }
 
 function request(): void {

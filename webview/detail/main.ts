@@ -30,6 +30,7 @@ const channel = connectPanel('detail', (message: DetailToWebview) => {
 });
 state = { ...state, ...channel.savedState() };
 
+const edit = (runId: number, what: 'name' | 'tags' | 'note' | 'star') => channel.post({ type: 'editRun', runId, edit: what });
 const pick = () => button('Run…', () => channel.post({ type: 'pickRun' }), { id: 'pick-run', title: 'Choose the run' });
 
 function render(detail: RunDetail | null): void {
@@ -47,8 +48,17 @@ function render(detail: RunDetail | null): void {
     run.endedAt && run.startedAt ? `took ${formatDuration(run.endedAt - run.startedAt)}` : null].filter(Boolean).join(' · ');
   app.replaceChildren(...[
     toolbar,
-    h('h1', {}, `${run.name} #${run.id}`),
+    h('h1', {}, `${detail.starred ? '★ ' : ''}${run.name} #${run.id}`),
     h('p', {}, h('span', { class: `status ${run.status}`, id: 'status' }, statusLabel(run.status)), ` · ${run.experimentName} · ${times}`),
+    detail.objective ? h('p', { id: 'objective' }, h('strong', {}, 'Objective '), `${detail.objective.label}: ${detail.objective.text}`,
+      detail.objective.best ? h('span', { class: 'best-badge' }, ` ★ best of ${detail.objective.runs} runs`) : null) : null,
+    h('div', { class: 'toolbar', id: 'run-notes' },
+      h('span', { id: 'tags' }, (detail.tags ?? []).length ? (detail.tags ?? []).map((t) => `#${t}`).join(' ') : h('span', { class: 'muted' }, 'no tags')),
+      button('Rename…', () => edit(run.id, 'name'), { id: 'edit-name' }),
+      button('Tags…', () => edit(run.id, 'tags'), { id: 'edit-tags' }),
+      button('Note…', () => edit(run.id, 'note'), { id: 'edit-note' }),
+      button(detail.starred ? 'Unstar' : 'Star', () => edit(run.id, 'star'), { id: 'edit-star' })),
+    detail.note ? h('p', { class: 'note', id: 'note' }, detail.note) : null,
     run.reason ? h('p', { class: `hint ${run.status === 'failed' || run.status === 'diverged' ? 'error' : 'warn'}`, id: 'reason' }, `Reason: ${run.reason}`) : null,
     h('div', { class: 'grid2' },
       section('Summary', detail.summary ? keyValueTable(flatten(summaryForPeople(detail.summary)), 'summary') : placeholder('No summary yet (written when the run ends).')),

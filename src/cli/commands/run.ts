@@ -5,6 +5,7 @@ import path from 'node:path';
 import { HyperlabError } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Params } from '../../core/protocol/messages.ts';
+import { autoRunName } from '../../core/compare/run-name.ts';
 import { startRun } from '../../core/runner/index.ts';
 import { applyOverrides, flattenSpec, parseOverride, parseSpec, type Spec } from '../../core/spec/index.ts';
 import { formatNumber, formatPairs } from '../format.ts';
@@ -41,8 +42,9 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
   const store = openForWriting(resolveDb(values.db, io.cwd));
   try {
     const experiment = spec.name ?? path.basename(specPath).replace(/(\.hyperlab)?\.json$/, '');
-    const record = store.createRun({ experiment, specPath, params: flattenSpec(spec) as Params });
     const overrides: Params = Object.fromEntries(assignments.map(parseOverride)) as Params;
+    const name = autoRunName(overrides);
+    const record = store.createRun({ experiment, specPath, params: flattenSpec(spec) as Params, ...(name ? { name } : {}) });
     const handle = startRun({
       store, runId: record.id, logger: stderrLogger(io),
       command: { argv, cwd: path.dirname(specPath), env: io.env, ownProcessGroup: true },
@@ -51,6 +53,7 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
     const progress = new Progress(io, record.id);
+    handle.on('plan', (event) => progress.setPlan(event.plan, event.time));
     handle.on('metrics', (event) => progress.update(event.lastStep, event.latest));
     let interrupts = 0;
     const unregister = io.onInterrupt((signal) => {

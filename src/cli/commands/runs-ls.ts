@@ -1,5 +1,6 @@
 // `hyperlab runs ls`: the runs in the store, filtered and sorted, as a table or JSON.
-import { RUN_STATUSES, type RunQuery, type RunSortKey, type RunStatus } from '../../core/store/types.ts';
+import { experimentObjective, objectiveLabel } from '../../core/compare/objective.ts';
+import { RUN_STATUSES, type Run, type RunQuery, type Store, type RunSortKey, type RunStatus } from '../../core/store/types.ts';
 import { formatDuration, formatPairs, formatTime, table } from '../format.ts';
 import { EXIT, type CliIO, type ExitCode } from '../io.ts';
 import { StoreMissingError, openForReading } from '../open-store.ts';
@@ -15,6 +16,7 @@ const OPTIONS = {
   status: { type: 'string' },
   sort: { type: 'string' },
   limit: { type: 'string' },
+  tag: { type: 'string' },
 } as const;
 
 const PLAIN_SORT_KEYS = ['id', 'name', 'status', 'createdAt', 'endedAt'];
@@ -36,21 +38,26 @@ export function runsLs(args: string[], io: CliIO): ExitCode {
     return EXIT.ok;
   }
   try {
-    const runs = store.listRuns(query);
+    const notes = store.annotations();
+    // A tag filter reads all the matching runs, then applies the limit.
+    const runs = values.tag === undefined ? store.listRuns(query)
+      : store.listRuns({ ...query, limit: undefined }).filter((r) => notes.get(r.id)?.tags.includes(values.tag!)).slice(0, query.limit);
     if (values.json) {
-      io.stdout(toJson(runs) + '\n');
+      io.stdout(toJson(runs.map((run) => ({ ...run, tags: notes.get(run.id)?.tags ?? [], starred: notes.get(run.id)?.starred ?? false, note: notes.get(run.id)?.note ?? null }))) + '\n');
       return EXIT.ok;
     }
     if (runs.length === 0) {
       io.stderr('No runs match.\n');
       return EXIT.ok;
     }
+    const objectives = objectiveColumn(store, runs);
     const rows = runs.map((run) => [
-      String(run.id), run.experimentName, run.name, run.status, formatTime(run.startedAt ?? run.createdAt),
-      formatDuration(run.startedAt, run.endedAt), run.reason ?? formatPairs(run.summary, 50),
+      String(run.id), run.experimentName, `${notes.get(run.id)?.starred ? '★ ' : ''}${run.name}`, run.status, (notes.get(run.id)?.tags ?? []).join(','),
+      objectives.get(run.id) ?? '', formatTime(run.startedAt ?? run.createdAt), formatDuration(run.startedAt, run.endedAt), run.reason ?? formatPairs(run.summary, 50),
     ]);
-    io.stdout(table(['ID', 'EXPERIMENT', 'NAME', 'STATUS', 'STARTED', 'DURATION', 'SUMMARY / REASON'], rows, [0]));
-    const total = store.countRuns({ ...query, limit: undefined });
+    io.stdout(table(['ID', 'EXPERIMENT', 'NAME', 'STATUS', 'TAGS', 'OBJECTIVE', 'STARTED', 'DURATION', 'SUMMARY / REASON'], rows, [0]));
+    if (objectives.size > 0) io.stderr('OBJECTIVE: each experiment\'s objective (search.objective, else val.acc ↑, else val.loss ↓, else train.loss ↓), best over the run; * marks the best run of its experiment.\n');
+    const total = values.tag === undefined ? store.countRuns({ ...query, limit: undefined }) : runs.length;
     if (total > runs.length) io.stderr(`(${runs.length} of ${total} runs; use --limit to see more)\n`);
     return EXIT.ok;
   } finally {
@@ -74,6 +81,21 @@ function joinDescendingSort(args: readonly string[]): string[] {
     }
   }
   return out;
+}
+
+/** `val.acc ↑ 0.8712 *` per run: its experiment's objective (over all the experiment's runs), * for the best. */
+function objectiveColumn(store: Store, shown: readonly Run[]): Map<number, string> {
+  const result = new Map<number, string>();
+  for (const experiment of new Set(shown.map((r) => r.experimentName))) {
+    const runs = store.listRuns({ experiment, sortBy: 'id', order: 'asc' });
+    const { objective, cells, bestRunId } = experimentObjective(runs, store.metricRanges(runs.map((r) => r.id)));
+    if (!objective) continue;
+    for (const run of runs) {
+      const cell = cells.get(run.id)!;
+      result.set(run.id, `${objectiveLabel(objective)} ${cell.text}${run.id === bestRunId && runs.length > 1 ? ' *' : ''}`);
+    }
+  }
+  return result;
 }
 
 function buildQuery(values: { experiment?: string; status?: string; sort?: string; limit?: string }): RunQuery {

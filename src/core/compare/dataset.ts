@@ -4,6 +4,7 @@ import type { ParamValue } from '../protocol/messages.ts';
 import type { JsonValue } from '../spec/types.ts';
 import type { MetricRange, Run } from '../store/types.ts';
 import { goalOf } from './goal.ts';
+import { chooseObjective } from './objective.ts';
 import { declaredLogParams, spansDecades } from './log-scale.ts';
 import { disambiguateTitles, metricFigureTitle, paramTitles, summaryTitle } from './title.ts';
 import type { CellValue, CompareColumn, CompareDataset } from './types.ts';
@@ -11,13 +12,20 @@ import type { CellValue, CompareColumn, CompareDataset } from './types.ts';
 /** Objectives tried in order when the spec's search section names none. */
 const PREFERRED_OBJECTIVES = ['metric.val.acc.best', 'metric.val.loss.best', 'summary.test.acc', 'metric.train.loss.best'];
 
-export function buildCompareDataset(runs: readonly Run[], ranges: readonly MetricRange[]): CompareDataset {
+/** The column of the runs' tags ('baseline, best-lr'); the filter's tag=baseline matches any one of them. */
+export const TAGS_COLUMN = 'run.tags';
+export const TAG_SEPARATOR = ', ';
+
+export function buildCompareDataset(runs: readonly Run[], ranges: readonly MetricRange[], tags?: ReadonlyMap<number, readonly string[]>): CompareDataset {
   const index = new Map(runs.map((run, i) => [run.id, i]));
   const columns: CompareColumn[] = [
     column('run.name', 'name', 'run', runs.map((r) => r.name)),
     column('run.experiment', 'experiment', 'run', runs.map((r) => r.experimentName)),
     column('run.status', 'status', 'run', runs.map((r) => r.status)),
   ];
+  if (tags && runs.some((r) => (tags.get(r.id)?.length ?? 0) > 0)) {
+    columns.push(column(TAGS_COLUMN, 'tag', 'run', runs.map((r) => (tags.get(r.id)?.length ? tags.get(r.id)!.join(TAG_SEPARATOR) : null)), 'tags'));
+  }
 
   const searches = runs.map((r) => r.params['search']).filter((s) => s !== undefined) as JsonValue[];
   const declaredLog = declaredLogParams(searches);
@@ -56,7 +64,12 @@ export function buildCompareDataset(runs: readonly Run[], ranges: readonly Metri
   }
   disambiguateTitles(columns);
 
-  return { runIds: runs.map((r) => r.id), columns, objective: defaultObjective(columns, searches) };
+  const objective = defaultObjective(columns, searches);
+  // A diverged run's objective is not a result (its accuracy was measured on the weights kept
+  // from before the NaN): it is empty, so best-first puts the run last and nothing ranks it best.
+  const objectiveColumn = columns.find((c) => c.id === objective);
+  if (objectiveColumn) runs.forEach((run, i) => { if (run.status === 'diverged') objectiveColumn.values[i] = null; });
+  return { runIds: runs.map((r) => r.id), columns, objective };
 }
 
 function column(id: string, name: string, kind: CompareColumn['kind'], values: CellValue[], title = name): CompareColumn {
@@ -92,24 +105,12 @@ function keysOf(records: readonly { [key: string]: unknown }[], keep: (key: stri
 
 function defaultObjective(columns: readonly CompareColumn[], searches: readonly JsonValue[]): string | null {
   const ids = new Set(columns.filter((c) => c.type === 'number').map((c) => c.id));
-  for (const search of searches) {
-    const named = declaredObjective(search);
-    if (named && ids.has(`metric.${named}.best`)) return `metric.${named}.best`;
-    if (named && ids.has(`summary.${named}`)) return `summary.${named}`;
-  }
+  // The same rule as the Run Explorer and runs ls (objective.ts), on the keys the runs report.
+  const metricKeys = new Set(columns.filter((c) => c.kind === 'metric').map((c) => c.name.replace(/\.(last|best)$/, '')));
+  const chosen = chooseObjective(metricKeys, searches.find((s) => s !== null && s !== undefined) as ParamValue | undefined);
+  if (chosen && ids.has(`metric.${chosen.key}.best`)) return `metric.${chosen.key}.best`;
+  if (chosen && ids.has(`summary.${chosen.key}`)) return `summary.${chosen.key}`;
   const preferred = PREFERRED_OBJECTIVES.find((id) => ids.has(id));
   if (preferred) return preferred;
   return columns.find((c) => c.kind === 'metric' && c.type === 'number')?.id ?? null;
-}
-
-/** `search.objective` as a metric name, or an object naming it under metric/key/name. */
-function declaredObjective(search: JsonValue): string | null {
-  if (search === null || typeof search !== 'object' || Array.isArray(search)) return null;
-  const objective = search['objective'] ?? search['metric'];
-  if (typeof objective === 'string') return objective;
-  if (objective !== null && typeof objective === 'object' && !Array.isArray(objective)) {
-    const name = objective['metric'] ?? objective['key'] ?? objective['name'];
-    if (typeof name === 'string') return name;
-  }
-  return null;
 }

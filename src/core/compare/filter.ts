@@ -128,7 +128,11 @@ function meets(term: Exclude<FilterTerm, { kind: 'text' }>, value: CellValue): b
       return String(value).toLowerCase().includes(term.text);
     case 'compare': {
       if (typeof term.value === 'string') {
-        const equal = String(value).toLowerCase() === term.value.toLowerCase();
+        const wanted = term.value.toLowerCase();
+        // A run's tags are one cell ('baseline, best-lr'): tag=baseline asks for one of them.
+        const equal = term.column === 'run.tags'
+          ? String(value).toLowerCase().split(', ').includes(wanted)
+          : String(value).toLowerCase() === wanted;
         return term.op === '=' ? equal : !equal;
       }
       if (typeof value !== 'number') return false;

@@ -5,7 +5,7 @@
 import type { CellValue, CompareColumn } from './types.ts';
 
 export const IMPORTANCE_METHOD =
-  'First-order variance share (fANOVA-style): the variance of the mean objective per parameter value (numbers in up to 8 quantile bins) over the objective\'s total variance, corrected for group count (ε²). Interactions are not counted.';
+  'ε² per parameter, each on its own: the variance of the mean objective per parameter value (numbers in up to 8 quantile bins) over the objective\'s total variance, corrected for the number of groups. Each value is that parameter alone against the whole variance, so the values need not add up to 100% (shared and interaction effects are counted for several parameters or for none). A parameter whose values each hold a single run is listed as "not enough runs per value".';
 
 export const MAX_BINS = 8;
 
@@ -18,6 +18,11 @@ export interface ParameterImportance {
   groups: number;
   /** Runs with both a value and a finite objective. */
   runs: number;
+  /**
+   * False when the runs cannot say: every value (or bin) holds a single run, or the runs kept
+   * share one value. Such a parameter is listed, with score 0, not left out.
+   */
+  enough: boolean;
 }
 
 /**
@@ -36,10 +41,10 @@ export function parameterImportance(params: readonly CompareColumn[], objective:
       if (typeof y === 'number' && Number.isFinite(y) && x !== null && x !== undefined) pairs.push({ key: x, y });
     }
     const groups = groupPairs(pairs, param.type === 'number');
-    if (groups.length < 2) continue;
-    result.push({ column: param.id, name: param.name, score: epsilonSquared(groups), groups: groups.length, runs: pairs.length });
+    const enough = groups.length >= 2 && pairs.length > groups.length;
+    result.push({ column: param.id, name: param.name, score: enough ? epsilonSquared(groups) : 0, groups: groups.length, runs: pairs.length, enough });
   }
-  return result.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
+  return result.sort((a, b) => Number(b.enough) - Number(a.enough) || b.score - a.score || a.name.localeCompare(b.name));
 }
 
 /** Objective values per group: one group per distinct value, or quantile bins for many numbers. */

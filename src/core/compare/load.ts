@@ -24,7 +24,8 @@ export function loadComparison(store: Store, experiment: string | null, limit = 
   const total = store.countRuns(query);
   const runs = store.listRuns({ ...query, sortBy: 'id', order: 'desc', limit });
   const ranges = total <= limit ? store.metricRanges() : store.metricRanges(runs.map((r) => r.id));
-  return { dataset: buildCompareDataset(runs, ranges), experiment: scope, experiments, total, truncated: total > runs.length };
+  const tags = new Map([...store.annotations(runs.map((r) => r.id))].map(([id, a]) => [id, a.tags]));
+  return { dataset: buildCompareDataset(runs, ranges, tags), experiment: scope, experiments, total, truncated: total > runs.length };
 }
 
 export function loadSpecDiff(store: Store, leftId: number, rightId: number): { left: Run; right: Run; rows: SpecDiffRow[] } {

@@ -103,6 +103,7 @@ export function defaultColumns(dataset: CompareDataset, maxParams = 10): string[
   const ids = ['run.name', 'run.status'];
   const experiments = dataset.columns.find((c) => c.id === 'run.experiment');
   if (experiments?.varies) ids.push(experiments.id);
+  if (dataset.columns.some((c) => c.id === 'run.tags')) ids.push('run.tags');
   // The objective next to the run, then what varies, then the other outcomes: a person reads
   // "which run did best, with what settings" without scrolling sideways.
   if (dataset.objective) ids.push(dataset.objective);
@@ -113,8 +114,31 @@ export function defaultColumns(dataset: CompareDataset, maxParams = 10): string[
   return ids;
 }
 
-/** Next sort after a header click: ascending, then descending, then off. */
-export function nextSort(current: TableState['sort'], column: string): TableState['sort'] {
-  if (!current || current.column !== column) return { column, direction: 'asc' };
-  return current.direction === 'asc' ? { column, direction: 'desc' } : null;
+/**
+ * Next sort after a header click: a column with a goal sorts best-first (accuracy descending,
+ * loss ascending), then the other way, then off; other columns ascending, descending, off.
+ */
+export function nextSort(current: TableState['sort'], column: string, goal?: CompareColumn['goal']): TableState['sort'] {
+  const first: SortDirection = goal === 'max' ? 'desc' : 'asc';
+  if (!current || current.column !== column) return { column, direction: first };
+  return current.direction === first ? { column, direction: first === 'asc' ? 'desc' : 'asc' } : null;
+}
+
+/** The sort shown when none is chosen: best-first on the objective. */
+export function defaultSort(objective: CompareColumn | null): TableState['sort'] {
+  return objective?.goal ? { column: objective.id, direction: objective.goal === 'max' ? 'desc' : 'asc' } : null;
+}
+
+/** The matched run with the best objective value, skipping diverged runs; null when none has one. */
+export function bestRun(dataset: CompareDataset, matched: readonly number[], objective: CompareColumn | null): number | null {
+  if (!objective?.goal) return null;
+  const status = dataset.columns.find((c) => c.id === 'run.status');
+  let best: number | null = null;
+  for (const i of matched) {
+    const v = objective.values[i];
+    if (typeof v !== 'number' || status?.values[i] === 'diverged') continue;
+    const b = best === null ? null : (objective.values[best] as number);
+    if (b === null || (objective.goal === 'max' ? v > b : v < b)) best = i;
+  }
+  return best;
 }

@@ -35,11 +35,27 @@ export interface RunIdentity {
   tags?: string[];
 }
 
+/** What a producer plans to do (protocol 1, optional: a producer that never sends it gets no progress bar). */
+export interface TrainingPlan {
+  /** Epochs in all (train.epochs). */
+  epochs: number;
+  stepsPerEpoch: number;
+  /** The step the last metrics will carry: epochs × stepsPerEpoch. */
+  totalSteps: number;
+  /** Samples per step, for samples/s. */
+  batchSize?: number;
+  /** Where training begins: 0, or the checkpoint's step and epoch when resuming. */
+  startStep?: number;
+  startEpoch?: number;
+}
+
 /** Producer → host. */
 export type ProducerMessage =
   /** `time` (seconds since the epoch): when the script started, for a run ingested later from the inbox. */
   | { type: 'hello'; protocol: number; producer: string; pid?: number; run?: RunIdentity; time?: number }
   | { type: 'params'; params: Params }
+  /** Optional, before the first step: the work planned, so the host can show x/N, % and an ETA. */
+  | ({ type: 'plan' } & TrainingPlan)
   /** `time`: wall clock in seconds since the Unix epoch (Python's time.time(), Date.now() / 1000). */
   | { type: 'metrics'; step: number; epoch?: number; time: number; values: { [key: string]: number } }
   | { type: 'layerStats'; step: number; layers: LayerStat[] }

@@ -5,7 +5,7 @@ import {
   readOptionalMeasure, readOptionalString, readParams, readStep, readString, type JsonObject,
 } from './fields.ts';
 import { JSON_LIMITS, MAX_LINE_BYTES, MAX_METRIC_KEY_CHARS, jsonLimitError } from './limits.ts';
-import { PROTOCOL_VERSION, type HostMessage, type LayerStat, type ProducerMessage, type RunIdentity } from './messages.ts';
+import { PROTOCOL_VERSION, type HostMessage, type LayerStat, type ProducerMessage, type RunIdentity, type TrainingPlan } from './messages.ts';
 
 export { MAX_LINE_BYTES } from './limits.ts';
 
@@ -28,7 +28,7 @@ export interface ParseOptions {
 
 const REPLACEMENT_CHAR = '\uFFFD';
 
-const PRODUCER_TYPES = ['hello', 'params', 'metrics', 'layerStats', 'artifact', 'log', 'done', 'error'] as const;
+const PRODUCER_TYPES = ['hello', 'params', 'plan', 'metrics', 'layerStats', 'artifact', 'log', 'done', 'error'] as const;
 const HOST_TYPES = ['start', 'stop'] as const;
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
@@ -121,6 +121,8 @@ function decodeProducerMessage(obj: JsonObject, rejected: RejectedKey[], invalid
     }
     case 'params':
       return { type, params: readParams(obj['params'], 'params.params') };
+    case 'plan':
+      return { type, ...decodePlan(obj) };
     case 'metrics': {
       const valuesObj = readObject(obj['values'], 'metrics.values');
       const values: { [key: string]: number } = {};
@@ -183,6 +185,21 @@ function decodeRunIdentity(value: unknown): RunIdentity {
     identity.tags = tags as string[];
   }
   return identity;
+}
+
+function decodePlan(obj: JsonObject): TrainingPlan {
+  const count = (key: string, min: number): number => {
+    const value = obj[key];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) throw new FieldError(`plan.${key}: expected an integer ≥ ${min}, got ${JSON.stringify(value)}`);
+    return value;
+  };
+  const optional = (key: string, min: number): number | undefined => obj[key] === undefined || obj[key] === null ? undefined : count(key, min);
+  const plan: TrainingPlan = { epochs: count('epochs', 0), stepsPerEpoch: count('stepsPerEpoch', 1), totalSteps: count('totalSteps', 0) };
+  for (const key of ['batchSize', 'startStep', 'startEpoch'] as const) {
+    const value = optional(key, key === 'batchSize' ? 1 : 0);
+    if (value !== undefined) plan[key] = value;
+  }
+  return plan;
 }
 
 function decodeLayerStat(value: unknown, path: string): LayerStat {

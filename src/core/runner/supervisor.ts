@@ -212,6 +212,12 @@ class Supervisor {
       }
       case 'params':
         return this.storeWrite('params', () => store.setParams(runId, { ...this.initialParams, ...message.params }));
+      case 'plan': {
+        const { type: _type, ...plan } = message;
+        this.storeWrite('plan', () => store.setRunPlan(runId, plan));
+        this.events.emit('plan', { runId, plan, time: Date.now() });
+        return;
+      }
       case 'metrics': {
         const points: MetricPoint[] = [];
         for (const [key, value] of Object.entries(message.values)) {

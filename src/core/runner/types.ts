@@ -1,6 +1,6 @@
 // Shapes the runner and the pool share with their callers.
 import type { Logger } from '../log.ts';
-import type { Params, RunEndStatus } from '../protocol/messages.ts';
+import type { Params, RunEndStatus, TrainingPlan } from '../protocol/messages.ts';
 import type { RunStatus, Store } from '../store/types.ts';
 import type { ArtifactLimits } from './artifact-guard.ts';
 
@@ -120,6 +120,8 @@ export interface RunEvents {
   /** After each batch is written. */
   metrics: { runId: number; lastStep: number; points: number; latest: { [key: string]: number } };
   warning: { runId: number; message: string };
+  /** The producer's training plan, once stored (time: ms since epoch when it arrived). */
+  plan: { runId: number; plan: TrainingPlan; time: number };
   end: RunOutcome;
 }
 

@@ -181,6 +181,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    description: 'run_annotations (note, starred, the producer\'s training plan) and an index on run_tags: what a user says about a run, and what progress is measured against',
+    sql: `
+      CREATE TABLE run_annotations (
+        run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        note TEXT,
+        starred INTEGER NOT NULL DEFAULT 0,
+        plan TEXT,      -- the producer's TrainingPlan as JSON
+        plan_time REAL  -- ms since epoch when the plan arrived: the ETA's reference point
+      );
+      -- Tags live in run_tags (migration 7): a plain tag is a key with the value ''.
+      CREATE INDEX run_tags_by_key ON run_tags(key);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { HyperlabError, errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { LayerStat, Params, RunEndStatus } from '../protocol/messages.ts';
+import type { LayerStat, Params, RunEndStatus, TrainingPlan } from '../protocol/messages.ts';
 import type { Driver, PreparedStatement, SqlValue } from './driver.ts';
 import { InboxLedger } from './inbox-ledger.ts';
 import { MetricIngest } from './metric-ingest.ts';
@@ -11,6 +11,7 @@ import { RunLabels } from './run-labels.ts';
 import { currentOwner, ownerGoneReason, ownerState, processExists } from './owner.ts';
 import { readPendingEnds } from './pending-end.ts';
 import { buildRunQuery } from './run-query.ts';
+import { RunAnnotations } from './run-annotations.ts';
 import { RUN_COLUMNS, metricValue, num, numOrNull, rowToArtifact, rowToExperiment, rowToRun, str, toJson } from './rows.ts';
 import { DEFAULT_BUCKETS, SeriesQuery } from './series-query.ts';
 import { SqliteSweepStore } from './sweep-store.ts';
@@ -25,6 +26,7 @@ import type {
   MetricRange,
   NewRun,
   Run,
+  RunAnnotation,
   RunQuery,
   SeriesBucket,
   Store,
@@ -46,6 +48,7 @@ export class SqliteStore implements Store {
   private readonly seriesQuery: SeriesQuery;
   private readonly labels: RunLabels;
   readonly inbox: InboxLedger;
+  private readonly notes: RunAnnotations;
   private ownWrites = 0;
   readonly sweeps: SweepStore;
 
@@ -71,6 +74,7 @@ export class SqliteStore implements Store {
         throw error;
       }
     });
+    this.notes = new RunAnnotations((text) => this.sql(text));
   }
 
   // ---- writer side ----
@@ -205,6 +209,30 @@ export class SqliteStore implements Store {
     });
     if (deleted) this.emit({ kind: 'run-deleted', runId });
     return deleted;
+  }
+
+  setRunPlan(runId: number, plan: TrainingPlan): void {
+    this.annotate(runId, 'setRunPlan', () => this.notes.setPlan(runId, plan, Date.now()));
+  }
+
+  renameRun(runId: number, name: string): void {
+    this.annotate(runId, 'renameRun', () => this.notes.rename(runId, name));
+  }
+
+  setRunNote(runId: number, note: string | null): void {
+    this.annotate(runId, 'setRunNote', () => this.notes.setNote(runId, note));
+  }
+
+  setRunStarred(runId: number, starred: boolean): void {
+    this.annotate(runId, 'setRunStarred', () => this.notes.setStarred(runId, starred));
+  }
+
+  tagRun(runId: number, tags: readonly string[]): void {
+    this.annotate(runId, 'tagRun', () => this.notes.addTags(runId, tags));
+  }
+
+  untagRun(runId: number, tags: readonly string[]): void {
+    this.annotate(runId, 'untagRun', () => this.notes.removeTags(runId, tags));
   }
 
   failOrphans(): number[] {
@@ -389,6 +417,10 @@ export class SqliteStore implements Store {
     return this.labels.tags(runId);
   }
 
+  annotations(runIds?: readonly number[]): Map<number, RunAnnotation> {
+    return this.notes.read(runIds);
+  }
+
   log(runId: number, options: { tail?: number; afterSeq?: number } = {}): LogLine[] {
     const rows = this.sql(`SELECT * FROM (
         SELECT seq, stream, text, time FROM logs WHERE run_id = ? AND seq > ? ORDER BY seq DESC LIMIT ?
@@ -433,6 +465,15 @@ export class SqliteStore implements Store {
     this.checkWritable(method);
     const changes = this.write(() => this.sql(text).run(...params).changes);
     if (changes === 0) throw runNotFound(runId, method);
+    this.emit({ kind: 'run-updated', runId });
+  }
+
+  private annotate(runId: number, method: string, fn: () => unknown): void {
+    this.checkWritable(method);
+    this.write(() => {
+      this.requireRun(runId, method);
+      fn();
+    });
     this.emit({ kind: 'run-updated', runId });
   }
 

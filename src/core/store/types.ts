@@ -2,8 +2,11 @@
 // (better-sqlite3, or node:sqlite when the native binary can't load).
 import type { Logger } from '../log.ts';
 import type { InboxLedger } from './inbox-ledger.ts';
-import type { LayerStat, Params, RunEndStatus } from '../protocol/messages.ts';
+import type { LayerStat, Params, RunEndStatus, TrainingPlan } from '../protocol/messages.ts';
 import type { SweepStore } from './sweep-types.ts';
+import type { RunAnnotation } from './run-annotations.ts';
+
+export type { RunAnnotation } from './run-annotations.ts';
 
 export type * from './sweep-types.ts';
 
@@ -149,6 +152,16 @@ export interface Store {
   failOrphans(): number[];
   /** Applies the end statuses left beside the store by a run that could not write them (see pending-end.ts). */
   applyPendingEnds(): number[];
+  /** The producer's plan (epochs, steps): what live progress is measured against. */
+  setRunPlan(runId: number, plan: TrainingPlan): void;
+  // what a user says about a run (schema 8)
+  renameRun(runId: number, name: string): void;
+  /** null or blank removes the note. */
+  setRunNote(runId: number, note: string | null): void;
+  setRunStarred(runId: number, starred: boolean): void;
+  /** Tags are 1–64 characters without spaces or commas; adding one twice keeps one. */
+  tagRun(runId: number, tags: readonly string[]): void;
+  untagRun(runId: number, tags: readonly string[]): void;
 
   // reader side
   listExperiments(): Experiment[];
@@ -166,6 +179,8 @@ export interface Store {
   layerStats(runId: number, options?: { fromStep?: number; limit?: number }): { step: number; layers: LayerStat[] }[];
   artifacts(runId: number): Artifact[];
   tags(runId: number): { [key: string]: string };
+  /** Tags, note, star and plan of the given runs (all when omitted); runs with none are absent. */
+  annotations(runIds?: readonly number[]): Map<number, RunAnnotation>;
   log(runId: number, options?: { tail?: number; afterSeq?: number }): LogLine[];
   /** Changes whenever any connection commits (PRAGMA data_version + own writes): for polling readers. */
   changeCounter(): number;

@@ -188,7 +188,17 @@ export interface RunDetail {
   /** confusion[true][predicted], from the run's summary when the engine evaluated a test set. */
   confusion: { classNames: string[]; matrix: number[][] } | null;
   perClassAccuracy: { name: string; accuracy: number | null }[] | null;
+  /** The experiment's objective as this run scored it (core/compare/objective.ts), or null. */
+  objective?: { label: string; text: string; best: boolean; runs: number } | null;
+  /** What the user said about the run (store schema 8). */
+  tags?: string[];
+  note?: string | null;
+  starred?: boolean;
 }
+
+/** What Run Detail's buttons edit (the host asks in an input box). */
+export const RUN_EDITS = ['name', 'tags', 'note', 'star'] as const;
+export type RunEdit = (typeof RUN_EDITS)[number];
 
 export interface DetailState { runId: number | null }
 
@@ -204,6 +214,7 @@ export type DetailFromWebview =
   | { type: 'openSpec'; runId: number }
   /** Opens Compress & Export on the run. */
   | { type: 'compressRun'; runId: number }
+  | { type: 'editRun'; runId: number; edit: RunEdit }
   | { type: 'saveState'; state: DetailState };
 
 // ------------------------------------------------------------------------------ Comparison

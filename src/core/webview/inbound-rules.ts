@@ -1,6 +1,6 @@
 // What each panel's webview may send (see contract.ts), as validation rules. The host checks
 // every inbound message against its panel's table with checkInbound() before touching it.
-import { EXPORT_FORMATS, GRANULARITIES, LIMITS, PRUNE_KINDS, QUANTIZE_CHOICES, SPEC_FIELD_PATHS, X_AXES, type FromWebview, type PanelKind } from './contract.ts';
+import { EXPORT_FORMATS, GRANULARITIES, LIMITS, PRUNE_KINDS, QUANTIZE_CHOICES, RUN_EDITS, SPEC_FIELD_PATHS, X_AXES, type FromWebview, type PanelKind } from './contract.ts';
 import { arrayOf, bool, checkInbound, int, nullable, num, object, oneOf, PRINTABLE, runId, str, type MessageRules, type Verdict } from './validate.ts';
 
 const metricKey = str(LIMITS.keyChars, { minChars: 1, pattern: PRINTABLE, patternHint: 'a metric key without control characters' });
@@ -35,6 +35,7 @@ export const DETAIL_RULES: MessageRules = {
   pickRun: {},
   openSpec: { runId },
   compressRun: { runId },
+  editRun: { runId, edit: oneOf(RUN_EDITS) },
   saveState: { state: object({ runId: nullable(runId) }) },
 };
 

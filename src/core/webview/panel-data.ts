@@ -2,6 +2,7 @@
 // run details. Pure functions of a Store, so tests and benchmarks call them without VS Code.
 import type { Params, ParamValue } from '../protocol/messages.ts';
 import type { Run, Store } from '../store/types.ts';
+import { experimentObjective, objectiveLabel } from '../compare/objective.ts';
 import type { CurveSeries, PackedCurveSeries, RunDetail, RunRef, XAxis } from './contract.ts';
 import { nonDefaultParams } from './param-defaults.ts';
 
@@ -91,6 +92,7 @@ export function runDetail(store: Store, runId: number, logLines: number): RunDet
   const run = store.getRun(runId);
   if (!run) return null;
   const summary = run.summary;
+  const note = store.annotations([runId]).get(runId);
   return {
     run: { ...runRef(run), reason: run.reason, pid: run.pid, createdAt: run.createdAt, specPath: run.specPath },
     params: run.params,
@@ -101,7 +103,20 @@ export function runDetail(store: Store, runId: number, logLines: number): RunDet
     artifacts: store.artifacts(runId),
     confusion: confusionOf(summary),
     perClassAccuracy: perClassOf(summary),
+    objective: objectiveOf(store, run),
+    tags: note?.tags ?? [],
+    note: note?.note ?? null,
+    starred: note?.starred ?? false,
   };
+}
+
+/** The run's experiment's objective, the run's value and whether it is the experiment's best. */
+function objectiveOf(store: Store, run: Run): RunDetail['objective'] {
+  const runs = store.listRuns({ experiment: run.experimentName, sortBy: 'id', order: 'asc', limit: 5000 });
+  const scored = experimentObjective(runs, store.metricRanges(runs.map((r) => r.id)));
+  const cell = scored.cells.get(run.id);
+  if (!scored.objective || !cell) return null;
+  return { label: objectiveLabel(scored.objective), text: cell.text, best: scored.bestRunId === run.id && runs.length > 1, runs: runs.length };
 }
 
 function isMatrix(value: ParamValue | undefined): value is number[][] {

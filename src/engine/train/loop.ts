@@ -26,6 +26,7 @@ import { makeObjective, type Objective } from './objective.ts';
 import { makeOptimizer } from './make-optimizer.ts';
 import { addNoise, addWeightNoise, decayWeights } from './regularize.ts';
 import type { TrainControl, TrainReporter } from './reporter.ts';
+import { HyperlabError } from '../../core/errors.ts';
 import { scheduledLr } from './schedule.ts';
 import { deriveSeed, STREAM } from './seeds.ts';
 
@@ -136,7 +137,14 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
     reporter.log('info', `resumed from ${t.checkpoint.resumeFrom} at epoch ${startEpoch}, step ${step}`);
     if (info.optimizerState.startsWith('dropped')) reporter.log('warn', `${o.prefix}the checkpoint's optimizer state does not fit ${t.optimizer.kind} (${info.optimizerState.slice(9)}): it goes on from fresh optimizer slots`);
     for (const problem of restoreTracking(info, tracking, params, stateItems)) reporter.log('warn', `${o.prefix}${problem}`);
+    if (startEpoch >= t.epochs) {
+      // Training on would run no epoch and report a "finished" run with no losses.
+      throw new HyperlabError('SPEC_INVALID',
+        `train.epochs: ${t.epochs}, but the checkpoint ${t.checkpoint.resumeFrom} has already trained ${startEpoch} epoch${startEpoch === 1 ? '' : 's'}`,
+        `Set train.epochs above ${startEpoch} to train on from the checkpoint (e.g. train.epochs=${startEpoch + Math.max(1, t.epochs)}).`);
+    }
   }
+  reporter.plan?.({ epochs: t.epochs, stepsPerEpoch, totalSteps: clock.totalSteps, batchSize, startStep: step, startEpoch });
   let lastGood: Snapshot = snapshot(stateItems);
   let status: MemberStatus = 'finished';
   let reason: string | undefined;

@@ -15,4 +15,6 @@ export interface CommandContext {
   logs: RunDocumentProvider;
   details: RunDocumentProvider;
   refreshViews(): void;
+  /** The Run Explorer's selected nodes (a key binding passes no argument). */
+  selection?: () => readonly unknown[];
 }

@@ -8,6 +8,7 @@ import { applyOverrides, parseSpec } from '../../core/spec/index.ts';
 import { formatSpecJson } from '../../core/spec/format-json.ts';
 import { resolveOverridePaths } from '../../core/spec/override-paths.ts';
 import { OVERRIDES_EXAMPLE, overridesError, parseOverrides } from '../runs/overrides.ts';
+import { progressNotificationEnabled, showRunProgress } from '../runs/progressNotification.ts';
 import { listTemplates } from '../templates/specTemplates.ts';
 import { ensureTrusted } from '../trust/workspaceTrust.ts';
 import type { CommandContext } from './commandContext.ts';
@@ -69,6 +70,12 @@ export async function newExperiment(ctx: CommandContext, options: NewExperimentO
 export interface RunExperimentOptions {
   /** Overrides as typed after --set; skips the input box when given. */
   overrides?: string;
+  /** The box's starting text ("Run Again with Changes…" passes the run's overrides). */
+  prefill?: string;
+  /** Overrides added after the typed ones (Resume: the checkpoint to start from). */
+  extra?: Params;
+  /** The new run's name (default: what the overrides change). */
+  name?: string;
 }
 
 export async function runExperiment(ctx: CommandContext, arg?: unknown, options?: RunExperimentOptions): Promise<number | undefined> {
@@ -79,14 +86,17 @@ export async function runExperiment(ctx: CommandContext, arg?: unknown, options?
   // The spec as written must be valid before overrides are asked for: a broken file is fixed in
   // the file (the error says where), not by retyping overrides.
   parseSpec(spec);
-  const overrides = options?.overrides !== undefined
+  const typed = options?.overrides !== undefined
     ? overridesFor(spec, options.overrides)
-    : await askOverrides(spec, specName(specUri));
-  if (overrides === undefined) return undefined;
+    : await askOverrides(spec, specName(specUri), options?.prefill ?? '');
+  if (typed === undefined) return undefined;
+  const overrides = options?.extra ? { ...typed, ...options.extra } : typed;
+  if (options?.extra) applyOverrides(spec, overrides);
   const experiment = typeof spec.name === 'string' && spec.name.trim() ? spec.name.trim() : specName(specUri);
-  const runId = ctx.launcher().launch({ specPath: specUri.fsPath, spec, experiment, overrides });
+  const runId = ctx.launcher().launch({ specPath: specUri.fsPath, spec, experiment, overrides, ...(options?.name ? { name: options.name } : {}) });
   ctx.refreshViews();
   vscode.window.setStatusBarMessage(`$(play) Hyperlab: run #${runId} of ${experiment} started`, 4000);
+  if (progressNotificationEnabled()) showRunProgress(() => ctx.session.existing(), runId, `Hyperlab: run #${runId} of ${experiment}`, () => ctx.launcher().stop(runId));
   return runId;
 }
 
@@ -101,8 +111,8 @@ function overridesFor(spec: Params, typed: string): Params {
  * The overrides box. A mistake reopens it with the text as typed and the problem above it
  * (closing the box cancels the run), so nothing typed is lost.
  */
-async function askOverrides(spec: Params, name: string): Promise<Params | undefined> {
-  let value = '';
+async function askOverrides(spec: Params, name: string, prefill: string): Promise<Params | undefined> {
+  let value = prefill;
   let problem: string | undefined;
   for (;;) {
     const typed = await vscode.window.showInputBox({

@@ -35,7 +35,7 @@ export async function stopRun(ctx: CommandContext, arg?: unknown): Promise<boole
 }
 
 /** Options code can pass; a context-menu click passes none and gets the confirmation. */
-export interface DeleteRunOptions { confirm?: boolean }
+export interface DeleteRunOptions { confirm?: boolean; /** several runs, behind one confirmation */ runIds?: number[] }
 
 export async function deleteRun(ctx: CommandContext, arg?: unknown, options?: DeleteRunOptions): Promise<boolean> {
   const store = ctx.session.require();

@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import type { Store } from '../../core/store/types.ts';
 import type { CurvesState } from '../../core/webview/contract.ts';
 import { curveSeries, metricKeysOf, packCurveSeries, runRef } from '../../core/webview/panel-data.ts';
+import { joiningRuns, newestRunId } from '../../core/webview/curves-join.ts';
 import { PanelHost, type HandledMessage, type PanelServices } from './panelHost.ts';
 import { pickRuns } from './panelSelection.ts';
 
@@ -13,11 +14,15 @@ const DEFAULT_STATE: CurvesState = { runIds: [], metric: null, x: 'step', logY: 
 export class CurvesHost extends PanelHost<'curves'> {
   private runIds: number[];
   private fingerprints = new Map<number, string>();
+  /** Runs newer than this, of the experiments shown, join the chart as they start. */
+  private sinceId: number;
 
   constructor(panel: vscode.WebviewPanel, services: PanelServices, state: CurvesState | undefined) {
     super('curves', panel, services, CURVES_TITLE);
     this.state = state ?? DEFAULT_STATE;
     this.runIds = [...this.state.runIds];
+    const store = services.store();
+    this.sinceId = store ? newestRunId(store) : 0;
   }
 
   /** Shows these runs (a new selection from the tree or palette). */
@@ -69,6 +74,12 @@ export class CurvesHost extends PanelHost<'curves'> {
   protected onStoreChanged(): void {
     const store = this.services.store();
     if (!store) return;
+    const joining = joiningRuns(store, this.runIds, this.sinceId);
+    if (joining.length > 0) {
+      this.sinceId = Math.max(this.sinceId, ...joining);
+      this.setRuns([...this.runIds, ...joining]);
+      return;
+    }
     const changed: number[] = [];
     for (const id of this.runIds) {
       const now = fingerprint(store, id);

@@ -48,6 +48,14 @@ export class DetailHost extends PanelHost<'detail'> {
         if (message.runId !== this.runId) return this.log('warn', `rejected compressing run ${message.runId}, which the panel does not show; it was ignored.`);
         await vscode.commands.executeCommand('hyperlab.compressAndExport', message.runId);
         return;
+      case 'editRun': {
+        if (message.runId !== this.runId) return this.log('warn', `rejected an edit of run ${message.runId}, which the panel does not show; it was ignored.`);
+        // The same commands as the Run Explorer's: one input box each, the store, then every view refreshed.
+        const command = { name: 'hyperlab.renameRun', tags: 'hyperlab.tagRun', note: 'hyperlab.editRunNote', star: 'hyperlab.toggleStar' }[message.edit];
+        await vscode.commands.executeCommand(command, message.runId);
+        this.send(DEFAULT_LOG_LINES);
+        return;
+      }
       case 'pickRun': {
         const picked = await pickRuns(store, { title: 'Run to show in Run Detail', many: false });
         if (picked?.[0] !== undefined) this.setRun(picked[0]);

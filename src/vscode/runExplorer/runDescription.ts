@@ -2,6 +2,7 @@
 // long the run took (or has been going). Pure functions, unit-testable without VS Code.
 import type { Params } from '../../core/protocol/messages.ts';
 import { formatNumber as formatCoreNumber } from '../../core/format.ts';
+import { formatProgress, type RunProgress } from '../../core/progress.ts';
 import type { LatestValue, Run } from '../../core/store/types.ts';
 
 /**
@@ -48,10 +49,21 @@ export function runDuration(run: Run, now: number): number | undefined {
   return (run.endedAt ?? now) - run.startedAt;
 }
 
-export function describeRun(run: Run, latest: readonly LatestValue[] | null, now: number): string {
+/**
+ * `progress`: a running run's position against its producer's plan; it replaces metric and
+ * duration (`epoch 3/8 · 37% · ETA 1m 20s`), which is what one wants to know while it goes.
+ */
+/** The experiment's objective as one run scored it (core/compare/objective.ts). */
+export interface RunObjective { key: string; text: string; best: boolean }
+
+export function describeRun(run: Run, latest: readonly LatestValue[] | null, now: number, progress: RunProgress | null = null, objective: RunObjective | null = null): string {
+  if (run.status === 'running' && progress !== null) return formatProgress(progress);
   const parts: string[] = [];
-  const metric = run.status === 'running' ? keyMetric(latest) : keyMetric(run.summary) ?? keyMetric(latest);
-  if (metric) parts.push(`${metric.key} ${formatNumber(metric.value)}`);
+  // An ended run shows the experiment's objective, the same key for all its runs (a diverged
+  // one its NaN loss); without one, the most telling summary value.
+  const metric = run.status === 'running' ? keyMetric(latest) : objective ? undefined : keyMetric(run.summary) ?? keyMetric(latest);
+  if (objective && run.status !== 'running') parts.push(objective.text.startsWith(objective.key) || /\bNaN$/.test(objective.text) ? objective.text : `${objective.key} ${objective.text}${objective.best ? ' (best)' : ''}`);
+  else if (metric) parts.push(`${metric.key} ${formatNumber(metric.value)}`);
   else if ((run.status === 'failed' || run.status === 'killed' || run.status === 'pruned') && run.reason) parts.push(truncate(run.reason, 40));
   if (run.status === 'queued') parts.push('queued');
   const duration = runDuration(run, now);

@@ -1,10 +1,13 @@
 // The Run Explorer: experiments; under each its sweeps (their trials inside, the best marked)
-// and its other runs, newest first. It holds no copy of the data: every refresh reads the store
-// again (a few small queries).
+// and its other runs, starred first, then newest first. It holds no copy of the data: every
+// refresh reads the store again (a few small queries).
 import * as vscode from 'vscode';
+import { liveProgress } from '../../core/progress.ts';
+import { experimentObjective, shortKey } from '../../core/compare/objective.ts';
 import { formatNumber } from '../../core/format.ts';
-import type { Experiment, Run, Store, Sweep } from '../../core/store/types.ts';
+import type { Experiment, MetricRange, Run, RunAnnotation, Store, Sweep } from '../../core/store/types.ts';
 import { bestTrialRun } from '../../core/sweep/best-run.ts';
+import type { RunObjective } from './runDescription.ts';
 import type { TreeNodeSnapshot } from '../api.ts';
 import { describeRun } from './runDescription.ts';
 import { statusIcon } from './runStatusIcon.ts';
@@ -12,11 +15,14 @@ import { runTooltip } from './runTooltip.ts';
 import { varyingParams } from './tooltipMarkdown.ts';
 
 export type RunTreeNode =
-  | { kind: 'experiment'; experiment: Experiment; runs: Run[] }
+  | { kind: 'experiment'; experiment: Experiment; runs: Run[]; notes: ReadonlyMap<number, RunAnnotation>; ranges: readonly MetricRange[] }
   /** A sweep with its trials (by trial order) and the best finished one. */
-  | { kind: 'sweep'; sweep: Sweep; runs: Run[]; best: { runId: number; value: number } | null }
-  /** `varying`: the params that differ between the experiment's runs (shown in the hover card). */
-  | { kind: 'run'; run: Run; varying: readonly string[]; best?: boolean };
+  | { kind: 'sweep'; sweep: Sweep; runs: Run[]; best: { runId: number; value: number } | null; notes: ReadonlyMap<number, RunAnnotation> }
+  /**
+   * `varying`: the params that differ between the experiment's runs (shown in the hover card);
+   * `objective`: the experiment's objective as this run scored it, and whether it is the best.
+   */
+  | { kind: 'run'; run: Run; varying: readonly string[]; note?: RunAnnotation; objective?: RunObjective; best?: boolean };
 
 export const RUN_CONTEXT_PREFIX = 'hyperlabRun.';
 export const EXPERIMENT_CONTEXT = 'hyperlabExperiment';
@@ -42,26 +48,40 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
   getChildren(node?: RunTreeNode): RunTreeNode[] {
     if (node?.kind === 'experiment') {
       const varying = varyingParams(node.runs);
+      const scored = experimentObjective(node.runs, node.ranges);
+      const objectiveOf = (run: Run): RunObjective | undefined => {
+        const cell = scored.objective ? scored.cells.get(run.id) : undefined;
+        return cell && cell.text !== '—' && scored.objective ? { key: shortKey(scored.objective.key), text: cell.text, best: run.id === scored.bestRunId && node.runs.length > 1 } : undefined;
+      };
       const store = this.storeOrUndefined();
       const sweeps = store ? store.sweeps.list({ experiment: node.experiment.name }) : [];
       const inSweep = new Set(sweeps.map((s) => s.id));
       const sweepNodes: RunTreeNode[] = sweeps.map((sweep) => {
         const runs = node.runs.filter((r) => r.sweepId === sweep.id).sort((a, b) => a.id - b.id);
-        return { kind: 'sweep', sweep, runs, best: store ? bestTrialRun(store, sweep, runs) : null };
+        return { kind: 'sweep', sweep, runs, best: store ? bestTrialRun(store, sweep, runs) : null, notes: node.notes };
       });
-      return [...sweepNodes, ...node.runs.filter((run) => run.sweepId === null || !inSweep.has(run.sweepId)).map((run) => ({ kind: 'run' as const, run, varying }))];
+      // Starred runs first, then newest first (the order listRuns gave).
+      const starred = (run: Run): number => (node.notes.get(run.id)?.starred ? 0 : 1);
+      const plain = node.runs.filter((run) => run.sweepId === null || !inSweep.has(run.sweepId));
+      return [...sweepNodes, ...[...plain].sort((a, b) => starred(a) - starred(b))
+        .map((run): RunTreeNode => {
+          const objective = objectiveOf(run);
+          return { kind: 'run', run, varying, ...(node.notes.has(run.id) ? { note: node.notes.get(run.id)! } : {}), ...(objective ? { objective } : {}) };
+        })];
     }
     if (node?.kind === 'sweep') {
       const varying = varyingParams(node.runs);
-      return node.runs.map((run) => ({ kind: 'run', run, varying, best: run.id === node.best?.runId }));
+      return node.runs.map((run) => ({ kind: 'run', run, varying, best: run.id === node.best?.runId, ...(node.notes.has(run.id) ? { note: node.notes.get(run.id)! } : {}) }));
     }
     if (node) return [];
     const store = this.storeOrUndefined();
     if (!store) return [];
     const runs = store.listRuns({ sortBy: 'id', order: 'desc' });
+    const notes = store.annotations();
+    const ranges = this.endedRanges(store, runs);
     return store
       .listExperiments()
-      .map((experiment) => ({ kind: 'experiment' as const, experiment, runs: runs.filter((r) => r.experimentId === experiment.id) }))
+      .map((experiment) => ({ kind: 'experiment' as const, experiment, runs: runs.filter((r) => r.experimentId === experiment.id), notes, ranges }))
       .filter((n) => n.runs.length > 0);
   }
 
@@ -84,8 +104,12 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
     const item = new vscode.TreeItem(run.name || `Run ${run.id}`, vscode.TreeItemCollapsibleState.None);
     item.id = `run:${run.id}`;
     item.iconPath = statusIcon(run.status);
-    item.description = `${node.best ? '★ best · ' : ''}${describeRun(run, run.status === 'running' ? this.latest(run.id) : null, now)}`;
-    item.tooltip = runTooltip(run, node.varying, now);
+    const latest = run.status === 'running' ? this.latest(run.id) : null;
+    const progress = latest === null ? null : liveProgress(node.note?.plan ?? null, node.note?.planTime ?? null, latest);
+    const marks = [node.note?.starred ? '★' : '', ...(node.note?.tags ?? []).map((t) => `#${t}`)].filter((m) => m !== '');
+    // Progress or the key metric first: at the default sidebar width the end of the line is cut.
+    item.description = [node.best ? '★ best ·' : '', describeRun(run, latest, now, progress, node.objective ?? null), ...marks].filter((t) => t !== '').join(' ');
+    item.tooltip = runTooltip(run, node.varying, now, node.note);
     item.contextValue = `${RUN_CONTEXT_PREFIX}${run.status}`;
     item.command = { command: OPEN_RUN_COMMAND, title: 'Show Run Details', arguments: [node] };
     return item;
@@ -113,6 +137,20 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
 
   dispose(): void {
     this.changed.dispose();
+  }
+
+  private rangesCache: { key: string; ranges: readonly MetricRange[] } | null = null;
+
+  /**
+   * Metric ranges of the ended runs (what the objective is scored on), cached: an ended run's
+   * series no longer change, and the tree refreshes every second while a run trains.
+   */
+  private endedRanges(store: Store, runs: readonly Run[]): readonly MetricRange[] {
+    const ended = runs.filter((r) => r.status !== 'running' && r.status !== 'queued');
+    // With the end time: a deleted newest run's id can come back for another run.
+    const key = `${store.path}|${ended.map((r) => `${r.id}:${r.endedAt}`).join(',')}`;
+    if (this.rangesCache?.key !== key) this.rangesCache = { key, ranges: store.metricRanges(ended.map((r) => r.id)) };
+    return this.rangesCache.ranges;
   }
 
   private latest(runId: number) {

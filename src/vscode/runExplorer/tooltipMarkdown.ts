@@ -22,7 +22,8 @@ export function varyingParams(runs: readonly Run[]): string[] {
   return [...seen].filter(([key, values]) => values.size > 1 || (runs.length > 1 && missing(key))).map(([key]) => key).sort();
 }
 
-export function tooltipMarkdown(run: Run, varying: readonly string[], statusLabel: string, now: number): string {
+export function tooltipMarkdown(run: Run, varying: readonly string[], statusLabel: string, now: number,
+  note?: { tags: readonly string[]; note: string | null; starred: boolean }): string {
   const rows: [string, string][] = [['status', statusLabel + (run.reason ? `: ${clip(run.reason, 160)}` : '')]];
   const metric = keyMetric(run.summary) ?? null;
   if (metric) rows.push([metric.key, show(metric.value)]);
@@ -33,8 +34,10 @@ export function tooltipMarkdown(run: Run, varying: readonly string[], statusLabe
   const duration = runDuration(run, now);
   if (duration !== undefined) rows.push(['duration', formatDuration(duration) + (run.status === 'running' ? ' so far' : '')]);
   if (run.startedAt !== null) rows.push(['started', new Date(run.startedAt).toLocaleString()]);
+  if (note && note.tags.length > 0) rows.push(['tags', note.tags.join(', ')]);
+  if (note?.note) rows.push(['note', clip(note.note, 160)]);
   return [
-    `**${escape(run.name)}** · run #${run.id} · ${escape(run.experimentName)}`,
+    `${note?.starred ? '★ ' : ''}**${escape(run.name)}** · run #${run.id} · ${escape(run.experimentName)}`,
     '',
     '| | |',
     '|:--|:--|',

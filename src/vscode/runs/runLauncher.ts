@@ -8,6 +8,8 @@ export interface LaunchRequest {
   spec: Params;
   experiment: string;
   overrides: Params;
+  /** The run's name; default: what the overrides change (`lr=0.01 · adam`), or run-ID without any. */
+  name?: string;
 }
 
 export interface RunLauncher {

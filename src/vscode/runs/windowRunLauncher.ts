@@ -1,6 +1,7 @@
 // Runs experiments from this window: a queue in front of the core supervisor, so that at most
 // `hyperlab.parallelism` producers run at once. The store is the only record: a queued run is
 // a 'queued' row, and every run this window starts ends with a status even when the window closes.
+import { autoRunName } from '../../core/compare/run-name.ts';
 import * as fs from 'node:fs';
 import { HyperlabError } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
@@ -38,7 +39,8 @@ export class WindowRunLauncher implements RunLauncher {
     const lease = this.options.acquireStore();
     let runId: number;
     try {
-      runId = lease.store.createRun({ experiment: request.experiment, specPath: request.specPath, params: request.overrides }).id;
+      const name = request.name ?? autoRunName(request.overrides);
+      runId = lease.store.createRun({ experiment: request.experiment, specPath: request.specPath, params: request.overrides, ...(name ? { name } : {}) }).id;
     } catch (error) {
       lease.release();
       throw error;

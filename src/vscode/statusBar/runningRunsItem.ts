@@ -1,5 +1,6 @@
 // The status bar entry: the run going now, or how many, or idle; a click shows the Run Explorer.
 import * as vscode from 'vscode';
+import { liveProgress } from '../../core/progress.ts';
 import type { Store } from '../../core/store/types.ts';
 import type { StatusBarSnapshot } from '../api.ts';
 import { statusText } from './statusText.ts';
@@ -28,7 +29,9 @@ export class RunningRunsItem implements vscode.Disposable {
     }
     const running = store.listRuns({ status: 'running', sortBy: 'id', order: 'desc' });
     this.running = running.length;
-    const shown = statusText(running, store.countRuns({ status: 'queued' }), (runId) => store.latest(runId), Date.now());
+    const notes = store.annotations(running.map((r) => r.id));
+    const progress = (runId: number) => liveProgress(notes.get(runId)?.plan ?? null, notes.get(runId)?.planTime ?? null, store.latest(runId));
+    const shown = statusText(running, store.countRuns({ status: 'queued' }), (runId) => store.latest(runId), Date.now(), progress);
     this.item.text = shown.text;
     this.item.tooltip = shown.tooltip;
     this.item.show();

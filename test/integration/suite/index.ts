@@ -2,6 +2,7 @@
 // host once the workbench is up. Bundled to out/integration/suite.cjs by ../buildSuite.ts.
 import './activation.suite.ts';
 import './runs.suite.ts';
+import './everyday.suite.ts';
 import { runAll } from './harness.ts';
 
 export async function run(): Promise<void> {

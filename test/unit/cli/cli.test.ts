@@ -141,7 +141,7 @@ test('runs ls: table, --json, filters, sort, limit; bad flags are usage errors',
   const table = cli(['runs', 'ls', '--db', dbPath], { cwd: dir });
   assert.equal(table.code, 0);
   const lines = table.stdout.trimEnd().split('\n');
-  assert.match(lines[0]!, /^ID +EXPERIMENT +NAME +STATUS +STARTED +DURATION +SUMMARY \/ REASON$/);
+  assert.match(lines[0]!, /^ID +EXPERIMENT +NAME +STATUS +TAGS +OBJECTIVE +STARTED +DURATION +SUMMARY \/ REASON$/);
   assert.deepEqual(lines.slice(1).map((l) => l.trim().split(/\s+/).slice(0, 4)), [['4', 'b', 'waiting', 'queued'], ['3', 'a', 'run-3', 'finished'], ['2', 'b', 'run-2', 'failed'], ['1', 'a', 'run-1', 'finished']]);
   assert.equal(lines[1]!.indexOf('queued'), lines[2]!.indexOf('finished'), 'columns aligned');
 
@@ -218,4 +218,25 @@ test('help: --help, help CMD, unknown command', () => {
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /^hyperlab: unknown command "trian"\n {2}hint: Commands: runs ls, runs show, runs export, run/);
   assert.equal(cli([], { cwd: dir }).code, 2);
+});
+
+test('run SPEC with the real engine: its plan is stored and the progress lines (not a terminal) read step/total, epoch x/N and samples/s', () => {
+  const { dir, store } = tempStore();
+  store.close();
+  const templates = path.resolve(import.meta.dirname, '..', '..', '..', 'media', 'templates');
+  const spec = path.join(templates, 'csv-example.hyperlab.json');
+  const db = path.join(dir, 'runs.db');
+  const realEngine = { HYPERLAB_ENGINE_COMMAND: JSON.stringify([process.execPath, path.resolve(import.meta.dirname, '..', '..', '..', 'src', 'engine', 'main.ts')]) };
+  const result = cli(['run', spec, '--db', db, '--set', 'train.epochs=2', '--set', 'train.metricsEvery=1'], { cwd: dir, env: realEngine });
+  assert.equal(result.code, 0, result.stderr);
+  const reader = openDriver(db, 'node:sqlite', true, defaultLoaders, memoryLogger());
+  const row = reader.prepare('SELECT plan FROM run_annotations WHERE run_id = 1').get();
+  reader.close();
+  const plan = JSON.parse(String(row?.plan)) as { epochs: number; totalSteps: number; stepsPerEpoch: number };
+  assert.equal(plan.epochs, 2);
+  assert.equal(plan.totalSteps, plan.stepsPerEpoch * 2);
+  const lines = result.stderr.split('\n').filter((l) => l.startsWith('run 1 · '));
+  assert.ok(lines.length >= 1, result.stderr);
+  assert.match(lines[0]!, new RegExp(`^run 1 · step \\d+/${plan.totalSteps} · epoch [12]/2 · \\d+% · [\\d,]+ samples/s · ETA \\d+`));
+  assert.doesNotMatch(result.stderr, /\r/);
 });

@@ -64,7 +64,7 @@ describe('Comparison panel in Chromium', { skip }, () => {
     assert.deepEqual(await headerKeys(page), ['name', 'status', 'val.acc.best', 'train.optimizer.kind', 'train.optimizer.lr', 'model.layers.1.units', 'train.loss.best', 'val.loss.best'], 'the objective next to the run, then the params');
     assert.deepEqual(await page.locator('.rt-header .rt-name').allInnerTexts(), ['name', 'status', 'val acc · best', 'optimizer', 'lr', 'units', 'train loss · best', 'val loss · best'], 'headers show titles');
     assert.match((await column(page, 'val.acc.best').locator('button').getAttribute('title'))!, /^val\.acc\.best\nClick to sort \(higher is better\)$/, 'the tooltip names the key');
-    assert.match(await page.locator('#importance-method').innerText(), /First-order variance share \(fANOVA-style\)/);
+    assert.match(await page.locator('#importance-method').innerText(), /ε² per parameter, each on its own: .* need not add up to 100%/);
     const first = page.locator('#importance .importance-row').first();
     assert.equal(await first.locator('.bar-name').innerText(), 'lr', 'the loss bowl is over lr: it matters most');
     assert.match((await first.getAttribute('title'))!, /^train\.optimizer\.lr: /);
@@ -232,7 +232,8 @@ describe('Comparison panel with 10,000 runs', { skip }, () => {
       const rendered = await page.locator('.rt-window .rt-row').count();
       assert.ok(rendered > 10 && rendered < 80, `only the visible rows exist (${rendered})`);
       await page.locator('.rt-body').evaluate((el) => { el.scrollTop = el.scrollHeight; });
-      await page.locator('.rt-window .rt-row', { hasText: 'trial-0001' }).waitFor(); // newest first: the first trial is last
+      // The last of the 10,000 rows (best-first order) is rendered once scrolled to the end.
+      await page.waitForFunction(() => [...document.querySelectorAll('.rt-window .rt-row')].some((r) => r.getAttribute('aria-rowindex') === '10001'));
       assert.ok((await page.locator('.rt-window .rt-row').count()) < 80);
 
       // aria-activedescendant names a row that is rendered and in view, whatever scrolled the table.

@@ -76,6 +76,15 @@ test('resume: 2 epochs, then 2 more from the last checkpoint, equals 4 epochs st
   assert.deepEqual(w(resumed), w(straight));
 });
 
+test('resuming with train.epochs at or below the epochs already trained is an error naming train.epochs (it "finished" with 0 epochs and null losses)', async () => {
+  const dir = tmpDir();
+  await train({ 'train.epochs': 2 }, dir);
+  await assert.rejects(train({ 'train.epochs': 2, 'train.checkpoint.resumeFrom': path.join(dir, 'last.safetensors') }, null),
+    (error: Error) => /train\.epochs: 2, but the checkpoint .* has already trained 2 epochs/.test(error.message));
+  const more = await train({ 'train.epochs': 3, 'train.checkpoint.resumeFrom': path.join(dir, 'last.safetensors') }, null);
+  assert.equal(more.members[0]!.history.length, 1);
+});
+
 test('a diverged run keeps the last good checkpoint', async () => {
   const dir = tmpDir();
   const r = await train({ 'train.loss.kind': 'mse', 'train.schedule': { kind: 'step', stepEpochs: 1, gamma: 1e12 }, 'train.epochs': 3 }, dir);

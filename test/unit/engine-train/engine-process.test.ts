@@ -52,6 +52,13 @@ test('engine process: hello → start → params → metrics → artifacts-free 
   assert.equal(done.status, 'finished');
   assert.ok((done.summary['test.acc'] as number) > 0.8);
   assert.match(stdout, /epoch 3\/3: train loss/);
+  const plan = messages.find((m) => m.type === 'plan');
+  assert.ok(plan && plan.type === 'plan', 'the engine states its plan before training');
+  assert.equal(plan.epochs, 3);
+  assert.equal(plan.totalSteps, plan.stepsPerEpoch * 3);
+  assert.ok(messages.indexOf(plan) < messages.findIndex((m) => m.type === 'metrics'), 'before the first metrics');
+  const lastStep = Math.max(...messages.flatMap((m) => (m.type === 'metrics' ? [m.step] : [])));
+  assert.equal(lastStep, plan.totalSteps, 'the last metrics are at the planned total: progress reaches 100%');
 });
 
 test('engine process: a stop message ends the run within a step, with its metrics so far', async () => {

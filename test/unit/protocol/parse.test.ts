@@ -111,3 +111,12 @@ test('a metric named like an Object property ("__proto__", "constructor") is kep
   assert.deepEqual(Object.entries(parsed.message.values), [['__proto__', 0.5], ['constructor', 1]]);
   assert.equal(Object.getPrototypeOf(parsed.message.values), Object.prototype);
 });
+
+test('plan: the producer\'s totals parse, optional fields stay optional, a bad count names its field', () => {
+  assert.deepEqual(ok('{"type":"plan","epochs":8,"stepsPerEpoch":125,"totalSteps":1000}'), { type: 'plan', epochs: 8, stepsPerEpoch: 125, totalSteps: 1000 });
+  const full = { type: 'plan', epochs: 8, stepsPerEpoch: 125, totalSteps: 1000, batchSize: 64, startStep: 250, startEpoch: 2 } as const;
+  assert.deepEqual(ok(serializeMessage(full)), full);
+  assert.match(error('{"type":"plan","epochs":8,"stepsPerEpoch":0,"totalSteps":1000}'), /plan\.stepsPerEpoch: expected an integer ≥ 1, got 0/);
+  assert.match(error('{"type":"plan","epochs":"8","stepsPerEpoch":1,"totalSteps":8}'), /plan\.epochs/);
+  assert.match(error('{"type":"plan","epochs":8,"stepsPerEpoch":1,"totalSteps":8,"batchSize":1.5}'), /plan\.batchSize/);
+});

@@ -97,7 +97,7 @@ test('garbage lines: counted, the first few logged, the run goes on and finishes
   assert.deepEqual(pointCounts(store, runId), { 'train/loss': 2 });
   const protocolLog = store.log(runId).filter((l) => l.stream === 'protocol').map((l) => l.text);
   assert.equal(protocolLog.filter((t) => t.startsWith('invalid protocol line:')).length, 5);
-  assert.ok(protocolLog.includes('invalid protocol line: unknown message type "teleport"; expected one of hello, params, metrics, layerStats, artifact, log, done, error'));
+  assert.ok(protocolLog.includes('invalid protocol line: unknown message type "teleport"; expected one of hello, params, plan, metrics, layerStats, artifact, log, done, error'));
   assert.ok(protocolLog.some((t) => /line of \d+ bytes exceeds the 1048576-byte limit/.test(t)));
   assert.ok(protocolLog.includes('6 invalid protocol lines in all (first 5 shown)'));
   assert.ok(protocolLog.includes('metric "train/loss": value dropped, the line\'s other values kept (said once per key): metrics.values.train/loss: expected a number or "NaN"/"Infinity"/"-Infinity", got string "not a number"'), protocolLog.join('\n'));

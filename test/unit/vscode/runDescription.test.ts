@@ -36,3 +36,18 @@ test('describeRun: metric and duration; the reason for a failure; elapsed time w
   assert.equal(describeRun(run({ status: 'running', endedAt: null }), [{ key: 'loss', step: 9, time: 0, value: 0.25 }], 31_000), 'loss 0.25 · 30s');
   assert.equal(describeRun(run({ status: 'queued', startedAt: null, endedAt: null }), null, 5_000), 'queued');
 });
+
+test('a running run with a plan reads epoch x/N, percent and ETA; the latest stored values give the step and rate', async () => {
+  const { liveProgress } = await import('../../../src/core/progress.ts');
+  const plan = { epochs: 8, stepsPerEpoch: 125, totalSteps: 1000, batchSize: 64 };
+  const latest = [{ key: 'train.loss', step: 370, time: 1_037_000, value: 0.4 }, { key: 'train.lr', step: 360, time: 1_036_000, value: 0.001 }];
+  const progress = liveProgress(plan, 1_000_000, latest);
+  assert.equal(describeRun(run({ status: 'running', endedAt: null }), latest, 1_040_000, progress), 'epoch 3/8 · 37% · ETA 1m 03s');
+  assert.equal(liveProgress(null, null, latest), null, 'a producer without a plan: no progress');
+  assert.equal(describeRun(run({ summary: { 'val.acc': 0.87123 } }), null, 0, progress), 'val.acc 0.8712 · 2m 05s', 'an ended run shows its result');
+});
+
+test('an ended run shows its experiment\'s objective (the same key for every run), the best marked; a diverged one its NaN loss', () => {
+  assert.equal(describeRun(run({ summary: { 'test.acc': 0.9 } }), null, 0, null, { key: 'val.acc', text: '0.8712', best: true }), 'val.acc 0.8712 (best) · 2m 05s');
+  assert.equal(describeRun(run({ status: 'diverged', summary: { 'test.acc': 0.9 } }), null, 0, null, { key: 'val.acc', text: 'train.loss NaN', best: false }), 'train.loss NaN · 2m 05s');
+});

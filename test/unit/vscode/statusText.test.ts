@@ -25,3 +25,11 @@ test('one run is named, with its latest loss in the tooltip; several are counted
   assert.equal(many.tooltip.split('\n').filter((l) => l.startsWith('run-')).length, TOOLTIP_RUNS);
   assert.match(many.tooltip, /and 2 more/);
 });
+
+test('with the producer\'s plan, one run shows its percentage and ETA, and the tooltip epoch x/N', async () => {
+  const { computeProgress } = await import('../../../src/core/progress.ts');
+  const progress = computeProgress({ epochs: 8, stepsPerEpoch: 125, totalSteps: 1000 }, 0, 370, 37_000);
+  const one = statusText([run(4, 'lr=0.01')], 0, () => [], 40_000, () => progress);
+  assert.equal(one.text, '$(sync~spin) lr=0.01 · 37% · ETA 1m 03s');
+  assert.match(one.tooltip, /lr=0\.01 \(#4, mlp\): epoch 3\/8 · 37% · ETA 1m 03s/);
+});

@@ -2,6 +2,7 @@
 // acquireVsCodeApi: the page's messages reach a stand-in host here in Node that validates them
 // with the real gate and answers with the real core queries on a fixture store. The only seam
 // is VS Code's transport; the webview code, chart.js, the toolkit and SQLite are the real ones.
+import { loadComparison } from '../../../src/core/compare/load.ts';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
@@ -89,7 +90,7 @@ export interface PanelPage {
 }
 
 export interface PanelOptions {
-  kind: 'curves' | 'gradients' | 'detail' | 'sweep' | 'compress';
+  kind: 'curves' | 'gradients' | 'detail' | 'sweep' | 'compress' | 'comparison';
   store: Store;
   /** Answers for panels whose host data is built by the test (the sweep dashboard). */
   respond?: (message: { type: string; [key: string]: unknown }) => ToWebview<PanelKind>[];
@@ -171,6 +172,11 @@ function answer(options: PanelOptions, message: { type: string; [key: string]: u
       const m = message as unknown as { runId: number; maxSteps: number };
       const reply = layerStatsMessage(store, m.runId, m.maxSteps);
       return reply ? [reply] : [];
+    }
+    case 'comparison:ready':
+    case 'comparison:requestDataset': {
+      const m = message as unknown as { experiment?: string | null };
+      return [{ type: 'dataset', ...loadComparison(store, m.experiment ?? null) }];
     }
     case 'detail:ready':
       return [{ type: 'detail', detail: runDetail(store, runIds[0]!, 200) }];
