@@ -27,6 +27,8 @@ export class WindowRunLauncher implements RunLauncher {
   private readonly options: WindowRunLauncherOptions;
   private readonly queue: QueuedRun[] = [];
   private readonly active = new Map<number, RunHandle>();
+  /** Each started run until it has ended and let its store lease go (after its artifact hashes). */
+  private readonly releasing = new Set<Promise<void>>();
   private idleWaiters: (() => void)[] = [];
 
   constructor(options: WindowRunLauncherOptions) {
@@ -83,6 +85,7 @@ export class WindowRunLauncher implements RunLauncher {
     for (const q of this.queue.splice(0)) this.endQueued(q, 'the VS Code window closed before the run started');
     for (const handle of this.active.values()) handle.stop('the VS Code window closed');
     await Promise.allSettled([...this.active.values()].map((h) => h.done));
+    await Promise.allSettled([...this.releasing]);
   }
 
   private pump(): void {
@@ -124,16 +127,20 @@ export class WindowRunLauncher implements RunLauncher {
       limits: { stopGraceMs: stopMs, killGraceMs: Math.max(1000, Math.round(stopMs / 2)) },
     });
     this.active.set(runId, handle);
-    handle.done
+    // Settles once the run has ended and its lease is given back (after its artifact hashes).
+    const settled: Promise<void> = handle.done
       .then((outcome) => this.options.logger.log(outcome.status === 'finished' ? 'info' : 'warn',
         `Run #${runId} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''} (${outcome.points} metric points)`))
       .catch((error: unknown) => this.options.logger.log('error', `Run #${runId} supervisor failed: ${String(error)}`))
       .finally(() => {
         this.active.delete(runId);
         this.pump();
-        // The store stays open (leased) until the run's artifact hashes are written.
-        void handle.artifactsHashed.catch(() => undefined).finally(() => lease.release());
-      });
+      })
+      // The store stays open (leased) until the run's artifact hashes are written.
+      .then(() => handle.artifactsHashed.catch(() => undefined))
+      .then(() => lease.release())
+      .finally(() => this.releasing.delete(settled));
+    this.releasing.add(settled);
   }
 
   /** The engine validates too, but a typo found before a process starts is a faster answer. */

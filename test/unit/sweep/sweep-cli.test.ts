@@ -182,7 +182,8 @@ test('Ctrl-C stops the trials and leaves the sweep resumable; sweep stop from an
     assert.ok(store.sweeps.trials(1).every((t) => t.status === 'queued' || t.status === 'finished'), 'stopped trials are queued again, none killed');
   });
 
-  const second = cliProcess(['sweep', '--resume', '1'], dir);
+  // One trial at a time, so the sweep is still going when the stop arrives (on a busy machine it could finish first).
+  const second = cliProcess(['sweep', '--resume', '1', '--parallelism', '1'], dir);
   await waitFor(() => /started \(run/.test(second.stderr()), 'the resumed sweep to start a trial');
   const stop = cli(['sweep', 'stop', '1'], dir);
   assert.equal(stop.code, 0, stop.stderr);
