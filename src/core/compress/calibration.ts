@@ -95,7 +95,9 @@ export interface EntropyResult {
   readonly divergences: Float64Array;
 }
 
-/** KL(P‖Q) for every candidate threshold bin; `levels` = 128 for INT8 (2^(bits−1)). */
+/** KL(P‖Q) for every candidate threshold bin. `levels` is the number of quantized magnitudes:
+ * 128 for signed INT8 (2^(bits−1)), 256 for UINT8 of non-negative activations (after a ReLU),
+ * as pytorch-quantization's `unsigned` option. */
 export function entropyThreshold(hist: Histogram, levels = 128, startBin = levels): EntropyResult {
   const bins = Float64Array.from(hist.counts);
   const n = bins.length;

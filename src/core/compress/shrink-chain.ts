@@ -60,12 +60,18 @@ export function shrinkChain(layers: readonly ChainLayer[], keep: ReadonlyMap<str
     if (layer === last) throw compressError(name, "is the output layer: its units are the model's outputs", 'Exclude the last layer from structured pruning.');
   }
   let live: Live = null;
+  // what the last flatten produced (original sizes), checked against the next dense layer
+  let flattened: { readonly name: string; readonly channels: number; readonly spatial: number } | null = null;
   return layers.map((layer): ChainLayer => {
     switch (layer.kind) {
       case 'dense': {
         checkLength(layer.name, 'weight', layer.weight, layer.outFeatures * layer.inFeatures);
         checkLength(layer.name, 'bias', layer.bias, layer.outFeatures);
         if (live?.kind === 'channels') throw compressError(layer.name, 'follows a pruned convolution without a flatten layer', 'Describe the flatten layer between them ({ kind: "flatten" }).');
+        if (flattened && flattened.channels * flattened.spatial !== layer.inFeatures) {
+          throw compressError(layer.name, `has ${layer.inFeatures} inputs but ${flattened.name} before it gives ${flattened.channels} channels × ${flattened.spatial} = ${flattened.channels * flattened.spatial}`, 'Give the flatten layer the channel count and H·W of the layer before it.');
+        }
+        flattened = null;
         const cols = live?.keep ?? null;
         if (cols && cols[cols.length - 1]! >= layer.inFeatures) throw compressError(layer.name, `receives feature ${cols[cols.length - 1]} but has ${layer.inFeatures} inputs`, 'Check the flatten layer\'s channels and spatial size.');
         const rows = keep.get(layer.name) ?? null;
@@ -84,6 +90,7 @@ export function shrinkChain(layers: readonly ChainLayer[], keep: ReadonlyMap<str
         checkLength(layer.name, 'weight', layer.weight, layer.outChannels * layer.inChannels * kernel);
         checkLength(layer.name, 'bias', layer.bias, layer.outChannels);
         if (live?.kind === 'features') throw compressError(layer.name, 'follows a pruned dense layer', 'A convolution needs image-shaped input; describe the chain in model order.');
+        flattened = null;
         const cols = live?.keep ?? null;
         if (cols && cols[cols.length - 1]! >= layer.inChannels) throw compressError(layer.name, `receives channel ${cols[cols.length - 1]} but has ${layer.inChannels} input channels`, 'Describe the chain in model order.');
         const rows = keep.get(layer.name) ?? null;
@@ -105,6 +112,7 @@ export function shrinkChain(layers: readonly ChainLayer[], keep: ReadonlyMap<str
         return { ...layer, channels: k?.length ?? layer.channels, gamma: take(layer.gamma), beta: take(layer.beta), runningMean: take(layer.runningMean), runningVar: take(layer.runningVar) };
       }
       case 'flatten': {
+        flattened = { name: layer.name, channels: layer.channels, spatial: layer.spatial };
         if (live?.kind === 'channels') {
           const channels = live.keep;
           if (channels[channels.length - 1]! >= layer.channels) throw compressError(layer.name, `receives channel ${channels[channels.length - 1]} but flattens ${layer.channels} channels`, 'Give the flatten layer the channel count of the layer before it.');

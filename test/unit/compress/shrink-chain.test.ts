@@ -146,6 +146,8 @@ test('the original chain is not modified and bad selections are clear errors', (
   assert.throws(() => shrinkChain(chain, new Map([['bn1', Int32Array.from([0])]])), bad(/bn1: is not a dense or conv layer/));
   assert.throws(() => shrinkChain(chain, new Map([['fc1', Int32Array.from([3, 1])]])), bad(/fc1: kept unit indices must be ascending/));
   assert.throws(() => shrinkChain(chain, new Map([['fc1', new Int32Array(0)]])), bad(/fc1: structured pruning would remove every unit/));
+  const wrongSpatial = chain.map((l) => (l.kind === 'flatten' ? { ...l, spatial: 8 } : l));
+  assert.throws(() => shrinkChain(wrongSpatial, new Map([['conv2', Int32Array.from([0, 1])]])), bad(/fc1: has 54 inputs but flatten before it gives 6 channels × 8 = 48/));
   const noFlatten = chain.filter((l) => l.kind !== 'flatten');
   assert.throws(() => shrinkChain(noFlatten, new Map([['conv2', Int32Array.from([0, 1])]])), bad(/fc1: follows a pruned convolution without a flatten/));
 });
