@@ -23,7 +23,7 @@ Usage:
   hyperlab sync [--silence SECONDS] [--json]
   hyperlab import tensorboard DIR [--experiment E] [--json]
   hyperlab import mlflow (mlruns/ | mlflow.db | sqlite:///mlflow.db) [--json]
-  hyperlab export RUN [--prune F [--structured|--nm N:M] [--finetune E]] [--quantize M [--per-channel|--block B]]
+  hyperlab export RUN [--prune F [--structured|--nm N:M] [--finetune E]] [--quantize M [--per-channel|--block B] [--calibration minmax|percentile|entropy]]
                   [--variant SPEC ...] [--preset NAME] [--format onnx|triton|torch] --out DIR [--json]
   hyperlab help [COMMAND]
 

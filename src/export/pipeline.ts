@@ -237,7 +237,7 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
       const simulated = new Map(w.tensors);
       for (const l of weightedLayers(w.layers)) simulated.set(l.weight, dequantize(stored.get(l.weight)!, rowsOf(l), fanIn(l)));
       const engine = engineModel(w.modelSpec, data.inputShape, classes, simulated);
-      const activations = v.quantize === 'int8' ? calibrateActivations(engine, data.data.validation.count > 0 ? data.data.validation : data.data.train, o.calibrationSamples ?? 1000) : null;
+      const activations = v.quantize === 'int8' ? calibrateActivations(engine, data.data.validation.count > 0 ? data.data.validation : data.data.train, o.calibrationSamples ?? 1000, v.calibration) : null;
       const biases = new Map<string, QuantizedBias>();
       for (const l of activations ? weightedLayers(w.layers) : []) {
         const sw = stored.get(l.weight)!, a = activations!.get(l.name);
@@ -253,7 +253,7 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
       const sim = accuracyOf(engineOut, test.y, classes);
       const metadata: Record<string, string> = {
         'hyperlab.run': String(source.run.id), 'hyperlab.run_name': source.run.name, 'hyperlab.checkpoint': path.basename(source.checkpointFile), 'hyperlab.epoch': String(source.epoch),
-        'hyperlab.compression': JSON.stringify({ label: v.label, prune: v.prune, finetune: v.finetune, quantize: v.quantize, granularity: v.quantize ? v.granularity : null, activations: activations ? 'uint8 per tensor, min-max calibration' : null, fineTuneRun: w.fineTuneRun }),
+        'hyperlab.compression': JSON.stringify({ label: v.label, prune: v.prune, finetune: v.finetune, quantize: v.quantize, granularity: v.quantize ? v.granularity : null, activations: activations ? `uint8 per tensor, ${v.calibration === 'minmax' ? 'min-max' : v.calibration === 'percentile' ? 'percentile (99.99%)' : 'entropy (KL)'} calibration` : null, fineTuneRun: w.fineTuneRun }),
         'hyperlab.spec': JSON.stringify({ ...source.spec, model: w.modelSpec }),
         'hyperlab.classes': JSON.stringify(data.data.classNames),
         'hyperlab.input': 'raw samples (pixel values 0-255 for images); normalization is in the graph',

@@ -26,7 +26,12 @@ export interface VariantSpec {
   finetune: number;
   quantize: Quantizer | null;
   granularity: Granularity;
+  /** INT8 activations: how the calibration set's ranges are cut (min-max keeps every value). */
+  calibration: ActivationCalibration;
 }
+
+export const ACTIVATION_CALIBRATIONS = ['minmax', 'percentile', 'entropy'] as const;
+export type ActivationCalibration = (typeof ACTIVATION_CALIBRATIONS)[number];
 
 function usage(message: string, hint: string): HyperlabError {
   return new HyperlabError('USAGE', message, hint);
@@ -45,6 +50,7 @@ export interface VariantFields {
   perChannel?: boolean;
   perTensor?: boolean;
   block?: number;
+  calibration?: string;
 }
 
 function defaultGranularity(q: Quantizer | null): Granularity {
@@ -88,7 +94,11 @@ export function makeVariant(f: VariantFields): VariantSpec {
       granularity = { kind: 'block', size: f.block };
     } else granularity = f.perChannel ? { kind: 'channel' } : { kind: 'tensor' };
   }
-  return { label: labelOf(prune, finetune, quantize, granularity), prune, finetune, quantize, granularity };
+  const calibration = (f.calibration ?? 'minmax') as ActivationCalibration;
+  if (!(ACTIVATION_CALIBRATIONS as readonly string[]).includes(calibration)) throw usage(`calibration=${f.calibration} is not a method`, `Use one of: ${ACTIVATION_CALIBRATIONS.join(', ')}.`);
+  if (calibration !== 'minmax' && quantize !== 'int8') throw usage(`calibration=${calibration} applies to --quantize int8`, 'Only INT8 quantizes activations; leave it out for the other methods.');
+  const label = labelOf(prune, finetune, quantize, granularity) + (calibration === 'minmax' ? '' : `-${calibration}`);
+  return { label, prune, finetune, quantize, granularity, calibration };
 }
 
 function labelOf(prune: PruneSpec | null, finetune: number, q: Quantizer | null, g: Granularity): string {
@@ -116,7 +126,8 @@ export function parseVariant(text: string): VariantSpec {
       case 'per-channel': f.perChannel = true; break;
       case 'per-tensor': f.perTensor = true; break;
       case 'block': f.block = num(); break;
-      default: throw usage(`--variant "${text}": unknown key "${key}"`, 'Keys: prune=F, structured, per-layer, nm=N:M, skip-unfit, finetune=E, quantize=M, per-channel, per-tensor, block=B.');
+      case 'calibration': f.calibration = value ?? ''; break;
+      default: throw usage(`--variant "${text}": unknown key "${key}"`, 'Keys: prune=F, structured, per-layer, nm=N:M, skip-unfit, finetune=E, quantize=M, per-channel, per-tensor, block=B, calibration=minmax|percentile|entropy.');
     }
   }
   return makeVariant(f);

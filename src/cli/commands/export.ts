@@ -25,6 +25,7 @@ const OPTIONS = {
   'per-channel': { type: 'boolean' },
   'per-tensor': { type: 'boolean' },
   block: { type: 'string' },
+  calibration: { type: 'string' },
   format: { type: 'string', multiple: true },
   variant: { type: 'string', multiple: true },
   preset: { type: 'string' },
@@ -50,11 +51,12 @@ export async function exportCommand(args: string[], io: CliIO): Promise<ExitCode
   const checkpoint = values.checkpoint ?? 'last';
   if (checkpoint !== 'last' && checkpoint !== 'best') throw usageError(`hyperlab export: --checkpoint ${checkpoint}`, 'Use last (the default) or best.');
   const variants: VariantSpec[] = [];
-  const single = [values.prune, values.nm, values.finetune, values.quantize, values.block].some((v) => v !== undefined) || values.structured || values['per-layer'] || values['skip-unfit'] || values['per-channel'] || values['per-tensor'];
+  const single = [values.prune, values.nm, values.finetune, values.quantize, values.block, values.calibration].some((v) => v !== undefined) || values.structured || values['per-layer'] || values['skip-unfit'] || values['per-channel'] || values['per-tensor'];
   if (single) {
     variants.push(makeVariant({
       prune: number('prune', values.prune), structured: values.structured ?? false, perLayer: values['per-layer'] ?? false, nm: values.nm, skipUnfit: values['skip-unfit'] ?? false, finetune: number('finetune', values.finetune),
       quantize: values.quantize, perChannel: values['per-channel'] ?? false, perTensor: values['per-tensor'] ?? false, block: number('block', values.block),
+      ...(values.calibration !== undefined ? { calibration: values.calibration } : {}),
     }));
   }
   for (const text of values.variant ?? []) variants.push(parseVariant(text));

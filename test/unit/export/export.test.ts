@@ -19,7 +19,7 @@ const python = process.env['HYPERLAB_PYTHON'] ?? '/usr/bin/python3';
 let trained: TrainedRun;
 let report: ExportReport;
 let out: string;
-const VARIANTS = ['quantize=fp16', 'quantize=int8,per-channel', 'prune=0.9,finetune=1', 'prune=0.5,per-layer', 'nm=2:4', 'prune=0.5,structured', 'quantize=ternary', 'quantize=int4,block=16', 'quantize=kmeans4', 'quantize=fp8'];
+const VARIANTS = ['quantize=fp16', 'quantize=int8,per-channel', 'quantize=int8,per-channel,calibration=percentile', 'quantize=int8,per-channel,calibration=entropy', 'prune=0.9,finetune=1', 'prune=0.5,per-layer', 'nm=2:4', 'prune=0.5,structured', 'quantize=ternary', 'quantize=int4,block=16', 'quantize=kmeans4', 'quantize=fp8'];
 
 before(async () => {
   const dir = tmpDir();
@@ -55,13 +55,13 @@ test('the FP32 ONNX model gives the engine\'s logits on the test subset (max |Δ
 });
 
 test('every variant was run in ONNX Runtime and matches the engine simulating the same weights', () => {
-  assert.deepEqual(report.variants.map((v) => v.label), ['fp32', 'fp16', 'int8-channel', 'prune90-ft1', 'prune50-layer', 'nm2of4', 'struct50', 'ternary', 'int4-block16', 'kmeans4', 'fp8']);
+  assert.deepEqual(report.variants.map((v) => v.label), ['fp32', 'fp16', 'int8-channel', 'int8-channel-percentile', 'int8-channel-entropy', 'prune90-ft1', 'prune50-layer', 'nm2of4', 'struct50', 'ternary', 'int4-block16', 'kmeans4', 'fp8']);
   for (const v of report.variants) {
     assert.equal(v.runtime, 'onnxruntime', `${v.label}: ${v.note}`);
     assert.ok(v.latencyMs && v.latencyMs.batch1 > 0 && v.latencyMs.batch64 > 0);
     // weight-only variants compute what the engine computes with the dequantized weights
-    if (v.label !== 'int8-channel') assert.ok(v.maxAbsDiff! < 1e-4, `${v.label}: max abs diff ${v.maxAbsDiff}`);
-    if (v.label !== 'int8-channel') assert.equal(v.testAcc, v.simulatedAcc, v.label);
+    if (!v.label.startsWith('int8-channel')) assert.ok(v.maxAbsDiff! < 1e-4, `${v.label}: max abs diff ${v.maxAbsDiff}`);
+    if (!v.label.startsWith('int8-channel')) assert.equal(v.testAcc, v.simulatedAcc, v.label);
   }
   assert.equal(variant('fp16').agreement > 0.99, true);
   assert.ok(Math.abs(variant('int8-channel').testAcc - variant('fp32').testAcc) < 0.02);
@@ -101,6 +101,30 @@ test('the ONNX file carries names, a symbolic batch dimension and metadata (spec
   assert.equal(m.graph.node.filter((n) => n.op_type === 'DequantizeLinear').length, 6);
   assert.equal(m.graph.initializer.find((t) => t.name === 'dense1.bias')!.data_type, DataType.FLOAT);
   assert.ok(!m.graph.node.some((n) => n.op_type === 'Dropout'));
+});
+
+test('INT8 activation calibration: percentile and entropy clip the ranges min-max keeps whole (smaller scales), and each runs in ONNX Runtime near FP32', () => {
+  const scaleOf = (label: string, name: string): number => {
+    const m = decodeModel(fs.readFileSync(path.join(out, label, 'model.onnx')));
+    const t = m.graph.initializer.find((i) => i.name === name)!;
+    return new Float32Array(Uint8Array.from(t.raw_data).buffer)[0]!;
+  };
+  const inputScales = (label: string) => {
+    const m = decodeModel(fs.readFileSync(path.join(out, label, 'model.onnx')));
+    return m.graph.initializer.filter((i) => /input.*scale|act.*scale|\.in\.scale/.test(i.name)).map((i) => i.name);
+  };
+  const names = inputScales('int8-channel');
+  assert.ok(names.length > 0, 'activation scales are stored');
+  for (const name of names) {
+    assert.ok(scaleOf('int8-channel-percentile', name) <= scaleOf('int8-channel', name) + 1e-12, `${name}: percentile ≤ min-max`);
+    assert.ok(scaleOf('int8-channel-entropy', name) <= scaleOf('int8-channel', name) + 1e-12, `${name}: entropy ≤ min-max`);
+  }
+  assert.ok(names.some((name) => scaleOf('int8-channel-percentile', name) < scaleOf('int8-channel', name)), 'percentile clips at least one range');
+  for (const label of ['int8-channel-percentile', 'int8-channel-entropy']) {
+    assert.ok(Math.abs(variant(label).testAcc - variant('fp32').testAcc) < 0.03, `${label}: ${variant(label).testAcc}`);
+    const meta = Object.fromEntries(decodeModel(fs.readFileSync(path.join(out, label, 'model.onnx'))).metadata_props.map((p) => [p.key, p.value]));
+    assert.match(JSON.parse(meta['hyperlab.compression']!).activations, label.endsWith('percentile') ? /percentile \(99\.99%\)/ : /entropy \(KL\)/);
+  }
 });
 
 test('2:4: every group of 4 consecutive inputs of every exported weight row holds at least 2 zeros', () => {
