@@ -15,6 +15,8 @@ import { RunningRunsItem } from './vscode/statusBar/runningRunsItem.ts';
 import { StoreSession } from './vscode/store/storeSession.ts';
 import { registerSweepCommands } from './vscode/sweeps/registerSweepCommands.ts';
 import { registerTuneCommands } from './vscode/sweeps/tuneCommands.ts';
+import { InboxWatcher } from './vscode/tracking/inboxWatcher.ts';
+import { registerTrackingCommands } from './vscode/tracking/trackingCommands.ts';
 import { SweepController } from './vscode/sweeps/sweepController.ts';
 import type { SweepHost } from './vscode/panels/sweepHost.ts';
 
@@ -64,6 +66,8 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
     ...panels.disposables,
     ...registerSweepCommands(sweeps, logger),
     ...registerTuneCommands(session, context.extensionPath, logger),
+    ...registerTrackingCommands(session, context.extensionPath, logger, refreshViews),
+    new InboxWatcher(session, logger),
     ...registerCommands({ extensionUri: context.extensionUri, logger, session, launcher: getLauncher, tree, logs, details, refreshViews, selection: () => view.selection },
       () => logger.channel.show(true)),
   );

@@ -1,6 +1,6 @@
 // Runs through the commands, checked in the SQLite file, the tree and the status bar.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -232,4 +232,48 @@ test('Learning-Rate Range Test from the palette runs `hyperlab tune lr-range` in
   const lrs = store.points(run.id, 'lr_range.lr').map((p) => p.value);
   assert.ok(lrs.length > 10 && lrs.every((lr, i) => i === 0 || lr > lrs[i - 1]!), 'the learning rate grows every step');
   vscode.window.terminals.find((t) => t.name === name)?.dispose();
+});
+
+test('a script started outside VS Code (the Python client writing to the inbox) appears in the store and its curve grows while it runs', async () => {
+  const { api, extension } = await hyperlab();
+  const store = api.store();
+  const script = [
+    'import sys, time',
+    `sys.path.insert(0, ${JSON.stringify(path.join(extension.extensionPath, 'python'))})`,
+    'import hyperlab',
+    'run = hyperlab.init(experiment="inbox-live", name="terminal-script")',
+    'for step in range(30):',
+    '    run.log({"train.loss": 1.0 / (step + 1)}, step=step)',
+    '    run.flush()',
+    '    time.sleep(0.15)',
+    'run.finish()',
+  ].join('\n');
+  const child = spawn('python3', ['-c', script], { env: { ...process.env, HYPERLAB_DIR: path.join(workspaceRoot(), '.hyperlab') }, stdio: 'ignore' });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  let running = true;
+  void exited.then(() => { running = false; });
+  // While the script still runs, the extension (no `hyperlab sync`) has ingested part of its curve.
+  const partial = await waitUntil('the running script\'s first points', () => {
+    const run = store.listRuns({ experiment: 'inbox-live', limit: 10 })[0];
+    const n = run ? store.points(run.id, 'train.loss').length : 0;
+    return n > 0 && n < 30 && running ? { run, n } : undefined;
+  }, 20_000);
+  assert.equal(partial.run!.name, 'terminal-script');
+  assert.equal(await exited, 0);
+  const done = await waitUntil('the script\'s run to end with all its points', () => {
+    const run = store.getRun(partial.run!.id);
+    return run?.status === 'finished' && store.points(run.id, 'train.loss').length === 30 ? run : undefined;
+  }, 20_000);
+  assert.ok(store.points(done.id, 'train.loss').length > partial.n, 'the curve grew');
+});
+
+test('Import Runs brings a TensorBoard log folder into the store (one run per folder, every scalar)', async () => {
+  const { api, extension } = await hyperlab();
+  const logs = path.join(extension.extensionPath, 'test', 'fixtures', 'import', 'tensorboard');
+  const report = await vscode.commands.executeCommand<{ runs: { id: number; points: number }[] }>('hyperlab.importRuns', { kind: 'tensorboard', path: logs });
+  const folders = new Set(fs.readdirSync(logs, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.startsWith('events.out.tfevents')).map((e) => e.parentPath));
+  assert.equal(report?.runs.length, folders.size, 'one run per folder of event files');
+  assert.ok(folders.size >= 2);
+  const store = api.store();
+  for (const run of report!.runs) assert.ok(store.metricKeys(run.id).length > 0 && run.points > 0);
 });
