@@ -114,7 +114,21 @@ test('hyperlab run --: SIGKILL of the script keeps every point it flushed; the r
   let stdout = '';
   child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
   await waitForFile(side);
-  process.kill((JSON.parse(fs.readFileSync(side, 'utf8')) as { pid: number }).pid, 'SIGKILL');
+  // The script may still be writing the file: read it once it parses.
+  let script: { pid: number } | undefined;
+  for (let i = 0; i < 200 && !script; i++) {
+    try {
+      script = JSON.parse(fs.readFileSync(side, 'utf8')) as { pid: number };
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  try {
+    process.kill(script!.pid, 'SIGKILL');
+  } finally {
+    // Whatever happens above, leave no supervised process behind: the suite would wait on it.
+    setTimeout(() => { if (child.exitCode === null) child.kill('SIGKILL'); }, 30_000).unref();
+  }
   assert.equal((await exited(child)).code, 1);
   const out = JSON.parse(stdout) as { run: { id: number; status: string; reason: string } };
   assert.equal(out.run.status, 'failed');

@@ -28,10 +28,16 @@ for step in range(steps):
     if mode == "raise" and step == 7:
         raise ValueError(f"bad batch at step {step}")
 
+def write_side():
+    # Written whole, then renamed: a test that sees the file never reads half of it.
+    with open(side + ".tmp", "w") as f:
+        json.dump({"pid": os.getpid(), "losses": logged, "config": dict(run.config)}, f)
+    os.replace(side + ".tmp", side)
+
+
 if mode == "wait":
     run.flush()
-    with open(side, "w") as f:
-        json.dump({"pid": os.getpid(), "losses": logged, "config": dict(run.config)}, f)
+    write_side()
     while True:
         time.sleep(0.05)
     # killed by the test
@@ -41,6 +47,5 @@ with open("artifact.txt", "w") as f:
 run.log_artifact("artifact.txt", kind="checkpoint", meta={"step": steps})
 run.summary["final.loss"] = 0.5 * x * x
 if side:
-    with open(side, "w") as f:
-        json.dump({"pid": os.getpid(), "losses": logged, "config": dict(run.config)}, f)
+    write_side()
 run.finish()

@@ -54,5 +54,6 @@ for step in range(6):
         model(x_val)  # an evaluation pass is not a training step
         model.train()
 run.finish()
-with open(os.environ["SIDE"], "w") as f:
+with open(os.environ["SIDE"] + ".tmp", "w") as f:
     json.dump(direct, f)
+os.replace(os.environ["SIDE"] + ".tmp", os.environ["SIDE"])  # whole, never half-read
