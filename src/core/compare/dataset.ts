@@ -7,7 +7,7 @@ import { goalOf } from './goal.ts';
 import { chooseObjective } from './objective.ts';
 import { declaredLogParams, spansDecades } from './log-scale.ts';
 import { disambiguateTitles, metricFigureTitle, paramTitles, summaryTitle } from './title.ts';
-import type { CellValue, CompareColumn, CompareDataset } from './types.ts';
+import type { CellValue, CompareColumn, CompareDataset, ExportRecord } from './types.ts';
 
 /** Objectives tried in order when the spec's search section names none. */
 const PREFERRED_OBJECTIVES = ['metric.val.acc.best', 'metric.val.loss.best', 'summary.test.acc', 'metric.train.loss.best'];
@@ -16,7 +16,7 @@ const PREFERRED_OBJECTIVES = ['metric.val.acc.best', 'metric.val.loss.best', 'su
 export const TAGS_COLUMN = 'run.tags';
 export const TAG_SEPARATOR = ', ';
 
-export function buildCompareDataset(runs: readonly Run[], ranges: readonly MetricRange[], tags?: ReadonlyMap<number, readonly string[]>): CompareDataset {
+export function buildCompareDataset(runs: readonly Run[], ranges: readonly MetricRange[], tags?: ReadonlyMap<number, readonly string[]>, exports?: ReadonlyMap<number, readonly ExportRecord[]>): CompareDataset {
   const index = new Map(runs.map((run, i) => [run.id, i]));
   const columns: CompareColumn[] = [
     column('run.name', 'name', 'run', runs.map((r) => r.name)),
@@ -62,6 +62,7 @@ export function buildCompareDataset(runs: readonly Run[], ranges: readonly Metri
     if (!values.every((v) => v === undefined || v === null || typeof v === 'number')) continue;
     columns.push(withGoal(column(`summary.${key}`, `summary.${key}`, 'summary', values.map((v) => (typeof v === 'number' ? finiteOrNull(v) : null)), summaryTitle(key)), goalOf(key)));
   }
+  if (exports && runs.some((r) => (exports.get(r.id)?.length ?? 0) > 0)) columns.push(...exportColumns(runs, exports));
   disambiguateTitles(columns);
 
   const objective = defaultObjective(columns, searches);
@@ -70,6 +71,23 @@ export function buildCompareDataset(runs: readonly Run[], ranges: readonly Metri
   const objectiveColumn = columns.find((c) => c.id === objective);
   if (objectiveColumn) runs.forEach((run, i) => { if (run.status === 'diverged') objectiveColumn.values[i] = null; });
   return { runIds: runs.map((r) => r.id), columns, objective };
+}
+
+/**
+ * What `hyperlab export` recorded for each run: its variants' labels (newest export last), the
+ * smallest model file (kB) and the best test accuracy among them, so runs compare by how well
+ * they compress as well as by how well they trained.
+ */
+function exportColumns(runs: readonly Run[], exports: ReadonlyMap<number, readonly ExportRecord[]>): CompareColumn[] {
+  const of = (run: Run) => exports.get(run.id) ?? [];
+  const labels = runs.map((r) => (of(r).length ? [...new Set(of(r).map((e) => e.label))].join(TAG_SEPARATOR) : null));
+  const smallest = runs.map((r) => (of(r).length ? Math.min(...of(r).map((e) => e.bytes)) / 1000 : null));
+  const bestAcc = runs.map((r) => (of(r).length ? Math.max(...of(r).map((e) => e.testAcc)) : null));
+  return [
+    column('export.variants', 'export.variants', 'run', labels, 'exports'),
+    withGoal(column('export.kB.smallest', 'export.kB.smallest', 'summary', smallest, 'export kB · smallest'), 'min'),
+    withGoal(column('export.test.acc.best', 'export.test.acc.best', 'summary', bestAcc, 'export test acc · best'), 'max'),
+  ];
 }
 
 function column(id: string, name: string, kind: CompareColumn['kind'], values: CellValue[], title = name): CompareColumn {

@@ -111,6 +111,8 @@ export function defaultColumns(dataset: CompareDataset, maxParams = 10): string[
   const metrics = dataset.columns.filter((c) => c.kind === 'metric');
   ids.push(...metrics.filter((c) => c.id.endsWith('.best') || !metrics.some((m) => m.id === c.id.replace(/\.last$/, '.best'))).map((c) => c.id)
     .filter((id) => id !== dataset.objective));
+  // Runs that were compressed and exported show what that gave (dataset.ts, exportColumns).
+  ids.push(...dataset.columns.filter((c) => c.id.startsWith('export.')).map((c) => c.id));
   return ids;
 }
 

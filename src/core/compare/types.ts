@@ -24,6 +24,13 @@ export interface CompareColumn {
   goal?: Goal;
 }
 
+/** One exported model of a run (an 'export' artifact's meta), as Comparison shows it. */
+export interface ExportRecord {
+  label: string;
+  bytes: number;
+  testAcc: number;
+}
+
 export interface CompareDataset {
   runIds: number[];
   columns: CompareColumn[];

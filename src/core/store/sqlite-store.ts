@@ -413,6 +413,10 @@ export class SqliteStore implements Store {
     return this.sql('SELECT * FROM artifacts WHERE run_id = ? ORDER BY id').all(runId).map(rowToArtifact);
   }
 
+  artifactsOfKind(kind: string): Artifact[] {
+    return this.sql('SELECT * FROM artifacts WHERE kind = ? ORDER BY id').all(kind).map(rowToArtifact);
+  }
+
   tags(runId: number): { [key: string]: string } {
     return this.labels.tags(runId);
   }

@@ -178,6 +178,8 @@ export interface Store {
   points(runId: number, key: string, options?: { fromStep?: number; limit?: number }): MetricPoint[];
   layerStats(runId: number, options?: { fromStep?: number; limit?: number }): { step: number; layers: LayerStat[] }[];
   artifacts(runId: number): Artifact[];
+  /** Every run's artifacts of one kind, in id order, in one query (Comparison: the export records). */
+  artifactsOfKind(kind: string): Artifact[];
   tags(runId: number): { [key: string]: string };
   /** Tags, note, star and plan of the given runs (all when omitted); runs with none are absent. */
   annotations(runIds?: readonly number[]): Map<number, RunAnnotation>;
