@@ -2,7 +2,8 @@
 // run trained by the hyperlab CLI (FashionMNIST MLP, small subset): opened from the palette, the
 // "Smallest within 1 point" preset exported (the panel runs `hyperlab export` in a child
 // process: ONNX written, run in ONNX Runtime, compared with the engine), the report drawn, its
-// files on disk; screenshots in dark, light and high contrast (test-results/compress-*.png).
+// files on disk; screenshots in dark, light and high contrast (test-results/compress-*.png). Then
+// Comparison shows the export record as columns (test-results/compress-comparison.png).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,7 +14,7 @@ import { promisify } from 'node:util';
 import { openStore } from '../../src/core/store/index.ts';
 import { codeServerInstalled, startCodeServer, type CodeServer } from '../e2e/codeServer.ts';
 import { openPanelOnRuns, shootThemes, webviewFrame } from '../e2e/webviews.ts';
-import { openWorkbench, whenRestored, type Workbench } from '../e2e/workbench.ts';
+import { openWorkbench, runPaletteCommand, whenRestored, type Workbench } from '../e2e/workbench.ts';
 import { REPO_ROOT } from './buildSuite.ts';
 
 const RESULTS = path.join(REPO_ROOT, 'test-results');
@@ -73,6 +74,27 @@ test('Compress and Export on a real run: a preset exported, verified in ONNX Run
     await shootThemes(page, RESULTS, 'compress-report');
   } catch (error) {
     await page.screenshot({ path: path.join(RESULTS, 'compress-report.fail.png') }).catch(() => {});
+    throw error;
+  }
+});
+
+test('Comparison after the export: the run\'s variants, smallest file and best exported accuracy as columns', { skip, timeout: 120_000 }, async () => {
+  const page = bench!.page;
+  try {
+    await runPaletteCommand(page, 'Hyperlab: Compare Runs');
+    const frame = await webviewFrame(page, 'body[data-panel="comparison"][data-painted="true"]');
+    const headers = await frame.locator('.rt-header .rt-name').allInnerTexts();
+    assert.deepEqual(headers.slice(3, 6), ['exports', 'export kB · smallest', 'export test acc · best'], `after name, status and the objective: ${headers.join(', ')}`);
+    const store = openStore(db, { readonly: true });
+    const exports = store.artifactsOfKind('export').filter((a) => a.runId === runId);
+    store.close();
+    const smallest = Math.min(...exports.map((a) => a.meta!['bytes'] as number)) / 1000;
+    const row = (await frame.locator('.rt-window .rt-row').first().innerText()).replace(/\s+/g, ' ');
+    assert.match(row, /fp32, int8-channel/, `row: ${row}`);
+    assert.ok(row.includes(smallest.toPrecision(3).replace(/\.?0+$/, '')) || row.includes(String(Math.round(smallest))), `smallest export ${smallest} kB in the row: ${row}`);
+    await page.screenshot({ path: path.join(RESULTS, 'compress-comparison.png') });
+  } catch (error) {
+    await page.screenshot({ path: path.join(RESULTS, 'compress-comparison.fail.png') }).catch(() => {});
     throw error;
   }
 });

@@ -108,11 +108,12 @@ export function defaultColumns(dataset: CompareDataset, maxParams = 10): string[
   // "which run did best, with what settings" without scrolling sideways.
   if (dataset.objective) ids.push(dataset.objective);
   ids.push(...dataset.columns.filter((c) => c.kind === 'param' && c.varies).slice(0, maxParams).map((c) => c.id));
+  // Runs that were compressed and exported show what that gave (dataset.ts, exportColumns),
+  // before the other metrics so it is on screen without scrolling sideways.
+  ids.push(...dataset.columns.filter((c) => c.id.startsWith('export.')).map((c) => c.id));
   const metrics = dataset.columns.filter((c) => c.kind === 'metric');
   ids.push(...metrics.filter((c) => c.id.endsWith('.best') || !metrics.some((m) => m.id === c.id.replace(/\.last$/, '.best'))).map((c) => c.id)
     .filter((id) => id !== dataset.objective));
-  // Runs that were compressed and exported show what that gave (dataset.ts, exportColumns).
-  ids.push(...dataset.columns.filter((c) => c.id.startsWith('export.')).map((c) => c.id));
   return ids;
 }
 

@@ -21,7 +21,7 @@ for (const driver of DRIVERS) {
       const exported = store.createRun({ experiment: 'mlp', name: 'exported' });
       const plain = store.createRun({ experiment: 'mlp', name: 'plain' });
       const other = store.createRun({ experiment: 'cnn', name: 'other experiment' });
-      for (const r of [exported, plain, other]) store.appendMetrics(r.id, [{ key: 'val.acc', step: 0, time: 1, value: 0.8 }]);
+      for (const r of [exported, plain, other]) store.appendMetrics(r.id, [{ key: 'val.acc', step: 0, time: 1, value: 0.8 }, { key: 'train.loss', step: 0, time: 1, value: 0.5 }]);
 
       assert.equal(loadComparison(store, null).dataset.columns.some((c) => c.id.startsWith('export.')), false, 'no exports, no export columns');
 
@@ -43,7 +43,8 @@ for (const driver of DRIVERS) {
       assert.equal(value('export.kB.smallest', plain.id), null);
       assert.equal(value('export.variants', other.id), 'fp16');
       const columns = defaultColumns(all);
-      assert.deepEqual(columns.slice(-3), ['export.variants', 'export.kB.smallest', 'export.test.acc.best'], 'shown on first open');
+      const at = columns.indexOf('export.variants');
+      assert.deepEqual(columns.slice(at, at + 4), ['export.variants', 'export.kB.smallest', 'export.test.acc.best', 'metric.train.loss.best'], 'shown on first open, after the objective and parameters, before the other metrics');
       const titles = all.columns.filter((c) => c.id.startsWith('export.')).map((c) => [c.title, c.goal ?? null]);
       assert.deepEqual(titles, [['exports', null], ['export kB · smallest', 'min'], ['export test acc · best', 'max']]);
 
