@@ -14,7 +14,7 @@ import { toJson } from '../json.ts';
 import { openForWriting } from '../open-store.ts';
 import { DB_OPTION, parseCommandArgs, resolveDb } from '../options.ts';
 import { usageError } from '../usage.ts';
-import { Progress } from './progress.ts';
+import { followRun } from './follow-run.ts';
 
 export const PARAMS_ENV = 'HYPERLAB_PARAMS';
 
@@ -45,20 +45,7 @@ export async function runCommand(options: string[], command: string[], io: CliIO
       producerNamesRun: { experiment: values.experiment === undefined, name: values.name === undefined },
       plainCommandMayFinish: true,
     });
-    const progress = new Progress(io, record.id);
-    handle.on('metrics', (event) => progress.update(event.lastStep, event.latest));
-    let interrupts = 0;
-    const unregister = io.onInterrupt((signal) => {
-      interrupts++;
-      if (interrupts === 1) {
-        progress.note('stopping the run (Ctrl-C again to kill it now)');
-        handle.stop(signal === 'SIGINT' ? 'interrupted (Ctrl-C)' : `stopped: the hyperlab command received ${signal}`);
-      } else if (handle.pid !== undefined) {
-        try { process.kill(-handle.pid, 'SIGKILL'); } catch { /* already gone */ }
-      }
-    });
-    const outcome = await handle.done.finally(unregister);
-    progress.end();
+    const outcome = await followRun(io, handle, record.id, true);
     const finalRun = store.getRun(record.id);
     if (values.json) {
       io.stdout(toJson({ run: finalRun, tags: store.tags(record.id), outcome }) + '\n');

@@ -15,7 +15,7 @@ import { openForWriting } from '../open-store.ts';
 import { DB_OPTION, parseCommandArgs, resolveDb } from '../options.ts';
 import { usageError } from '../usage.ts';
 import { engineCommand } from './engine-command.ts';
-import { Progress } from './progress.ts';
+import { followRun } from './follow-run.ts';
 import { runCommand } from './run-command.ts';
 
 const OPTIONS = {
@@ -52,21 +52,7 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
       limits: { helloTimeoutMs: startTimeoutMs },
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
-    const progress = new Progress(io, record.id);
-    handle.on('plan', (event) => progress.setPlan(event.plan, event.time));
-    handle.on('metrics', (event) => progress.update(event.lastStep, event.latest));
-    let interrupts = 0;
-    const unregister = io.onInterrupt((signal) => {
-      interrupts++;
-      if (interrupts === 1) {
-        progress.note('stopping the run (Ctrl-C again to kill it now)');
-        handle.stop(signal === 'SIGINT' ? 'interrupted (Ctrl-C)' : `stopped: the hyperlab command received ${signal}`);
-      } else if (handle.pid !== undefined) {
-        try { process.kill(handle.pid, 'SIGKILL'); } catch { /* already gone */ }
-      }
-    });
-    const outcome = await handle.done.finally(unregister);
-    progress.end();
+    const outcome = await followRun(io, handle, record.id, false);
     const finalRun = store.getRun(record.id);
     if (values.json) {
       io.stdout(toJson({ run: finalRun, outcome }) + '\n');

@@ -1,0 +1,30 @@
+// Follows a started run in the terminal for `hyperlab run`, spec or command alike: the progress
+// line, and Ctrl-C that asks the run to stop on the first press and kills it on the second (the
+// runner then marks it, keeping every point written so far).
+import type { RunHandle, RunOutcome } from '../../core/runner/index.ts';
+import type { CliIO } from '../io.ts';
+import { Progress } from './progress.ts';
+
+/**
+ * Resolves with the run's outcome once it has ended and the progress line is closed.
+ * `killGroup`: the second Ctrl-C kills the producer's whole process group (a user's script and
+ * the workers it started), not only the process itself.
+ */
+export async function followRun(io: CliIO, handle: RunHandle, runId: number, killGroup: boolean): Promise<RunOutcome> {
+  const progress = new Progress(io, runId);
+  handle.on('plan', (event) => progress.setPlan(event.plan, event.time));
+  handle.on('metrics', (event) => progress.update(event.lastStep, event.latest));
+  let interrupts = 0;
+  const unregister = io.onInterrupt((signal) => {
+    interrupts++;
+    if (interrupts === 1) {
+      progress.note('stopping the run (Ctrl-C again to kill it now)');
+      handle.stop(signal === 'SIGINT' ? 'interrupted (Ctrl-C)' : `stopped: the hyperlab command received ${signal}`);
+    } else if (handle.pid !== undefined) {
+      try { process.kill(killGroup ? -handle.pid : handle.pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+  });
+  const outcome = await handle.done.finally(unregister);
+  progress.end();
+  return outcome;
+}
