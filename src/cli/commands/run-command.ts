@@ -55,7 +55,10 @@ export async function runCommand(options: string[], command: string[], io: CliIO
       if (outcome.summary && Object.keys(outcome.summary).length > 0) io.stdout(`  summary: ${formatPairs(outcome.summary, 400)}\n`);
       io.stdout(`  ${formatNumber(outcome.points)} metric points; details: hyperlab runs show ${record.id}\n`);
     }
-    return outcome.status === 'finished' ? EXIT.ok : EXIT.failure;
+    // As for a spec's run: the store stays open until the script's artifacts are hashed, and
+    // 'finished' exits 0 only when the store holds it (RunOutcome.recorded).
+    await handle.artifactsHashed;
+    return outcome.status === 'finished' && outcome.recorded ? EXIT.ok : EXIT.failure;
   } finally {
     store.close();
   }
