@@ -17,10 +17,11 @@ import { usageError } from '../usage.ts';
 import { engineCommand } from './engine-command.ts';
 import { followRun } from './follow-run.ts';
 import { runCommand } from './run-command.ts';
+import { runOnSlurm } from './run-slurm.ts';
 
 const OPTIONS = {
   ...DB_OPTION, json: { type: 'boolean' }, set: { type: 'string', multiple: true },
-  timeout: { type: 'string' }, 'start-timeout': { type: 'string' },
+  timeout: { type: 'string' }, 'start-timeout': { type: 'string' }, detach: { type: 'boolean' },
 } as const;
 
 /** How long `hyperlab run` waits for the producer's hello by default (--start-timeout). */
@@ -39,6 +40,16 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
   const assignments = values.set ?? [];
   const spec = loadSpec(specPath, assignments);
   const argv = engineCommand(io.env, io.programDir);
+  if (spec.execution?.backend === 'slurm') {
+    const overrides: Params = Object.fromEntries(assignments.map(parseOverride)) as Params;
+    const name = autoRunName(overrides);
+    return runOnSlurm({
+      dbPath: resolveDb(values.db, io.cwd), execution: spec.execution, plainCommand: false, detach: values.detach === true, json: values.json === true,
+      run: { experiment: spec.name ?? path.basename(specPath).replace(/(\.hyperlab)?\.json$/, ''), specPath, params: flattenSpec(spec) as Params, ...(name ? { name } : {}) },
+      command: { argv, cwd: path.dirname(specPath), env: io.env },
+      start: { spec: spec as unknown as Params, overrides, seed: spec.train.seed },
+    }, io);
+  }
   const store = openForWriting(resolveDb(values.db, io.cwd));
   try {
     const experiment = spec.name ?? path.basename(specPath).replace(/(\.hyperlab)?\.json$/, '');
