@@ -100,7 +100,7 @@ export class SlurmExecutor implements RunExecutor {
     }
     const channel = path.join(runDir, CHANNEL_FILE);
     const job: JobFile = {
-      version: 1, runId, argv, cwd, env, start: command.argv.length > 0 && !options.plainCommandMayFinish ? (options.start ?? { spec: {}, overrides: {}, seed: 0 }) : null,
+      version: 1, runId, argv, cwd, env, start: options.start ?? { spec: {}, overrides: {}, seed: 0 },
       runDir, channel, plainCommand: options.plainCommandMayFinish === true, channelTimeoutMs: this.options.execution.channelTimeout * 1000,
     };
     writeJobFile(path.join(runDir, JOB_FILE), job);

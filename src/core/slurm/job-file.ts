@@ -14,7 +14,7 @@ export interface JobFile {
   cwd: string;
   /** Added to the node's environment (which SLURM copies from the submitting shell). */
   env: { [key: string]: string };
-  /** The engine's start message; null for a user's command. */
+  /** The start message every producer gets (the engine's spec; an empty one for a user's command). */
   start: StartPayload | null;
   runDir: string;
   channel: string;

@@ -27,7 +27,8 @@ export async function runJob(jobFile: string): Promise<number> {
   const write = (message: ProducerMessage) => writeLine(channel, serializeMessage(message).trimEnd());
   const jobId = process.env['SLURM_JOB_ID'] ?? '?';
   const restarts = Number(process.env['SLURM_RESTART_COUNT'] ?? '0') || 0;
-  const start = job.start === null ? null : withResume(job, restarts, (text) => write({ type: 'log', level: 'info', message: text }));
+  // As the local runner does, every producer gets a start message; only the engine resumes from a checkpoint.
+  const start = job.start === null || job.plainCommand ? job.start : withResume(job, restarts, (text) => write({ type: 'log', level: 'info', message: text }));
   write({ type: 'log', level: 'info', message: `SLURM job ${jobId} started on ${os.hostname()}${restarts > 0 ? ` (requeued: restart ${restarts})` : ''}` });
 
   const child = spawn(job.argv[0]!, job.argv.slice(1), {

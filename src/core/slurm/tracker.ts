@@ -187,7 +187,9 @@ export class ClusterTracker {
     const fresh = this.store.cluster.get(entry.runId) ?? job;
     let end: RunEnd;
     if (!channel.exists) {
-      end = { status: 'failed', reason: `${fresh.stopReason ?? `SLURM job ${job.jobId} ${info.state}${info.exitCode ? `, exit code ${info.exitCode}` : ''}`}; its channel file ${job.channel} never appeared: ${NOT_SHARED}`, summary: null };
+      const where = `SLURM job ${job.jobId} ${info.state}${info.exitCode ? `, exit code ${info.exitCode}` : ''}`;
+      // A stop for the missing channel already says why; any other end without a channel says it here.
+      end = { status: 'failed', reason: fresh.stopReason?.includes(NOT_SHARED) ? `${fresh.stopReason} (${where})` : `${where}; its channel file ${job.channel} never appeared: ${NOT_SHARED}`, summary: null };
     } else {
       end = decideEnd(info, { done: fresh.done, stopReason: fresh.stopReason, lastError: entry.lastError, plainCommand: entry.plainCommand, helloSeen: channel.helloSeen });
     }
