@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Everything a fresh Debian machine needs to build, run and test Hyperlab. Idempotent.
 #   - Debian packages: Chromium (UI tests), PyTorch + OpenBLAS (numerical reference),
-#     FashionMNIST (real data), build tools for native modules
+#     FashionMNIST (real data), build tools for native modules, SLURM + munge (a single-node
+#     cluster for the SLURM tests, started by test/slurm/start-slurm.sh)
 #   - Node 24 from the npm registry, first on PATH (scripts/node24.sh)
 #   - npm ci, the build, and a real VS Code (code-server) for the integration tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(build-essential python3 pkg-config libkrb5-dev libxkbfile-dev libsecret-1-dev
-  chromium python3-torch python3-numpy libopenblas0-pthread dataset-fashion-mnist curl)
+  chromium python3-torch python3-numpy libopenblas0-pthread dataset-fashion-mnist curl
+  slurm-wlm munge)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

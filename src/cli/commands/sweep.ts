@@ -14,6 +14,8 @@ import { DB_OPTION, parseCommandArgs, resolveDb } from '../options.ts';
 import { usageError } from '../usage.ts';
 import { engineCommand } from './engine-command.ts';
 import { loadSpec, stderrLogger } from './run.ts';
+import { slurmExecutor } from './cluster.ts';
+import { parseSpec } from '../../core/spec/index.ts';
 
 const OPTIONS = {
   ...DB_OPTION, json: { type: 'boolean' }, set: { type: 'string', multiple: true },
@@ -39,6 +41,8 @@ export async function sweep(args: string[], io: CliIO): Promise<ExitCode> {
       if (positionals.length !== 1) throw usageError(`hyperlab sweep: expected one spec file, got ${positionals.length}`, 'e.g. hyperlab sweep media/templates/fashion-mnist-grid.hyperlab.json; see: hyperlab help sweep');
       const specPath = path.resolve(io.cwd, positionals[0]!);
       const spec = loadSpec(specPath, values.set ?? []);
+      // A SLURM sweep's configuration is checked before the sweep exists (nothing submitted if SLURM refuses it).
+      if (spec.execution?.backend === 'slurm') await slurmExecutor(store, spec.execution, io, stderrLogger(io)).preflight(path.dirname(specPath));
       const experiment = spec.name ?? path.basename(specPath).replace(/(\.hyperlab)?\.json$/, '');
       sweepId = createSweep(store, { spec, specPath, experiment, ...(trials !== undefined ? { trials } : {}), ...(parallelism !== undefined ? { parallelism } : {}) }).id;
     }
@@ -56,7 +60,11 @@ export async function sweep(args: string[], io: CliIO): Promise<ExitCode> {
 
 async function drive(store: Store, sweepId: number, io: CliIO, json: boolean): Promise<SweepOutcome> {
   const argv = engineCommand(io.env, io.programDir);
-  const driver = new SweepDriver({ store, sweepId, command: { argv, env: io.env }, logger: stderrLogger(io) });
+  const stored = store.sweeps.get(sweepId)!;
+  const execution = stored.spec === null ? undefined : parseSpec(stored.spec).execution;
+  // On SLURM every trial is a job: the sweep's parallelism is the jobs in flight, a pruned trial is scancelled.
+  const executor = execution?.backend === 'slurm' ? slurmExecutor(store, execution, io, stderrLogger(io)) : undefined;
+  const driver = new SweepDriver({ store, sweepId, command: { argv, env: io.env }, logger: stderrLogger(io), ...(executor ? { executor } : {}) });
   const objective = (store.sweeps.get(sweepId)!.config['objective'] as { metric?: string } | undefined)?.metric ?? 'objective';
   const say = (text: string) => io.stderr(`sweep ${sweepId}: ${text}\n`);
   const budget = store.sweeps.get(sweepId)!.budgetTrials;
@@ -73,7 +81,15 @@ async function drive(store: Store, sweepId: number, io: CliIO, json: boolean): P
     say(`trial ${e.number} ${e.status}${e.value !== null ? `: ${objective} ${formatNumber(e.value)}` : e.reason ? ` (${e.reason})` : ''} [${count} ended] · best ${bestText(e.best, objective)}`);
   });
   let interrupts = 0;
+  let detach!: (outcome: SweepOutcome) => void;
+  const detached = new Promise<SweepOutcome>((resolve) => { detach = resolve; });
   const unregister = io.onInterrupt((signal) => {
+    if (executor && signal !== 'SIGINT') {
+      // The terminal closed or the driver was killed: its jobs go on; --resume follows them again.
+      say(`detached: the trials' SLURM jobs keep running; pick the sweep up with: hyperlab sweep --resume ${sweepId}`);
+      detach({ sweepId, status: 'running', reason: `detached (${signal})`, trials: 0, byStatus: {}, best: null, elapsedMs: 0 });
+      return;
+    }
     interrupts++;
     if (interrupts === 1) {
       say(`stopping: the running trials are stopped and re-queued; resume with: hyperlab sweep --resume ${sweepId} (Ctrl-C again does not speed this up)`);
@@ -83,9 +99,10 @@ async function drive(store: Store, sweepId: number, io: CliIO, json: boolean): P
   const existing = store.sweeps.get(sweepId)!;
   say(`${existing.status === 'created' ? 'started' : 'resumed'} (${String(existing.config['method'])}, parallelism ${existing.parallelism}, budget ${existing.budgetTrials ?? '-'} trials${existing.budgetSeconds !== null ? `, ${existing.budgetSeconds} s` : ''})`);
   try {
-    return await driver.run();
+    return await Promise.race([driver.run(), detached]);
   } finally {
     unregister();
+    executor?.close();
   }
 }
 

@@ -11,6 +11,12 @@ export interface RunExecutor {
   readonly backend: ExecutionBackend;
   /** Starts (or submits) a run already created in the store; the handle's `done` settles when it has ended. */
   start(options: StartRunOptions): RunHandle;
+  /**
+   * A run this executor can follow again after its host died (a cluster job still queued or
+   * running): its handle, or undefined when there is nothing to reattach (a local process dies
+   * with its host).
+   */
+  attach?(runId: number): RunHandle | undefined;
   /** Lets go of what it watches (timers, polls) once its runs have ended or are left to run on. */
   close?(): void;
 }

@@ -78,6 +78,13 @@ export class SlurmExecutor implements RunExecutor {
     });
   }
 
+  attach(runId: number): RunHandle | undefined {
+    const job = this.options.store.cluster.get(runId);
+    const status = this.options.store.getRun(runId)?.status;
+    if (!job || (status !== 'queued' && status !== 'running')) return undefined;
+    return this.tracker.track(runId);
+  }
+
   /** Whether the run's job was submitted (false: sbatch refused it, and the run failed with its message). */
   whenSubmitted(runId: number): Promise<boolean> {
     return this.submissions.get(runId) ?? Promise.resolve(this.options.store.cluster.get(runId) !== undefined);
