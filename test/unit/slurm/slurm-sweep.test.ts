@@ -89,3 +89,39 @@ test('sweep --resume after the driver was SIGKILLed follows the trials still run
     }
   });
 });
+
+test('PBT across jobs: each segment is a job resuming the member\'s checkpoint; an exploited member trains on at the new learning rate', { skip }, () => {
+  const dir = workspace();
+  const spec = writeSpec(dir, 'pbt', {
+    ...tinySpec({ time: '10' }, { epochs: 3 }),
+    search: {
+      method: 'pbt', parallelism: 2, budget: { trials: 4 }, seed: 1,
+      space: { 'train.optimizer.lr': { type: 'loguniform', low: 0.0001, high: 0.3 } },
+      pbt: { populationSize: 4, interval: 1, quantile: 0.25 },
+      objective: { metric: 'val.acc', direction: 'max' },
+    },
+  });
+  const result = cli(['sweep', spec, '--json'], dir);
+  assert.equal(result.code, 0, result.stderr);
+  withStore(dir, (store) => {
+    const trials = store.sweeps.trials(1);
+    assert.equal(trials.length, 4);
+    let exploits = 0;
+    for (const trial of trials) {
+      assert.equal(trial.status, 'finished');
+      assert.deepEqual(store.points(trial.runId, 'epoch.val.acc').map((p) => p.epoch), [1, 2, 3], 'every epoch once, across three jobs');
+      const log = store.log(trial.runId);
+      assert.equal(log.filter((line) => /^\[info\] SLURM job \d+ started on /.test(line.text)).length, 3, 'one job per segment');
+      for (const line of log) {
+        const m = /^\[pbt\] after epoch (\d+): copied member \d+'s checkpoint; (\{.*\})/.exec(line.text);
+        if (!m) continue;
+        exploits++;
+        const epoch = Number(m[1]);
+        const lr = (JSON.parse(m[2]!) as { [k: string]: number })['train.optimizer.lr']!;
+        const next = store.points(trial.runId, 'lr').filter((p) => p.epoch === epoch + 1).map((p) => p.value);
+        assert.ok(next.length > 0 && next.every((value) => value === lr), `run ${trial.runId} trains epoch ${epoch + 1} at ${lr} in its next job`);
+      }
+    }
+    assert.ok(exploits >= 1, 'at least one member exploited another');
+  });
+});
