@@ -37,7 +37,7 @@ export interface SlurmExecutorOptions {
 }
 
 /** Environment variables of the host's producer command that travel in the job file (SLURM copies the rest of the submitting shell's). */
-const TRAVELLING_ENV = /^(HYPERLAB_|PYTHON)/;
+const TRAVELLING_ENV = /^(HYPERLAB_|PYTHON|ELECTRON_RUN_AS_NODE$)/;
 
 export class SlurmExecutor implements RunExecutor {
   readonly backend = 'slurm' as const;

@@ -109,7 +109,7 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
     const marks = [node.note?.starred ? '★' : '', ...(node.note?.tags ?? []).map((t) => `#${t}`)].filter((m) => m !== '');
     // Progress or the key metric first: at the default sidebar width the end of the line is cut.
     item.description = [node.best ? '★ best ·' : '', describeRun(run, latest, now, progress, node.objective ?? null), ...marks].filter((t) => t !== '').join(' ');
-    item.tooltip = runTooltip(run, node.varying, now, node.note);
+    item.tooltip = runTooltip(run, node.varying, now, node.note, this.storeOrUndefined()?.cluster.get(run.id));
     item.contextValue = `${RUN_CONTEXT_PREFIX}${run.status}`;
     item.command = { command: OPEN_RUN_COMMAND, title: 'Show Run Details', arguments: [node] };
     return item;

@@ -11,6 +11,10 @@ import { applyOverrides } from '../../core/spec/index.ts';
 import type { HyperlabSettings } from '../config/settings.ts';
 import type { StoreLease } from '../store/storeLeases.ts';
 import { producerCommand } from './producerCommand.ts';
+import * as path from 'node:path';
+import { SlurmCommands, SlurmExecutor } from '../../core/slurm/index.ts';
+import type { ExecutionSpec } from '../../core/spec/index.ts';
+import type { ClusterWatcher } from '../tracking/clusterWatcher.ts';
 import type { LaunchRequest, RunLauncher } from './runLauncher.ts';
 
 export interface WindowRunLauncherOptions {
@@ -19,6 +23,8 @@ export interface WindowRunLauncherOptions {
   logger: Logger;
   extensionPath: string;
   settings: () => HyperlabSettings;
+  /** Follows cluster (SLURM) runs; a spec whose execution.backend is slurm is submitted as a job. */
+  cluster?: ClusterWatcher;
 }
 
 interface QueuedRun { runId: number; request: LaunchRequest; lease: StoreLease }
@@ -37,6 +43,10 @@ export class WindowRunLauncher implements RunLauncher {
 
   launch(request: LaunchRequest): number {
     const settings = this.options.settings();
+    const execution = request.spec['execution'];
+    if (typeof execution === 'object' && execution !== null && !Array.isArray(execution) && execution['backend'] === 'slurm') {
+      return this.submit(request, applyOverrides(request.spec, request.overrides).execution!);
+    }
     if (settings.producerCommand.length === 0) this.checkEngine(request);
     const lease = this.options.acquireStore();
     let runId: number;
@@ -54,6 +64,12 @@ export class WindowRunLauncher implements RunLauncher {
   }
 
   async stop(runId: number): Promise<void> {
+    const job = this.options.cluster?.handle(runId);
+    if (job) {
+      job.stop('stopped by the user');
+      await job.done;
+      return;
+    }
     const queued = this.queue.findIndex((q) => q.runId === runId);
     if (queued >= 0) {
       const [entry] = this.queue.splice(queued, 1);
@@ -68,7 +84,7 @@ export class WindowRunLauncher implements RunLauncher {
   }
 
   supervises(runId: number): boolean {
-    return this.active.has(runId) || this.queue.some((q) => q.runId === runId);
+    return this.options.cluster?.handle(runId) !== undefined || this.active.has(runId) || this.queue.some((q) => q.runId === runId);
   }
 
   whenIdle(): Promise<void> {
@@ -141,6 +157,41 @@ export class WindowRunLauncher implements RunLauncher {
       .then(() => lease.release())
       .finally(() => this.releasing.delete(settled));
     this.releasing.add(settled);
+  }
+
+  /**
+   * A SLURM run: submitted at once (SLURM queues it; hyperlab.parallelism counts this machine's
+   * processes), followed by the window's cluster tracker. Closing the window leaves the job
+   * running; the next window follows it again. sbatch's refusal (an unknown partition, no sbatch
+   * on PATH) ends the run failed with SLURM's message, shown in the Run Explorer and the log.
+   */
+  private submit(request: LaunchRequest, execution: ExecutionSpec): number {
+    const cluster = this.options.cluster;
+    if (!cluster) throw new HyperlabError('CLUSTER', 'SLURM runs need a trusted workspace', 'Trust this workspace to submit jobs.');
+    const lease = this.options.acquireStore();
+    try {
+      const name = request.name ?? autoRunName(request.overrides);
+      const runId = lease.store.createRun({ experiment: request.experiment, specPath: request.specPath, params: request.overrides, ...(name ? { name } : {}) }).id;
+      const train = request.spec.train;
+      const seed = typeof train === 'object' && train !== null && !Array.isArray(train) && typeof train.seed === 'number' ? train.seed : 0;
+      const settings = this.options.settings();
+      const command = producerCommand({ extensionPath: this.options.extensionPath, specPath: request.specPath, custom: settings.producerCommand });
+      const executor = new SlurmExecutor({
+        store: lease.store, execution, logger: this.options.logger, tracker: cluster.tracker(lease.store),
+        runner: [process.execPath, path.join(this.options.extensionPath, 'dist', 'cli.cjs'), 'slurm-job'],
+        slurm: new SlurmCommands({ env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }),
+      });
+      const handle = executor.start({ store: lease.store, runId, command, start: { spec: request.spec, overrides: request.overrides, seed } });
+      this.options.logger.log('info', `Run #${runId} of ${request.experiment}: submitting to SLURM (${request.specPath})`);
+      void handle.done
+        .then((outcome) => this.options.logger.log(outcome.status === 'finished' ? 'info' : 'warn',
+          `Run #${runId} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''} (${outcome.points} metric points)`))
+        .finally(() => lease.release());
+      return runId;
+    } catch (error) {
+      lease.release();
+      throw error;
+    }
   }
 
   /** The engine validates too, but a typo found before a process starts is a faster answer. */

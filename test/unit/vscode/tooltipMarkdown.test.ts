@@ -27,3 +27,11 @@ test('the card is a Markdown table: status and reason, key metric, differing par
   assert.ok(lines.includes('| duration | 1m 05s |'), md);
   assert.ok(!md.includes('{') && !md.includes('epochs'), 'no JSON, and a param that is the same everywhere is not listed');
 });
+
+test('a cluster run\'s card names its SLURM job, state, exit code and node', () => {
+  const md = tooltipMarkdown(run(9, {}, { status: 'running' }), [], 'Running', 65_000, undefined, { jobId: '4242', state: 'RUNNING', node: 'gpu017', exitCode: null });
+  assert.ok(md.split('\n').includes('| SLURM job | 4242 \\(RUNNING, on gpu017\\) |'), md);
+  const ended = tooltipMarkdown(run(9, {}), [], 'Killed', 65_000, undefined, { jobId: '4242', state: 'CANCELLED', node: null, exitCode: '0:15' });
+  assert.ok(ended.split('\n').includes('| SLURM job | 4242 \\(CANCELLED, exit code 0:15\\) |'), ended);
+  assert.ok(!tooltipMarkdown(run(9, {}), [], 'Finished', 65_000).includes('SLURM'), 'a local run has no such row');
+});
