@@ -13,6 +13,9 @@ export interface JobInfo {
   /** Why it waits (PENDING), or None. */
   reason: string | null;
   timeLimit: string | null;
+  /** When it started and ended (ms since the epoch), where SLURM says (scontrol, the completion file). */
+  startedAt?: number | null;
+  endedAt?: number | null;
 }
 
 export type JobPhase = 'queued' | 'running' | 'ended';
@@ -55,6 +58,8 @@ export function parseScontrolJob(line: string): JobInfo {
     node: nullIfEmpty(f.get('BatchHost') ?? f.get('NodeList')),
     reason: nullIfEmpty(f.get('Reason') === 'None' ? undefined : f.get('Reason')),
     timeLimit: nullIfEmpty(f.get('TimeLimit')),
+    startedAt: slurmTime(f.get('StartTime')),
+    endedAt: slurmTime(f.get('EndTime')),
   };
 }
 
@@ -68,7 +73,16 @@ export function parseJobcompLine(line: string): JobInfo {
     node: nullIfEmpty(f.get('NodeList')),
     reason: null,
     timeLimit: nullIfEmpty(f.get('TimeLimit')),
+    startedAt: slurmTime(f.get('StartTime')),
+    endedAt: slurmTime(f.get('EndTime')),
   };
+}
+
+/** SLURM's times ("2026-11-29T05:07:59", the cluster's local time) in ms; null for Unknown/None. */
+export function slurmTime(text: string | undefined): number | null {
+  if (!text || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(text)) return null;
+  const ms = new Date(text).getTime();
+  return Number.isFinite(ms) ? ms : null;
 }
 
 function nullIfEmpty(value: string | undefined): string | null {

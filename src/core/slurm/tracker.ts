@@ -193,7 +193,7 @@ export class ClusterTracker {
     } else {
       end = decideEnd(info, { done: fresh.done, stopReason: fresh.stopReason, lastError: entry.lastError, plainCommand: entry.plainCommand, helloSeen: channel.helloSeen });
     }
-    const ended = this.store.cluster.end(entry.runId, { ...end, state: info.state, exitCode: info.exitCode });
+    const ended = this.store.cluster.end(entry.runId, { ...end, state: info.state, exitCode: info.exitCode, startedAt: info.startedAt ?? null, endedAt: info.endedAt ?? null });
     this.settle(entry, ended ? end : this.asStored(entry.runId, end), info);
   }
 

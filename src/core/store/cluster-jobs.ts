@@ -98,11 +98,13 @@ export class ClusterJobs {
   }
 
   /** Ends the run as the job ended, unless it already has: returns whether this call ended it. */
-  end(runId: number, end: { status: string; reason: string | null; summary: Params | null; state: string; exitCode: string | null }): boolean {
+  end(runId: number, end: { status: string; reason: string | null; summary: Params | null; state: string; exitCode: string | null; startedAt?: number | null; endedAt?: number | null }): boolean {
+    // The job's own times where SLURM gave them: a run no host watched still shows how long it ran.
+    const endedAt = end.endedAt ?? Date.now();
     const ended = this.write(() => {
       this.driver.prepare('UPDATE cluster_jobs SET state = ?, exit_code = ? WHERE run_id = ?').run(end.state, end.exitCode, runId);
       return this.driver.prepare("UPDATE runs SET status = ?, reason = ?, summary = coalesce(?, summary), ended_at = ?, started_at = coalesce(started_at, ?) WHERE id = ? AND status IN ('queued', 'running')")
-        .run(end.status, end.reason, end.summary === null ? null : JSON.stringify(end.summary), Date.now(), Date.now(), runId).changes > 0;
+        .run(end.status, end.reason, end.summary === null ? null : JSON.stringify(end.summary), endedAt, end.startedAt ?? endedAt, runId).changes > 0;
     });
     if (ended) this.changed(runId);
     return ended;

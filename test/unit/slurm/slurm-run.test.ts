@@ -76,6 +76,8 @@ test('scancel of a job from outside: its run ends killed, the reason names CANCE
     assert.equal(ended.status, 'killed');
     assert.match(ended.reason ?? '', new RegExp(`^SLURM job ${cluster.jobId} CANCELLED, exit code \\d+:\\d+: cancelled outside Hyperlab`));
     assert.equal(storedPoints(store, run.id), 10);
+    // No host watched it run: its times are the job's own, from SLURM.
+    assert.ok(ended.startedAt !== null && ended.endedAt !== null && ended.endedAt - ended.startedAt >= 1000, `ran ${String(ended.startedAt)} → ${String(ended.endedAt)}`);
   });
 });
 

@@ -54,8 +54,15 @@ test('parsers: squeue lines, scontrol show job -o, a jobcomp/filetxt record', ()
   const live = parseSqueue('7|RUNNING|vm|None|5:00\n8|PENDING||Resources|1:00\n');
   assert.deepEqual(live.get('7'), { jobId: '7', state: 'RUNNING', exitCode: null, node: 'vm', reason: null, timeLimit: '5:00' });
   assert.deepEqual(live.get('8'), { jobId: '8', state: 'PENDING', exitCode: null, node: null, reason: 'Resources', timeLimit: '1:00' });
-  const line = 'JobId=2 JobName=wrap UserId=root(0) GroupId=root(0) MCS_label=N/A Priority=4294901759 Nice=0 Account=(null) QOS=(null) JobState=CANCELLED Reason=None Dependency=(null) Requeue=1 Restarts=0 BatchFlag=1 Reboot=0 ExitCode=0:15 RunTime=00:00:03 TimeLimit=00:01:00 TimeMin=N/A NodeList=vm BatchHost=vm Command=/tmp/a b/trap.sh WorkDir=/tmp';
-  assert.deepEqual(parseScontrolJob(line), { jobId: '2', state: 'CANCELLED', exitCode: '0:15', node: 'vm', reason: null, timeLimit: '00:01:00' });
+  const line = 'JobId=2 JobName=wrap UserId=root(0) GroupId=root(0) MCS_label=N/A Priority=4294901759 Nice=0 Account=(null) QOS=(null) JobState=CANCELLED Reason=None Dependency=(null) Requeue=1 Restarts=0 BatchFlag=1 Reboot=0 ExitCode=0:15 RunTime=00:00:03 TimeLimit=00:01:00 TimeMin=N/A SubmitTime=2026-11-29T05:08:15 StartTime=2026-11-29T05:08:16 EndTime=2026-11-29T05:08:19 NodeList=vm BatchHost=vm Command=/tmp/a b/trap.sh WorkDir=/tmp';
+  assert.deepEqual(parseScontrolJob(line), {
+    jobId: '2', state: 'CANCELLED', exitCode: '0:15', node: 'vm', reason: null, timeLimit: '00:01:00',
+    startedAt: new Date('2026-11-29T05:08:16').getTime(), endedAt: new Date('2026-11-29T05:08:19').getTime(),
+  });
+  assert.equal(parseScontrolJob('JobId=3 JobState=PENDING StartTime=Unknown EndTime=Unknown').startedAt, null);
   const comp = 'JobId=1 UserId=root(0) GroupId=root(0) Name=wrap JobState=TIMEOUT Partition=debug TimeLimit=1 StartTime=2026-11-29T05:07:59 EndTime=2026-11-29T05:08:05 NodeList=vm NodeCnt=1 ProcCnt=1 WorkDir=/tmp ReservationName= Tres=cpu=1,mem=256M,node=1,billing=1 Account= QOS= WcKey= Cluster=unknown SubmitTime=2026-11-29T05:07:58 EligibleTime=2026-11-29T05:07:58 DerivedExitCode=0:0 ExitCode=0:15';
-  assert.deepEqual(parseJobcompLine(comp), { jobId: '1', state: 'TIMEOUT', exitCode: '0:15', node: 'vm', reason: null, timeLimit: '1' });
+  assert.deepEqual(parseJobcompLine(comp), {
+    jobId: '1', state: 'TIMEOUT', exitCode: '0:15', node: 'vm', reason: null, timeLimit: '1',
+    startedAt: new Date('2026-11-29T05:07:59').getTime(), endedAt: new Date('2026-11-29T05:08:05').getTime(),
+  });
 });
