@@ -24,12 +24,6 @@ if ! command -v slurmctld >/dev/null 2>&1 || ! command -v munged >/dev/null 2>&1
   fi
 fi
 
-# Already up and answering: nothing to do.
-if pgrep -x slurmd >/dev/null && pgrep -x slurmctld >/dev/null && timeout 10 sinfo -h -o '%T' 2>/dev/null | grep -Eq '^(idle|mixed|allocated|completing)'; then
-  echo "SLURM: single-node cluster already running ($(sinfo -h -o '%N %c CPUs %m MB' | head -1))"
-  exit 0
-fi
-
 HOST=$(hostname -s)
 CPUS=$(nproc --all)
 # RealMemory in MB: what the node reports, less 5% so slurmd's own check never finds less.
@@ -86,6 +80,8 @@ JobCompType=jobcomp/filetxt
 JobCompLoc=$LOGS/jobcomp.txt
 MinJobAge=3600
 KillWait=10
+# A requeued job waits cred_expire seconds before it may start again (default 120 s): short here.
+AuthInfo=cred_expire=10
 # Time limits are checked every OverTimeLimit minutes past the limit (0) and at this interval.
 OverTimeLimit=0
 MpiDefault=none
@@ -95,7 +91,22 @@ NodeName=$HOST CPUs=$CPUS RealMemory=$MEM_MB State=UNKNOWN
 PartitionName=debug Nodes=$HOST Default=YES MaxTime=INFINITE State=UP OverSubscribe=NO
 CONFEOF
 )
-echo "$CONF" | $SUDO tee "$CONF_DIR/slurm.conf" >/dev/null
+changed=0
+if [ "$(cat "$CONF_DIR/slurm.conf" 2>/dev/null)" != "$CONF" ]; then
+  echo "$CONF" | $SUDO tee "$CONF_DIR/slurm.conf" >/dev/null
+  changed=1
+fi
+
+# Already up and answering: nothing to do (a changed slurm.conf is re-read first).
+if pgrep -x slurmd >/dev/null && pgrep -x slurmctld >/dev/null && timeout 10 sinfo -h -o '%T' 2>/dev/null | grep -Eq '^(idle|mixed|allocated|completing)'; then
+  if [ "$changed" = 0 ]; then
+    echo "SLURM: single-node cluster already running ($(sinfo -h -o '%N %c CPUs %m MB' | head -1))"
+    exit 0
+  fi
+  # Some settings (cred_expire) are read only at start: restart both daemons on the new config.
+  $SUDO scontrol shutdown >/dev/null 2>&1
+  for _ in $(seq 1 40); do pgrep -x slurmctld >/dev/null || pgrep -x slurmd >/dev/null || break; sleep 0.25; done
+fi
 # No cgroup.conf: SLURM 22.05 has no CgroupPlugin=disabled; slurmd loads the cgroup plugin it
 # detects but, with proctrack/linuxproc and task/none above, confines and tracks nothing by it.
 

@@ -20,6 +20,10 @@ import { readJobFile, type JobFile } from './job-file.ts';
 /** Set for the producer: the engine treats SIGTERM as a graceful stop (the host's stop message otherwise). */
 export const STOP_ON_SIGTERM_ENV = 'HYPERLAB_STOP_ON_SIGTERM';
 const LOG_LINE_BYTES = 16 * 1024;
+/** Words of the runner's own log lines that finishedBefore() reads back from the channel. */
+const STARTED_MARK = ' started on ';
+const CLEAN_END = ', by itself';
+const SIGNALLED_END = ', stopped by a signal';
 
 export async function runJob(jobFile: string): Promise<number> {
   const job = readJobFile(jobFile);
@@ -27,9 +31,15 @@ export async function runJob(jobFile: string): Promise<number> {
   const write = (message: ProducerMessage) => writeLine(channel, serializeMessage(message).trimEnd());
   const jobId = process.env['SLURM_JOB_ID'] ?? '?';
   const restarts = Number(process.env['SLURM_RESTART_COUNT'] ?? '0') || 0;
+  if (restarts > 0 && finishedBefore(job.channel)) {
+    // Requeued after the producer had already ended by itself (its done is in the channel): running it again would train past its end.
+    write({ type: 'log', level: 'info', message: `SLURM job ${jobId} requeued (restart ${restarts}) after the run had finished: nothing left to run` });
+    fs.closeSync(channel);
+    return 0;
+  }
   // As the local runner does, every producer gets a start message; only the engine resumes from a checkpoint.
   const start = job.start === null || job.plainCommand ? job.start : withResume(job, restarts, (text) => write({ type: 'log', level: 'info', message: text }));
-  write({ type: 'log', level: 'info', message: `SLURM job ${jobId} started on ${os.hostname()}${restarts > 0 ? ` (requeued: restart ${restarts})` : ''}` });
+  write({ type: 'log', level: 'info', message: `SLURM job ${jobId}${STARTED_MARK}${os.hostname()}${restarts > 0 ? ` (requeued: restart ${restarts})` : ''}` });
 
   const child = spawn(job.argv[0]!, job.argv.slice(1), {
     cwd: job.cwd,
@@ -82,9 +92,33 @@ export async function runJob(jobFile: string): Promise<number> {
     child.on('close', (code, signal) => resolve({ code, signal }));
   });
   for (const splitter of splitters) splitter.end();
-  if (exit.code !== 0) write({ type: 'log', level: 'warn', message: `the producer exited with ${exit.signal ? `signal ${exit.signal}` : `code ${String(exit.code)}`}` });
+  // The attempt's last line says how it ended: a requeued job reads it back (finishedBefore).
+  const how = exit.signal ? `signal ${exit.signal}` : `code ${String(exit.code)}`;
+  write({ type: 'log', level: exit.code === 0 ? 'info' : 'warn', message: `SLURM job ${jobId}: the producer exited with ${how}${stopping ? SIGNALLED_END : exit.code === 0 ? CLEAN_END : ''}` });
   fs.closeSync(channel);
   return exit.code ?? 128 + (os.constants.signals[exit.signal ?? 'SIGTERM'] ?? 15);
+}
+
+/**
+ * Whether the channel's last attempt ended by itself: its producer exited 0 with no signal
+ * (scancel, the time limit, preemption) received.
+ */
+function finishedBefore(channel: string): boolean {
+  let text: string;
+  try {
+    text = fs.readFileSync(channel, 'utf8');
+  } catch {
+    return false;
+  }
+  // The last attempt's own closing line decides (the producer's done may come before or after the
+  // runner notes a signal: both get SIGTERM at once).
+  let clean = false;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{"type":"log"') || !line.includes('"message":"SLURM job ')) continue;
+    if (line.includes(STARTED_MARK)) clean = false;
+    else if (line.includes(CLEAN_END)) clean = true;
+  }
+  return clean;
 }
 
 /** One whole line, appended in one write, so a reader never sees half of it after the newline. */

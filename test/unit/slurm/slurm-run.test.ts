@@ -110,6 +110,30 @@ test('killing the host mid-run leaves the job running; the next host reconciles 
   });
 });
 
+test('a requeued job (as after preemption) resumes from the run\'s last checkpoint: the curve continues, every epoch once', { skip }, async () => {
+  const dir = workspace();
+  // Small batches: long enough epochs for the requeue to come while it trains.
+  const spec = writeSpec(dir, 'requeued', tinySpec({ time: '10' }, { epochs: 4, batchSize: 8 }, 8000));
+  const submitted = cli(['run', spec, '--detach', '--json'], dir);
+  assert.equal(submitted.code, 0, submitted.stderr);
+  const { run, cluster } = JSON.parse(submitted.stdout) as { run: { id: number }; cluster: { jobId: string; channel: string } };
+  const checkpoint = path.join(path.dirname(cluster.channel), 'last.safetensors');
+  await until('the first epoch\'s checkpoint', () => fs.existsSync(checkpoint) && fs.readFileSync(cluster.channel, 'utf8').includes('"epoch.val.acc"'));
+  assert.equal(spawnSync('scontrol', ['requeue', cluster.jobId]).status, 0);
+  await until(`job ${cluster.jobId} completed after its requeue`, () => jobState(cluster.jobId) === 'COMPLETED', 180_000);
+  const synced = cli(['sync'], dir);
+  assert.equal(synced.code, 0, synced.stderr);
+  withStore(dir, (store) => {
+    const ended = store.getRun(run.id)!;
+    assert.equal(ended.status, 'finished', ended.reason ?? '');
+    const log = store.log(run.id).map((line) => line.text);
+    assert.ok(log.some((text) => new RegExp(`SLURM job ${cluster.jobId} started on \\S+ \\(requeued: restart 1\\)`).test(text)), log.join('\n'));
+    assert.ok(log.some((text) => text.includes(`resuming from ${checkpoint} after the requeue`)));
+    assert.deepEqual(store.points(run.id, 'epoch.val.acc').map((p) => p.epoch), [1, 2, 3, 4], 'every epoch once: the curve continues');
+    assert.equal(storedPoints(store, run.id), channelPoints(cluster.channel));
+  });
+});
+
 test('bad configuration is refused before anything is submitted: sbatch not on PATH, an unknown partition (SLURM\'s message)', { skip }, () => {
   const dir = workspace();
   const before = queuedJobs();
