@@ -47,6 +47,7 @@ export async function runCommand(options: string[], command: string[], io: CliIO
       command: { argv: command, cwd: io.cwd, env: scriptEnv(io, params) },
     }, io);
   }
+  if (values.detach) throw usageError('hyperlab run: --detach is for commands that run on a cluster (--execution SPEC whose execution.backend is "slurm")', 'e.g. hyperlab run --execution cluster.hyperlab.json --detach -- python3 train.py');
   const store = openForWriting(resolveDb(values.db, io.cwd));
   try {
     const experiment = values.experiment ?? defaultExperiment(command);

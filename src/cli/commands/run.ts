@@ -50,6 +50,7 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
       start: { spec: spec as unknown as Params, overrides, seed: spec.train.seed },
     }, io);
   }
+  if (values.detach) throw usageError('hyperlab run: --detach is for runs that train on a cluster (execution.backend "slurm"); a local run ends with this command', 'Set "execution": {"backend": "slurm"} in the spec, or leave --detach out.');
   const store = openForWriting(resolveDb(values.db, io.cwd));
   try {
     const experiment = spec.name ?? path.basename(specPath).replace(/(\.hyperlab)?\.json$/, '');
