@@ -14,6 +14,12 @@ if [ "$(id -u)" != 0 ]; then
   if sudo -n true 2>/dev/null; then SUDO="sudo -n"; else skip "needs root or passwordless sudo (run as root, or: sudo bash test/slurm/start-slurm.sh)"; fi
 fi
 
+# Two test files may call this at once: one starts the daemons, the other waits and finds them up.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"${TMPDIR:-/tmp}/hyperlab-start-slurm.lock"
+  flock -w 120 9 || true
+fi
+
 if ! command -v slurmctld >/dev/null 2>&1 || ! command -v munged >/dev/null 2>&1 || ! command -v sbatch >/dev/null 2>&1; then
   if [ "${HYPERLAB_SLURM_INSTALL:-0}" = 1 ]; then
     $SUDO apt-get update -qq >/dev/null 2>&1

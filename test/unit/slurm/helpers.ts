@@ -27,8 +27,17 @@ export function startCluster(): string | null {
 export function workspace(): string {
   const base = fs.existsSync('/work') ? '/work/.hyperlab-slurm-tests' : path.join(os.homedir(), '.hyperlab-slurm-tests');
   fs.mkdirSync(base, { recursive: true });
-  return fs.mkdtempSync(path.join(base, 'ws-'));
+  const dir = fs.mkdtempSync(path.join(base, 'ws-'));
+  created.push(dir);
+  return dir;
 }
+
+const created: string[] = [];
+// Removed when the test file's process ends (HYPERLAB_KEEP_SLURM_TESTS=1 keeps them to look at).
+process.on('exit', () => {
+  if (process.env['HYPERLAB_KEEP_SLURM_TESTS'] === '1') return;
+  for (const dir of created) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 export const FAST = { HYPERLAB_CLUSTER_POLL_MS: '300' };
 
@@ -98,6 +107,7 @@ export async function until<T>(what: string, probe: () => T | undefined | null |
   }
 }
 
-export function queuedJobs(): number {
-  return spawnSync('squeue', ['-h', '-o', '%i'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.trim() !== '').length;
+/** Jobs SLURM knows (queued, running or recently ended) that were submitted from this folder. */
+export function jobsFrom(dir: string): number {
+  return spawnSync('squeue', ['-h', '-t', 'all', '-o', '%Z'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.trim().startsWith(dir)).length;
 }
