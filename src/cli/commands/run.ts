@@ -41,6 +41,7 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
   const spec = loadSpec(specPath, assignments);
   const argv = engineCommand(io.env, io.programDir);
   if (spec.execution?.backend === 'slurm') {
+    if (timeoutMs !== undefined) throw usageError('hyperlab run: --timeout does not apply to a SLURM run', 'Set execution.time in the spec (SLURM ends the job TIMEOUT past it), e.g. --set execution.time=30');
     const overrides: Params = Object.fromEntries(assignments.map(parseOverride)) as Params;
     const name = autoRunName(overrides);
     return runOnSlurm({

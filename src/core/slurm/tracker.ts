@@ -42,6 +42,8 @@ interface Tracked {
   plainCommand: boolean;
   channelTimeoutMs: number;
   runningSince: number | null;
+  /** A stop asked for while the job was still being submitted: sent once it is. */
+  pendingStop: string | null;
   lastError: string | null;
   points: number;
   announcedRunning: boolean;
@@ -82,7 +84,7 @@ export class ClusterTracker {
       runId, ready: options.submitted === undefined,
       plainCommand: options.plainCommand ?? fromFile?.plainCommand ?? false,
       channelTimeoutMs: options.channelTimeoutMs ?? fromFile?.channelTimeoutMs ?? DEFAULT_CHANNEL_TIMEOUT_MS,
-      runningSince: null, lastError: null, points: 0, announcedRunning: false, events, resolve,
+      runningSince: null, pendingStop: null, lastError: null, points: 0, announcedRunning: false, events, resolve,
       handle: {
         runId, pid: undefined, done, artifactsHashed: done.then(() => undefined),
         stop: (reason) => { void this.stop(runId, reason ?? 'stopped by the user'); },
@@ -92,6 +94,7 @@ export class ClusterTracker {
     this.tracked.set(runId, entry);
     options.submitted?.then(() => {
       entry.ready = true;
+      if (entry.pendingStop !== null) void this.stop(runId, entry.pendingStop);
       this.schedule(0);
     }, (error: unknown) => this.settle(entry, { status: 'failed', reason: `not submitted: ${errorMessage(error)}`, summary: null }, null));
     this.schedule(0);
@@ -106,9 +109,14 @@ export class ClusterTracker {
   /** Records why, then scancel: SIGTERM lets the producer stop gracefully, SLURM kills it KillWait later. */
   async stop(runId: number, reason: string): Promise<void> {
     try {
+      const entry = this.tracked.get(runId);
+      if (entry && !entry.ready) {
+        entry.pendingStop ??= reason; // not submitted yet: cancelled as soon as it is
+        return;
+      }
       this.store.cluster.requestStop(runId, reason);
       const job = this.store.cluster.get(runId);
-      if (!job) return; // not submitted yet: cancelled as soon as it is (see poll)
+      if (!job) return;
       this.logger.log('info', `run ${runId}: scancel ${job.jobId} (${reason})`);
       await this.slurm.scancel(job.jobId);
       this.schedule(0);
@@ -178,7 +186,6 @@ export class ClusterTracker {
     const phase = phaseOf(info.state);
     if (phase !== 'ended') {
       this.store.cluster.observe(entry.runId, info.state, info.node, phase === 'running');
-      if (job.stopReason !== null && job.state === null) await this.slurm.scancel(job.jobId); // stopped before it was submitted
       if (phase === 'running') this.whileRunning(entry, job);
       return;
     }
@@ -188,8 +195,17 @@ export class ClusterTracker {
     let end: RunEnd;
     if (!channel.exists) {
       const where = `SLURM job ${job.jobId} ${info.state}${info.exitCode ? `, exit code ${info.exitCode}` : ''}`;
-      // A stop for the missing channel already says why; any other end without a channel says it here.
-      end = { status: 'failed', reason: fresh.stopReason?.includes(NOT_SHARED) ? `${fresh.stopReason} (${where})` : `${where}; its channel file ${job.channel} never appeared: ${NOT_SHARED}`, summary: null };
+      // Whether it ever ran: a job cancelled while it waited has no channel, and nothing is wrong with the folder.
+      const ran = entry.runningSince !== null || ['COMPLETED', 'FAILED', 'TIMEOUT', 'OUT_OF_MEMORY'].includes(info.state)
+        || (info.startedAt != null && info.endedAt != null && info.endedAt > info.startedAt);
+      if (fresh.stopReason?.includes(NOT_SHARED)) {
+        end = { status: 'failed', reason: `${fresh.stopReason} (${where})`, summary: null };
+      } else if (!ran) {
+        const why = fresh.stopReason ?? (info.state === 'CANCELLED' ? 'cancelled outside Hyperlab (scancel, or an administrator)' : 'it ended');
+        end = { status: info.state === 'CANCELLED' || info.state === 'PREEMPTED' ? 'killed' : 'failed', reason: `${why} before it started (${where})`, summary: null };
+      } else {
+        end = { status: 'failed', reason: `${where}; its channel file ${job.channel} never appeared: ${NOT_SHARED}`, summary: null };
+      }
     } else {
       end = decideEnd(info, { done: fresh.done, stopReason: fresh.stopReason, lastError: entry.lastError, plainCommand: entry.plainCommand, helloSeen: channel.helloSeen });
     }

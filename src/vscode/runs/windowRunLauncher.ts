@@ -36,6 +36,8 @@ export class WindowRunLauncher implements RunLauncher {
   /** Each started run until it has ended and let its store lease go (after its artifact hashes). */
   private readonly releasing = new Set<Promise<void>>();
   private idleWaiters: (() => void)[] = [];
+  /** Store leases of the SLURM runs submitted here, given back when their job ends or the window closes. */
+  private readonly clusterLeases = new Map<number, StoreLease>();
 
   constructor(options: WindowRunLauncherOptions) {
     this.options = options;
@@ -98,6 +100,8 @@ export class WindowRunLauncher implements RunLauncher {
   }
 
   async dispose(): Promise<void> {
+    // SLURM jobs run on: the next window (or hyperlab sync) follows them again.
+    for (const runId of [...this.clusterLeases.keys()]) this.releaseCluster(runId);
     for (const q of this.queue.splice(0)) this.endQueued(q, 'the VS Code window closed before the run started');
     for (const handle of this.active.values()) handle.stop('the VS Code window closed');
     await Promise.allSettled([...this.active.values()].map((h) => h.done));
@@ -183,15 +187,21 @@ export class WindowRunLauncher implements RunLauncher {
       });
       const handle = executor.start({ store: lease.store, runId, command, start: { spec: request.spec, overrides: request.overrides, seed } });
       this.options.logger.log('info', `Run #${runId} of ${request.experiment}: submitting to SLURM (${request.specPath})`);
+      this.clusterLeases.set(runId, lease);
       void handle.done
         .then((outcome) => this.options.logger.log(outcome.status === 'finished' ? 'info' : 'warn',
           `Run #${runId} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''} (${outcome.points} metric points)`))
-        .finally(() => lease.release());
+        .finally(() => this.releaseCluster(runId));
       return runId;
     } catch (error) {
       lease.release();
       throw error;
     }
+  }
+
+  private releaseCluster(runId: number): void {
+    this.clusterLeases.get(runId)?.release();
+    this.clusterLeases.delete(runId);
   }
 
   /** The engine validates too, but a typo found before a process starts is a faster answer. */
