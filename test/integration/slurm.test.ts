@@ -97,8 +97,9 @@ uiTest('Run Experiment on a slurm spec submits a job; the tooltip names it; ever
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'from-vscode.hyperlab.json' }).first().click();
   await page.locator('.tab.active', { hasText: 'from-vscode.hyperlab.json' }).waitFor();
   await runPaletteCommand(page, 'Hyperlab: Run Experiment');
-  const box = page.locator('.quick-input-widget input');
-  await box.waitFor();
+  // The overrides box, known by its placeholder (the palette's input is the same element before it).
+  const box = page.locator('.quick-input-widget input[placeholder="optimizer.lr=0.01 epochs=3"]');
+  await box.waitFor({ timeout: 20_000 });
   await box.press('Enter');
   const runId = await until(page, 'the run submitted from VS Code', () => readStore((s) => s.listRuns({ experiment: 'from-vscode' })[0]?.id));
   const jobId = await until(page, 'its SLURM job', () => readStore((s) => s.cluster.get(runId)?.jobId));
