@@ -76,7 +76,7 @@ or commas. Tags show in runs ls, the Run Explorer and Comparison (filter: tag=ba
 
 Give a run a name (1 to 200 characters; quote it if it has spaces).
 `,
-  run: `Usage: hyperlab run SPEC [--set path=value ...] [--timeout SECONDS] [--start-timeout SECONDS] [--json] [--db PATH]
+  run: `Usage: hyperlab run SPEC [--set path=value ...] [--timeout SECONDS] [--start-timeout SECONDS] [--store-wait SECONDS] [--json] [--db PATH]
 
 Validate the spec file, start the training engine on it, record the run in the store, show
 progress on stderr and print the summary. --set overrides one field by its dotted path
@@ -86,13 +86,15 @@ Options:
   --timeout SECONDS        stop the run and fail it after this long (default: no limit)
   --start-timeout SECONDS  fail the run when the producer has not said hello by then
                            (default 180)
+  --store-wait SECONDS     how long to keep retrying a store that another process holds
+                           locked before the run fails (default 600)
   --json                   machine output: the run and its outcome as JSON on stdout
   --db PATH                the store (default .hyperlab/runs.db)
 
 Exit code 1 when the run fails or diverges, or when its end could not be recorded in the
 store (a full disk, a write lock held past every retry).
 
-Usage: hyperlab run [--experiment E] [--name N] [--set k=v ...] [--json] [--db PATH] -- CMD [ARGS...]
+Usage: hyperlab run [--experiment E] [--name N] [--set k=v ...] [--store-wait SECONDS] [--json] [--db PATH] -- CMD [ARGS...]
 
 Run any command as a tracked run (e.g. a Python script using the hyperlab client, python/):
 its stdout and stderr become the run's log, the protocol channel is passed as file descriptor 3

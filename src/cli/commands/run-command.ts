@@ -9,17 +9,18 @@ import type { Logger } from '../../core/log.ts';
 import { startRun } from '../../core/runner/index.ts';
 import { parseOverride } from '../../core/spec/index.ts';
 import { formatNumber, formatPairs } from '../format.ts';
-import { EXIT, type CliIO, type ExitCode } from '../io.ts';
+import type { CliIO, ExitCode } from '../io.ts';
 import { toJson } from '../json.ts';
 import { openForWriting } from '../open-store.ts';
-import { DB_OPTION, parseCommandArgs, resolveDb } from '../options.ts';
+import { DB_OPTION, STORE_WAIT_OPTION, parseCommandArgs, resolveDb, secondsOption } from '../options.ts';
 import { usageError } from '../usage.ts';
-import { followRun } from './follow-run.ts';
+import { exitCodeOf, followRun } from './follow-run.ts';
 
 export const PARAMS_ENV = 'HYPERLAB_PARAMS';
 
 const OPTIONS = {
   ...DB_OPTION,
+  ...STORE_WAIT_OPTION,
   json: { type: 'boolean' },
   set: { type: 'string', multiple: true },
   experiment: { type: 'string' },
@@ -34,6 +35,7 @@ export async function runCommand(options: string[], command: string[], io: CliIO
   }
   if (command.length === 0) throw usageError('hyperlab run: no command after --', 'e.g. hyperlab run -- python3 train.py --epochs 3');
   const params = Object.fromEntries((values.set ?? []).map(parseOverride));
+  const storeWaitMs = secondsOption(values['store-wait'], 'run', '--store-wait');
   const store = openForWriting(resolveDb(values.db, io.cwd));
   try {
     const experiment = values.experiment ?? defaultExperiment(command);
@@ -44,6 +46,7 @@ export async function runCommand(options: string[], command: string[], io: CliIO
       // The script's init(experiment=, name=) files the run unless the command line said where.
       producerNamesRun: { experiment: values.experiment === undefined, name: values.name === undefined },
       plainCommandMayFinish: true,
+      ...(storeWaitMs === undefined ? {} : { limits: { storeBusyGiveUpMs: storeWaitMs } }),
     });
     const outcome = await followRun(io, handle, record.id, true);
     const finalRun = store.getRun(record.id);
@@ -55,10 +58,9 @@ export async function runCommand(options: string[], command: string[], io: CliIO
       if (outcome.summary && Object.keys(outcome.summary).length > 0) io.stdout(`  summary: ${formatPairs(outcome.summary, 400)}\n`);
       io.stdout(`  ${formatNumber(outcome.points)} metric points; details: hyperlab runs show ${record.id}\n`);
     }
-    // As for a spec's run: the store stays open until the script's artifacts are hashed, and
-    // 'finished' exits 0 only when the store holds it (RunOutcome.recorded).
+    // As for a spec's run: the store stays open until the script's artifacts are hashed.
     await handle.artifactsHashed;
-    return outcome.status === 'finished' && outcome.recorded ? EXIT.ok : EXIT.failure;
+    return exitCodeOf(outcome);
   } finally {
     store.close();
   }

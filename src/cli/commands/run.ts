@@ -9,17 +9,17 @@ import { autoRunName } from '../../core/compare/run-name.ts';
 import { startRun } from '../../core/runner/index.ts';
 import { applyOverrides, flattenSpec, parseOverride, parseSpec, type Spec } from '../../core/spec/index.ts';
 import { formatNumber, formatPairs } from '../format.ts';
-import { EXIT, type CliIO, type ExitCode } from '../io.ts';
+import type { CliIO, ExitCode } from '../io.ts';
 import { toJson } from '../json.ts';
 import { openForWriting } from '../open-store.ts';
-import { DB_OPTION, parseCommandArgs, resolveDb } from '../options.ts';
+import { DB_OPTION, STORE_WAIT_OPTION, parseCommandArgs, resolveDb, secondsOption } from '../options.ts';
 import { usageError } from '../usage.ts';
 import { engineCommand } from './engine-command.ts';
-import { followRun } from './follow-run.ts';
+import { exitCodeOf, followRun } from './follow-run.ts';
 import { runCommand } from './run-command.ts';
 
 const OPTIONS = {
-  ...DB_OPTION, json: { type: 'boolean' }, set: { type: 'string', multiple: true },
+  ...DB_OPTION, ...STORE_WAIT_OPTION, json: { type: 'boolean' }, set: { type: 'string', multiple: true },
   timeout: { type: 'string' }, 'start-timeout': { type: 'string' },
 } as const;
 
@@ -33,8 +33,9 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
   if (positionals.length !== 1) {
     throw usageError(`hyperlab run: expected one spec file, got ${positionals.length}`, 'e.g. hyperlab run experiments/mlp.hyperlab.json; see: hyperlab help run');
   }
-  const timeoutMs = seconds(values.timeout, '--timeout');
-  const startTimeoutMs = seconds(values['start-timeout'], '--start-timeout') ?? DEFAULT_START_TIMEOUT_S * 1000;
+  const timeoutMs = secondsOption(values.timeout, 'run', '--timeout');
+  const startTimeoutMs = secondsOption(values['start-timeout'], 'run', '--start-timeout') ?? DEFAULT_START_TIMEOUT_S * 1000;
+  const storeWaitMs = secondsOption(values['store-wait'], 'run', '--store-wait');
   const specPath = path.resolve(io.cwd, positionals[0]!);
   const assignments = values.set ?? [];
   const spec = loadSpec(specPath, assignments);
@@ -49,7 +50,7 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
       store, runId: record.id, logger: stderrLogger(io),
       command: { argv, cwd: path.dirname(specPath), env: io.env, ownProcessGroup: true },
       start: { spec: spec as unknown as Params, overrides, seed: spec.train.seed },
-      limits: { helloTimeoutMs: startTimeoutMs },
+      limits: { helloTimeoutMs: startTimeoutMs, ...(storeWaitMs === undefined ? {} : { storeBusyGiveUpMs: storeWaitMs }) },
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
     const outcome = await followRun(io, handle, record.id, false);
@@ -64,21 +65,12 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
     }
     // The run has ended and is reported; the store stays open until its artifacts' hashes are in.
     await handle.artifactsHashed;
-    // outcome.status is 'finished' only when the store holds it (RunOutcome.recorded).
-    return outcome.status === 'finished' && outcome.recorded ? EXIT.ok : EXIT.failure;
+    return exitCodeOf(outcome);
   } finally {
     store.close();
   }
 }
 
-function seconds(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
-    throw usageError(`hyperlab run: ${flag} must be a positive number of seconds (got "${text}")`, `e.g. ${flag} 600; see: hyperlab help run`);
-  }
-  return Math.round(value * 1000);
-}
 
 export function loadSpec(specPath: string, assignments: readonly string[]): Spec {
   let text: string;
