@@ -1,5 +1,6 @@
 """A script with a config of its own, for producer specs: it writes what it received (the raw
-HYPERLAB_PARAMS, the values it trains with, its cwd, argv and env) to $SIDE, then minimizes
+HYPERLAB_PARAMS, the values it trains with, its cwd, argv and env) to $SIDE (or to PID.json in
+$SIDE_DIR), then minimizes
 0.5·x² by gradient descent with the config's learning rate, logging train.loss every step and
 val.loss at the end of each epoch."""
 import json
@@ -14,7 +15,7 @@ with hyperlab.init(experiment=experiment, config=defaults) as run:
     lr = float(run.config["train"]["lr"])
     epochs = int(run.config["train"]["epochs"])
     steps = int(run.config["train"]["steps"])
-    side = os.environ.get("SIDE")
+    side = os.environ.get("SIDE") or (os.path.join(os.environ["SIDE_DIR"], f"{os.getpid()}.json") if os.environ.get("SIDE_DIR") else None)
     if side:
         with open(side, "w") as f:
             json.dump({"HYPERLAB_PARAMS": os.environ.get("HYPERLAB_PARAMS"), "lr": lr, "epochs": epochs, "cwd": os.getcwd(),
