@@ -13,7 +13,7 @@ export type * from './types.ts';
 export { specSchema } from './schema.ts';
 export { parseOverride, type Overrides } from './overrides.ts';
 export {
-  ENGINE_SECTIONS, PARAMS_ENV, isProducerSpec, parseProducerSpec, producerConfig, producerSpecObject, resolveProducerOverrides,
+  ENGINE_SECTIONS, PARAMS_ENV, isProducerSpec, parseProducerSpec, producerConfig, producerSpecObject, resolveProducerOverrides, writtenConfig,
   type ProducerSection, type ProducerSpec,
 } from './producer.ts';
 

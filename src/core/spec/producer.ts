@@ -120,6 +120,16 @@ export function parseProducerSpec(input: string | object): ProducerSpec {
   return spec;
 }
 
+/**
+ * A spec's fields that are not Hyperlab's own, as written, with the overrides applied: the config
+ * a script started by the hyperlab.producerCommand setting receives as HYPERLAB_PARAMS.
+ */
+export function writtenConfig(raw: { readonly [key: string]: unknown }, overrides: { readonly [path: string]: unknown }): { [key: string]: JsonValue } {
+  const own = new Set(ownFields().map(([key]) => key));
+  const config = Object.fromEntries(Object.entries(raw).filter(([key]) => !own.has(key)));
+  return applyOverridesRaw(config, overrides) as { [key: string]: JsonValue };
+}
+
 /** The producer spec as one JSON object again (what a sweep stores, to parse on resume). */
 export function producerSpecObject(spec: ProducerSpec): { [key: string]: JsonValue } {
   return { ...spec.config, ...spec.hyperlab };
