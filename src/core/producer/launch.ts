@@ -4,6 +4,7 @@
 // overrides) as HYPERLAB_PARAMS, which the Python client merges into run.config.
 import fs from 'node:fs';
 import path from 'node:path';
+import { HyperlabError } from '../errors.ts';
 import type { Params } from '../protocol/messages.ts';
 import type { ProducerCommand, StartPayload } from '../runner/types.ts';
 import { PARAMS_ENV, producerConfig, type ProducerSpec } from '../spec/producer.ts';
@@ -48,11 +49,24 @@ export function scriptLaunch(options: ScriptLaunchOptions): ScriptLaunch {
  */
 export function withParams(env: NodeJS.ProcessEnv, config: { readonly [key: string]: unknown } | null, clientDir: string | null): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env };
-  if (config !== null && Object.keys(config).length > 0) out[PARAMS_ENV] = JSON.stringify(config);
+  if (config !== null && Object.keys(config).length > 0) out[PARAMS_ENV] = paramsText(config);
   else delete out[PARAMS_ENV];
   out['PYTHONUNBUFFERED'] ??= '1';
   if (clientDir !== null) out['PYTHONPATH'] = out['PYTHONPATH'] ? `${out['PYTHONPATH']}${path.delimiter}${clientDir}` : clientDir;
   return out;
+}
+
+/** Linux refuses to start a process with one environment string longer than this (MAX_ARG_STRLEN, with the name). */
+export const MAX_PARAMS_BYTES = 128 * 1024 - PARAMS_ENV.length - 2;
+
+function paramsText(config: { readonly [key: string]: unknown }): string {
+  const text = JSON.stringify(config);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_PARAMS_BYTES) {
+    throw new HyperlabError('SPEC_INVALID', `the script's config is ${bytes.toLocaleString('en-US')} bytes as JSON; ${PARAMS_ENV} holds at most ${MAX_PARAMS_BYTES.toLocaleString('en-US')} (an environment variable's limit)`,
+      'Keep large values (data, lists of files) in a file and put its path in the spec.');
+  }
+  return text;
 }
 
 /** The first of the folders that holds the Python client, or null. */

@@ -97,3 +97,23 @@ test('the JSON Schema: producer (command required) for every spec, the engine\'s
   assert.equal((otherwise.properties['train']!['properties'] as Record<string, unknown>)['epochs'] !== undefined, true);
   assert.equal(schema['additionalProperties'], undefined, 'a producer spec may have any config field');
 });
+
+test('a config too large for an environment variable is refused before any process starts, naming the fix', async () => {
+  const { scriptLaunch, MAX_PARAMS_BYTES } = await import('../../../src/core/producer/launch.ts');
+  const spec = parseProducerSpec({ producer: { command: 'python3', args: ['t.py'], cwd: 'sub', env: { A: 'b' } }, files: 'x'.repeat(MAX_PARAMS_BYTES) });
+  assert.throws(() => scriptLaunch({ spec, specPath: '/w/s.hyperlab.json', overrides: {}, env: {}, clientDir: null }), (error: unknown) => {
+    assert.ok(error instanceof HyperlabError);
+    assert.match(error.message, /the script's config is 131,067 bytes as JSON; HYPERLAB_PARAMS holds at most 131,055 \(an environment variable's limit\)/);
+    assert.match(error.hint ?? '', /Keep large values .* in a file and put its path in the spec/);
+    return true;
+  });
+  const small = parseProducerSpec({ producer: { command: 'python3', args: ['t.py'], cwd: 'sub', env: { A: 'b', PYTHONUNBUFFERED: '0' } }, lr: 0.1 });
+  const launch = scriptLaunch({ spec: small, specPath: '/w/s.hyperlab.json', overrides: { lr: 0.5 }, env: { A: 'a', HYPERLAB_PARAMS: '{"stale":1}', PYTHONPATH: '/p' }, clientDir: '/client' });
+  assert.deepEqual(launch.command.argv, ['python3', 't.py']);
+  assert.equal(launch.command.cwd, '/w/sub');
+  assert.equal(launch.command.env!['A'], 'b', 'the spec\'s env over the host\'s');
+  assert.equal(launch.command.env!['HYPERLAB_PARAMS'], '{"lr":0.5}', 'an inherited HYPERLAB_PARAMS is replaced');
+  assert.equal(launch.command.env!['PYTHONUNBUFFERED'], '0', 'the spec\'s own choice stays');
+  assert.equal(launch.command.env!['PYTHONPATH'], '/p:/client');
+  assert.deepEqual(launch.start, { spec: { lr: 0.5 }, overrides: { lr: 0.5 }, seed: 0 });
+});
