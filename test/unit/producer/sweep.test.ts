@@ -55,3 +55,33 @@ test('a grid sweep of a producer spec: every trial\'s script trains with its sam
     store.close();
   }
 });
+
+test('a producer spec\'s sweep resumes from the store (no spec file, no engine): the next trial runs the script with its own sampled value', () => {
+  const dir = tempDir('hyperlab-producer-sweep-');
+  const sides = path.join(dir, 'sides');
+  fs.mkdirSync(sides);
+  const spec = path.join(dir, 'resume.hyperlab.json');
+  fs.writeFileSync(spec, JSON.stringify({
+    producer: { command: PYTHON, args: [path.join(SCRIPTS, 'configured.py')], env: { SIDE_DIR: sides } },
+    train: { epochs: 1 },
+    search: { method: 'random', seed: 3, budget: { trials: 1 }, space: { 'train.lr': { type: 'uniform', low: 0.05, high: 0.95 } } },
+  }));
+  const first = cli(['sweep', spec, '--json'], dir);
+  assert.equal(first.code, 0, first.stderr + first.stdout);
+  const sweepId = (JSON.parse(first.stdout) as { sweep: { id: number } }).sweep.id;
+  fs.rmSync(spec);
+  const again = cli(['sweep', '--resume', String(sweepId), '--trials', '2', '--json'], dir);
+  assert.equal(again.code, 0, again.stderr + again.stdout);
+  const store = openStore(path.join(dir, '.hyperlab', 'runs.db'), { readonly: true });
+  try {
+    const trials = store.sweeps.trials(sweepId);
+    assert.equal(trials.length, 2);
+    const lrs = trials.map((t) => t.params['train.lr'] as number);
+    assert.notEqual(lrs[0], lrs[1]);
+    for (const trial of trials) assert.deepEqual(store.getRun(trial.runId)!.params, { train: { lr: trial.params['train.lr'], epochs: 1, steps: 3 }, model: { hidden: 8 } });
+    const received = fs.readdirSync(sides).map((f) => (JSON.parse(fs.readFileSync(path.join(sides, f), 'utf8')) as Received).lr);
+    assert.deepEqual(received.sort(), [...lrs].sort());
+  } finally {
+    store.close();
+  }
+});
