@@ -3,9 +3,9 @@
 // Ctrl-C stops it (stop message, then SIGTERM, then SIGKILL), every run ends with a status.
 // --set values reach the script as HYPERLAB_PARAMS (JSON; the Python client merges them into
 // run.config); the run records only the params the script itself reports.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../core/log.ts';
+import { findClient, withParams } from '../../core/producer/launch.ts';
 import { startRun } from '../../core/runner/index.ts';
 import { parseOverride } from '../../core/spec/index.ts';
 import { formatNumber, formatPairs } from '../format.ts';
@@ -15,8 +15,6 @@ import { openForWriting } from '../open-store.ts';
 import { DB_OPTION, STORE_WAIT_OPTION, parseCommandArgs, resolveDb, secondsOption } from '../options.ts';
 import { usageError } from '../usage.ts';
 import { exitCodeOf, followRun } from './follow-run.ts';
-
-export const PARAMS_ENV = 'HYPERLAB_PARAMS';
 
 const OPTIONS = {
   ...DB_OPTION,
@@ -73,18 +71,13 @@ function defaultExperiment(command: readonly string[]): string {
 }
 
 function scriptEnv(io: CliIO, params: { [key: string]: unknown }): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...io.env };
-  if (Object.keys(params).length > 0) env[PARAMS_ENV] = JSON.stringify(params);
-  // Python buffers a pipe's stdout in 8 KiB blocks: the run's log would lag the training.
-  env['PYTHONUNBUFFERED'] ??= '1';
-  // The client that ships beside this CLI (python/ of the package) is importable without installing it.
-  // (dist/cli.cjs → ../python; src/cli/main.ts → ../../python)
-  const client = [path.resolve(io.programDir, '..', 'python'), path.resolve(io.programDir, '..', '..', 'python')]
-    .find((dir) => fs.existsSync(path.join(dir, 'hyperlab', '__init__.py')));
-  if (client) {
-    env['PYTHONPATH'] = env['PYTHONPATH'] ? `${env['PYTHONPATH']}${path.delimiter}${client}` : client;
-  }
-  return env;
+  return withParams(io.env, params, bundledClient(io.programDir));
+}
+
+/** The client that ships beside this CLI (python/ of the package): importable without installing it. */
+export function bundledClient(programDir: string): string | null {
+  // dist/cli.cjs → ../python; src/cli/main.ts → ../../python
+  return findClient([path.resolve(programDir, '..', 'python'), path.resolve(programDir, '..', '..', 'python')]);
 }
 
 function stderrLogger(io: CliIO): Logger {

@@ -7,7 +7,7 @@ import type { Logger } from '../../core/log.ts';
 import type { Params } from '../../core/protocol/messages.ts';
 import { autoRunName } from '../../core/compare/run-name.ts';
 import { startRun } from '../../core/runner/index.ts';
-import { applyOverrides, flattenSpec, parseOverride, parseSpec, type Spec } from '../../core/spec/index.ts';
+import { applyOverrides, flattenSpec, isProducerSpec, parseOverride, parseSpec, type Spec } from '../../core/spec/index.ts';
 import { formatNumber, formatPairs } from '../format.ts';
 import type { CliIO, ExitCode } from '../io.ts';
 import { toJson } from '../json.ts';
@@ -17,6 +17,7 @@ import { usageError } from '../usage.ts';
 import { engineCommand } from './engine-command.ts';
 import { exitCodeOf, followRun } from './follow-run.ts';
 import { runCommand } from './run-command.ts';
+import { runScriptSpec } from './run-script-spec.ts';
 
 const OPTIONS = {
   ...DB_OPTION, ...STORE_WAIT_OPTION, json: { type: 'boolean' }, set: { type: 'string', multiple: true },
@@ -38,7 +39,10 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
   const storeWaitMs = secondsOption(values['store-wait'], 'run', '--store-wait');
   const specPath = path.resolve(io.cwd, positionals[0]!);
   const assignments = values.set ?? [];
-  const spec = loadSpec(specPath, assignments);
+  const limits = { helloTimeoutMs: startTimeoutMs, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
+  const text = readSpecText(specPath);
+  if (isProducerSpecText(text)) return runScriptSpec({ specPath, text, assignments, json: values.json === true, db: values.db, ...limits }, io);
+  const spec = loadSpec(specPath, assignments, text);
   const argv = engineCommand(io.env, io.programDir);
   const store = openForWriting(resolveDb(values.db, io.cwd));
   try {
@@ -72,15 +76,26 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
 }
 
 
-export function loadSpec(specPath: string, assignments: readonly string[]): Spec {
-  let text: string;
+export function readSpecText(specPath: string): string {
   try {
-    text = fs.readFileSync(specPath, 'utf8');
+    return fs.readFileSync(specPath, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new HyperlabError('SPEC_NOT_FOUND', `spec file not found: ${specPath}`, 'Check the path; specs are *.hyperlab.json files (the extension can create one from a template).');
     throw new HyperlabError('SPEC_NOT_FOUND', `cannot read the spec file ${specPath}: ${(error as Error).message}`, 'Check the file permissions.');
   }
+}
+
+/** Whether the file's JSON has a producer section (invalid JSON is left for the parser to report). */
+export function isProducerSpecText(text: string): boolean {
+  try {
+    return isProducerSpec(JSON.parse(text));
+  } catch {
+    return false;
+  }
+}
+
+export function loadSpec(specPath: string, assignments: readonly string[], text = readSpecText(specPath)): Spec {
   const spec = parseSpec(text);
   return assignments.length > 0 ? applyOverrides(spec, assignments) : spec;
 }

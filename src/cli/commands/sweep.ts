@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { HyperlabError } from '../../core/errors.ts';
 import type { Params } from '../../core/search/types.ts';
+import { isProducerSpec, parseProducerSpec, producerConfig, resolveProducerOverrides, type ProducerSpec } from '../../core/spec/index.ts';
 import type { Store } from '../../core/store/types.ts';
 import { SweepDriver, createSweep, requestSweepStop, type BestTrial, type SweepOutcome } from '../../core/sweep/index.ts';
 import { formatNumber, formatValue } from '../format.ts';
@@ -13,7 +14,9 @@ import { openForWriting } from '../open-store.ts';
 import { DB_OPTION, parseCommandArgs, resolveDb } from '../options.ts';
 import { usageError } from '../usage.ts';
 import { engineCommand } from './engine-command.ts';
-import { loadSpec, stderrLogger } from './run.ts';
+import { bundledClient } from './run-command.ts';
+import { specExperiment } from './run-script-spec.ts';
+import { isProducerSpecText, loadSpec, readSpecText, stderrLogger } from './run.ts';
 
 const OPTIONS = {
   ...DB_OPTION, json: { type: 'boolean' }, set: { type: 'string', multiple: true },
@@ -38,8 +41,9 @@ export async function sweep(args: string[], io: CliIO): Promise<ExitCode> {
     } else {
       if (positionals.length !== 1) throw usageError(`hyperlab sweep: expected one spec file, got ${positionals.length}`, 'e.g. hyperlab sweep media/templates/fashion-mnist-grid.hyperlab.json; see: hyperlab help sweep');
       const specPath = path.resolve(io.cwd, positionals[0]!);
-      const spec = loadSpec(specPath, values.set ?? []);
-      const experiment = spec.name ?? path.basename(specPath).replace(/(\.hyperlab)?\.json$/, '');
+      const text = readSpecText(specPath);
+      const spec = isProducerSpecText(text) ? scriptSpec(text, values.set ?? []) : loadSpec(specPath, values.set ?? [], text);
+      const experiment = specExperiment(spec.name, specPath);
       sweepId = createSweep(store, { spec, specPath, experiment, ...(trials !== undefined ? { trials } : {}), ...(parallelism !== undefined ? { parallelism } : {}) }).id;
     }
     const outcome = await drive(store, sweepId, io, values.json === true);
@@ -55,8 +59,10 @@ export async function sweep(args: string[], io: CliIO): Promise<ExitCode> {
 }
 
 async function drive(store: Store, sweepId: number, io: CliIO, json: boolean): Promise<SweepOutcome> {
-  const argv = engineCommand(io.env, io.programDir);
-  const driver = new SweepDriver({ store, sweepId, command: { argv, env: io.env }, logger: stderrLogger(io) });
+  // A spec with a producer section runs its own script in every trial: no engine needed.
+  const script = isProducerSpec(store.sweeps.get(sweepId)?.spec);
+  const argv = script ? [] : engineCommand(io.env, io.programDir);
+  const driver = new SweepDriver({ store, sweepId, command: { argv, env: io.env }, clientDir: bundledClient(io.programDir), logger: stderrLogger(io) });
   const objective = (store.sweeps.get(sweepId)!.config['objective'] as { metric?: string } | undefined)?.metric ?? 'objective';
   const say = (text: string) => io.stderr(`sweep ${sweepId}: ${text}\n`);
   const budget = store.sweeps.get(sweepId)!.budgetTrials;
@@ -143,4 +149,10 @@ export function sweepStop(args: string[], io: CliIO): ExitCode {
   } finally {
     store.close();
   }
+}
+
+/** A producer spec with --set written into the script's config, which every trial starts from. */
+function scriptSpec(text: string, assignments: readonly string[]): ProducerSpec {
+  const spec = parseProducerSpec(text);
+  return { ...spec, config: producerConfig(spec, resolveProducerOverrides(spec, assignments)) };
 }

@@ -6,7 +6,7 @@ import { overridesOf, overridesText } from '../../core/compare/run-name.ts';
 import { errorMessage, HyperlabError } from '../../core/errors.ts';
 import type { Params } from '../../core/protocol/messages.ts';
 import { removeRunDirectory } from '../../core/runner/index.ts';
-import { flattenSpec, parseSpec } from '../../core/spec/index.ts';
+import { flattenSpec, isProducerSpec, parseProducerSpec, parseSpec, type Spec } from '../../core/spec/index.ts';
 import type { Run, Store } from '../../core/store/types.ts';
 import type { CommandContext } from './commandContext.ts';
 import { runExperiment } from './experimentCommands.ts';
@@ -79,7 +79,13 @@ function specOf(run: Run): vscode.Uri {
 
 /** The run's overrides against its spec file as it is now: what differs, as the box's text. */
 function runOverridesText(run: Run): string {
-  const defaults = flattenSpec(parseSpec(JSON.parse(fs.readFileSync(run.specPath!, 'utf8')) as Params)) as Params;
+  const raw = JSON.parse(fs.readFileSync(run.specPath!, 'utf8')) as Params;
+  if (isProducerSpec(raw)) {
+    // The script reported its config (nested): what differs from the spec's, field by field.
+    const asFlat = (value: object) => flattenSpec(value as unknown as Spec) as Params;
+    return overridesText(overridesOf(asFlat(run.params), asFlat(parseProducerSpec(raw).config)));
+  }
+  const defaults = flattenSpec(parseSpec(raw)) as Params;
   const { 'train.seed': _seed, ...overrides } = overridesOf(run.params, defaults);
   return overridesText(overrides);
 }

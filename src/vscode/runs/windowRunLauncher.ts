@@ -7,10 +7,10 @@ import { HyperlabError } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import { startRun } from '../../core/runner/supervisor.ts';
 import type { RunHandle } from '../../core/runner/types.ts';
-import { applyOverrides } from '../../core/spec/index.ts';
+import { applyOverrides, isProducerSpec } from '../../core/spec/index.ts';
 import type { HyperlabSettings } from '../config/settings.ts';
 import type { StoreLease } from '../store/storeLeases.ts';
-import { producerCommand } from './producerCommand.ts';
+import { producerCommand, runStart } from './producerCommand.ts';
 import type { LaunchRequest, RunLauncher } from './runLauncher.ts';
 
 export interface WindowRunLauncherOptions {
@@ -37,12 +37,15 @@ export class WindowRunLauncher implements RunLauncher {
 
   launch(request: LaunchRequest): number {
     const settings = this.options.settings();
-    if (settings.producerCommand.length === 0) this.checkEngine(request);
+    const script = isProducerSpec(request.spec) || settings.producerCommand.length > 0;
+    if (!script) this.checkEngine(request);
     const lease = this.options.acquireStore();
     let runId: number;
     try {
       const name = request.name ?? autoRunName(request.overrides);
-      runId = lease.store.createRun({ experiment: request.experiment, specPath: request.specPath, params: request.overrides, ...(name ? { name } : {}) }).id;
+      // A script's run records the params the script reports, never values it may not have used.
+      const params = script ? {} : request.overrides;
+      runId = lease.store.createRun({ experiment: request.experiment, specPath: request.specPath, params, ...(name ? { name } : {}) }).id;
     } catch (error) {
       lease.release();
       throw error;
@@ -116,13 +119,25 @@ export class WindowRunLauncher implements RunLauncher {
     }
     const settings = this.options.settings();
     const stopMs = Math.round(settings.stopTimeoutSeconds * 1000);
-    const train = request.spec.train;
-    const seed = typeof train === 'object' && train !== null && !Array.isArray(train) && typeof train.seed === 'number' ? train.seed : 0;
+    let how;
+    try {
+      how = runStart({ extensionPath: this.options.extensionPath, specPath: request.specPath, spec: request.spec, overrides: request.overrides, custom: settings.producerCommand });
+    } catch (error) {
+      try {
+        lease.store.endRun(runId, 'failed', `it could not start: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        lease.release();
+      }
+      return;
+    }
     const handle = startRun({
       store: lease.store,
       runId,
-      command: producerCommand({ extensionPath: this.options.extensionPath, specPath: request.specPath, custom: settings.producerCommand }),
-      start: { spec: request.spec, overrides: request.overrides, seed },
+      command: how.command,
+      start: how.start,
+      // A script files its run under the experiment its init() names (else the spec's), and names it.
+      ...(how.script ? { producerNamesRun: { experiment: true, name: true } } : {}),
+      ...(isProducerSpec(request.spec) ? { plainCommandMayFinish: true } : {}),
       logger: this.options.logger,
       limits: { stopGraceMs: stopMs, killGraceMs: Math.max(1000, Math.round(stopMs / 2)) },
     });
