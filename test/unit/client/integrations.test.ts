@@ -1,9 +1,10 @@
 // The Lightning logger and the Hugging Face TrainerCallback (python/hyperlab/integrations), end to
 // end: a real PyTorch training on FashionMNIST images, driven the way each framework's Trainer
 // calls its logger or callbacks, into a real store through `hyperlab run --` or the inbox and
-// `hyperlab sync`. Neither Lightning nor transformers can be installed on the test machines (no
-// PyPI, no Debian package), so scripts/stand_ins.py provides their base classes at the seam, with
-// the real names, modules and signatures.
+// `hyperlab sync`, with Debian's python3 alone: scripts/stand_ins.py provides the libraries' base
+// classes at the seam, with the real names, modules and signatures, so that these tests choose
+// what the Trainer hands over (a process of rank 1, text among the metrics). The real libraries
+// run in integrations-real.test.ts.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -1,9 +1,10 @@
 """Stand-ins for PyTorch Lightning's and Hugging Face transformers' seams, for the integration
-tests: neither library can be installed on the test machines (no PyPI, no Debian package). Each
-class and function here has the real one's name, module and signature (Lightning 2.x
-lightning.fabric/pytorch loggers.logger and rank_zero; transformers' trainer_callback and
-training_args), and nothing more than what a logger or callback meets. install_*() puts them
-into sys.modules under the real import paths."""
+tests that need control the real Trainers do not give cheaply (a process of rank 1, chosen
+values, text among the metrics) and that run with Debian's python3 alone; the real libraries are
+tested in integrations-real.test.ts. Each class and function here has the real one's name,
+module and signature (Lightning 2.x lightning.fabric/pytorch loggers.logger and rank_zero;
+transformers' trainer_callback and training_args), and nothing more than what a logger or
+callback meets. install_*() puts them into sys.modules under the real import paths."""
 import dataclasses
 import os
 import sys
