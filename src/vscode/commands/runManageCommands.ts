@@ -2,11 +2,9 @@
 // changes, resume from a checkpoint; and Delete / Stop on a multi-selection behind one question.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { overridesOf, overridesText } from '../../core/compare/run-name.ts';
+import { overridesAgainstSpecFile, overridesText } from '../../core/compare/run-name.ts';
 import { errorMessage, HyperlabError } from '../../core/errors.ts';
-import type { Params } from '../../core/protocol/messages.ts';
 import { removeRunDirectory } from '../../core/runner/index.ts';
-import { flattenSpec, parseSpec } from '../../core/spec/index.ts';
 import type { Run, Store } from '../../core/store/types.ts';
 import type { CommandContext } from './commandContext.ts';
 import { runExperiment } from './experimentCommands.ts';
@@ -79,9 +77,7 @@ function specOf(run: Run): vscode.Uri {
 
 /** The run's overrides against its spec file as it is now: what differs, as the box's text. */
 function runOverridesText(run: Run): string {
-  const defaults = flattenSpec(parseSpec(JSON.parse(fs.readFileSync(run.specPath!, 'utf8')) as Params)) as Params;
-  const { 'train.seed': _seed, ...overrides } = overridesOf(run.params, defaults);
-  return overridesText(overrides);
+  return overridesText(overridesAgainstSpecFile(run.params, run.specPath) ?? {});
 }
 
 export async function runAgainWithChanges(ctx: CommandContext, arg?: unknown, options?: { overrides?: string }): Promise<number | undefined> {

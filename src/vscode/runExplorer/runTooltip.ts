@@ -4,7 +4,7 @@ import type { Run, RunAnnotation } from '../../core/store/types.ts';
 import { statusLook } from './runStatusIcon.ts';
 import { tooltipMarkdown } from './tooltipMarkdown.ts';
 
-export function runTooltip(run: Run, varying: readonly string[], now: number, note?: RunAnnotation): vscode.MarkdownString {
+export function runTooltip(run: Run, varying: readonly string[], now: number, note?: RunAnnotation, changes?: string): vscode.MarkdownString {
   const look = statusLook(run.status);
-  return new vscode.MarkdownString(tooltipMarkdown(run, varying, look.label, now, note));
+  return new vscode.MarkdownString(tooltipMarkdown(run, varying, look.label, now, note, changes));
 }

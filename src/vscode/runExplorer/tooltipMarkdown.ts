@@ -23,8 +23,10 @@ export function varyingParams(runs: readonly Run[]): string[] {
 }
 
 export function tooltipMarkdown(run: Run, varying: readonly string[], statusLabel: string, now: number,
-  note?: { tags: readonly string[]; note: string | null; starred: boolean }): string {
+  note?: { tags: readonly string[]; note: string | null; starred: boolean }, changes?: string): string {
   const rows: [string, string][] = [['status', statusLabel + (run.reason ? `: ${clip(run.reason, 160)}` : '')]];
+  // Every change against the spec, unabridged: the run's automatic name shows only the first few.
+  if (changes) rows.push(['changes', changes]);
   const metric = keyMetric(run.summary) ?? null;
   if (metric) rows.push([metric.key, show(metric.value)]);
   const present = varying.filter((key) => Object.hasOwn(run.params, key));
