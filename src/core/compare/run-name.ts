@@ -11,8 +11,12 @@ import { paramTitles } from './title.ts';
 
 /** Differences named before the rest are counted as "+N". */
 export const AUTO_NAME_PARTS = 3;
-/** What fits beside a run's progress at the Run Explorer's default width. */
-export const AUTO_NAME_LENGTH = 32;
+/**
+ * Characters of a name, "+N" included: at the Run Explorer's default width (a run's row has
+ * about 215 px, 29 characters, for name and description) this leaves room for the start of the
+ * description (the progress or the objective), as W&B's and DVC's short run names do.
+ */
+export const AUTO_NAME_LENGTH = 24;
 /** A value longer than this (a list, an object) is cut: `hidden=[256,12…]`. */
 const VALUE_LENGTH = 12;
 
@@ -28,10 +32,11 @@ export function autoRunName(overrides: Params): string | undefined {
     shown.push(part);
   }
   const more = parts.length - shown.length;
+  const suffix = more > 0 ? ` +${more}` : '';
   const name = shown.join(' · ');
   // A single difference can be long by itself (a long string value): cut it, the hover has it whole.
-  const cut = name.length > AUTO_NAME_LENGTH ? `${name.slice(0, AUTO_NAME_LENGTH - 1)}…` : name;
-  return more > 0 ? `${cut} +${more}` : cut;
+  const room = AUTO_NAME_LENGTH - suffix.length;
+  return (name.length > room ? `${name.slice(0, room - 1)}…` : name) + suffix;
 }
 
 /** Every difference, unabridged, in the name's spelling: `lr=0.0125 · adam · epochs=3 · units=512`. */

@@ -15,20 +15,22 @@ test('a run is named by its overrides\' short titles: numbers with their name, w
   assert.equal(autoRunName({ 'train.seed': 3, 'train.epochs': 2 }), 'epochs=2', 'the seed alone is no difference worth the name when others are');
 });
 
-test('a long auto-name is cut to what fits the sidebar: three differences at most, numbers to 3 digits, the rest counted; the whole set is describeOverrides', () => {
+test('a long auto-name is cut to what fits the sidebar: three differences and 24 characters at most, numbers to 3 digits, the rest counted; the whole set is describeOverrides', () => {
   const many = {
     'train.optimizer.lr': 0.0123456, 'train.optimizer.kind': 'adam', 'train.epochs': 12, 'data.limit': 20000,
     'model.layers.1.units': 512, 'train.optimizer.weightDecay': 0.0005,
   };
-  assert.equal(autoRunName(many), 'lr=0.0123 · adam · epochs=12 +3');
+  assert.equal(autoRunName(many), 'lr=0.0123 · adam +4');
   assert.equal(describeOverrides(many), 'lr=0.01235 · adam · epochs=12 · limit=20000 · units=512 · weight decay=5e-4');
   // Parts are added while the name stays within AUTO_NAME_LENGTH; the first is always there.
-  assert.equal(autoRunName({ 'model.layers.1.units': 512, 'train.optimizer.weightDecay': 0.0005, 'train.batchSize': 256 }), 'units=512 · weight decay=5e-4 +1');
-  assert.equal(autoRunName({ 'data.path': 'a-very-long-folder-name-for-the-data-of-this-run' }), 'a-very-long-folder-name-for-the…', 'a word value names itself, cut to the length');
+  assert.equal(autoRunName({ 'model.layers.1.units': 512, 'train.optimizer.weightDecay': 0.0005, 'train.batchSize': 256 }), 'units=512 +2');
+  assert.equal(autoRunName({ 'data.path': 'a-very-long-folder-name-for-the-data-of-this-run' }), 'a-very-long-folder-name…', 'a word value names itself, cut to the length');
   assert.equal(autoRunName({ 'model.hidden': [1024, 512, 256, 128] }), 'hidden=[1024,512,2…');
+  assert.equal(autoRunName({ 'train.optimizer.lr': 0.01, 'train.epochs': 3, 'data.limit': 12000 }), 'lr=0.01 · epochs=3 +1');
+  assert.equal(autoRunName({ 'data.path': 'a-very-long-folder-name-for-the-data', 'train.epochs': 3 }), 'a-very-long-folder-n… +1');
   const twenty = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`p${i}`, i]));
   assert.equal(autoRunName(twenty), 'p0=0 · p1=1 · p2=2 +17');
-  for (const overrides of [many, twenty, { 'x.y': 'z'.repeat(80) }]) assert.ok(autoRunName(overrides)!.replace(/ \+\d+$/, '').length <= AUTO_NAME_LENGTH);
+  for (const overrides of [many, twenty, { 'x.y': 'z'.repeat(80) }]) assert.ok(autoRunName(overrides)!.length <= AUTO_NAME_LENGTH);
 });
 
 test('a run\'s changes against its spec file as it is now; none when the file is gone or not a spec', () => {

@@ -30,7 +30,7 @@ test('the card is a Markdown table: status and reason, key metric, differing par
 
 test('the card lists every change against the spec, unabridged, where the run\'s short name shows only a few', () => {
   const changes = 'lr=0.01235 · adam · epochs=12 · limit=20000 · units=512 · weight decay=5e-4';
-  const md = tooltipMarkdown(run(8, {}, { name: 'lr=0.0123 · adam · epochs=12 +3' }), [], 'Finished', 65_000, undefined, changes);
+  const md = tooltipMarkdown(run(8, {}, { name: 'lr=0.0123 · adam +4' }), [], 'Finished', 65_000, undefined, changes);
   assert.ok(md.split('\n').includes('| changes | lr=0\\.01235 · adam · epochs=12 · limit=20000 · units=512 · weight decay=5e\\-4 |'), md);
   assert.ok(!tooltipMarkdown(run(8, {}), [], 'Finished', 65_000).includes('changes'), 'no row without changes');
 });
