@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { liveProgress } from '../../core/progress.ts';
 import { experimentObjective, shortKey } from '../../core/compare/objective.ts';
-import { describeOverrides, overridesAgainstSpecFile } from '../../core/compare/run-name.ts';
+import { overridesAgainstSpecFile } from '../../core/compare/run-name.ts';
 import { formatNumber } from '../../core/format.ts';
 import type { Experiment, MetricRange, Run, RunAnnotation, Store, Sweep } from '../../core/store/types.ts';
 import { bestTrialRun } from '../../core/sweep/best-run.ts';
@@ -119,8 +119,7 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
   /** A run's hover card, made when it is hovered: with every change against its spec file (the name shows a few). */
   resolveTreeItem(item: vscode.TreeItem, node: RunTreeNode): vscode.TreeItem {
     if (node.kind !== 'run') return item;
-    const changes = overridesAgainstSpecFile(node.run.params, node.run.specPath);
-    item.tooltip = runTooltip(node.run, node.varying, Date.now(), node.note, changes && Object.keys(changes).length > 0 ? describeOverrides(changes) : undefined);
+    item.tooltip = runTooltip(node.run, node.varying, Date.now(), node.note, overridesAgainstSpecFile(node.run.params, node.run.specPath));
     return item;
   }
 
