@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { overridesAgainstSpecFile, overridesText } from '../../core/compare/run-name.ts';
 import { errorMessage, HyperlabError } from '../../core/errors.ts';
 import { removeRunDirectory } from '../../core/runner/index.ts';
+import { parseTagList, TAG_FILTER_EXAMPLE, TAGS_EXAMPLE } from '../../core/store/run-annotations.ts';
 import type { Run, Store } from '../../core/store/types.ts';
 import type { CommandContext } from './commandContext.ts';
 import { runExperiment } from './experimentCommands.ts';
@@ -36,10 +37,10 @@ export async function tagRun(ctx: CommandContext, arg?: unknown, options?: TextO
   const current = store.annotations([run.id]).get(run.id)?.tags ?? [];
   const typed = await ask(options, {
     title: `Tags of run ${run.name} (#${run.id})`, value: current.join(' '),
-    prompt: 'Tags separated by spaces, e.g. baseline best-lr. Remove a word to take its tag off. Comparison filters by tag=baseline.',
+    prompt: `Tags separated by spaces, e.g. ${TAGS_EXAMPLE}. Remove a word to take its tag off. Comparison filters by ${TAG_FILTER_EXAMPLE}.`,
   });
   if (typed === undefined) return undefined;
-  const wanted = [...new Set(typed.split(/[\s,]+/).filter((t) => t !== ''))];
+  const wanted = parseTagList(typed);
   store.untagRun(run.id, current.filter((t) => !wanted.includes(t)));
   store.tagRun(run.id, wanted);
   ctx.refreshViews();
