@@ -170,6 +170,9 @@ uiTest('Comparison filtered with the filter field\'s own example, typed into the
   await runPaletteCommand(page, 'Hyperlab: Compare Runs');
   const frame: Frame = await webviewFrame(page, 'body[data-panel="comparison"][data-painted="true"]');
   const field = frame.locator('#filter');
+  // Its accessible name, as the real toolkit component leaves it (it used to say "Text field").
+  assert.equal(await field.getAttribute('aria-label'), 'Filter runs (terms like lr>0.001 or optimizer=adam; any other word matches names and text)');
+  assert.equal(await field.evaluate((el) => el.shadowRoot?.querySelector('input')?.getAttribute('aria-label')), await field.getAttribute('aria-label'), 'the input inside has the name');
   const placeholder = (await field.getAttribute('placeholder'))!;
   // "Filter: lr>0.001 optimizer.kind=adam val.acc.best:0.8..1 or any text": the example is between.
   const example = /^Filter: (.+) or any text$/.exec(placeholder)?.[1];
