@@ -1,7 +1,7 @@
 // Everyday use in the real workbench (headless Chromium), as the issue's walkthrough: a live run
 // started with the overrides box's own example shows epoch x/N, % and ETA in the Run Explorer;
 // Comparison is filtered with the filter field's own example, typed into the webview; F2 renames
-// the selected run; "Run Again with Changes..." opens the box pre-filled with the run's changes;
+// the selected run and the Tag box's own example tags it; "Run Again with Changes..." opens the box pre-filled with the run's changes;
 // a long auto-name fits the sidebar at its default width with every change in the hover card;
 // two running runs are stopped, and two others deleted with the Delete key, each behind one
 // confirmation; a PyTorch script's run (the Python client's run.watch at an exploding learning
@@ -15,6 +15,7 @@ import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { Frame, Page } from 'playwright-core';
 import { openStore } from '../../src/core/store/index.ts';
+import { TAGS_EXAMPLE } from '../../src/core/store/run-annotations.ts';
 import { parseOverrides } from '../../src/vscode/runs/overrides.ts';
 import { codeServerInstalled, startCodeServer, type CodeServer } from '../e2e/codeServer.ts';
 import { openPanelOnRuns, setTheme, shoot, webviewFrame } from '../e2e/webviews.ts';
@@ -196,7 +197,7 @@ uiTest('Comparison filtered with the filter field\'s own example, typed into the
   await runPaletteCommand(page, 'View: Close All Editors');
 });
 
-uiTest('F2 renames the selected run in the Run Explorer: the tree and the store show the new name', 'everyday-rename', async (page) => {
+uiTest('F2 renames the selected run in the Run Explorer, and the Tag box\'s own example tags it: the tree and the store show both', 'everyday-rename', async (page) => {
   const row = rows(page).filter({ hasText: 'lr=0.01 · adam' });
   await row.click();
   await page.keyboard.press('F2');
@@ -206,9 +207,21 @@ uiTest('F2 renames the selected run in the Run Explorer: the tree and the store 
   await box.fill('adam baseline');
   await box.press('Enter');
   await rows(page).filter({ hasText: 'adam baseline' }).waitFor({ timeout: 10_000 });
+  // Then tagged from its context menu with the Tag box's own example.
+  const renamed = rows(page).filter({ hasText: 'adam baseline' });
+  await contextMenu(page, renamed, 'Tag Run...');
+  await box.waitFor({ timeout: 10_000 });
+  const prompt = await page.locator('.quick-input-widget .quick-input-message').innerText();
+  const example = /e\.g\. (.+?)\. /.exec(prompt)?.[1];
+  assert.equal(example, TAGS_EXAMPLE, `the box's example: ${prompt}`);
+  await box.fill(example);
+  await box.press('Enter');
+  await renamed.filter({ hasText: '#baseline #best-lr' }).waitFor({ timeout: 10_000 });
   const store = openStore(db, { readonly: true });
   try {
-    assert.equal(store.listRuns().find((r) => r.name === 'adam baseline')?.params['train.optimizer.lr'], 0.01);
+    const run = store.listRuns().find((r) => r.name === 'adam baseline')!;
+    assert.equal(run.params['train.optimizer.lr'], 0.01);
+    assert.deepEqual(store.annotations([run.id]).get(run.id)?.tags, ['baseline', 'best-lr']);
   } finally {
     store.close();
   }
