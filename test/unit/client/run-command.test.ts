@@ -190,8 +190,15 @@ test('hyperlab run --: a script that finished but whose end the store could not 
   try {
     await until(() => {
       if (!fs.existsSync(db)) return false;
-      const store = openStore(db, { readonly: true });
-      try { return store.points(1, 'train.loss').length === 20; } finally { store.close(); }
+      let store;
+      try {
+        store = openStore(db, { readonly: true });
+        return store.points(1, 'train.loss').length === 20;
+      } catch {
+        return false; // created but not migrated yet by the CLI
+      } finally {
+        store?.close();
+      }
     });
     locker = spawn(process.execPath, ['-e', `
       const { DatabaseSync } = require('node:sqlite');

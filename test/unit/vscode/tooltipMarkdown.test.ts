@@ -27,3 +27,14 @@ test('the card is a Markdown table: status and reason, key metric, differing par
   assert.ok(lines.includes('| duration | 1m 05s |'), md);
   assert.ok(!md.includes('{') && !md.includes('epochs'), 'no JSON, and a param that is the same everywhere is not listed');
 });
+
+test('the card lists every change against the spec, unabridged, where the run\'s short name shows only a few', () => {
+  const changes = { 'train.optimizer.lr': 0.0123456, 'train.optimizer.kind': 'adam', 'train.epochs': 12, 'data.limit': 20000, 'model.layers.1.units': 512, 'train.weightDecay': 0.0005 };
+  const params = { ...changes, 'train.batchSize': 32 };
+  const md = tooltipMarkdown(run(8, params, { name: 'lr=0.0123 · adam +4' }), ['train.optimizer.lr', 'train.batchSize'], 'Finished', 65_000, undefined, changes);
+  const lines = md.split('\n');
+  assert.ok(lines.includes('| changes | lr=0\\.01235 · adam · epochs=12 · limit=20000 · units=512 · weight decay=5e\\-4 |'), md);
+  assert.ok(lines.includes('| batch size | 32 |'), 'a varying param that is no change still has its row');
+  assert.ok(!lines.some((l) => l.startsWith('| lr |')), 'a change is not listed twice');
+  assert.ok(!tooltipMarkdown(run(8, {}), [], 'Finished', 65_000, undefined, {}).includes('changes'), 'no row without changes');
+});
