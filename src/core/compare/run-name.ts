@@ -91,12 +91,13 @@ export function overridesAgainstSpecFile(params: Params, specPath: string | null
   let defaults: Params;
   try {
     raw = JSON.parse(fs.readFileSync(specPath, 'utf8')) as Params;
-    // A producer spec is the script's config; the run holds what the script reported (nested).
+    // A producer spec is the script's config.
     defaults = (isProducerSpec(raw) ? flattenSpec(parseProducerSpec(raw).config as unknown as Spec) : flattenSpec(parseSpec(raw))) as Params;
   } catch {
     return undefined;
   }
-  const flat = isProducerSpec(raw) ? flattenSpec(params as unknown as Spec) as Params : params;
+  // A script reports its config nested (the engine's runs hold it flat): compare paths.
+  const flat = flattenSpec(params as unknown as Spec) as Params;
   const { 'train.seed': _seed, ...overrides } = overridesOf(flat, defaults);
   return overrides;
 }

@@ -17,7 +17,8 @@ test('the example producer spec runs examples/pytorch_fashion_mnist.py with its 
   assert.equal(result.code, 0, result.stderr + result.stdout);
   const out = JSON.parse(result.stdout) as { run: { id: number; status: string; experimentName: string; name: string; params: { [k: string]: unknown } } };
   assert.equal(out.run.experimentName, 'pytorch-fashion-mnist');
-  assert.equal(out.run.name, 'limit=600 · hidden=32 · watch every=1000');
+  // Auto-names keep to 24 characters and count the rest (the hover card lists every change).
+  assert.equal(out.run.name, 'limit=600 · hidden=32 +1');
   const { params } = out.run;
   assert.deepEqual([params['limit'], params['hidden'], params['epochs'], params['lr'], params['batch_size']], [600, 32, 1, 0.001, 64]);
   assert.equal(params['search'], undefined, 'the search section is Hyperlab\'s, not the script\'s');
