@@ -332,7 +332,7 @@ uiTest('a PyTorch run with an exploding learning rate (Python client, run.watch)
   const alert = frame.locator('#alerts [role="alert"][data-kind="exploding"]');
   await alert.waitFor({ timeout: 30_000 });
   const text = await alert.innerText();
-  assert.match(text, /Exploding gradients: norm above 1\.0e\+3 in layers 0 \(/);
+  assert.match(text, /Exploding gradients: norm above 1\.0e\+3 in layers Linear 0 \(/);
   assert.match(text, /torch\.nn\.utils\.clip_grad_norm_/, 'remedies in PyTorch terms for a script\'s run');
   assert.doesNotMatch(text, /train\.clip\.norm|model\.layers/, 'no spec fields: the script has no spec');
   const layers = await frame.evaluate(() => (window as unknown as { hyperlabGradients: { datasets(): { label: string; points: number }[] } }).hyperlabGradients.datasets());

@@ -28,7 +28,7 @@ const TORCH_REMEDIES: Record<keyof typeof REMEDIES, Remedy> = {
 };
 
 const fmt = (v: number) => v.toExponential(1);
-/** "layer" or "layers" before the names: a PyTorch Sequential's layers are named 0, 2, 4, which read as numbers otherwise. */
+/** "layer" or "layers" before the names, which are whatever the producer calls them (dense1, fc1, Linear 0). */
 const layerWord = (layers: readonly unknown[]) => (layers.length === 1 ? 'layer' : 'layers');
 
 /** `producer`: 'spec' for the engine's runs (remedies name spec fields), 'script' for a user's own script's. */

@@ -26,7 +26,7 @@ test('Gradient Monitor on a watched torch.nn.Module: exploding alert at lr 0.5, 
     const sane = layerStatsMessage(store, byName('lr=0.001').id, 500)!;
     const exploding = layerStatsMessage(store, byName('lr=0.5').id, 500)!;
     assert.equal(sane.steps.length, 4);
-    assert.deepEqual(sane.layers.map((l) => l.name), ['0', '2', '4']);
+    assert.deepEqual(sane.layers.map((l) => l.name), ['Linear 0', 'Linear 2', 'Linear 4']);
     assert.deepEqual(sane.alerts.filter((a) => a.kind === 'exploding'), []);
     const alert = exploding.alerts.find((a) => a.kind === 'exploding');
     assert.ok(alert, `an exploding alert, got ${JSON.stringify(exploding.alerts)}`);
