@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(build-essential python3 pkg-config libkrb5-dev libxkbfile-dev libsecret-1-dev
   chromium python3-torch python3-numpy libopenblas0-pthread dataset-fashion-mnist curl
   slurm-wlm munge)
+# pip installs the client's wheel in its test; venv makes the client benchmark's environment for its peers
+APT_PACKAGES+=(python3-pip python3-venv)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -76,22 +76,46 @@ def _sweep_params() -> Dict[str, Any]:
 
 
 def _merge(config: Dict[str, Any], overrides: Mapping[str, Any]) -> Dict[str, Any]:
-    """Overrides win. A dotted key ("optimizer.lr") sets a nested value where the config nests."""
+    """The config the script runs with: its own, with the passed values written over it.
+
+    Without a config of its own (init() or init(config={})), the script takes every passed value.
+    With one, a passed value takes the place of a key the config declares (at any depth; a dotted
+    key such as "optimizer.lr" or a nested object reaches the nested value); a value for a key the
+    config does not declare is left out of run.config, so the run never records a parameter the
+    script had no place for, and a line on stderr (the run's log) names it and the fix."""
     merged = json.loads(json.dumps(_jsonable(config)))
+    if not merged:
+        return json.loads(json.dumps(_jsonable(dict(overrides))))
+    unused: List[str] = []
     for key, value in overrides.items():
-        parts = key.split(".")
-        target = merged
-        for part in parts[:-1]:
-            nested = target.get(part) if isinstance(target, dict) else None
-            if not isinstance(nested, dict):
-                target = None
-                break
-            target = nested
-        if target is not None and len(parts) > 1:
-            target[parts[-1]] = value
-        else:
-            merged[key] = value
+        _place(merged, key.split("."), value, key, unused)
+    if unused:
+        sys.stderr.write(f"hyperlab: {PARAMS_ENV} sets {', '.join(unused)}, which the config passed to hyperlab.init() "
+                         "does not declare: not in run.config and not recorded. Declare it in init(config=...) to use it.\n")
     return merged
+
+
+def _place(target: Dict[str, Any], parts: List[str], value: Any, label: str, unused: List[str]) -> None:
+    """Writes value at the dotted path parts where target declares it; notes the paths it does not."""
+    for i, part in enumerate(parts[:-1]):
+        nested = target.get(part)
+        if not isinstance(nested, dict):
+            # "optimizer.lr" where the config has the flat key "optimizer.lr" itself
+            rest = ".".join(parts[i:])
+            if rest in target:
+                target[rest] = value
+            else:
+                unused.append(label)
+            return
+        target = nested
+    last = parts[-1]
+    if last not in target:
+        unused.append(label)
+    elif isinstance(value, dict) and isinstance(target[last], dict):
+        for key, inner in value.items():
+            _place(target[last], str(key).split("."), inner, f"{label}.{key}", unused)
+    else:
+        target[last] = value
 
 
 class Config(dict):

@@ -64,7 +64,7 @@ class Watcher:
             weight = module._parameters.get("weight")
             if weight is None or not weight.requires_grad:
                 continue
-            layer = _Layer(name or type(module).__name__, module, [weight])
+            layer = _Layer(_layer_name(name, module), module, [weight])
             for _, follower in modules[index + 1:]:
                 if follower._parameters.get("weight") is not None:
                     break
@@ -176,3 +176,13 @@ def _finite_or_text(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
     return value
+
+
+def _layer_name(path: str, module: Any) -> str:
+    """The module's path in the model, with its class where the path alone is an index (the
+    children of an nn.Sequential are named 0, 1, 2…, which say nothing on a chart's legend):
+    "Linear 0", "Conv2d features.3"; named modules keep their name ("fc1")."""
+    kind = type(module).__name__
+    if path == "":
+        return kind
+    return f"{kind} {path}" if path.rsplit(".", 1)[-1].isdigit() else path

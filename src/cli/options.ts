@@ -28,3 +28,16 @@ export function parseRunId(text: string | undefined, command: string): number {
   if (!Number.isSafeInteger(id) || id < 1) throw usageError(`hyperlab ${command}: "${text}" is not a run ID (a positive integer)`, 'List run ids with: hyperlab runs ls');
   return id;
 }
+
+/** A positive number of seconds given to `flag`, in milliseconds; undefined when not given. */
+export function secondsOption(text: string | undefined, command: string, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
+    throw usageError(`hyperlab ${command}: ${flag} must be a positive number of seconds (got "${text}")`, `e.g. ${flag} 600; see: hyperlab help ${command}`);
+  }
+  return Math.round(value * 1000);
+}
+
+/** `--store-wait`, shared by both forms of `hyperlab run`. */
+export const STORE_WAIT_OPTION = { 'store-wait': { type: 'string' } } as const satisfies Options;

@@ -76,11 +76,15 @@ or commas. Tags show in runs ls, the Run Explorer and Comparison (filter: tag=ba
 
 Give a run a name (1 to 200 characters; quote it if it has spaces).
 `,
-  run: `Usage: hyperlab run SPEC [--set path=value ...] [--timeout SECONDS] [--start-timeout SECONDS] [--json] [--db PATH]
+  run: `Usage: hyperlab run SPEC [--set path=value ...] [--timeout SECONDS] [--start-timeout SECONDS] [--store-wait SECONDS] [--json] [--db PATH]
 
 Validate the spec file, start the training engine on it, record the run in the store, show
 progress on stderr and print the summary. --set overrides one field by its dotted path
 (e.g. --set train.epochs=3 --set train.optimizer.lr=0.01). Ctrl-C stops the run gracefully.
+A spec with a "producer" section runs that command instead of the engine (in the spec's folder,
+or producer.cwd): the spec's other fields, with --set applied (a unique tail of a path is enough:
+--set lr=0.01), reach it as HYPERLAB_PARAMS; the run records the params the script reports and
+is filed under the experiment it names in hyperlab.init(), else the spec's name.
 
 Options:
   --timeout SECONDS        stop the run and fail it after this long (default: no limit)
@@ -88,6 +92,8 @@ Options:
                            (default 180)
   --detach                 a spec whose execution.backend is slurm: submit the job and return
                            (hyperlab sync reconciles it later)
+  --store-wait SECONDS     how long to keep retrying a store that another process holds
+                           locked before the run fails (default 600)
   --json                   machine output: the run and its outcome as JSON on stdout
   --db PATH                the store (default .hyperlab/runs.db)
 
@@ -97,7 +103,7 @@ Running on a cluster): Ctrl-C cancels it (scancel); closing the terminal leaves 
 Exit code 1 when the run fails or diverges, or when its end could not be recorded in the
 store (a full disk, a write lock held past every retry).
 
-Usage: hyperlab run [--experiment E] [--name N] [--set k=v ...] [--execution SPEC [--detach]] [--json] [--db PATH] -- CMD [ARGS...]
+Usage: hyperlab run [--experiment E] [--name N] [--set k=v ...] [--execution SPEC [--detach]] [--store-wait SECONDS] [--json] [--db PATH] -- CMD [ARGS...]
 
 Run any command as a tracked run (e.g. a Python script using the hyperlab client, python/):
 its stdout and stderr become the run's log, the protocol channel is passed as file descriptor 3
@@ -135,7 +141,8 @@ A run imported before is skipped, so importing again adds only new runs.
        hyperlab sweep --resume ID [--trials N] [--parallelism N] [--json] [--db PATH]
 
 Run the hyperparameter search of the spec's "search" section: each trial is a run of the engine
-with the trial's parameters written into the spec (trials appear in hyperlab runs ls). One line
+with the trial's parameters written into the spec (trials appear in hyperlab runs ls); for a spec
+with a "producer" section, a run of its command with them in HYPERLAB_PARAMS. One line
 per trial event on stderr; the best trial and its parameters on stdout. --trials and
 --parallelism override search.budget.trials and search.parallelism (on --resume: the stored ones).
 Ctrl-C stops the running trials and leaves the sweep resumable: hyperlab sweep --resume ID runs

@@ -54,12 +54,23 @@ function cancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new HyperlabError('EXPORT_FAILED', 'export cancelled; nothing was written', 'Run it again when ready.');
 }
 
-/** Checks --out before any work: it must not exist and its folder must be writable. */
+/**
+ * Checks --out before any work: it must not exist and its folder must be writable. Missing
+ * folders above it are made (`--out exports/run1-int8` in a fresh project, as the README shows).
+ */
 export function checkOutput(out: string): void {
   if (fs.existsSync(out)) throw new HyperlabError('USAGE', `--out ${out} already exists`, 'Choose a new folder (the export creates it), or remove the old one first.');
   const parent = path.dirname(path.resolve(out));
-  const problem = !fs.existsSync(parent) ? `the folder ${parent} does not exist` : !fs.statSync(parent).isDirectory() ? `${parent} is not a folder` : null;
-  if (problem) throw notWritable(out, problem);
+  let existing = parent;
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  if (!fs.statSync(existing).isDirectory()) throw notWritable(out, `${existing} is not a folder`);
+  if (existing !== parent) {
+    try {
+      fs.mkdirSync(parent, { recursive: true });
+    } catch (error) {
+      throw notWritable(out, `cannot make the folder ${parent} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  }
   try {
     fs.accessSync(parent, fs.constants.W_OK);
   } catch {

@@ -77,14 +77,13 @@ function loadDataset(next: CompareDataset, experiment: string | null, experiment
 }
 
 function buildLayout() {
+  // The placeholder is an example, not a name: screen readers announce the label (last argument) instead.
   const filter = textField('Filter: lr>0.001 optimizer.kind=adam val.acc.best:0.8..1 or any text', state.filter, (value) => {
     if (value === state.filter) return;
     state.filter = value;
     refresh();
-  }, 'filter');
+  }, 'filter', 'Filter runs (terms like lr>0.001 or optimizer=adam; any other word matches names and text)');
   filter.classList.add('filter');
-  // The placeholder is an example, not a name: screen readers announce this instead.
-  filter.setAttribute('aria-label', 'Filter runs (terms like lr>0.001 or optimizer=adam; any other word matches names and text)');
   const columnsButton = button('Columns…', () => toggleColumnPicker(), { id: 'columns-button', title: 'Choose the columns the table shows' });
   const groupBy = dropdown('Group by', [], state.groupBy ?? '', (value) => {
     state.groupBy = value || null;

@@ -1,7 +1,7 @@
 // The Gradient monitor: per-layer gradient norms over steps (log y), a layer × step heatmap,
 // update-to-weight ratios, dead-ReLU fractions, and vanishing/exploding alerts whose remedies
 // open the run's spec at the field to change.
-import type { GradientAlert, GradientsRun, GradientsState, GradientsToWebview, LayerSeries } from '../../src/core/webview/contract.ts';
+import type { GradientAlert, GradientsRun, GradientsState, GradientsToWebview, LayerSeries, Remedy } from '../../src/core/webview/contract.ts';
 import { connectPanel } from '../shared/bootstrap.ts';
 import { LineChart, onChartTheme, type LineDataset } from '../shared/chart.ts';
 import { button, checkbox, link } from '../shared/controls.ts';
@@ -87,9 +87,9 @@ function render(): void {
     app.replaceChildren(view.root);
     app.setAttribute('aria-busy', 'false');
     charts = {
-      grad: new LineChart(view.gradCanvas, { xLabel: 'step', yLabel: 'gradient norm', logY: state.logY }),
-      ratio: new LineChart(view.ratioCanvas, { xLabel: 'step', yLabel: 'update / weight', logY: state.logY }),
-      dead: new LineChart(view.deadCanvas, { xLabel: 'step', yLabel: 'fraction', formatY: (v) => `${Math.round(v * 100)}%` }),
+      grad: new LineChart(view.gradCanvas, { xLabel: 'step', yLabel: 'gradient norm', logY: state.logY, integerX: true }),
+      ratio: new LineChart(view.ratioCanvas, { xLabel: 'step', yLabel: 'update / weight', logY: state.logY, integerX: true }),
+      dead: new LineChart(view.deadCanvas, { xLabel: 'step', yLabel: 'fraction', integerX: true, formatY: (v) => `${Math.round(v * 100)}%` }),
     };
   }
   view.title.textContent = `${run.name} #${run.id}`;
@@ -159,8 +159,15 @@ function renderAlerts(): void {
   view.alerts.replaceChildren(...data.alerts.map((alert) => h('div', { class: `hint ${alert.kind === 'exploding' ? 'error' : 'warn'}`, role: 'alert', 'data-kind': alert.kind },
     h('strong', {}, alert.message),
     h('ul', {}, ...alert.remedies.map((r) => h('li', {}, h('strong', {}, r.title), ` — ${r.detail} `,
-      hasSpec ? link(`Open ${r.field} in the spec`, () => channel.post({ type: 'openSpecField', runId, field: r.field }), `Open the run's spec at ${r.field}`) : h('span', { class: 'muted' }, `(${r.field})`)))),
-    h('p', { class: 'muted' }, `Seen at step ${alert.step}${alert.layers.length ? ` in ${alert.layers.join(', ')}` : ''}`))));
+      remedyField(runId, r)))),
+    h('p', { class: 'muted' }, `Seen at step ${alert.step}${alert.layers.length ? ` in ${alert.layers.length === 1 ? 'layer' : 'layers'} ${alert.layers.join(', ')}` : ''}`))));
+}
+
+/** The spec field a remedy changes: a link into the spec when the run has one, else its name; nothing for a script's run. */
+function remedyField(runId: number, remedy: Remedy): HTMLElement | string {
+  const field = remedy.field;
+  if (field === undefined) return '';
+  return hasSpec ? link(`Open ${field} in the spec`, () => channel.post({ type: 'openSpecField', runId, field }), `Open the run's spec at ${field}`) : h('span', { class: 'muted' }, `(${field})`);
 }
 
 onChartTheme(() => draw());

@@ -81,6 +81,8 @@ export interface LineChartOptions {
   /** Formats x values (ticks and tooltip title). */
   formatX?: (x: number) => string;
   formatY?: (y: number) => string;
+  /** Only whole-number ticks on x (steps: "0.5" of a step means nothing). */
+  integerX?: boolean;
   /** Called after a zoom, pan or reset (e.g. to save state). */
   onViewChange?: (range: { min: number; max: number } | null) => void;
 }
@@ -156,7 +158,7 @@ export class LineChart {
         interaction: { mode: 'nearestPerDataset', intersect: false },
         elements: { point: { radius: 0, hoverRadius: 3 }, line: { borderWidth: 1.5, tension: 0 } },
         scales: {
-          x: { type: 'linear', title: { display: true, text: options.xLabel }, ticks: { maxTicksLimit: 8, callback: (v) => formatX(Number(v)) } },
+          x: { type: 'linear', title: { display: true, text: options.xLabel }, ticks: { maxTicksLimit: 8, ...(options.integerX ? { precision: 0 } : {}), callback: (v) => formatX(Number(v)) } },
           y: { type: options.logY ? 'logarithmic' : 'linear', title: { display: !!options.yLabel, text: options.yLabel ?? '' }, ticks: { maxTicksLimit: 8,
             callback: options.formatY ? (v) => formatY(Number(v)) : (v, _index, ticks) => tickFormatter(ticks.map((t) => t.value))(Number(v)) } },
         },

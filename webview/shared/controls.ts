@@ -72,11 +72,17 @@ export function dropdown(label: string, choices: Choice[], value: string | null,
   return { element: el, setChoices, value: () => el.value };
 }
 
-export function textField(placeholder: string, value: string, onInput: (value: string) => void, id?: string): HTMLElement {
+/** A text field; `label` is its accessible name (the placeholder by default). */
+export function textField(placeholder: string, value: string, onInput: (value: string) => void, id?: string, label = placeholder): HTMLElement {
   register();
   const el = document.createElement('vscode-text-field') as unknown as ValueElement;
   el.setAttribute('placeholder', placeholder);
-  el.setAttribute('aria-label', placeholder);
+  el.setAttribute('aria-label', label);
+  // The toolkit's text field sets aria-label to "Text field" when it joins the page (unless it
+  // has text content, which would show as a visible label): put the name back each time.
+  new MutationObserver(() => {
+    if (el.getAttribute('aria-label') !== label) el.setAttribute('aria-label', label);
+  }).observe(el, { attributes: true, attributeFilter: ['aria-label'] });
   el.value = value;
   if (id) el.id = id;
   el.addEventListener('input', () => onInput(el.value));

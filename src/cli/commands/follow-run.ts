@@ -2,7 +2,7 @@
 // line, and Ctrl-C that asks the run to stop on the first press and kills it on the second (the
 // runner then marks it, keeping every point written so far).
 import type { RunHandle, RunOutcome } from '../../core/runner/index.ts';
-import type { CliIO } from '../io.ts';
+import { EXIT, type CliIO, type ExitCode } from '../io.ts';
 import { Progress } from './progress.ts';
 
 /**
@@ -27,4 +27,9 @@ export async function followRun(io: CliIO, handle: RunHandle, runId: number, kil
   const outcome = await handle.done.finally(unregister);
   progress.end();
   return outcome;
+}
+
+/** 0 only for a run that finished and whose end the store holds (RunOutcome.recorded). */
+export function exitCodeOf(outcome: RunOutcome): ExitCode {
+  return outcome.status === 'finished' && outcome.recorded ? EXIT.ok : EXIT.failure;
 }

@@ -18,6 +18,8 @@ export class Progress {
   private plan: { plan: TrainingPlan; time: number } | null = null;
   private lastPrinted = 0;
   private drawn = false;
+  /** The last update a plain (non-terminal) output skipped: printed at the end, as the run's final state. */
+  private skipped: { step: number; time: number } | null = null;
 
   constructor(io: CliIO, runId: number, now: () => number = Date.now) {
     this.io = io;
@@ -34,7 +36,11 @@ export class Progress {
   update(step: number, latest: { [key: string]: number }): void {
     Object.assign(this.latest, latest);
     const now = this.now();
-    if (!this.io.stderrIsTTY && now - this.lastPrinted < 1000) return;
+    if (!this.io.stderrIsTTY && now - this.lastPrinted < 1000) {
+      this.skipped = { step, time: now };
+      return;
+    }
+    this.skipped = null;
     this.lastPrinted = now;
     const line = `run ${this.runId} · ${this.describe(step, now)}`;
     if (this.io.stderrIsTTY) {
@@ -58,6 +64,8 @@ export class Progress {
   }
 
   end(): void {
+    if (this.skipped !== null) this.io.stderr(`run ${this.runId} · ${this.describe(this.skipped.step, this.skipped.time)}\n`);
+    this.skipped = null;
     if (this.drawn) this.io.stderr('\n');
     this.drawn = false;
   }

@@ -3,25 +3,24 @@
 // Ctrl-C stops it (stop message, then SIGTERM, then SIGKILL), every run ends with a status.
 // --set values reach the script as HYPERLAB_PARAMS (JSON; the Python client merges them into
 // run.config); the run records only the params the script itself reports.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../core/log.ts';
+import { findClient, withParams } from '../../core/producer/launch.ts';
 import { startRun } from '../../core/runner/index.ts';
 import { parseOverride } from '../../core/spec/index.ts';
 import { formatNumber, formatPairs } from '../format.ts';
-import { EXIT, type CliIO, type ExitCode } from '../io.ts';
+import type { CliIO, ExitCode } from '../io.ts';
 import { toJson } from '../json.ts';
 import { openForWriting } from '../open-store.ts';
-import { DB_OPTION, parseCommandArgs, resolveDb } from '../options.ts';
+import { DB_OPTION, STORE_WAIT_OPTION, parseCommandArgs, resolveDb, secondsOption } from '../options.ts';
 import { usageError } from '../usage.ts';
-import { followRun } from './follow-run.ts';
+import { exitCodeOf, followRun } from './follow-run.ts';
 import { loadSpec } from './run.ts';
 import { runOnSlurm } from './run-slurm.ts';
 
-export const PARAMS_ENV = 'HYPERLAB_PARAMS';
-
 const OPTIONS = {
   ...DB_OPTION,
+  ...STORE_WAIT_OPTION,
   json: { type: 'boolean' },
   set: { type: 'string', multiple: true },
   experiment: { type: 'string' },
@@ -38,6 +37,7 @@ export async function runCommand(options: string[], command: string[], io: CliIO
   }
   if (command.length === 0) throw usageError('hyperlab run: no command after --', 'e.g. hyperlab run -- python3 train.py --epochs 3');
   const params = Object.fromEntries((values.set ?? []).map(parseOverride));
+  const storeWaitMs = secondsOption(values['store-wait'], 'run', '--store-wait');
   // --execution SPEC: the command runs where that spec's execution section says (a SLURM job).
   const execution = values.execution === undefined ? undefined : loadSpec(path.resolve(io.cwd, values.execution), []).execution;
   if (execution?.backend === 'slurm') {
@@ -58,6 +58,7 @@ export async function runCommand(options: string[], command: string[], io: CliIO
       // The script's init(experiment=, name=) files the run unless the command line said where.
       producerNamesRun: { experiment: values.experiment === undefined, name: values.name === undefined },
       plainCommandMayFinish: true,
+      ...(storeWaitMs === undefined ? {} : { limits: { storeBusyGiveUpMs: storeWaitMs } }),
     });
     const outcome = await followRun(io, handle, record.id, true);
     const finalRun = store.getRun(record.id);
@@ -69,10 +70,9 @@ export async function runCommand(options: string[], command: string[], io: CliIO
       if (outcome.summary && Object.keys(outcome.summary).length > 0) io.stdout(`  summary: ${formatPairs(outcome.summary, 400)}\n`);
       io.stdout(`  ${formatNumber(outcome.points)} metric points; details: hyperlab runs show ${record.id}\n`);
     }
-    // As for a spec's run: the store stays open until the script's artifacts are hashed, and
-    // 'finished' exits 0 only when the store holds it (RunOutcome.recorded).
+    // As for a spec's run: the store stays open until the script's artifacts are hashed.
     await handle.artifactsHashed;
-    return outcome.status === 'finished' && outcome.recorded ? EXIT.ok : EXIT.failure;
+    return exitCodeOf(outcome);
   } finally {
     store.close();
   }
@@ -85,18 +85,13 @@ function defaultExperiment(command: readonly string[]): string {
 }
 
 function scriptEnv(io: CliIO, params: { [key: string]: unknown }): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...io.env };
-  if (Object.keys(params).length > 0) env[PARAMS_ENV] = JSON.stringify(params);
-  // Python buffers a pipe's stdout in 8 KiB blocks: the run's log would lag the training.
-  env['PYTHONUNBUFFERED'] ??= '1';
-  // The client that ships beside this CLI (python/ of the package) is importable without installing it.
-  // (dist/cli.cjs → ../python; src/cli/main.ts → ../../python)
-  const client = [path.resolve(io.programDir, '..', 'python'), path.resolve(io.programDir, '..', '..', 'python')]
-    .find((dir) => fs.existsSync(path.join(dir, 'hyperlab', '__init__.py')));
-  if (client) {
-    env['PYTHONPATH'] = env['PYTHONPATH'] ? `${env['PYTHONPATH']}${path.delimiter}${client}` : client;
-  }
-  return env;
+  return withParams(io.env, params, bundledClient(io.programDir));
+}
+
+/** The client that ships beside this CLI (python/ of the package): importable without installing it. */
+export function bundledClient(programDir: string): string | null {
+  // dist/cli.cjs → ../python; src/cli/main.ts → ../../python
+  return findClient([path.resolve(programDir, '..', 'python'), path.resolve(programDir, '..', '..', 'python')]);
 }
 
 function stderrLogger(io: CliIO): Logger {

@@ -7,20 +7,21 @@ import type { Logger } from '../../core/log.ts';
 import type { Params } from '../../core/protocol/messages.ts';
 import { autoRunName } from '../../core/compare/run-name.ts';
 import { startRun } from '../../core/runner/index.ts';
-import { applyOverrides, flattenSpec, parseOverride, parseSpec, type Spec } from '../../core/spec/index.ts';
+import { applyOverrides, flattenSpec, isProducerSpec, parseOverride, parseSpec, type Spec } from '../../core/spec/index.ts';
 import { formatNumber, formatPairs } from '../format.ts';
-import { EXIT, type CliIO, type ExitCode } from '../io.ts';
+import type { CliIO, ExitCode } from '../io.ts';
 import { toJson } from '../json.ts';
 import { openForWriting } from '../open-store.ts';
-import { DB_OPTION, parseCommandArgs, resolveDb } from '../options.ts';
+import { DB_OPTION, STORE_WAIT_OPTION, parseCommandArgs, resolveDb, secondsOption } from '../options.ts';
 import { usageError } from '../usage.ts';
 import { engineCommand } from './engine-command.ts';
-import { followRun } from './follow-run.ts';
+import { exitCodeOf, followRun } from './follow-run.ts';
 import { runCommand } from './run-command.ts';
 import { runOnSlurm } from './run-slurm.ts';
+import { runScriptSpec } from './run-script-spec.ts';
 
 const OPTIONS = {
-  ...DB_OPTION, json: { type: 'boolean' }, set: { type: 'string', multiple: true },
+  ...DB_OPTION, ...STORE_WAIT_OPTION, json: { type: 'boolean' }, set: { type: 'string', multiple: true },
   timeout: { type: 'string' }, 'start-timeout': { type: 'string' }, detach: { type: 'boolean' },
 } as const;
 
@@ -34,11 +35,18 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
   if (positionals.length !== 1) {
     throw usageError(`hyperlab run: expected one spec file, got ${positionals.length}`, 'e.g. hyperlab run experiments/mlp.hyperlab.json; see: hyperlab help run');
   }
-  const timeoutMs = seconds(values.timeout, '--timeout');
-  const startTimeoutMs = seconds(values['start-timeout'], '--start-timeout') ?? DEFAULT_START_TIMEOUT_S * 1000;
+  const timeoutMs = secondsOption(values.timeout, 'run', '--timeout');
+  const startTimeoutMs = secondsOption(values['start-timeout'], 'run', '--start-timeout') ?? DEFAULT_START_TIMEOUT_S * 1000;
+  const storeWaitMs = secondsOption(values['store-wait'], 'run', '--store-wait');
   const specPath = path.resolve(io.cwd, positionals[0]!);
   const assignments = values.set ?? [];
-  const spec = loadSpec(specPath, assignments);
+  const limits = { helloTimeoutMs: startTimeoutMs, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
+  const text = readSpecText(specPath);
+  if (isProducerSpecText(text) && /"execution"\s*:/.test(text) && /"backend"\s*:\s*"slurm"/.test(text)) {
+    throw usageError('hyperlab run: a spec with a producer section cannot run on SLURM yet', 'Run it locally (leave execution out), or use hyperlab run --execution SPEC -- CMD for your command.');
+  }
+  if (isProducerSpecText(text)) return runScriptSpec({ specPath, text, assignments, json: values.json === true, db: values.db, ...limits }, io);
+  const spec = loadSpec(specPath, assignments, text);
   const argv = engineCommand(io.env, io.programDir);
   if (spec.execution?.backend === 'slurm') {
     if (timeoutMs !== undefined) throw usageError('hyperlab run: --timeout does not apply to a SLURM run', 'Set execution.time in the spec (SLURM ends the job TIMEOUT past it), e.g. --set execution.time=30');
@@ -62,7 +70,7 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
       store, runId: record.id, logger: stderrLogger(io),
       command: { argv, cwd: path.dirname(specPath), env: io.env, ownProcessGroup: true },
       start: { spec: spec as unknown as Params, overrides, seed: spec.train.seed },
-      limits: { helloTimeoutMs: startTimeoutMs },
+      limits: { helloTimeoutMs: startTimeoutMs, ...(storeWaitMs === undefined ? {} : { storeBusyGiveUpMs: storeWaitMs }) },
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
     const outcome = await followRun(io, handle, record.id, false);
@@ -77,31 +85,33 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
     }
     // The run has ended and is reported; the store stays open until its artifacts' hashes are in.
     await handle.artifactsHashed;
-    // outcome.status is 'finished' only when the store holds it (RunOutcome.recorded).
-    return outcome.status === 'finished' && outcome.recorded ? EXIT.ok : EXIT.failure;
+    return exitCodeOf(outcome);
   } finally {
     store.close();
   }
 }
 
-function seconds(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
-    throw usageError(`hyperlab run: ${flag} must be a positive number of seconds (got "${text}")`, `e.g. ${flag} 600; see: hyperlab help run`);
-  }
-  return Math.round(value * 1000);
-}
 
-export function loadSpec(specPath: string, assignments: readonly string[]): Spec {
-  let text: string;
+export function readSpecText(specPath: string): string {
   try {
-    text = fs.readFileSync(specPath, 'utf8');
+    return fs.readFileSync(specPath, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new HyperlabError('SPEC_NOT_FOUND', `spec file not found: ${specPath}`, 'Check the path; specs are *.hyperlab.json files (the extension can create one from a template).');
     throw new HyperlabError('SPEC_NOT_FOUND', `cannot read the spec file ${specPath}: ${(error as Error).message}`, 'Check the file permissions.');
   }
+}
+
+/** Whether the file's JSON has a producer section (invalid JSON is left for the parser to report). */
+export function isProducerSpecText(text: string): boolean {
+  try {
+    return isProducerSpec(JSON.parse(text));
+  } catch {
+    return false;
+  }
+}
+
+export function loadSpec(specPath: string, assignments: readonly string[], text = readSpecText(specPath)): Spec {
   const spec = parseSpec(text);
   return assignments.length > 0 ? applyOverrides(spec, assignments) : spec;
 }

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { HyperlabError } from '../../core/errors.ts';
 import type { Params } from '../../core/search/types.ts';
+import { isProducerSpec, parseProducerSpec, parseSpec, producerConfig, resolveProducerOverrides, type ProducerSpec } from '../../core/spec/index.ts';
 import type { Store } from '../../core/store/types.ts';
 import { SweepDriver, createSweep, requestSweepStop, type BestTrial, type SweepOutcome } from '../../core/sweep/index.ts';
 import { formatNumber, formatValue } from '../format.ts';
@@ -13,9 +14,10 @@ import { openForWriting } from '../open-store.ts';
 import { DB_OPTION, parseCommandArgs, resolveDb } from '../options.ts';
 import { usageError } from '../usage.ts';
 import { engineCommand } from './engine-command.ts';
-import { loadSpec, stderrLogger } from './run.ts';
+import { bundledClient } from './run-command.ts';
+import { specExperiment } from './run-script-spec.ts';
+import { isProducerSpecText, loadSpec, readSpecText, stderrLogger } from './run.ts';
 import { slurmExecutor } from './cluster.ts';
-import { parseSpec } from '../../core/spec/index.ts';
 
 const OPTIONS = {
   ...DB_OPTION, json: { type: 'boolean' }, set: { type: 'string', multiple: true },
@@ -40,10 +42,15 @@ export async function sweep(args: string[], io: CliIO): Promise<ExitCode> {
     } else {
       if (positionals.length !== 1) throw usageError(`hyperlab sweep: expected one spec file, got ${positionals.length}`, 'e.g. hyperlab sweep media/templates/fashion-mnist-grid.hyperlab.json; see: hyperlab help sweep');
       const specPath = path.resolve(io.cwd, positionals[0]!);
-      const spec = loadSpec(specPath, values.set ?? []);
+      const text = readSpecText(specPath);
+      if (isProducerSpecText(text) && /"execution"\s*:/.test(text) && /"backend"\s*:\s*"slurm"/.test(text)) {
+        throw usageError('hyperlab sweep: a spec with a producer section cannot run on SLURM yet', 'Run its sweep locally (leave execution out), or use an engine spec.');
+      }
+      const spec = isProducerSpecText(text) ? scriptSpec(text, values.set ?? []) : loadSpec(specPath, values.set ?? [], text);
+      const experiment = specExperiment(spec.name, specPath);
       // A SLURM sweep's configuration is checked before the sweep exists (nothing submitted if SLURM refuses it).
-      if (spec.execution?.backend === 'slurm') await slurmExecutor(store, spec.execution, io, stderrLogger(io)).preflight(path.dirname(specPath));
-      const experiment = spec.name ?? path.basename(specPath).replace(/(\.hyperlab)?\.json$/, '');
+      const execution = 'execution' in spec ? spec.execution : undefined;
+      if (execution?.backend === 'slurm') await slurmExecutor(store, execution, io, stderrLogger(io)).preflight(path.dirname(specPath));
       sweepId = createSweep(store, { spec, specPath, experiment, ...(trials !== undefined ? { trials } : {}), ...(parallelism !== undefined ? { parallelism } : {}) }).id;
     }
     const outcome = await drive(store, sweepId, io, values.json === true);
@@ -59,12 +66,14 @@ export async function sweep(args: string[], io: CliIO): Promise<ExitCode> {
 }
 
 async function drive(store: Store, sweepId: number, io: CliIO, json: boolean): Promise<SweepOutcome> {
-  const argv = engineCommand(io.env, io.programDir);
+  // A spec with a producer section runs its own script in every trial: no engine needed.
   const stored = store.sweeps.get(sweepId)!;
-  const execution = stored.spec === null ? undefined : parseSpec(stored.spec).execution;
+  const script = isProducerSpec(stored.spec);
+  const argv = script ? [] : engineCommand(io.env, io.programDir);
+  const execution = stored.spec === null || script ? undefined : parseSpec(stored.spec).execution;
   // On SLURM every trial is a job: the sweep's parallelism is the jobs in flight, a pruned trial is scancelled.
   const executor = execution?.backend === 'slurm' ? slurmExecutor(store, execution, io, stderrLogger(io)) : undefined;
-  const driver = new SweepDriver({ store, sweepId, command: { argv, env: io.env }, logger: stderrLogger(io), ...(executor ? { executor } : {}) });
+  const driver = new SweepDriver({ store, sweepId, command: { argv, env: io.env }, clientDir: bundledClient(io.programDir), logger: stderrLogger(io), ...(executor ? { executor } : {}) });
   const objective = (store.sweeps.get(sweepId)!.config['objective'] as { metric?: string } | undefined)?.metric ?? 'objective';
   const say = (text: string) => io.stderr(`sweep ${sweepId}: ${text}\n`);
   const budget = store.sweeps.get(sweepId)!.budgetTrials;
@@ -160,4 +169,10 @@ export function sweepStop(args: string[], io: CliIO): ExitCode {
   } finally {
     store.close();
   }
+}
+
+/** A producer spec with --set written into the script's config, which every trial starts from. */
+function scriptSpec(text: string, assignments: readonly string[]): ProducerSpec {
+  const spec = parseProducerSpec(text);
+  return { ...spec, config: producerConfig(spec, resolveProducerOverrides(spec, assignments)) };
 }

@@ -24,6 +24,8 @@ export interface RunRequest {
   start?: StartPayload;
   timeoutMs?: number;
   stopOnDivergence?: boolean;
+  /** As StartRunOptions.plainCommandMayFinish (a spec's own script that never speaks the protocol). */
+  plainCommandMayFinish?: boolean;
 }
 
 export interface PooledRun {
@@ -172,6 +174,7 @@ export class RunPool {
         ...(this.limits ? { limits: this.limits } : {}),
         ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
         ...(request.stopOnDivergence !== undefined ? { stopOnDivergence: request.stopOnDivergence } : {}),
+        ...(request.plainCommandMayFinish ? { plainCommandMayFinish: true } : {}),
       });
       entry.handle = handle;
       this.active.set(entry.runId, entry);

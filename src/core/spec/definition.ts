@@ -2,6 +2,7 @@
 // types.ts mirror this; a test checks the two agree field for field.
 import type { FieldDef, ObjectField, TaggedField } from './fields.ts';
 import { executionDefinition } from './execution-definition.ts';
+import { producerDefinition } from './producer-definition.ts';
 import { searchDefinition } from './search-definition.ts';
 
 export const DATASETS = ['fashion-mnist', 'mnist', 'csv'] as const;
@@ -192,6 +193,7 @@ export const specDefinition: ObjectField = { kind: 'object', description: 'A Hyp
   train,
   search: searchDefinition,
   execution: executionDefinition,
+  producer: producerDefinition,
 } };
 
 export const layerDefinition = layer;

@@ -6,12 +6,17 @@ import { checkSpecShape, checkSpecText } from './keys.ts';
 import { applyOverridesRaw, type Overrides } from './overrides.ts';
 import { executionProblems } from './execution-rules.ts';
 import { searchProblems } from './search-rules.ts';
+import { isProducerSpec, producerSpecProblemList } from './producer.ts';
 import { checkValue, defaultFor, type Problems } from './validate.ts';
 import type { JsonValue, Spec } from './types.ts';
 
 export type * from './types.ts';
 export { specSchema } from './schema.ts';
 export { parseOverride, type Overrides } from './overrides.ts';
+export {
+  ENGINE_SECTIONS, PARAMS_ENV, isProducerSpec, parseProducerSpec, producerConfig, producerSpecObject, resolveProducerOverrides, writtenConfig,
+  type ProducerSection, type ProducerSpec,
+} from './producer.ts';
 
 /** Rules that span fields, checked once every field is individually valid. */
 function crossFieldProblems(spec: Spec): Problems {
@@ -37,8 +42,15 @@ function invalid(problems: Problems): HyperlabError {
     'Fix the fields named above; the editor completes and checks *.hyperlab.json files against the Hyperlab schema.');
 }
 
+/** An engine's spec was needed and this one runs a script of its own (see producer.ts). */
+function producerSpecHere(): HyperlabError {
+  return new HyperlabError('SPEC_INVALID', 'producer: this spec runs a script of its own (its producer section), and this needs a spec for Hyperlab\'s engine (data, model, train)',
+    'Run it with hyperlab run SPEC, Run Experiment or a sweep; for the engine\'s tools use a spec without a producer section.');
+}
+
 /** Every problem of a parsed spec object, as "path: message" lines (empty when it is valid). */
 export function specProblemList(raw: unknown): Problems {
+  if (isProducerSpec(raw)) return producerSpecProblemList(raw as { [key: string]: unknown });
   const problems: Problems = [];
   const spec = checkValue(specDefinition, raw, '', problems);
   if (problems.length === 0) problems.push(...crossFieldProblems(spec as Spec));
@@ -57,6 +69,7 @@ export function parseSpec(input: string | object): Spec {
     }
   }
   checkSpecShape(raw);
+  if (isProducerSpec(raw)) throw producerSpecHere();
   const problems: Problems = [];
   const spec = checkValue(specDefinition, raw, '', problems);
   if (problems.length === 0) problems.push(...crossFieldProblems(spec as Spec));

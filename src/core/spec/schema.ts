@@ -2,6 +2,7 @@
 // same definition the validator uses. Written to media/schema/hyperlab.schema.json by schema-cli.ts.
 import type { FieldDef, ObjectField, TaggedField } from './fields.ts';
 import { specDefinition } from './definition.ts';
+import { ENGINE_SECTIONS } from './producer.ts';
 import { defaultFor } from './validate.ts';
 
 export type JsonSchema = { [key: string]: unknown };
@@ -77,11 +78,23 @@ function fieldSchema(def: FieldDef, defs: Map<string, JsonSchema>): JsonSchema {
 export function specSchema(): JsonSchema {
   const defs = new Map<string, JsonSchema>();
   const root = fieldSchema(specDefinition, defs);
+  const properties = root['properties'] as { [key: string]: JsonSchema };
+  const own: { [key: string]: JsonSchema } = {};
+  const engine: { [key: string]: JsonSchema } = {};
+  for (const [key, schema] of Object.entries(properties)) (ENGINE_SECTIONS.includes(key) ? engine : own)[key] = schema;
+  own['producer'] = { ...own['producer'], required: ['command'] };
+  const ownNames = Object.fromEntries(Object.keys(own).filter((key) => key !== 'producer').map((key) => [key, {}]));
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://hyperlab.dev/schema/hyperlab.schema.json',
     title: 'Hyperlab experiment spec (*.hyperlab.json)',
-    ...root,
+    type: 'object',
+    description: root['description'],
+    properties: own,
+    // A spec with a producer section runs a script of its own: its other fields are the script's
+    // config, whatever they are. Without one, the engine's sections are checked and nothing else is allowed.
+    if: { required: ['producer'] },
+    else: { properties: { ...engine, ...ownNames }, additionalProperties: false },
     definitions: Object.fromEntries(defs),
   };
 }

@@ -103,7 +103,7 @@ export function searchProblems(spec: Spec): Problems {
   return problems;
 }
 
-function distributionProblems(at: string, p: Raw): Problems {
+export function distributionProblems(at: string, p: Raw): Problems {
   const problems: Problems = [];
   if (p['type'] === 'categorical') {
     const choices = p['choices'] as JsonValue[];
@@ -154,7 +154,7 @@ function virtualProblems(spec: Spec, search: Raw, at: string, path: string, p: R
   return [];
 }
 
-function conditionProblems(at: string, p: Raw, earlier: Map<string, Raw>): Problems {
+export function conditionProblems(at: string, p: Raw, earlier: Map<string, Raw>): Problems {
   const when = p['when'] as { [path: string]: Scalar | Scalar[] } | null;
   if (when === null) return [];
   const keys = Object.keys(when);

@@ -19,6 +19,15 @@ export const MAX_TAG_LENGTH = 64;
 export const MAX_NOTE_LENGTH = 10_000;
 export const MAX_NAME_LENGTH = 200;
 
+/** The Tag Run box's examples (a unit test runs them): tags as typed, and the Comparison filter that finds them. */
+export const TAGS_EXAMPLE = 'baseline best-lr';
+export const TAG_FILTER_EXAMPLE = 'tag=baseline';
+
+/** Tags as a person types them in the Tag Run box: separated by spaces or commas, each once. */
+export function parseTagList(text: string): string[] {
+  return [...new Set(text.split(/[\s,]+/).filter((t) => t !== ''))];
+}
+
 /** A tag as stored: trimmed, no spaces or commas (they separate tags where people type them). */
 export function checkTag(tag: string): string {
   const t = tag.trim();

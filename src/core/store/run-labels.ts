@@ -32,10 +32,11 @@ export class RunLabels {
       const before = this.driver.prepare('SELECT experiment_id FROM runs WHERE id = ?').get(runId)?.experiment_id ?? null;
       this.driver.prepare('INSERT INTO experiments (name, spec_path, created_at) VALUES (?, NULL, ?) ON CONFLICT (name) DO NOTHING').run(where.experiment, now);
       changes += this.driver.prepare('UPDATE runs SET experiment_id = (SELECT id FROM experiments WHERE name = ?) WHERE id = ?').run(where.experiment, runId).changes;
-      // The placeholder experiment the run was created under (`hyperlab run -- train.py` → "train")
-      // would stay in the Run Explorer as an empty node: drop it if nothing else is filed there.
+      // The placeholder experiment the run was created under (`hyperlab run -- train.py` → "train",
+      // or a producer spec's name) would stay in the Run Explorer as an empty node: drop it if
+      // nothing else is filed there.
       if (before !== null) {
-        this.driver.prepare(`DELETE FROM experiments WHERE id = ? AND spec_path IS NULL
+        this.driver.prepare(`DELETE FROM experiments WHERE id = ?
           AND NOT EXISTS (SELECT 1 FROM runs WHERE experiment_id = ?) AND NOT EXISTS (SELECT 1 FROM sweeps WHERE experiment_id = ?)`).run(before, before, before);
       }
     }

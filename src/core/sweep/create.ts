@@ -3,12 +3,14 @@
 import { HyperlabError } from '../errors.ts';
 import { searchConfigOf } from '../search/index.ts';
 import type { SearchConfig } from '../search/types.ts';
+import { producerSpecObject, type ProducerSpec } from '../spec/producer.ts';
 import type { Spec } from '../spec/types.ts';
 import type { JsonObject, Store, Sweep } from '../store/types.ts';
 import type { DriverState } from './types.ts';
 
 export interface NewSweepOptions {
-  spec: Spec;
+  /** An engine spec, or a spec with a producer section (parseProducerSpec): its trials run its script. */
+  spec: Spec | ProducerSpec;
   specPath: string | null;
   experiment: string;
   /** Override search.budget.trials. */
@@ -18,7 +20,13 @@ export interface NewSweepOptions {
   name?: string;
 }
 
-export function sweepConfig(spec: Spec, options: { trials?: number; parallelism?: number } = {}): SearchConfig {
+function isScript(spec: Spec | ProducerSpec): spec is ProducerSpec {
+  return 'config' in spec && 'hyperlab' in spec;
+}
+
+export function sweepConfig(given: Spec | ProducerSpec, options: { trials?: number; parallelism?: number } = {}): SearchConfig {
+  // A script's spec has no engine layers (search.architecture is refused for it) and no PBT.
+  const spec = isScript(given) ? { search: given.search, model: { layers: [] } } as unknown as Spec : given;
   const config = searchConfigOf(spec);
   if (config === null) {
     throw new HyperlabError('SPEC_INVALID', 'the spec has no "search" section, so there is nothing to sweep',
@@ -51,7 +59,8 @@ export function createSweep(store: Store, options: NewSweepOptions): Sweep {
   const state: DriverState = { sampler: null, nextNumber: 0 };
   return store.sweeps.create({
     experiment: options.experiment, name: options.name ?? `${config.method} sweep`,
-    config: config as unknown as JsonObject, spec: options.spec as unknown as JsonObject, specPath: options.specPath,
+    config: config as unknown as JsonObject, specPath: options.specPath,
+    spec: (isScript(options.spec) ? producerSpecObject(options.spec) : options.spec) as unknown as JsonObject,
     budgetTrials: config.method === 'pbt' ? config.pbt.populationSize : config.budget.trials, budgetSeconds: config.budget.timeSeconds,
     parallelism: config.parallelism, state: state as unknown as JsonObject,
   });

@@ -13,7 +13,8 @@ import type { RunHandle, RunOutcome } from '../runner/types.ts';
 import type { Params as ProtocolParams } from '../protocol/messages.ts';
 import { bestTrial, createPbt, createPruner, createSampler, lossOf, materializeTrial } from '../search/index.ts';
 import type { PbtController, Pruner, Sampler, SearchConfig, TrialRecord } from '../search/types.ts';
-import { flattenSpec, parseSpec, type Spec } from '../spec/index.ts';
+import { scriptLaunch } from '../producer/launch.ts';
+import { flattenSpec, isProducerSpec, parseProducerSpec, parseSpec, type ProducerSpec, type Spec } from '../spec/index.ts';
 import type { JsonObject, Store, Sweep, SweepTrial } from '../store/types.ts';
 import { Emitter } from '../runner/emitter.ts';
 import { trialRecord } from './objective.ts';
@@ -34,6 +35,8 @@ export class SweepDriver {
   private sweep!: Sweep;
   private config!: SearchConfig;
   private baseSpec!: Spec;
+  /** A spec with a producer section: each trial runs its script with the sampled values in HYPERLAB_PARAMS. */
+  private script: ProducerSpec | null = null;
   private state!: DriverState;
   private sampler: Sampler | null = null;
   private pbt: PbtController | null = null;
@@ -118,7 +121,8 @@ export class SweepDriver {
     if (sweep.spec === null) throw new HyperlabError('SEARCH_STATE', `sweep ${sweep.id} has no stored spec (created by an older Hyperlab)`, 'Start a new sweep from its spec file.');
     this.sweep = sweep;
     this.config = sweep.config as unknown as SearchConfig;
-    this.baseSpec = parseSpec(sweep.spec);
+    if (isProducerSpec(sweep.spec)) this.script = parseProducerSpec(sweep.spec);
+    else this.baseSpec = parseSpec(sweep.spec);
     this.state = readState(sweep.state);
     if (this.config.method === 'pbt') this.pbt = createPbt(this.config, this.state.sampler);
     else this.sampler = createSampler(this.config, this.state.sampler);
@@ -140,7 +144,8 @@ export class SweepDriver {
 
   /** Trials a dead driver left queued or running (or failed as orphans) go back in the queue, their producers killed. */
   private recover(): void {
-    const program = this.options.command.argv[this.options.command.argv.length - 1];
+    const argv = this.script ? [this.script.producer.command, ...this.script.producer.args] : this.options.command.argv;
+    const program = argv[argv.length - 1];
     for (const trial of this.store.sweeps.trials(this.sweepId)) {
       // A trial failed only because its supervisor died (another process's orphan repair got to
       // it first) was interrupted, not tried: it runs again like a trial left 'running'.
@@ -227,12 +232,15 @@ export class SweepDriver {
     const number = this.state.nextNumber;
     const next: DriverState = { ...this.state, sampler: (this.pbt ?? this.sampler)!.state(), nextNumber: number + 1 };
     if (this.pbt) next.members = { ...next.members, [String(number)]: { params, epoch: 0, checkpoint: null, history: [] } };
-    let runParams: JsonObject = params as JsonObject;
-    try {
-      runParams = flattenSpec(materializeTrial(this.baseSpec, params, this.config)) as JsonObject;
-      delete runParams['search'];
-    } catch {
-      // launch() fails the trial with the reason; the run still records what was asked
+    // A script's trial records the params its script reports, not the values it was sent.
+    let runParams: JsonObject = this.script ? {} : params as JsonObject;
+    if (!this.script) {
+      try {
+        runParams = flattenSpec(materializeTrial(this.baseSpec, params, this.config)) as JsonObject;
+        delete runParams['search'];
+      } catch {
+        // launch() fails the trial with the reason; the run still records what was asked
+      }
     }
     const trial = this.store.sweeps.addTrial(this.sweepId, { number, params: params as JsonObject, runParams }, next as unknown as JsonObject);
     this.state = next;
@@ -252,6 +260,7 @@ export class SweepDriver {
   }
 
   private launch(trial: SweepTrial): void {
+    if (this.script) return this.launchScript(trial, this.script);
     let spec: Spec;
     try {
       spec = this.trialSpec(trial);
@@ -288,6 +297,28 @@ export class SweepDriver {
     const reattached = this.reattached.get(runId);
     if (reattached) reattached.handle.stop(reason);
     else this.pool?.stop(runId, reason);
+  }
+
+  /** A trial of a producer spec: its script, with the spec's config and the trial's values as HYPERLAB_PARAMS. */
+  private launchScript(trial: SweepTrial, script: ProducerSpec): void {
+    const params = trial.params as TrialRecord['params'];
+    let launch;
+    try {
+      launch = scriptLaunch({
+        spec: script, specPath: this.sweep.specPath ?? path.join(process.cwd(), 'sweep.hyperlab.json'), overrides: params,
+        env: this.options.command.env ?? process.env, clientDir: this.options.clientDir ?? null,
+      });
+    } catch (error) {
+      this.store.endRun(trial.runId, 'failed', `its parameters make an invalid config: ${errorMessage(error)}`);
+      this.afterEnd(trial, { runId: trial.runId, status: 'failed', reason: errorMessage(error), summary: null, exitCode: null, signal: null, points: 0, protocolErrors: 0, droppedLogLines: 0, recorded: true });
+      return;
+    }
+    this.active.set(trial.runId, { trial, judgedStep: -Infinity });
+    const pooled = this.pool!.submit({ run: { runId: trial.runId }, command: launch.command, start: launch.start, plainCommandMayFinish: true });
+    this.events.emit('trial-started', { sweepId: this.sweepId, number: trial.number, runId: trial.runId, params, segment: 0 });
+    pooled.done.then((outcome) => this.onEnded(trial, outcome), (error: unknown) => {
+      this.logger.log('error', `sweep ${this.sweepId}: trial ${trial.number}: ${errorMessage(error)}`);
+    });
   }
 
   private watch(runId: number, handle: RunHandle): void {

@@ -9,8 +9,13 @@ import type { RunStatus, Store, SweepStatus } from '../store/types.ts';
 export interface SweepDriverOptions {
   store: Store;
   sweepId: number;
-  /** The producer every trial runs (the engine); its cwd defaults to the spec file's folder. */
+  /**
+   * The producer every trial runs (the engine); its cwd defaults to the spec file's folder. For
+   * a spec with a producer section each trial runs the spec's command instead, in this env.
+   */
   command: ProducerCommand;
+  /** The Python client's folder, put on a producer spec's PYTHONPATH (null: none). */
+  clientDir?: string | null;
   logger?: Logger;
   limits?: Partial<RunnerLimits>;
   /** Where trials run (default: local processes); SLURM: each trial is a job, parallelism the jobs in flight. */

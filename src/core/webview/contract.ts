@@ -134,7 +134,8 @@ export type SpecFieldPath =
   | 'model.layers';
 export const SPEC_FIELD_PATHS: readonly SpecFieldPath[] = ['train.clip.norm', 'train.optimizer.lr', 'model.init.weight', 'model.layers'];
 
-export interface Remedy { title: string; detail: string; field: SpecFieldPath }
+/** `field`: the spec field that applies it; none for a script's run (PyTorch code, no spec). */
+export interface Remedy { title: string; detail: string; field?: SpecFieldPath }
 
 export interface GradientAlert {
   kind: 'vanishing' | 'exploding';

@@ -18,9 +18,22 @@ const REMEDIES = {
   residual: { title: 'Use residual connections', detail: 'Wrap blocks in { "type": "residual", "layers": [...] } in model.layers so gradients have a short path back.', field: 'model.layers' },
 } as const satisfies Record<string, Remedy>;
 
-const fmt = (v: number) => v.toExponential(1);
+/** The same remedies for a run of the user's own PyTorch script (the Python client's run.watch): code, not spec fields. */
+const TORCH_REMEDIES: Record<keyof typeof REMEDIES, Remedy> = {
+  clip: { title: 'Clip gradients by norm', detail: 'Call torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0) between loss.backward() and optimizer.step(), so one bad batch cannot blow the weights up.' },
+  lowerLr: { title: 'Lower the learning rate', detail: 'Divide the optimizer\'s lr by 3–10; large steps make gradients grow from step to step.' },
+  init: { title: 'He or Glorot initialization', detail: 'nn.init.kaiming_normal_ on the weights of ReLU layers, nn.init.xavier_uniform_ for tanh/sigmoid, so activations keep their scale through depth.' },
+  norm: { title: 'Add normalization layers', detail: 'Put nn.BatchNorm1d/2d or nn.LayerNorm after Linear/Conv layers.' },
+  residual: { title: 'Use residual connections', detail: 'Return x + block(x) from a block, so gradients have a short path back.' },
+};
 
-export function gradientAlerts(steps: readonly number[], layers: readonly LayerSeries[]): GradientAlert[] {
+const fmt = (v: number) => v.toExponential(1);
+/** "layer" or "layers" before the names, which are whatever the producer calls them (dense1, fc1, Linear 0). */
+const layerWord = (layers: readonly unknown[]) => (layers.length === 1 ? 'layer' : 'layers');
+
+/** `producer`: 'spec' for the engine's runs (remedies name spec fields), 'script' for a user's own script's. */
+export function gradientAlerts(steps: readonly number[], layers: readonly LayerSeries[], producer: 'spec' | 'script' = 'spec'): GradientAlert[] {
+  const remedy = producer === 'spec' ? REMEDIES : TORCH_REMEDIES;
   const alerts: GradientAlert[] = [];
   const n = steps.length;
   if (n === 0 || layers.length === 0) return alerts;
@@ -32,8 +45,8 @@ export function gradientAlerts(steps: readonly number[], layers: readonly LayerS
   if (huge.length) {
     alerts.push({
       kind: 'exploding', step: steps[lastIndex]!, layers: huge.map((l) => l.name),
-      message: `Exploding gradients: norm above ${fmt(HUGE_GRAD_NORM)} in ${huge.map((l) => `${l.name} (${fmt(at(l, lastIndex)!)})`).join(', ')} at step ${steps[lastIndex]}.`,
-      remedies: [REMEDIES.clip, REMEDIES.lowerLr, REMEDIES.norm],
+      message: `Exploding gradients: norm above ${fmt(HUGE_GRAD_NORM)} in ${layerWord(huge)} ${huge.map((l) => `${l.name} (${fmt(at(l, lastIndex)!)})`).join(', ')} at step ${steps[lastIndex]}.`,
+      remedies: [remedy.clip, remedy.lowerLr, remedy.norm],
     });
   } else if (n >= 2) {
     const global = (i: number) => Math.sqrt(layers.reduce((s, l) => s + (at(l, i) ?? 0) ** 2, 0));
@@ -43,7 +56,7 @@ export function gradientAlerts(steps: readonly number[], layers: readonly LayerS
       alerts.push({
         kind: 'exploding', step: steps[lastIndex]!, layers: [],
         message: `Exploding gradients: the global gradient norm grew ×${Math.round(now / first)} (${fmt(first)} → ${fmt(now)}) since step ${steps[0]}.`,
-        remedies: [REMEDIES.lowerLr, REMEDIES.clip, REMEDIES.norm],
+        remedies: [remedy.lowerLr, remedy.clip, remedy.norm],
       });
     }
   }
@@ -56,8 +69,8 @@ export function gradientAlerts(steps: readonly number[], layers: readonly LayerS
   if (tiny.length) {
     alerts.push({
       kind: 'vanishing', step: steps[lastIndex]!, layers: tiny.map((l) => l.name),
-      message: `Vanishing gradients: norm below ${fmt(TINY_GRAD_NORM)} in ${tiny.map((l) => l.name).join(', ')} at step ${steps[lastIndex]}.`,
-      remedies: [REMEDIES.init, REMEDIES.norm, REMEDIES.residual],
+      message: `Vanishing gradients: norm below ${fmt(TINY_GRAD_NORM)} in ${layerWord(tiny)} ${tiny.map((l) => l.name).join(', ')} at step ${steps[lastIndex]}.`,
+      remedies: [remedy.init, remedy.norm, remedy.residual],
     });
   } else if (first && last && first !== last && !alerts.some((a) => a.kind === 'exploding')) {
     // (With exploding norms the first/last ratio says nothing about vanishing.)
@@ -67,7 +80,7 @@ export function gradientAlerts(steps: readonly number[], layers: readonly LayerS
       alerts.push({
         kind: 'vanishing', step: steps[lastIndex]!, layers: [first.name],
         message: `Vanishing gradients: ${first.name}'s norm ${fmt(a)} is ${Math.log10(b / Math.max(a, 1e-300)).toFixed(1)} orders of magnitude below ${last.name}'s ${fmt(b)}.`,
-        remedies: [REMEDIES.init, REMEDIES.norm, REMEDIES.residual],
+        remedies: [remedy.init, remedy.norm, remedy.residual],
       });
     }
   }

@@ -13,10 +13,13 @@ export function gradientsRun(run: Run): GradientsRun {
   return { ...runRef(run), reason: run.reason };
 }
 
-/** The run's layer statistics (at most `maxSteps` samples), alerts and status; null when the run is gone. */
+/**
+ * The run's layer statistics (at most `maxSteps` samples), alerts and status; null when the run
+ * is gone. A run without a spec file is a script's (the Python client's): its remedies are PyTorch code.
+ */
 export function layerStatsMessage(store: Store, runId: number, maxSteps: number): LayerStatsMessage | null {
   const run = store.getRun(runId);
   if (!run) return null;
   const result = layerSeries(store, runId, maxSteps);
-  return { type: 'layerStats', runId, run: gradientsRun(run), ...result, alerts: gradientAlerts(result.steps, result.layers) };
+  return { type: 'layerStats', runId, run: gradientsRun(run), ...result, alerts: gradientAlerts(result.steps, result.layers, run.specPath === null ? 'script' : 'spec') };
 }

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { HyperlabError } from '../../core/errors.ts';
 import type { Params } from '../../core/protocol/messages.ts';
 import { chooseSpec, readSpec, SPEC_SUFFIX, specName } from '../runs/specFiles.ts';
-import { applyOverrides, parseSpec } from '../../core/spec/index.ts';
+import { applyOverrides, isProducerSpec, parseProducerSpec, parseSpec, producerConfig, resolveProducerOverrides } from '../../core/spec/index.ts';
 import { formatSpecJson } from '../../core/spec/format-json.ts';
 import { resolveOverridePaths } from '../../core/spec/override-paths.ts';
 import { OVERRIDES_EXAMPLE, overridesError, parseOverrides } from '../runs/overrides.ts';
@@ -85,13 +85,14 @@ export async function runExperiment(ctx: CommandContext, arg?: unknown, options?
   const spec = await readSpec(specUri);
   // The spec as written must be valid before overrides are asked for: a broken file is fixed in
   // the file (the error says where), not by retyping overrides.
-  parseSpec(spec);
+  if (isProducerSpec(spec)) parseProducerSpec(spec);
+  else parseSpec(spec);
   const typed = options?.overrides !== undefined
     ? overridesFor(spec, options.overrides)
     : await askOverrides(spec, specName(specUri), options?.prefill ?? '');
   if (typed === undefined) return undefined;
   const overrides = options?.extra ? { ...typed, ...options.extra } : typed;
-  if (options?.extra) applyOverrides(spec, overrides);
+  if (options?.extra && !isProducerSpec(spec)) applyOverrides(spec, overrides);
   const experiment = typeof spec.name === 'string' && spec.name.trim() ? spec.name.trim() : specName(specUri);
   const runId = ctx.launcher().launch({ specPath: specUri.fsPath, spec, experiment, overrides, ...(options?.name ? { name: options.name } : {}) });
   ctx.refreshViews();
@@ -102,6 +103,13 @@ export async function runExperiment(ctx: CommandContext, arg?: unknown, options?
 
 /** The typed overrides with each key resolved to its field's full path, checked against the spec. */
 function overridesFor(spec: Params, typed: string): Params {
+  if (isProducerSpec(spec)) {
+    // The keys are paths into the script's config (a tail completes); the values are the script's business.
+    const script = parseProducerSpec(spec);
+    const resolved = resolveProducerOverrides(script, parseOverrides(typed)) as Params;
+    producerConfig(script, resolved);
+    return resolved;
+  }
   const overrides = resolveOverridePaths(spec, parseOverrides(typed));
   applyOverrides(spec, overrides);
   return overrides;

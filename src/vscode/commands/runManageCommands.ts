@@ -2,11 +2,10 @@
 // changes, resume from a checkpoint; and Delete / Stop on a multi-selection behind one question.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { overridesOf, overridesText } from '../../core/compare/run-name.ts';
+import { overridesAgainstSpecFile, overridesText } from '../../core/compare/run-name.ts';
 import { errorMessage, HyperlabError } from '../../core/errors.ts';
-import type { Params } from '../../core/protocol/messages.ts';
 import { removeRunDirectory } from '../../core/runner/index.ts';
-import { flattenSpec, parseSpec } from '../../core/spec/index.ts';
+import { parseTagList, TAG_FILTER_EXAMPLE, TAGS_EXAMPLE } from '../../core/store/run-annotations.ts';
 import type { Run, Store } from '../../core/store/types.ts';
 import type { CommandContext } from './commandContext.ts';
 import { runExperiment } from './experimentCommands.ts';
@@ -38,10 +37,10 @@ export async function tagRun(ctx: CommandContext, arg?: unknown, options?: TextO
   const current = store.annotations([run.id]).get(run.id)?.tags ?? [];
   const typed = await ask(options, {
     title: `Tags of run ${run.name} (#${run.id})`, value: current.join(' '),
-    prompt: 'Tags separated by spaces, e.g. baseline best-lr. Remove a word to take its tag off. Comparison filters by tag=baseline.',
+    prompt: `Tags separated by spaces, e.g. ${TAGS_EXAMPLE}. Remove a word to take its tag off. Comparison filters by ${TAG_FILTER_EXAMPLE}.`,
   });
   if (typed === undefined) return undefined;
-  const wanted = [...new Set(typed.split(/[\s,]+/).filter((t) => t !== ''))];
+  const wanted = parseTagList(typed);
   store.untagRun(run.id, current.filter((t) => !wanted.includes(t)));
   store.tagRun(run.id, wanted);
   ctx.refreshViews();
@@ -79,9 +78,7 @@ function specOf(run: Run): vscode.Uri {
 
 /** The run's overrides against its spec file as it is now: what differs, as the box's text. */
 function runOverridesText(run: Run): string {
-  const defaults = flattenSpec(parseSpec(JSON.parse(fs.readFileSync(run.specPath!, 'utf8')) as Params)) as Params;
-  const { 'train.seed': _seed, ...overrides } = overridesOf(run.params, defaults);
-  return overridesText(overrides);
+  return overridesText(overridesAgainstSpecFile(run.params, run.specPath) ?? {});
 }
 
 export async function runAgainWithChanges(ctx: CommandContext, arg?: unknown, options?: { overrides?: string }): Promise<number | undefined> {

@@ -73,8 +73,8 @@ export abstract class PanelHost<K extends PanelKind> implements vscode.Disposabl
     return this.ready && !this.disposed;
   }
 
-  reveal(): void {
-    this.panel.reveal(undefined, false);
+  reveal(preserveFocus = false): void {
+    this.panel.reveal(undefined, preserveFocus);
   }
 
   dispose(): void {

@@ -38,16 +38,20 @@ export class PanelRegistry implements vscode.Disposable {
     }));
   }
 
-  /** The open panel of a kind (revealed), or a new one. */
-  show<K extends PanelKind>(kind: K): PanelHost<K> {
+  /**
+   * The open panel of a kind (revealed), or a new one. `preserveFocus` keeps the keyboard where
+   * it was (a click in the Run Explorer: F2 or Delete right after must still reach the tree).
+   */
+  show<K extends PanelKind>(kind: K, options: { preserveFocus?: boolean } = {}): PanelHost<K> {
+    const preserveFocus = options.preserveFocus ?? false;
     const existing = this.open.get(kind) as PanelHost<K> | undefined;
     if (existing) {
-      existing.reveal();
+      existing.reveal(preserveFocus);
       return existing;
     }
     const definition = this.definitions.get(kind) as PanelDefinition<K> | undefined;
     if (!definition) throw new Error(`no panel of kind ${kind} is defined`);
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPES[kind], definition.title, vscode.ViewColumn.Active, panelOptions(this.services.extensionUri));
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPES[kind], definition.title, { viewColumn: vscode.ViewColumn.Active, preserveFocus }, panelOptions(this.services.extensionUri));
     return this.track(definition.create(panel, this.services, undefined));
   }
 

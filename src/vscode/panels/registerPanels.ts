@@ -72,7 +72,9 @@ export function registerPanels(wiring: PanelWiring): { registry: PanelRegistry; 
     }),
     guarded(PANEL_COMMANDS.showDetailPanel, async (...args) => {
       const ids = await selection(args, 'Run to show in Run Detail', false);
-      if (ids?.[0] !== undefined) (registry.show('detail') as DetailHost).setRun(ids[0]);
+      // A click on a run in the Run Explorer (its node is the argument) leaves the keyboard in the tree.
+      const fromTree = typeof args[0] === 'object' && args[0] !== null && 'kind' in args[0];
+      if (ids?.[0] !== undefined) (registry.show('detail', { preserveFocus: fromTree }) as DetailHost).setRun(ids[0]);
     }),
     guarded(PANEL_COMMANDS.showSweep, async (...args) => {
       const sweepId = sweepIdOfArgs(args);

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { liveProgress } from '../../core/progress.ts';
 import { experimentObjective, shortKey } from '../../core/compare/objective.ts';
+import { overridesAgainstSpecFile } from '../../core/compare/run-name.ts';
 import { formatNumber } from '../../core/format.ts';
 import type { Experiment, MetricRange, Run, RunAnnotation, Store, Sweep } from '../../core/store/types.ts';
 import { bestTrialRun } from '../../core/sweep/best-run.ts';
@@ -109,9 +110,17 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
     const marks = [node.note?.starred ? '★' : '', ...(node.note?.tags ?? []).map((t) => `#${t}`)].filter((m) => m !== '');
     // Progress or the key metric first: at the default sidebar width the end of the line is cut.
     item.description = [node.best ? '★ best ·' : '', describeRun(run, latest, now, progress, node.objective ?? null), ...marks].filter((t) => t !== '').join(' ');
-    item.tooltip = runTooltip(run, node.varying, now, node.note, this.storeOrUndefined()?.cluster.get(run.id));
+    // The hover card is made on hover (resolveTreeItem): it reads the spec file for the run's changes.
     item.contextValue = `${RUN_CONTEXT_PREFIX}${run.status}`;
     item.command = { command: OPEN_RUN_COMMAND, title: 'Show Run Details', arguments: [node] };
+    return item;
+  }
+
+  /** A run's hover card, made when it is hovered: with every change against its spec file (the name shows a few). */
+  resolveTreeItem(item: vscode.TreeItem, node: RunTreeNode): vscode.TreeItem {
+    if (node.kind !== 'run') return item;
+    item.tooltip = runTooltip(node.run, node.varying, Date.now(), node.note, overridesAgainstSpecFile(node.run.params, node.run.specPath),
+      this.storeOrUndefined()?.cluster.get(node.run.id));
     return item;
   }
 

@@ -3,7 +3,8 @@
 // of the params and summary as raw JSON. Pure (no vscode import), unit-tested.
 import { formatNumber } from '../../core/format.ts';
 import { paramTitles } from '../../core/compare/title.ts';
-import type { ParamValue } from '../../core/protocol/messages.ts';
+import { describeOverrides } from '../../core/compare/run-name.ts';
+import type { Params, ParamValue } from '../../core/protocol/messages.ts';
 import type { Run } from '../../core/store/types.ts';
 import { formatDuration, keyMetric, runDuration } from './runDescription.ts';
 
@@ -23,12 +24,16 @@ export function varyingParams(runs: readonly Run[]): string[] {
 }
 
 export function tooltipMarkdown(run: Run, varying: readonly string[], statusLabel: string, now: number,
-  note?: { tags: readonly string[]; note: string | null; starred: boolean },
+  note?: { tags: readonly string[]; note: string | null; starred: boolean }, changes?: Params,
   cluster?: { jobId: string; state: string | null; node: string | null; exitCode: string | null }): string {
   const rows: [string, string][] = [['status', statusLabel + (run.reason ? `: ${clip(run.reason, 160)}` : '')]];
+  // Every change against the spec, unabridged: the run's automatic name shows only the first few.
+  const changed = changes && Object.keys(changes).length > 0 ? changes : undefined;
+  if (changed) rows.push(['changes', describeOverrides(changed)]);
   const metric = keyMetric(run.summary) ?? null;
   if (metric) rows.push([metric.key, show(metric.value)]);
-  const present = varying.filter((key) => Object.hasOwn(run.params, key));
+  // The parameters that tell this experiment's runs apart, less those the changes already list.
+  const present = varying.filter((key) => Object.hasOwn(run.params, key) && !(changed && Object.hasOwn(changed, key)));
   const titles = paramTitles(present);
   for (const key of present.slice(0, TOOLTIP_PARAMS)) rows.push([titles.get(key) ?? key, show(run.params[key]!)]);
   if (present.length > TOOLTIP_PARAMS) rows.push(['…', `and ${present.length - TOOLTIP_PARAMS} more parameters`]);

@@ -7,10 +7,10 @@ import { HyperlabError } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import { startRun } from '../../core/runner/supervisor.ts';
 import type { RunHandle } from '../../core/runner/types.ts';
-import { applyOverrides } from '../../core/spec/index.ts';
+import { applyOverrides, isProducerSpec } from '../../core/spec/index.ts';
 import type { HyperlabSettings } from '../config/settings.ts';
 import type { StoreLease } from '../store/storeLeases.ts';
-import { producerCommand } from './producerCommand.ts';
+import { producerCommand, runStart } from './producerCommand.ts';
 import * as path from 'node:path';
 import { SlurmCommands, SlurmExecutor } from '../../core/slurm/index.ts';
 import type { ExecutionSpec } from '../../core/spec/index.ts';
@@ -47,14 +47,18 @@ export class WindowRunLauncher implements RunLauncher {
     const settings = this.options.settings();
     const execution = request.spec['execution'];
     if (typeof execution === 'object' && execution !== null && !Array.isArray(execution) && execution['backend'] === 'slurm') {
+      if (isProducerSpec(request.spec)) throw new HyperlabError('CLUSTER', 'A spec with a producer section cannot run on SLURM yet.', 'Run it locally (leave execution out), or submit your command with: hyperlab run --execution SPEC -- CMD');
       return this.submit(request, applyOverrides(request.spec, request.overrides).execution!);
     }
-    if (settings.producerCommand.length === 0) this.checkEngine(request);
+    const script = isProducerSpec(request.spec) || settings.producerCommand.length > 0;
+    if (!script) this.checkEngine(request);
     const lease = this.options.acquireStore();
     let runId: number;
     try {
       const name = request.name ?? autoRunName(request.overrides);
-      runId = lease.store.createRun({ experiment: request.experiment, specPath: request.specPath, params: request.overrides, ...(name ? { name } : {}) }).id;
+      // A script's run records the params the script reports, never values it may not have used.
+      const params = script ? {} : request.overrides;
+      runId = lease.store.createRun({ experiment: request.experiment, specPath: request.specPath, params, ...(name ? { name } : {}) }).id;
     } catch (error) {
       lease.release();
       throw error;
@@ -136,13 +140,25 @@ export class WindowRunLauncher implements RunLauncher {
     }
     const settings = this.options.settings();
     const stopMs = Math.round(settings.stopTimeoutSeconds * 1000);
-    const train = request.spec.train;
-    const seed = typeof train === 'object' && train !== null && !Array.isArray(train) && typeof train.seed === 'number' ? train.seed : 0;
+    let how;
+    try {
+      how = runStart({ extensionPath: this.options.extensionPath, specPath: request.specPath, spec: request.spec, overrides: request.overrides, custom: settings.producerCommand });
+    } catch (error) {
+      try {
+        lease.store.endRun(runId, 'failed', `it could not start: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        lease.release();
+      }
+      return;
+    }
     const handle = startRun({
       store: lease.store,
       runId,
-      command: producerCommand({ extensionPath: this.options.extensionPath, specPath: request.specPath, custom: settings.producerCommand }),
-      start: { spec: request.spec, overrides: request.overrides, seed },
+      command: how.command,
+      start: how.start,
+      // A script files its run under the experiment its init() names (else the spec's), and names it.
+      ...(how.script ? { producerNamesRun: { experiment: true, name: true } } : {}),
+      ...(isProducerSpec(request.spec) ? { plainCommandMayFinish: true } : {}),
       logger: this.options.logger,
       limits: { stopGraceMs: stopMs, killGraceMs: Math.max(1000, Math.round(stopMs / 2)) },
     });
@@ -176,16 +192,14 @@ export class WindowRunLauncher implements RunLauncher {
     try {
       const name = request.name ?? autoRunName(request.overrides);
       const runId = lease.store.createRun({ experiment: request.experiment, specPath: request.specPath, params: request.overrides, ...(name ? { name } : {}) }).id;
-      const train = request.spec.train;
-      const seed = typeof train === 'object' && train !== null && !Array.isArray(train) && typeof train.seed === 'number' ? train.seed : 0;
       const settings = this.options.settings();
-      const command = producerCommand({ extensionPath: this.options.extensionPath, specPath: request.specPath, custom: settings.producerCommand });
+      const how = runStart({ extensionPath: this.options.extensionPath, specPath: request.specPath, spec: request.spec, overrides: request.overrides, custom: settings.producerCommand });
       const executor = new SlurmExecutor({
         store: lease.store, execution, logger: this.options.logger, tracker: cluster.tracker(lease.store),
         runner: [process.execPath, path.join(this.options.extensionPath, 'dist', 'cli.cjs'), 'slurm-job'],
         slurm: new SlurmCommands({ env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }),
       });
-      const handle = executor.start({ store: lease.store, runId, command, start: { spec: request.spec, overrides: request.overrides, seed } });
+      const handle = executor.start({ store: lease.store, runId, command: how.command, start: how.start, ...(how.script ? { plainCommandMayFinish: true } : {}) });
       this.options.logger.log('info', `Run #${runId} of ${request.experiment}: submitting to SLURM (${request.specPath})`);
       this.clusterLeases.set(runId, lease);
       void handle.done

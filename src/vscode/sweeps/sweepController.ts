@@ -1,18 +1,18 @@
 // Sweeps in the window: start one from a spec's search section, resume or stop one, and keep a
 // progress notification (with Cancel) per running sweep. The driver is the core's (the CLI's
 // too); trials are engine processes on the extension host's runtime, like single runs.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage, HyperlabError } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import { formatNumber } from '../../core/format.ts';
-import { parseSpec } from '../../core/spec/index.ts';
+import { isProducerSpec, parseProducerSpec, parseSpec } from '../../core/spec/index.ts';
 import { SweepDriver, createSweep, requestSweepStop, type SweepOutcome } from '../../core/sweep/index.ts';
 import { producerCommand } from '../runs/producerCommand.ts';
 import { chooseSpec, readSpec, specName } from '../runs/specFiles.ts';
 import type { StoreSession } from '../store/storeSession.ts';
 import { ensureTrusted } from '../trust/workspaceTrust.ts';
 
-import * as path from 'node:path';
 import { SlurmCommands, SlurmExecutor } from '../../core/slurm/index.ts';
 import type { ClusterWatcher } from '../tracking/clusterWatcher.ts';
 export interface SweepControllerOptions {
@@ -49,7 +49,8 @@ export class SweepController implements vscode.Disposable {
     const specUri = await chooseSpec(arg instanceof vscode.Uri ? arg : undefined);
     if (!specUri) return undefined;
     const raw = await readSpec(specUri);
-    const spec = parseSpec(raw);
+    // A spec with a producer section sweeps its own script: each trial gets its values as HYPERLAB_PARAMS.
+    const spec = isProducerSpec(raw) ? parseProducerSpec(raw) : parseSpec(raw);
     const experiment = typeof spec.name === 'string' && spec.name.trim() ? spec.name.trim() : specName(specUri);
     const lease = this.options.session.lease();
     let sweepId: number;
@@ -110,7 +111,7 @@ export class SweepController implements vscode.Disposable {
       runner: [process.execPath, path.join(this.options.extensionPath, 'dist', 'cli.cjs'), 'slurm-job'],
       slurm: new SlurmCommands({ env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }),
     }) : undefined;
-    const driver = new SweepDriver({ store, sweepId, command, logger: this.options.logger, ...(executor ? { executor } : {}) });
+    const driver = new SweepDriver({ store, sweepId, command, clientDir: path.join(this.options.extensionPath, 'python'), logger: this.options.logger, ...(executor ? { executor } : {}) });
     if (executor) this.onCluster.add(sweepId);
     const done = driver.run();
     this.active.set(sweepId, { driver, done });

@@ -1,8 +1,8 @@
 // `npm run bench:client`: 100,000 steps × 4 metrics logged from Python, end to end into the
 // store (points per second), Hyperlab's client beside the peers users know on the same work:
 // MLflow's log_metric and log_batch (sqlite backend) and TensorBoard's SummaryWriter.add_scalar.
-// The peers are installed into the benchmark's own virtual environment; where that fails (no
-// PyPI), the benchmark says so and reports Hyperlab's figures alone.
+// The peers are installed into the benchmark's own virtual environment, each on its own; for a
+// peer whose package cannot be installed (no PyPI) the benchmark says so in one line and runs the rest.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -69,33 +69,65 @@ async function oursChannel(): Promise<{ seconds: number; perCallUs: number }> {
   return { seconds, perCallUs: (inner.log_s / STEPS) * 1e6 };
 }
 
-/** A virtual environment with the peers, or the reason there is none. */
-function peerPython(): { python: string } | { missing: string } {
+/** Each peer: the package it needs in the benchmark's virtual environment, and what must import. */
+const PEER_NEEDS: { readonly name: string; readonly packages: readonly string[]; readonly imports: readonly string[] }[] = [
+  { name: 'mlflow-log-metric', packages: ['mlflow'], imports: ['mlflow'] },
+  { name: 'mlflow-log-batch', packages: ['mlflow'], imports: ['mlflow'] },
+  // torch.utils.tensorboard writes through the tensorboard package (Debian's PyTorch alone cannot
+  // import it); tensorboardX is the same writer without TensorBoard.
+  { name: 'tensorboard', packages: ['tensorboard', 'tensorboardX'], imports: ['torch.utils.tensorboard', 'tensorboardX'] },
+];
+
+const lastLine = (text: string) => text.trim().split('\n').filter(Boolean).at(-1) ?? '';
+
+/**
+ * The benchmark's virtual environment (Debian's PyTorch visible through the system site
+ * packages), with each peer's package installed by pip where it can be; for each peer that
+ * cannot run, the reason in one line.
+ */
+function peerEnvironment(): { python: string | null; missing: Map<string, string> } {
+  const missing = new Map<string, string>();
   const venv = path.join(os.tmpdir(), 'hyperlab-bench-client-venv');
   const python = path.join(venv, 'bin', 'python');
-  const has = (module: string) => spawnSync(python, ['-c', `import ${module}`]).status === 0;
   if (!fs.existsSync(python)) {
     const made = spawnSync(PYTHON, ['-m', 'venv', '--system-site-packages', venv], { encoding: 'utf8' });
-    if (made.status !== 0) return { missing: `could not create a virtual environment: ${made.stderr.trim().split('\n').at(-1)}` };
-  }
-  if (!has('mlflow') || !(has('tensorboard') || has('tensorboardX'))) {
-    const pip = spawnSync(python, ['-m', 'pip', 'install', '--quiet', '--timeout', '10', '--retries', '1', 'mlflow', 'tensorboard'], { encoding: 'utf8', timeout: 180_000 });
-    if (pip.status !== 0) {
-      const why = (pip.stderr || pip.stdout || String(pip.error ?? '')).trim().split('\n').filter(Boolean).at(-1) ?? 'pip failed';
-      return { missing: `pip install mlflow tensorboard failed: ${why}` };
+    if (made.status !== 0) {
+      fs.rmSync(venv, { recursive: true, force: true });
+      const why = `could not create a virtual environment with ${PYTHON} -m venv (${lastLine(made.stderr) || 'python3-venv missing?'})`;
+      for (const p of PEER_NEEDS) missing.set(p.name, why);
+      return { python: null, missing };
     }
   }
-  return { python };
+  const imports = (modules: readonly string[]) => modules.some((m) => spawnSync(python, ['-c', `import ${m}`]).status === 0);
+  const tried = new Map<string, string | null>(); // package → why pip could not install it (null: installed)
+  for (const need of PEER_NEEDS) {
+    if (imports(need.imports)) continue;
+    const failures: string[] = [];
+    for (const pkg of need.packages) {
+      if (!tried.has(pkg)) {
+        const pip = spawnSync(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--timeout', '10', '--retries', '1', pkg],
+          { encoding: 'utf8', timeout: 240_000 });
+        tried.set(pkg, pip.status === 0 ? null : lastLine(pip.stderr) || lastLine(pip.stdout) || String(pip.error ?? 'pip failed'));
+      }
+      const why = tried.get(pkg);
+      if (why === null) break;
+      failures.push(`pip install ${pkg}: ${why}`);
+    }
+    if (!imports(need.imports)) {
+      missing.set(need.name, failures.length > 0 ? failures.join('; ') : `installed, but \`import ${need.imports.join('` or `')}\` fails in ${python}`);
+    }
+  }
+  return { python, missing };
 }
 
-function peer(python: string, name: string): number {
+function peer(python: string, name: string): { seconds: number; writer: string } {
   const dir = tempDir(`hyperlab-bench-${name}-`);
   const t0 = performance.now();
   const ran = spawnSync(python, [PEERS, name, dir], { cwd: dir, env: env(), encoding: 'utf8' });
   const seconds = (performance.now() - t0) / 1000;
   fs.rmSync(dir, { recursive: true, force: true });
   if (ran.status !== 0) throw new Error(`${name} failed: ${ran.stderr.trim().split('\n').at(-1)}`);
-  return seconds;
+  return { seconds, writer: (JSON.parse(lastLine(ran.stdout)) as { writer: string }).writer };
 }
 
 console.log(`client benchmark: ${STEPS.toLocaleString('en-US')} steps × 4 metrics = ${POINTS.toLocaleString('en-US')} points from Python into the store, end to end (process start to the last point stored); ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}, ${spawnSync(PYTHON, ['--version'], { encoding: 'utf8' }).stdout.trim()}, Node ${process.versions.node}`);
@@ -105,16 +137,19 @@ const channel = await oursChannel();
 console.log(`hyperlab (hyperlab run --, channel)  ${channel.seconds.toFixed(2)} s  ${rate(channel.seconds)}  (run.log ${channel.perCallUs.toFixed(2)} µs per call)`);
 const ours = Math.min(inbox.seconds, channel.seconds);
 
-const peers = peerPython();
-if ('missing' in peers) {
-  console.log(`peers not run (mlflow log_metric, mlflow log_batch, tensorboard add_scalar): ${peers.missing}`);
-} else {
-  for (const name of ['mlflow-log-metric', 'mlflow-log-batch', 'tensorboard']) {
-    try {
-      const seconds = peer(peers.python, name);
-      console.log(`${name.padEnd(36)} ${seconds.toFixed(2)} s  ${rate(seconds)}  ratio hyperlab/peer time ${(ours / seconds).toFixed(3)} (points/s ${(seconds / ours).toFixed(1)}×)`);
-    } catch (error) {
-      console.log(`${name.padEnd(36)} not run: ${error instanceof Error ? error.message : String(error)}`);
-    }
+const peers = peerEnvironment();
+for (const { name } of PEER_NEEDS) {
+  const why = peers.missing.get(name);
+  if (why !== undefined || peers.python === null) {
+    console.log(`${name.padEnd(36)} not run: could not install it into the benchmark's virtual environment: ${why ?? 'no virtual environment'}`);
+    continue;
+  }
+  try {
+    const { seconds, writer } = peer(peers.python, name);
+    const label = name === 'tensorboard' ? 'tensorboard add_scalar' : name;
+    const via = name === 'tensorboard' ? `; ${writer}'s SummaryWriter` : '';
+    console.log(`${label.padEnd(36)} ${seconds.toFixed(2)} s  ${rate(seconds)}  ratio hyperlab/peer time: inbox ${(inbox.seconds / seconds).toFixed(3)}, channel ${(channel.seconds / seconds).toFixed(3)} (hyperlab's best ${(seconds / ours).toFixed(1)}× the points/s${via})`);
+  } catch (error) {
+    console.log(`${name.padEnd(36)} not run: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

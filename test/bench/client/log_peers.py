@@ -18,6 +18,7 @@ def values(step):
 
 
 start = time.perf_counter()
+used = None
 if peer.startswith("mlflow"):
     from mlflow.entities import Metric
     from mlflow.tracking import MlflowClient
@@ -39,9 +40,10 @@ else:
         from torch.utils.tensorboard import SummaryWriter
     except ImportError:
         from tensorboardX import SummaryWriter
+    used = SummaryWriter.__module__.split(".writer")[0]
     writer = SummaryWriter(log_dir=out)
     for step in range(steps):
         for key, value in zip(keys, values(step)):
             writer.add_scalar(key, value, step)
     writer.close()
-print(json.dumps({"seconds": time.perf_counter() - start}))
+print(json.dumps({"seconds": time.perf_counter() - start, "writer": used if peer == "tensorboard" else "mlflow"}))

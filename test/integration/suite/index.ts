@@ -3,6 +3,7 @@
 import './activation.suite.ts';
 import './runs.suite.ts';
 import './everyday.suite.ts';
+import './producer.suite.ts';
 import { runAll } from './harness.ts';
 
 export async function run(): Promise<void> {

@@ -29,7 +29,7 @@ test('on a terminal the line is redrawn in place (\\r, erase line) with the plan
   assert.equal(draws[2], 'run 7 · step 370/1000 · epoch 3/8 · 37% · 640 samples/s · ETA 1m 03s · train.loss 0.41\n');
 });
 
-test('not on a terminal: whole lines, at most one a second, no control characters', () => {
+test('not on a terminal: whole lines, at most one a second, the last state at the end, no control characters', () => {
   let now = 5_000;
   const log = io(false);
   const progress = new Progress(log, 2, () => now);
@@ -40,11 +40,15 @@ test('not on a terminal: whole lines, at most one a second, no control character
   progress.update(8, { loss: 0.9 });
   now += 600;
   progress.update(11, { loss: 0.8 });
+  now += 200;
+  progress.update(12, { loss: 0.7 });
   progress.end();
   assert.doesNotMatch(log.err, /[\r\x1b]/);
   assert.deepEqual(log.err.trimEnd().split('\n'), [
     'run 2 started',
     'run 2 · step 5/20 · epoch 1/2 · 25% · 5.0 steps/s · ETA 3s · loss 1',
     'run 2 · step 11/20 · epoch 2/2 · 55% · 5.2 steps/s · ETA 2s · loss 0.8',
+    // Skipped (0.2 s after the last line), printed at the end as the final state.
+    'run 2 · step 12/20 · epoch 2/2 · 60% · 5.2 steps/s · ETA 2s · loss 0.7',
   ]);
 });

@@ -27,7 +27,7 @@ test('the PyTorch FashionMNIST example, tracked: learns (val accuracy well above
     assert.ok(out.run.summary['test.accuracy']! > 0.5);
     const stats = store.layerStats(id);
     assert.deepEqual(stats.map((s) => s.step), Array.from({ length: Math.ceil(steps / 5) }, (_, i) => i * 5));
-    assert.deepEqual(stats[0]!.layers.map((l) => l.name), ['0', '3', '7', '9']);
+    assert.deepEqual(stats[0]!.layers.map((l) => l.name), ['Conv2d 0', 'Conv2d 3', 'Linear 7', 'Linear 9']);
     for (const layer of stats.at(-1)!.layers) assert.ok(layer.gradNorm > 0 && layer.weightNorm > 0 && layer.updateRatio > 0, JSON.stringify(layer));
     const [checkpoint] = store.artifacts(id);
     assert.equal(checkpoint?.kind, 'checkpoint');

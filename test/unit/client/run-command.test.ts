@@ -2,6 +2,7 @@
 // what the script logged is what the store holds, and every way a script ends has its status.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -44,6 +45,8 @@ test('hyperlab run -- python3 script: finished, filed where init() says, --set m
     assert.equal(artifact?.path, path.join(path.dirname(dbPathOf(store)), 'runs', String(out.run.id), 'artifacts', 'artifact.txt'));
     assert.equal(artifact?.size, 8);
     assert.equal(fs.readFileSync(artifact!.path, 'utf8'), 'weights\n');
+    // The CLI waits for the hash before it closes the store and exits.
+    assert.equal(artifact?.sha256, crypto.createHash('sha256').update('weights\n').digest('hex'));
     assert.equal(store.log(out.run.id).filter((l) => l.stream === 'stdout').length, 25, 'stdout is the run log');
     // The placeholder experiment named after the script is not left behind.
     assert.deepEqual(store.listExperiments().map((e) => e.name), ['client-test']);
@@ -105,6 +108,9 @@ test('hyperlab run --: usage errors name the fix', () => {
   const stray = cli(['run', 'train.py', '--', PYTHON], dir);
   assert.equal(stray.code, 2);
   assert.match(stray.stderr, /unexpected "train\.py" before --/);
+  const wait = cli(['run', '--store-wait', 'soon', '--', PYTHON], dir);
+  assert.equal(wait.code, 2);
+  assert.match(wait.stderr, /--store-wait must be a positive number of seconds \(got "soon"\)/);
 });
 
 test('hyperlab run --: SIGKILL of the script keeps every point it flushed; the run is failed at once', async () => {
@@ -157,4 +163,78 @@ test('hyperlab run -- a plain command (no client): its output is the log; exit 0
 
 function dbPathOf(store: { path: string }): string {
   return store.path;
+}
+
+test('hyperlab run --: a script that finished but whose end the store could not take (locked past --store-wait) is reported failed with where its end waits, exits 1, and the end is recorded at the next open', { timeout: 60_000 }, async () => {
+  const dir = tempDir('hyperlab-client-');
+  const db = path.join(dir, 'runs.db');
+  const go = path.join(dir, 'go');
+  const script = path.join(dir, 'waits.py');
+  // Every point is flushed before the lock; only the end arrives while it is held.
+  fs.writeFileSync(script, [
+    'import os, time, hyperlab',
+    'run = hyperlab.init(experiment="locked-end")',
+    'for step in range(20):',
+    '    run.log({"train.loss": 1.0 / (step + 1)}, step=step)',
+    'run.flush()',
+    `while not os.path.exists(${JSON.stringify(go)}):`,
+    '    time.sleep(0.02)',
+    'run.finish()',
+  ].join('\n'));
+  const child = spawn(process.execPath, [MAIN, 'run', '--store-wait', '0.5', '--json', '--db', db, '--', PYTHON, script], { cwd: dir, env: terminalEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  let locker: ReturnType<typeof spawn> | undefined;
+  try {
+    await until(() => {
+      if (!fs.existsSync(db)) return false;
+      let store;
+      try {
+        store = openStore(db, { readonly: true });
+        return store.points(1, 'train.loss').length === 20;
+      } catch {
+        return false; // created but not migrated yet by the CLI
+      } finally {
+        store?.close();
+      }
+    });
+    locker = spawn(process.execPath, ['-e', `
+      const { DatabaseSync } = require('node:sqlite');
+      const db = new DatabaseSync(${JSON.stringify(db)});
+      db.exec('BEGIN IMMEDIATE');
+      process.stdout.write('locked\\n');
+      process.stdin.on('data', () => { db.exec('COMMIT'); db.close(); process.exit(0); });`], { stdio: ['pipe', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => locker!.stdout!.on('data', (d: Buffer) => { if (String(d).includes('locked')) resolve(); }));
+    fs.writeFileSync(go, '');
+    const { code } = await exited(child);
+    assert.equal(code, 1, `exit 0 would claim an end the store does not hold\n${stderr}`);
+    const out = JSON.parse(stdout) as { outcome: { status: string; recorded: boolean; reason: string } };
+    // Reported as failed, naming the finish the store does not hold yet and where it waits.
+    assert.equal(out.outcome.status, 'failed');
+    assert.equal(out.outcome.recorded, false);
+    assert.match(out.outcome.reason, /^the run ended \(finished\) but the store could not record it: database is locked; it waits in .*runs\.db-end-1\.json/);
+    locker.stdin!.write('go\n');
+    await exited(locker);
+    const store = openStore(db);
+    try {
+      assert.equal(store.getRun(1)!.status, 'finished');
+      assert.equal(store.points(1, 'train.loss').length, 20);
+    } finally {
+      store.close();
+    }
+    assert.equal(fs.existsSync(`${db}-end-1.json`), false);
+  } finally {
+    if (locker && locker.exitCode === null) locker.kill('SIGKILL');
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+});
+
+async function until(check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

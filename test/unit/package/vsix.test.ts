@@ -50,8 +50,14 @@ test('the .vsix holds ONNX Runtime for linux-x64 (export verification) and not t
 
 test('the .vsix holds no sources, tests, scripts, maps or local state', () => {
   const leaked = entries.filter((e) =>
-    /^(src|test|scripts|webview|out|assembly|test-results|\.ci|\.hyperlab|\.vscode)\//.test(e) || /\.(ts|map|tsbuildinfo|vsix)$/.test(e) || e === 'tsconfig.json' || e === 'package-lock.json');
+    /^(src|test|scripts|webview|out|assembly|test-results|\.ci|\.hyperlab|\.vscode)\//.test(e) || /\.(ts|map|tsbuildinfo|vsix|whl|pyc)$/.test(e) || e === 'tsconfig.json' || e === 'package-lock.json');
   assert.deepEqual(leaked, []);
+});
+
+test('the .vsix holds the Python client Run Python File with Tracking puts on PYTHONPATH, integrations included', () => {
+  const client = (dir: string) => fs.readdirSync(path.join(root, 'python', dir)).filter((f) => f.endsWith('.py')).map((f) => `python/${dir}/${f}`);
+  const wanted = [...client('hyperlab'), ...client('hyperlab/integrations'), 'python/pyproject.toml'];
+  assert.deepEqual(wanted.filter((f) => !entries.includes(f)), []);
 });
 
 test('what the manifest points to is in the .vsix', () => {

@@ -86,9 +86,11 @@ test('flattenSpec gives dotted keys for runs and searches', () => {
 
 function schemaAt(schema: Record<string, unknown>, keys: string[], definitions: Record<string, Record<string, unknown>>): Record<string, unknown> | undefined {
   let node: Record<string, unknown> | undefined = schema;
-  for (const key of keys) {
+  for (const [i, key] of keys.entries()) {
     const properties = node?.['properties'] as Record<string, Record<string, unknown>> | undefined;
-    node = properties?.[key];
+    // The engine's sections are in the root's `else` (a spec without a producer section).
+    const engine: Record<string, Record<string, unknown>> | undefined = i === 0 ? ((node?.['else'] as Record<string, unknown>)['properties'] as Record<string, Record<string, unknown>>) : undefined;
+    node = properties?.[key] ?? engine?.[key];
   }
   const ref = node?.['$ref'];
   return typeof ref === 'string' ? definitions[ref.replace('#/definitions/', '')] : node;
@@ -103,7 +105,8 @@ test('the JSON Schema has every field with its default, and rejects unknown fiel
     const node = schemaAt(schema, keys, definitions);
     assert.ok(node, `schema lacks ${keys.join('.')}`);
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      assert.equal(node['additionalProperties'], false, `${keys.join('.')} allows unknown fields`);
+      const closed = keys.length === 0 ? (node['else'] as Record<string, unknown>)['additionalProperties'] : node['additionalProperties'];
+      assert.equal(closed, false, `${keys.join('.') || 'the root'} allows unknown fields`);
       for (const [k, v] of Object.entries(value)) walk(v, [...keys, k]);
     } else {
       assert.deepEqual(node['default'], value, `default of ${keys.join('.')}`);

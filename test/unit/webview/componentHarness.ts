@@ -53,22 +53,39 @@ export async function launchChromium(): Promise<Browser> {
  * the high contrast themes set no charts.orange at all: the panels must cope with both.
  */
 const COMMON = { 'font-family': 'sans-serif', 'font-size': '13px' };
+/**
+ * The form controls' colours (inputs, dropdowns, buttons, checkboxes), from the theme files of
+ * that code-server (dark_modern.json, light_modern.json; High Contrast's registry defaults):
+ * without them the toolkit's controls fall back to dark defaults and a light screenshot lies.
+ */
+function controls(input: string, text: string, border: string, placeholder: string, list: string, button: string, buttonText: string,
+  secondary: string, secondaryText: string, checkbox = input) {
+  return {
+    'input-background': input, 'input-foreground': text, 'input-border': border, 'input-placeholderForeground': placeholder,
+    'dropdown-background': input, 'dropdown-foreground': text, 'dropdown-border': border, 'dropdown-listBackground': list,
+    'button-background': button, 'button-foreground': buttonText, 'button-secondaryBackground': secondary, 'button-secondaryForeground': secondaryText,
+    'checkbox-background': checkbox, 'checkbox-foreground': text, 'checkbox-border': border,
+  } as const;
+}
 const THEMES = {
   dark: { class: 'vscode-dark', vars: { ...COMMON, foreground: '#cccccc', 'editor-foreground': '#cccccc', 'editor-background': '#1f1f1f', descriptionForeground: '#9d9d9d',
     'charts-blue': '#59a4f9', 'charts-red': '#f14c4c', 'charts-green': '#89d185', 'charts-orange': 'rgba(234, 92, 0, 0.33)', 'charts-purple': '#b180d7', 'charts-yellow': '#cca700',
     'charts-lines': 'rgba(204, 204, 204, 0.5)', focusBorder: '#0078d4', 'terminal-ansiCyan': '#11a8cd', 'terminal-ansiMagenta': '#bc3fbc', 'terminal-ansiBrightBlue': '#3b8eea',
     'terminal-ansiBrightGreen': '#23d18b', 'terminal-ansiBrightRed': '#f14c4c', 'terminal-ansiBrightYellow': '#f5f543', 'panel-border': '#2b2b2b', 'widget-border': '#313131',
-    'editorWarning-foreground': '#cca700', 'editorError-foreground': '#f14c4c', errorForeground: '#f85149' } },
+    'editorWarning-foreground': '#cca700', 'editorError-foreground': '#f14c4c', errorForeground: '#f85149',
+    ...controls('#313131', '#cccccc', '#3c3c3c', '#989898', '#1f1f1f', '#0078d4', '#ffffff', '#00000000', '#cccccc') } },
   light: { class: 'vscode-light', vars: { ...COMMON, foreground: '#3b3b3b', 'editor-foreground': '#3b3b3b', 'editor-background': '#ffffff', descriptionForeground: '#3b3b3b',
     'charts-blue': '#0063d3', 'charts-red': '#e51400', 'charts-green': '#388a34', 'charts-orange': 'rgba(234, 92, 0, 0.33)', 'charts-purple': '#652d90', 'charts-yellow': '#bf8803',
     'charts-lines': 'rgba(59, 59, 59, 0.5)', focusBorder: '#005fb8', 'terminal-ansiCyan': '#0598bc', 'terminal-ansiMagenta': '#bc05bc', 'terminal-ansiBrightBlue': '#3b8eea',
     'terminal-ansiBrightGreen': '#14ce14', 'terminal-ansiBrightRed': '#f14c4c', 'terminal-ansiBrightYellow': '#b5ba00', 'panel-border': '#e5e5e5', 'widget-border': '#e5e5e5',
-    'editorWarning-foreground': '#bf8803', 'editorError-foreground': '#e51400', errorForeground: '#f85149' } },
+    'editorWarning-foreground': '#bf8803', 'editorError-foreground': '#e51400', errorForeground: '#f85149',
+    ...controls('#ffffff', '#3b3b3b', '#cecece', '#767676', '#ffffff', '#005fb8', '#ffffff', '#e5e5e5', '#3b3b3b', '#f8f8f8') } },
   'high-contrast': { class: 'vscode-high-contrast', vars: { ...COMMON, foreground: '#ffffff', 'editor-foreground': '#ffffff', 'editor-background': '#000000', descriptionForeground: 'rgba(255, 255, 255, 0.7)',
     'charts-blue': '#59a4f9', 'charts-red': '#f48771', 'charts-green': '#89d185', 'charts-purple': '#b180d7', 'charts-yellow': '#ffd370',
     'charts-lines': 'rgba(255, 255, 255, 0.5)', focusBorder: '#f38518', contrastBorder: '#6fc3df', contrastActiveBorder: '#f38518', 'terminal-ansiCyan': '#00cdcd',
     'terminal-ansiMagenta': '#cd00cd', 'terminal-ansiBrightBlue': '#5c5cff', 'terminal-ansiBrightGreen': '#00ff00', 'terminal-ansiBrightRed': '#ff0000', 'terminal-ansiBrightYellow': '#ffff00',
-    'panel-border': '#6fc3df', 'widget-border': '#6fc3df', 'editorWarning-foreground': '#ffd370', 'editorError-foreground': '#f48771', errorForeground: '#f48771' } },
+    'panel-border': '#6fc3df', 'widget-border': '#6fc3df', 'editorWarning-foreground': '#ffd370', 'editorError-foreground': '#f48771', errorForeground: '#f48771',
+    ...controls('#000000', '#ffffff', '#6fc3df', 'rgba(255, 255, 255, 0.7)', '#000000', '#000000', '#ffffff', '#000000', '#ffffff'), 'button-border': '#6fc3df' } },
 } as const;
 export type ThemeName = keyof typeof THEMES;
 

@@ -1,0 +1,68 @@
+// `hyperlab run SPEC` for a spec with a producer section: start the spec's own command with its
+// config (the spec's values, --set applied) as HYPERLAB_PARAMS, and record what the script
+// reports: its params (the client's run.config), its experiment (init(experiment=...), else the
+// spec's name or file name), its metrics. Hyperlab records no params of its own for such a run:
+// it cannot know which of the values the script used.
+import path from 'node:path';
+import type { Params } from '../../core/protocol/messages.ts';
+import { autoRunName } from '../../core/compare/run-name.ts';
+import { scriptLaunch } from '../../core/producer/launch.ts';
+import { startRun } from '../../core/runner/index.ts';
+import { parseProducerSpec, resolveProducerOverrides } from '../../core/spec/index.ts';
+import { formatNumber, formatPairs } from '../format.ts';
+import { EXIT, type CliIO, type ExitCode } from '../io.ts';
+import { toJson } from '../json.ts';
+import { openForWriting } from '../open-store.ts';
+import { resolveDb } from '../options.ts';
+import { followRun } from './follow-run.ts';
+import { bundledClient } from './run-command.ts';
+import { stderrLogger } from './run.ts';
+
+export interface ScriptSpecRun {
+  specPath: string;
+  text: string;
+  assignments: readonly string[];
+  json: boolean;
+  db: string | undefined;
+  helloTimeoutMs: number;
+  timeoutMs?: number;
+}
+
+export async function runScriptSpec(options: ScriptSpecRun, io: CliIO): Promise<ExitCode> {
+  const spec = parseProducerSpec(options.text);
+  const overrides = resolveProducerOverrides(spec, options.assignments);
+  const launch = scriptLaunch({ spec, specPath: options.specPath, overrides, env: io.env, clientDir: bundledClient(io.programDir) });
+  const store = openForWriting(resolveDb(options.db, io.cwd));
+  try {
+    const experiment = specExperiment(spec.name, options.specPath);
+    const name = autoRunName(overrides as Params);
+    const record = store.createRun({ experiment, specPath: options.specPath, ...(name ? { name } : {}) });
+    const handle = startRun({
+      store, runId: record.id, logger: stderrLogger(io),
+      command: launch.command, start: launch.start,
+      limits: { helloTimeoutMs: options.helloTimeoutMs },
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      producerNamesRun: { experiment: true, name: true },
+      plainCommandMayFinish: true,
+    });
+    const outcome = await followRun(io, handle, record.id, true);
+    const finalRun = store.getRun(record.id);
+    if (options.json) {
+      io.stdout(toJson({ run: finalRun, outcome }) + '\n');
+    } else {
+      const reason = outcome.reason ? `: ${outcome.reason}` : '';
+      io.stdout(`Run ${record.id} (${finalRun?.experimentName ?? experiment}) ${outcome.status}${reason}\n`);
+      if (outcome.summary && Object.keys(outcome.summary).length > 0) io.stdout(`  summary: ${formatPairs(outcome.summary, 400)}\n`);
+      io.stdout(`  ${formatNumber(outcome.points)} metric points; details: hyperlab runs show ${record.id}\n`);
+    }
+    await handle.artifactsHashed;
+    return outcome.status === 'finished' && outcome.recorded ? EXIT.ok : EXIT.failure;
+  } finally {
+    store.close();
+  }
+}
+
+/** The experiment a spec's runs are filed under when their script names none: its name, else its file name. */
+export function specExperiment(name: string | null, specPath: string): string {
+  return name?.trim() || path.basename(specPath).replace(/(\.hyperlab)?\.json$/, '');
+}
