@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Everything a fresh Debian machine needs to build, run and test Hyperlab. Idempotent.
 #   - Debian packages: Chromium (UI tests), PyTorch + OpenBLAS (numerical reference),
-#     FashionMNIST (real data), build tools for native modules
+#     FashionMNIST (real data), build tools for native modules, SLURM + munge (a single-node
+#     cluster for the SLURM tests, started by test/slurm/start-slurm.sh)
 #   - Node 24 from the npm registry, first on PATH (scripts/node24.sh)
 #   - npm ci, the build, and a real VS Code (code-server) for the integration tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(build-essential python3 pkg-config libkrb5-dev libxkbfile-dev libsecret-1-dev
-  chromium python3-torch python3-numpy libopenblas0-pthread dataset-fashion-mnist curl)
+  chromium python3-torch python3-numpy libopenblas0-pthread dataset-fashion-mnist curl
+  slurm-wlm munge)
 # pip installs the client's wheel in its test; venv makes the client benchmark's environment for its peers
 APT_PACKAGES+=(python3-pip python3-venv)
 missing=()

@@ -16,6 +16,7 @@ import { StoreSession } from './vscode/store/storeSession.ts';
 import { registerSweepCommands } from './vscode/sweeps/registerSweepCommands.ts';
 import { registerTuneCommands } from './vscode/sweeps/tuneCommands.ts';
 import { InboxWatcher } from './vscode/tracking/inboxWatcher.ts';
+import { ClusterWatcher } from './vscode/tracking/clusterWatcher.ts';
 import { registerTrackingCommands } from './vscode/tracking/trackingCommands.ts';
 import { SweepController } from './vscode/sweeps/sweepController.ts';
 import type { SweepHost } from './vscode/panels/sweepHost.ts';
@@ -34,8 +35,10 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
   const statusItem = new RunningRunsItem(existing);
   const logs = new RunDocumentProvider(LOG_SCHEME, existing);
   const details = new RunDocumentProvider(DETAILS_SCHEME, existing);
+  // SLURM runs outlive the window: reattached at activation, followed while it is open.
+  const cluster = vscode.workspace.isTrusted ? new ClusterWatcher(session, logger) : undefined;
   const getLauncher = (): RunLauncher =>
-    (launcher ??= new WindowRunLauncher({ acquireStore: () => session.lease(), logger, extensionPath: context.extensionPath, settings: readSettings }));
+    (launcher ??= new WindowRunLauncher({ acquireStore: () => session.lease(), logger, extensionPath: context.extensionPath, settings: readSettings, ...(cluster ? { cluster } : {}) }));
   const refreshViews = (): void => {
     tree.refresh();
     statusItem.update();
@@ -50,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
     sweepActions: { runSpec: (spec, specPath, experiment) => getLauncher().launch({ spec, specPath, experiment, overrides: {} }) },
   });
   sweeps = new SweepController({
-    session, logger, extensionPath: context.extensionPath, refreshViews,
+    session, logger, extensionPath: context.extensionPath, refreshViews, ...(cluster ? { cluster } : {}),
     showDashboard: (sweepId) => (panels.registry.show('sweep') as SweepHost).setSweep(sweepId),
   });
   context.subscriptions.push(
@@ -68,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
     ...registerTuneCommands(session, context.extensionPath, logger),
     ...registerTrackingCommands(session, context.extensionPath, logger, refreshViews),
     new InboxWatcher(session, logger),
+    ...(cluster ? [cluster] : []),
     ...registerCommands({ extensionUri: context.extensionUri, logger, session, launcher: getLauncher, tree, logs, details, refreshViews, selection: () => view.selection },
       () => logger.channel.show(true)),
   );

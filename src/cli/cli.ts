@@ -11,6 +11,7 @@ import { sweep, sweepStop } from './commands/sweep.ts';
 import { sweepsLs, sweepsShow } from './commands/sweeps.ts';
 import { tuneBabysit, tuneLrRange, tuneOverfit } from './commands/tune.ts';
 import { sync } from './commands/sync.ts';
+import { slurmJob } from './commands/slurm-job.ts';
 import { runsRm } from './commands/runs-rm.ts';
 import { runsRename, runsTag } from './commands/runs-tag.ts';
 import { StoreMissingError } from './open-store.ts';
@@ -37,6 +38,8 @@ const COMMANDS: { [name: string]: Command } = {
   sync,
   import: importRuns,
   export: exportCommand,
+  // Internal: what a SLURM job runs on the compute node (not in the help).
+  'slurm-job': slurmJob,
 };
 
 /** Commands with subcommands: the first word, and what to say when the second is missing or wrong. */

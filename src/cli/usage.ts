@@ -10,7 +10,7 @@ Usage:
   hyperlab runs rm ID... | --status S [--yes]
   hyperlab runs tag ID TAG... [--remove]
   hyperlab runs rename ID NAME
-  hyperlab run SPEC [--set path=value ...] [--timeout S] [--start-timeout S] [--json]
+  hyperlab run SPEC [--set path=value ...] [--timeout S] [--start-timeout S] [--detach] [--json]
   hyperlab sweep SPEC [--set path=value ...] [--trials N] [--parallelism N] [--json]
   hyperlab sweep --resume ID [--trials N] [--parallelism N] [--json]
   hyperlab sweep stop ID
@@ -19,8 +19,8 @@ Usage:
   hyperlab tune lr-range SPEC [--set ...] [--min LR] [--max LR] [--steps N] [--json]
   hyperlab tune overfit SPEC [--set ...] [--samples N] [--epochs N] [--json]
   hyperlab tune babysit SPEC [--set ...] [--coarse N] [--fine N] [--json]
-  hyperlab run [--experiment E] [--name N] [--set k=v ...] [--json] -- CMD [ARGS...]
-  hyperlab sync [--silence SECONDS] [--json]
+  hyperlab run [--experiment E] [--name N] [--set k=v ...] [--execution SPEC [--detach]] [--json] -- CMD [ARGS...]
+  hyperlab sync [--silence SECONDS] [--wait] [--json]
   hyperlab import tensorboard DIR [--experiment E] [--json]
   hyperlab import mlflow (mlruns/ | mlflow.db | sqlite:///mlflow.db) [--json]
   hyperlab export RUN [--prune F [--structured|--nm N:M] [--finetune E]] [--quantize M [--per-channel|--block B] [--calibration minmax|percentile|entropy]]
@@ -90,24 +90,31 @@ Options:
   --timeout SECONDS        stop the run and fail it after this long (default: no limit)
   --start-timeout SECONDS  fail the run when the producer has not said hello by then
                            (default 180)
+  --detach                 a spec whose execution.backend is slurm: submit the job and return
+                           (hyperlab sync reconciles it later)
   --store-wait SECONDS     how long to keep retrying a store that another process holds
                            locked before the run fails (default 600)
   --json                   machine output: the run and its outcome as JSON on stdout
   --db PATH                the store (default .hyperlab/runs.db)
 
+With "execution": {"backend": "slurm", ...} in the spec the run is a SLURM job (see the README,
+Running on a cluster): Ctrl-C cancels it (scancel); closing the terminal leaves it running.
+
 Exit code 1 when the run fails or diverges, or when its end could not be recorded in the
 store (a full disk, a write lock held past every retry).
 
-Usage: hyperlab run [--experiment E] [--name N] [--set k=v ...] [--store-wait SECONDS] [--json] [--db PATH] -- CMD [ARGS...]
+Usage: hyperlab run [--experiment E] [--name N] [--set k=v ...] [--execution SPEC [--detach]] [--store-wait SECONDS] [--json] [--db PATH] -- CMD [ARGS...]
 
 Run any command as a tracked run (e.g. a Python script using the hyperlab client, python/):
 its stdout and stderr become the run's log, the protocol channel is passed as file descriptor 3
 (HYPERLAB_CHANNEL_FD), Ctrl-C stops it (then kills it). --set values reach the script as
 HYPERLAB_PARAMS (a JSON object; the client merges it into run.config); the run records only the
 params the script reports. The run is filed under --experiment, else the experiment the script
-names in hyperlab.init(), else the script's file name.
+names in hyperlab.init(), else the script's file name. --execution SPEC runs the command where
+that spec's execution section says (a SLURM job with "backend": "slurm"); --detach then returns
+once it is submitted.
 `,
-  sync: `Usage: hyperlab sync [--silence SECONDS] [--json] [--db PATH]
+  sync: `Usage: hyperlab sync [--silence SECONDS] [--wait] [--json] [--db PATH]
 
 Ingest the inbox beside the store (.hyperlab/inbox/*.jsonl): runs of scripts that used the
 hyperlab Python client outside Hyperlab (a terminal, tmux, a notebook). Safe to repeat and to run
@@ -115,6 +122,10 @@ from two places at once: the offset ingested of each file is kept in the store, 
 written twice; a half-written last line waits for the next sync. A running run whose file has
 been silent for --silence seconds (default 600) is failed with reason "writer stopped reporting",
 and running again if its file grows. runs ls and runs show sync first.
+
+Cluster (SLURM) runs still queued or running in the store: what their channel files gained is
+ingested, and their jobs' states are reconciled with SLURM (an ended job ends its run).
+--wait follows them until every one has ended.
 `,
   import: `Usage: hyperlab import tensorboard DIR [--experiment E] [--json] [--db PATH]
        hyperlab import mlflow (mlruns/ | mlflow.db | sqlite:///mlflow.db) [--json] [--db PATH]

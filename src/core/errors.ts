@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'EXPORT_FAILED'
   | 'USAGE'
   | 'SEARCH_EXHAUSTED'
-  | 'SEARCH_STATE';
+  | 'SEARCH_STATE'
+  | 'CLUSTER';
 
 export class HyperlabError extends Error {
   readonly code: ErrorCode;

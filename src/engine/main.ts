@@ -50,6 +50,10 @@ async function main(): Promise<number> {
   send({ type: 'hello', protocol: PROTOCOL_VERSION, producer: 'hyperlab-engine', pid: process.pid });
   let stopReason: string | null = null;
   const offStop = channel.onHostMessage((m) => { if (m.type === 'stop') stopReason = m.reason ?? 'stop requested'; });
+  // In a SLURM job (set by the job runner) SIGTERM is the scheduler's stop: scancel, the time
+  // limit, preemption. Stop between steps like on a stop message, keeping the last checkpoint;
+  // SLURM kills the job KillWait seconds later. Elsewhere SIGTERM keeps its default meaning.
+  if (process.env['HYPERLAB_STOP_ON_SIGTERM'] === '1') process.on('SIGTERM', () => { stopReason ??= 'SIGTERM from the scheduler'; });
   try {
     let job = standaloneSpec(process.argv.slice(2));
     if (job === null) {

@@ -15,6 +15,8 @@ import { openForWriting } from '../open-store.ts';
 import { DB_OPTION, STORE_WAIT_OPTION, parseCommandArgs, resolveDb, secondsOption } from '../options.ts';
 import { usageError } from '../usage.ts';
 import { exitCodeOf, followRun } from './follow-run.ts';
+import { loadSpec } from './run.ts';
+import { runOnSlurm } from './run-slurm.ts';
 
 const OPTIONS = {
   ...DB_OPTION,
@@ -23,6 +25,8 @@ const OPTIONS = {
   set: { type: 'string', multiple: true },
   experiment: { type: 'string' },
   name: { type: 'string' },
+  execution: { type: 'string' },
+  detach: { type: 'boolean' },
 } as const;
 
 /** `options` are the arguments before `--`, `command` those after it. */
@@ -34,6 +38,16 @@ export async function runCommand(options: string[], command: string[], io: CliIO
   if (command.length === 0) throw usageError('hyperlab run: no command after --', 'e.g. hyperlab run -- python3 train.py --epochs 3');
   const params = Object.fromEntries((values.set ?? []).map(parseOverride));
   const storeWaitMs = secondsOption(values['store-wait'], 'run', '--store-wait');
+  // --execution SPEC: the command runs where that spec's execution section says (a SLURM job).
+  const execution = values.execution === undefined ? undefined : loadSpec(path.resolve(io.cwd, values.execution), []).execution;
+  if (execution?.backend === 'slurm') {
+    return runOnSlurm({
+      dbPath: resolveDb(values.db, io.cwd), execution, plainCommand: true, detach: values.detach === true, json: values.json === true,
+      run: { experiment: values.experiment ?? defaultExperiment(command), ...(values.name ? { name: values.name } : {}) },
+      command: { argv: command, cwd: io.cwd, env: scriptEnv(io, params) },
+    }, io);
+  }
+  if (values.detach) throw usageError('hyperlab run: --detach is for commands that run on a cluster (--execution SPEC whose execution.backend is "slurm")', 'e.g. hyperlab run --execution cluster.hyperlab.json --detach -- python3 train.py');
   const store = openForWriting(resolveDb(values.db, io.cwd));
   try {
     const experiment = values.experiment ?? defaultExperiment(command);

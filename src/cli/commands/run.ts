@@ -17,11 +17,12 @@ import { usageError } from '../usage.ts';
 import { engineCommand } from './engine-command.ts';
 import { exitCodeOf, followRun } from './follow-run.ts';
 import { runCommand } from './run-command.ts';
+import { runOnSlurm } from './run-slurm.ts';
 import { runScriptSpec } from './run-script-spec.ts';
 
 const OPTIONS = {
   ...DB_OPTION, ...STORE_WAIT_OPTION, json: { type: 'boolean' }, set: { type: 'string', multiple: true },
-  timeout: { type: 'string' }, 'start-timeout': { type: 'string' },
+  timeout: { type: 'string' }, 'start-timeout': { type: 'string' }, detach: { type: 'boolean' },
 } as const;
 
 /** How long `hyperlab run` waits for the producer's hello by default (--start-timeout). */
@@ -41,9 +42,24 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
   const assignments = values.set ?? [];
   const limits = { helloTimeoutMs: startTimeoutMs, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
   const text = readSpecText(specPath);
+  if (isProducerSpecText(text) && /"execution"\s*:/.test(text) && /"backend"\s*:\s*"slurm"/.test(text)) {
+    throw usageError('hyperlab run: a spec with a producer section cannot run on SLURM yet', 'Run it locally (leave execution out), or use hyperlab run --execution SPEC -- CMD for your command.');
+  }
   if (isProducerSpecText(text)) return runScriptSpec({ specPath, text, assignments, json: values.json === true, db: values.db, ...limits }, io);
   const spec = loadSpec(specPath, assignments, text);
   const argv = engineCommand(io.env, io.programDir);
+  if (spec.execution?.backend === 'slurm') {
+    if (timeoutMs !== undefined) throw usageError('hyperlab run: --timeout does not apply to a SLURM run', 'Set execution.time in the spec (SLURM ends the job TIMEOUT past it), e.g. --set execution.time=30');
+    const overrides: Params = Object.fromEntries(assignments.map(parseOverride)) as Params;
+    const name = autoRunName(overrides);
+    return runOnSlurm({
+      dbPath: resolveDb(values.db, io.cwd), execution: spec.execution, plainCommand: false, detach: values.detach === true, json: values.json === true,
+      run: { experiment: spec.name ?? path.basename(specPath).replace(/(\.hyperlab)?\.json$/, ''), specPath, params: flattenSpec(spec) as Params, ...(name ? { name } : {}) },
+      command: { argv, cwd: path.dirname(specPath), env: io.env },
+      start: { spec: spec as unknown as Params, overrides, seed: spec.train.seed },
+    }, io);
+  }
+  if (values.detach) throw usageError('hyperlab run: --detach is for runs that train on a cluster (execution.backend "slurm"); a local run ends with this command', 'Set "execution": {"backend": "slurm"} in the spec, or leave --detach out.');
   const store = openForWriting(resolveDb(values.db, io.cwd));
   try {
     const experiment = spec.name ?? path.basename(specPath).replace(/(\.hyperlab)?\.json$/, '');

@@ -1,6 +1,6 @@
 // `hyperlab runs show ID`: everything about one run.
 import { HyperlabError } from '../../core/errors.ts';
-import type { Run, Store } from '../../core/store/types.ts';
+import type { ClusterJob, Run, Store } from '../../core/store/index.ts';
 import { formatBytes, formatDuration, formatNumber, formatTime, formatValue, table } from '../format.ts';
 import { EXIT, type CliIO, type ExitCode } from '../io.ts';
 import { toJson } from '../json.ts';
@@ -23,7 +23,8 @@ export function runsShow(args: string[], io: CliIO): ExitCode {
   try {
     const run = store.getRun(runId);
     if (!run) throw new HyperlabError('RUN_NOT_FOUND', `no run with ID ${runId}`, 'List run ids with: hyperlab runs ls');
-    const details = { run, tags: store.tags(runId), metrics: metricStats(store, runId), artifacts: store.artifacts(runId), log: store.log(runId, { tail: LOG_TAIL }) };
+    const cluster = store.cluster.get(runId) ?? null;
+    const details = { run, tags: store.tags(runId), metrics: metricStats(store, runId), artifacts: store.artifacts(runId), log: store.log(runId, { tail: LOG_TAIL }), cluster };
     if (values.json) io.stdout(toJson(details) + '\n');
     else io.stdout(describe(details, store));
     return EXIT.ok;
@@ -32,13 +33,14 @@ export function runsShow(args: string[], io: CliIO): ExitCode {
   }
 }
 
-function describe(details: { run: Run; tags: { [key: string]: string }; metrics: ReturnType<typeof metricStats>; artifacts: ReturnType<Store['artifacts']>; log: ReturnType<Store['log']> }, _store: Store): string {
-  const { run, tags, metrics, artifacts, log } = details;
+function describe(details: { run: Run; tags: { [key: string]: string }; metrics: ReturnType<typeof metricStats>; artifacts: ReturnType<Store['artifacts']>; log: ReturnType<Store['log']>; cluster: ClusterJob | null }, _store: Store): string {
+  const { run, tags, metrics, artifacts, log, cluster } = details;
   const out: string[] = [];
   out.push(`Run ${run.id}${run.name ? ` "${run.name}"` : ''} (experiment ${run.experimentName}): ${run.status}`);
   if (run.reason) out.push(`  reason:   ${run.reason}`);
   out.push(`  created:  ${formatTime(run.createdAt)}   started: ${formatTime(run.startedAt)}   duration: ${formatDuration(run.startedAt, run.endedAt)}${run.pid ? `   pid: ${run.pid}` : ''}`);
   if (run.specPath) out.push(`  spec:     ${run.specPath}`);
+  if (cluster) out.push(`  cluster:  SLURM job ${cluster.jobId}${cluster.state ? ` (${cluster.state}${cluster.exitCode ? `, exit code ${cluster.exitCode}` : ''}${cluster.node ? ` on ${cluster.node}` : ''})` : ''}   channel: ${cluster.channel}`);
   if (Object.keys(tags).length > 0) out.push(`  tags:     ${Object.entries(tags).map(([k, v]) => (v === '' ? k : `${k}=${v}`)).join(', ')}`);
   out.push('', section('Params', run.params));
   out.push(section('Summary', run.summary));

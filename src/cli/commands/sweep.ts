@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { HyperlabError } from '../../core/errors.ts';
 import type { Params } from '../../core/search/types.ts';
-import { isProducerSpec, parseProducerSpec, producerConfig, resolveProducerOverrides, type ProducerSpec } from '../../core/spec/index.ts';
+import { isProducerSpec, parseProducerSpec, parseSpec, producerConfig, resolveProducerOverrides, type ProducerSpec } from '../../core/spec/index.ts';
 import type { Store } from '../../core/store/types.ts';
 import { SweepDriver, createSweep, requestSweepStop, type BestTrial, type SweepOutcome } from '../../core/sweep/index.ts';
 import { formatNumber, formatValue } from '../format.ts';
@@ -17,6 +17,7 @@ import { engineCommand } from './engine-command.ts';
 import { bundledClient } from './run-command.ts';
 import { specExperiment } from './run-script-spec.ts';
 import { isProducerSpecText, loadSpec, readSpecText, stderrLogger } from './run.ts';
+import { slurmExecutor } from './cluster.ts';
 
 const OPTIONS = {
   ...DB_OPTION, json: { type: 'boolean' }, set: { type: 'string', multiple: true },
@@ -42,8 +43,14 @@ export async function sweep(args: string[], io: CliIO): Promise<ExitCode> {
       if (positionals.length !== 1) throw usageError(`hyperlab sweep: expected one spec file, got ${positionals.length}`, 'e.g. hyperlab sweep media/templates/fashion-mnist-grid.hyperlab.json; see: hyperlab help sweep');
       const specPath = path.resolve(io.cwd, positionals[0]!);
       const text = readSpecText(specPath);
+      if (isProducerSpecText(text) && /"execution"\s*:/.test(text) && /"backend"\s*:\s*"slurm"/.test(text)) {
+        throw usageError('hyperlab sweep: a spec with a producer section cannot run on SLURM yet', 'Run its sweep locally (leave execution out), or use an engine spec.');
+      }
       const spec = isProducerSpecText(text) ? scriptSpec(text, values.set ?? []) : loadSpec(specPath, values.set ?? [], text);
       const experiment = specExperiment(spec.name, specPath);
+      // A SLURM sweep's configuration is checked before the sweep exists (nothing submitted if SLURM refuses it).
+      const execution = 'execution' in spec ? spec.execution : undefined;
+      if (execution?.backend === 'slurm') await slurmExecutor(store, execution, io, stderrLogger(io)).preflight(path.dirname(specPath));
       sweepId = createSweep(store, { spec, specPath, experiment, ...(trials !== undefined ? { trials } : {}), ...(parallelism !== undefined ? { parallelism } : {}) }).id;
     }
     const outcome = await drive(store, sweepId, io, values.json === true);
@@ -60,9 +67,13 @@ export async function sweep(args: string[], io: CliIO): Promise<ExitCode> {
 
 async function drive(store: Store, sweepId: number, io: CliIO, json: boolean): Promise<SweepOutcome> {
   // A spec with a producer section runs its own script in every trial: no engine needed.
-  const script = isProducerSpec(store.sweeps.get(sweepId)?.spec);
+  const stored = store.sweeps.get(sweepId)!;
+  const script = isProducerSpec(stored.spec);
   const argv = script ? [] : engineCommand(io.env, io.programDir);
-  const driver = new SweepDriver({ store, sweepId, command: { argv, env: io.env }, clientDir: bundledClient(io.programDir), logger: stderrLogger(io) });
+  const execution = stored.spec === null || script ? undefined : parseSpec(stored.spec).execution;
+  // On SLURM every trial is a job: the sweep's parallelism is the jobs in flight, a pruned trial is scancelled.
+  const executor = execution?.backend === 'slurm' ? slurmExecutor(store, execution, io, stderrLogger(io)) : undefined;
+  const driver = new SweepDriver({ store, sweepId, command: { argv, env: io.env }, clientDir: bundledClient(io.programDir), logger: stderrLogger(io), ...(executor ? { executor } : {}) });
   const objective = (store.sweeps.get(sweepId)!.config['objective'] as { metric?: string } | undefined)?.metric ?? 'objective';
   const say = (text: string) => io.stderr(`sweep ${sweepId}: ${text}\n`);
   const budget = store.sweeps.get(sweepId)!.budgetTrials;
@@ -79,7 +90,15 @@ async function drive(store: Store, sweepId: number, io: CliIO, json: boolean): P
     say(`trial ${e.number} ${e.status}${e.value !== null ? `: ${objective} ${formatNumber(e.value)}` : e.reason ? ` (${e.reason})` : ''} [${count} ended] · best ${bestText(e.best, objective)}`);
   });
   let interrupts = 0;
+  let detach!: (outcome: SweepOutcome) => void;
+  const detached = new Promise<SweepOutcome>((resolve) => { detach = resolve; });
   const unregister = io.onInterrupt((signal) => {
+    if (executor && signal !== 'SIGINT') {
+      // The terminal closed or the driver was killed: its jobs go on; --resume follows them again.
+      say(`detached: the trials' SLURM jobs keep running; pick the sweep up with: hyperlab sweep --resume ${sweepId}`);
+      detach({ sweepId, status: 'running', reason: `detached (${signal})`, trials: 0, byStatus: {}, best: null, elapsedMs: 0 });
+      return;
+    }
     interrupts++;
     if (interrupts === 1) {
       say(`stopping: the running trials are stopped and re-queued; resume with: hyperlab sweep --resume ${sweepId} (Ctrl-C again does not speed this up)`);
@@ -89,9 +108,10 @@ async function drive(store: Store, sweepId: number, io: CliIO, json: boolean): P
   const existing = store.sweeps.get(sweepId)!;
   say(`${existing.status === 'created' ? 'started' : 'resumed'} (${String(existing.config['method'])}, parallelism ${existing.parallelism}, budget ${existing.budgetTrials ?? '-'} trials${existing.budgetSeconds !== null ? `, ${existing.budgetSeconds} s` : ''})`);
   try {
-    return await driver.run();
+    return await Promise.race([driver.run(), detached]);
   } finally {
     unregister();
+    executor?.close();
   }
 }
 

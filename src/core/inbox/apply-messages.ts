@@ -12,6 +12,12 @@ export const DEFAULT_INBOX_EXPERIMENT = 'inbox';
 export interface FileRunState {
   runId: number | null;
   helloSeen: boolean;
+  /**
+   * The run exists already and its host decides its end (a cluster job's channel file): a hello
+   * creates nothing (a requeued job says hello again), and a done is returned in the report
+   * instead of ending the run.
+   */
+  attached?: boolean;
 }
 
 export interface ApplyReport {
@@ -19,6 +25,13 @@ export interface ApplyReport {
   runCreated: boolean;
   ended: boolean;
   problems: string[];
+  /** attached: the producer's done message, when these messages held it. */
+  done?: Extract<ProducerMessage, { type: 'done' }>;
+  /** The last metrics step seen and each key's latest value in these messages. */
+  lastStep?: number;
+  latest?: { [key: string]: number };
+  /** The last error message the producer sent in these messages. */
+  lastError?: string;
 }
 
 /** Applies the messages in order; call inside the ledger's transaction. Mutates `state`. */
@@ -37,6 +50,12 @@ export function applyMessages(store: Store, fileName: string, state: FileRunStat
     if (state.runId !== null) store.appendLog(state.runId, [{ stream: 'protocol', text: `invalid inbox line: ${text}`, time: now }]);
   };
   for (const message of messages) {
+    if (message.type === 'hello' && state.attached) {
+      const versionError = helloVersionError(message);
+      if (versionError) problem(versionError);
+      state.helloSeen = true;
+      continue;
+    }
     if (message.type === 'hello') {
       if (state.helloSeen) { problem('a second "hello" in the same file (one file is one run)'); continue; }
       state.helloSeen = true;
@@ -60,6 +79,8 @@ export function applyMessages(store: Store, fileName: string, state: FileRunStat
     if (message.type === 'metrics') {
       const time = Math.round(message.time * 1000);
       for (const [key, value] of Object.entries(message.values)) points.push({ key, step: message.step, epoch: message.epoch ?? null, time, value });
+      report.lastStep = Math.max(report.lastStep ?? message.step, message.step);
+      report.latest = { ...report.latest, ...message.values };
       continue;
     }
     flushPoints(); // keep the file's order between points and everything else
@@ -79,9 +100,11 @@ export function applyMessages(store: Store, fileName: string, state: FileRunStat
         store.appendLog(runId, [{ stream: 'protocol', text: `[${message.level}] ${message.message}`, time: now }]);
         break;
       case 'error':
+        report.lastError = message.message.slice(0, 300);
         store.appendLog(runId, [{ stream: 'protocol', text: `[error] ${message.message}`, time: now }]);
         break;
       case 'done':
+        if (state.attached) { report.done = message; break; }
         store.endRun(runId, message.status ?? 'finished', message.reason ?? null, message.summary);
         if (message.time !== undefined) store.setRunTimes(runId, { endedAt: Math.round(message.time * 1000) });
         report.ended = true;

@@ -128,7 +128,8 @@ function syncFile(store: Store, inbox: string, name: string, options: SyncOption
   }
 }
 
-function parseLines(bytes: Buffer, name: string, problems: string[]): ProducerMessage[] {
+/** Whole protocol lines to messages; a bad line is skipped and named in `problems`. */
+export function parseLines(bytes: Buffer, name: string, problems: string[]): ProducerMessage[] {
   const messages: ProducerMessage[] = [];
   const splitter = new LineSplitter(MAX_LINE_BYTES, {
     line: (text) => {

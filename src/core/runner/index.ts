@@ -5,3 +5,4 @@ export { isLossKey } from './outcome.ts';
 export { removeRunDirectory, runDirectory } from './run-directory.ts';
 export * from './types.ts';
 export { ARTIFACT_LIMITS, type ArtifactLimits } from './artifact-guard.ts';
+export { localExecutor, type RunExecutor, type ExecutionBackend } from './executor.ts';

@@ -4,7 +4,7 @@ import { HyperlabError, errorMessage } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { NewRun, Store } from '../store/types.ts';
 import { Emitter } from './emitter.ts';
-import { startRun } from './supervisor.ts';
+import { localExecutor, type RunExecutor } from './executor.ts';
 import type { ProducerCommand, RunEvents, RunHandle, RunnerLimits, RunOutcome, StartPayload } from './types.ts';
 
 export interface RunPoolOptions {
@@ -13,6 +13,8 @@ export interface RunPoolOptions {
   parallelism: number;
   logger?: Logger;
   limits?: Partial<RunnerLimits>;
+  /** Where the runs' producers run: local processes (default) or SLURM jobs; parallelism is the jobs in flight. */
+  executor?: RunExecutor;
 }
 
 export interface RunRequest {
@@ -56,9 +58,11 @@ export class RunPool {
   private readonly active = new Map<number, Entry>();
   private readonly events: Emitter<PoolEvents>;
   private limit: number;
+  private readonly executor: RunExecutor;
 
   constructor(options: RunPoolOptions) {
     this.store = options.store;
+    this.executor = options.executor ?? localExecutor;
     this.logger = options.logger ?? silentLogger;
     this.limits = options.limits;
     this.limit = checkParallelism(options.parallelism);
@@ -164,7 +168,7 @@ export class RunPool {
       const entry = this.queue.shift()!;
       if (this.endedElsewhere(entry)) continue;
       const { request } = entry;
-      const handle = startRun({
+      const handle = this.executor.start({
         store: this.store, runId: entry.runId, command: request.command, logger: this.logger,
         ...(request.start ? { start: request.start } : {}),
         ...(this.limits ? { limits: this.limits } : {}),

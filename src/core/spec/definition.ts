@@ -1,6 +1,7 @@
 // What a `*.hyperlab.json` may contain: every field, its default and what it means. The types in
 // types.ts mirror this; a test checks the two agree field for field.
 import type { FieldDef, ObjectField, TaggedField } from './fields.ts';
+import { executionDefinition } from './execution-definition.ts';
 import { producerDefinition } from './producer-definition.ts';
 import { searchDefinition } from './search-definition.ts';
 
@@ -191,6 +192,7 @@ export const specDefinition: ObjectField = { kind: 'object', description: 'A Hyp
   model,
   train,
   search: searchDefinition,
+  execution: executionDefinition,
   producer: producerDefinition,
 } };
 

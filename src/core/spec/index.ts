@@ -4,6 +4,7 @@ import { specDefinition } from './definition.ts';
 import { asyncOptimizerProblems } from './async-rule.ts';
 import { checkSpecShape, checkSpecText } from './keys.ts';
 import { applyOverridesRaw, type Overrides } from './overrides.ts';
+import { executionProblems } from './execution-rules.ts';
 import { searchProblems } from './search-rules.ts';
 import { isProducerSpec, producerSpecProblemList } from './producer.ts';
 import { checkValue, defaultFor, type Problems } from './validate.ts';
@@ -31,6 +32,7 @@ function crossFieldProblems(spec: Spec): Problems {
   }
   problems.push(...asyncOptimizerProblems(spec));
   problems.push(...searchProblems(spec));
+  problems.push(...executionProblems(spec));
   return problems;
 }
 
@@ -100,7 +102,9 @@ export function flattenSpec(spec: Spec): { [path: string]: JsonValue } {
       out[path] = value as JsonValue;
     }
   };
-  const { $schema: _schema, description: _description, search, ...rest } = spec;
+  // Where a run trains (execution) is not a parameter of the run: two runs that differ only
+  // there are the same experiment.
+  const { $schema: _schema, description: _description, search, execution: _execution, ...rest } = spec;
   visit(rest, '');
   if (search !== undefined) out['search'] = search;
   return out;

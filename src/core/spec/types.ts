@@ -105,4 +105,23 @@ export interface Spec {
   train: TrainSpec;
   /** Owned by the search feature; validated there. */
   search?: { [key: string]: JsonValue };
+  /** Where it trains: this machine or a SLURM job (execution-definition.ts). Absent = local. */
+  execution?: ExecutionSpec;
+}
+
+export interface ExecutionSpec {
+  backend: 'local' | 'slurm';
+  partition: string | null;
+  time: string | null;
+  cpusPerTask: number | null;
+  mem: string | null;
+  gpus: string | null;
+  account: string | null;
+  qos: string | null;
+  constraint: string | null;
+  sbatch: string[];
+  setup: string | null;
+  node: string | null;
+  requeue: boolean;
+  channelTimeout: number;
 }

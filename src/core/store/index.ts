@@ -16,6 +16,7 @@ export { SCHEMA_VERSION } from './schema.ts';
 export { sqliteErrorKind, type SqliteErrorKind } from './sqlite-errors.ts';
 export { writePendingEnd, type PendingEnd } from './pending-end.ts';
 export { releaseReserve } from './reserve.ts';
+export { channelKey, type ClusterJob, type ClusterBackend } from './cluster-jobs.ts';
 
 /** Milliseconds a connection waits for another one's write lock before failing. */
 const BUSY_TIMEOUT_MS = 5000;

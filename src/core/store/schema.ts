@@ -196,6 +196,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX run_tags_by_key ON run_tags(key);
     `,
   },
+  {
+    version: 9,
+    description: 'cluster_jobs: runs that train as cluster (SLURM) jobs, with the job id and the channel file the host tails, so a host that comes back reattaches them',
+    sql: `
+      CREATE TABLE cluster_jobs (
+        run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        backend TEXT NOT NULL,          -- 'slurm'
+        job_id TEXT NOT NULL,
+        channel TEXT NOT NULL,          -- absolute path of <run dir>/channel.jsonl on the shared filesystem
+        submitted_at REAL NOT NULL,
+        state TEXT,                     -- the scheduler's last state seen (PENDING, RUNNING, COMPLETED, ...)
+        exit_code TEXT,                 -- 'exit:signal', once ended
+        node TEXT,
+        done TEXT,                      -- the producer's done message (JSON), kept until the job's end decides the status
+        stop_reason TEXT                -- why Hyperlab cancelled it, written before the scancel
+      );
+      CREATE INDEX cluster_jobs_by_job ON cluster_jobs(backend, job_id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

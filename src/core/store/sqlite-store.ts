@@ -5,6 +5,7 @@ import { HyperlabError, errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { LayerStat, Params, RunEndStatus, TrainingPlan } from '../protocol/messages.ts';
 import type { Driver, PreparedStatement, SqlValue } from './driver.ts';
+import { ClusterJobs } from './cluster-jobs.ts';
 import { InboxLedger } from './inbox-ledger.ts';
 import { MetricIngest } from './metric-ingest.ts';
 import { RunLabels } from './run-labels.ts';
@@ -48,6 +49,7 @@ export class SqliteStore implements Store {
   private readonly seriesQuery: SeriesQuery;
   private readonly labels: RunLabels;
   readonly inbox: InboxLedger;
+  readonly cluster: ClusterJobs;
   private readonly notes: RunAnnotations;
   private ownWrites = 0;
   readonly sweeps: SweepStore;
@@ -75,6 +77,10 @@ export class SqliteStore implements Store {
       }
     });
     this.notes = new RunAnnotations((text) => this.sql(text));
+    this.cluster = new ClusterJobs(db, (fn) => {
+      this.checkWritable('cluster');
+      return this.write(fn);
+    }, (runId) => this.emit({ kind: 'run-updated', runId }));
   }
 
   // ---- writer side ----

@@ -2,6 +2,7 @@
 // (better-sqlite3, or node:sqlite when the native binary can't load).
 import type { Logger } from '../log.ts';
 import type { InboxLedger } from './inbox-ledger.ts';
+import type { ClusterJobs } from './cluster-jobs.ts';
 import type { LayerStat, Params, RunEndStatus, TrainingPlan } from '../protocol/messages.ts';
 import type { SweepStore } from './sweep-types.ts';
 import type { RunAnnotation } from './run-annotations.ts';
@@ -143,6 +144,8 @@ export interface Store {
   setRunTimes(runId: number, times: { createdAt?: number; startedAt?: number | null; endedAt?: number | null }): void;
   /** Inbox ingestion's offsets, compare-and-set (src/core/inbox). */
   readonly inbox: InboxLedger;
+  /** Runs that train as cluster jobs (migration 9): job id, channel file, state (src/core/slurm). */
+  readonly cluster: ClusterJobs;
   /**
    * Fails the queued and running runs whose owner (the process that created or started them,
    * recorded with its host and start time) is gone, with the reason "the process that ran it

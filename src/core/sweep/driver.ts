@@ -44,6 +44,8 @@ export class SweepDriver {
   private pool: RunPool | null = null;
   /** Trials waiting to (re)start: interrupted ones first, then PBT members between segments. */
   private readonly pending: SweepTrial[] = [];
+  /** Trials a dead driver left running as cluster jobs that still run: followed again, not restarted. */
+  private readonly reattached = new Map<number, { trial: SweepTrial; handle: RunHandle }>();
   private readonly active = new Map<number, { trial: SweepTrial; judgedStep: number }>();
   private readonly pruning = new Map<number, { step: number; reason: string }>();
   /** Ended trials' records never change: kept so pruning reads the store only for running ones. */
@@ -88,7 +90,7 @@ export class SweepDriver {
     if (this.stopping !== null || !this.pool) return;
     this.stopping = reason;
     this.logger.log('info', `sweep ${this.sweepId}: stopping (${reason})`);
-    for (const runId of this.active.keys()) this.pool.stop(runId, `sweep ${reason}`);
+    for (const runId of this.active.keys()) this.stopTrial(runId, `sweep ${reason}`);
     if (this.active.size === 0) this.finish();
   }
 
@@ -129,8 +131,12 @@ export class SweepDriver {
     this.startedAt = Date.now();
     this.sweep = this.store.sweeps.update(this.sweepId, { status: 'running', reason: null, ownerPid: process.pid, ownerHost: hostName(), heartbeatAt: Date.now(), endedAt: null });
     this.recover();
-    this.pool = new RunPool({ store: this.store, parallelism: Math.max(1, this.sweep.parallelism), logger: this.logger, ...(this.options.limits ? { limits: this.options.limits } : {}) });
+    this.pool = new RunPool({
+      store: this.store, parallelism: Math.max(1, this.sweep.parallelism), logger: this.logger,
+      ...(this.options.limits ? { limits: this.options.limits } : {}), ...(this.options.executor ? { executor: this.options.executor } : {}),
+    });
     this.pool.on('started', ({ runId, handle }) => this.watch(runId, handle));
+    for (const { trial, handle } of this.reattached.values()) this.follow(trial, handle);
     this.timer = setInterval(() => this.heartbeat(), this.options.pollMs ?? 1000);
     this.timer.unref();
     this.fill();
@@ -148,6 +154,13 @@ export class SweepDriver {
       const requeuedByRepair = trial.status === 'queued' && trial.startedAt !== null;
       if (trial.status !== 'queued' && trial.status !== 'running' && !orphaned) {
         this.ended.set(trial.number, trialRecord(this.store, trial, this.config.objective));
+        continue;
+      }
+      // A cluster job outlives its driver: follow it again rather than start the trial over.
+      const handle = this.options.executor?.attach?.(trial.runId);
+      if (handle) {
+        this.reattached.set(trial.runId, { trial, handle });
+        this.logger.log('info', `sweep ${this.sweepId}: trial ${trial.number} (run ${trial.runId}) still runs as a cluster job: followed again`);
         continue;
       }
       const run = this.store.getRun(trial.runId);
@@ -270,6 +283,22 @@ export class SweepDriver {
     });
   }
 
+  /** A reattached trial: active like one the pool started, ended through the same path. */
+  private follow(trial: SweepTrial, handle: RunHandle): void {
+    this.active.set(trial.runId, { trial, judgedStep: -Infinity });
+    this.watch(trial.runId, handle);
+    handle.done.then((outcome) => {
+      this.reattached.delete(trial.runId);
+      this.onEnded(trial, outcome);
+    }, (error: unknown) => this.logger.log('error', `sweep ${this.sweepId}: trial ${trial.number}: ${errorMessage(error)}`));
+  }
+
+  private stopTrial(runId: number, reason: string): void {
+    const reattached = this.reattached.get(runId);
+    if (reattached) reattached.handle.stop(reason);
+    else this.pool?.stop(runId, reason);
+  }
+
   /** A trial of a producer spec: its script, with the spec's config and the trial's values as HYPERLAB_PARAMS. */
   private launchScript(trial: SweepTrial, script: ProducerSpec): void {
     const params = trial.params as TrialRecord['params'];
@@ -323,7 +352,7 @@ export class SweepDriver {
       if (!decision.prune) continue;
       this.pruning.set(entry.trial.runId, { step: point.step, reason: decision.reason });
       this.logger.log('info', `sweep ${this.sweepId}: pruning trial ${entry.trial.number} (run ${entry.trial.runId}): ${decision.reason}`);
-      this.pool!.stop(entry.trial.runId, `${PRUNE_PREFIX}${decision.reason}`);
+      this.stopTrial(entry.trial.runId, `${PRUNE_PREFIX}${decision.reason}`);
       return;
     }
   }

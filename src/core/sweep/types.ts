@@ -1,5 +1,6 @@
 // The sweep driver's options, events and outcome (see index.ts for how they fit together).
 import type { Logger } from '../log.ts';
+import type { RunExecutor } from '../runner/executor.ts';
 import type { ProducerCommand, RunnerLimits } from '../runner/types.ts';
 import type { Params } from '../search/types.ts';
 import type { JsonValue } from '../spec/types.ts';
@@ -17,6 +18,8 @@ export interface SweepDriverOptions {
   clientDir?: string | null;
   logger?: Logger;
   limits?: Partial<RunnerLimits>;
+  /** Where trials run (default: local processes); SLURM: each trial is a job, parallelism the jobs in flight. */
+  executor?: RunExecutor;
   /** How often the driver writes its heartbeat and looks for a stop request in the store (ms). */
   pollMs?: number;
 }

@@ -119,7 +119,8 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
   /** A run's hover card, made when it is hovered: with every change against its spec file (the name shows a few). */
   resolveTreeItem(item: vscode.TreeItem, node: RunTreeNode): vscode.TreeItem {
     if (node.kind !== 'run') return item;
-    item.tooltip = runTooltip(node.run, node.varying, Date.now(), node.note, overridesAgainstSpecFile(node.run.params, node.run.specPath));
+    item.tooltip = runTooltip(node.run, node.varying, Date.now(), node.note, overridesAgainstSpecFile(node.run.params, node.run.specPath),
+      this.storeOrUndefined()?.cluster.get(node.run.id));
     return item;
   }
 

@@ -24,7 +24,8 @@ export function varyingParams(runs: readonly Run[]): string[] {
 }
 
 export function tooltipMarkdown(run: Run, varying: readonly string[], statusLabel: string, now: number,
-  note?: { tags: readonly string[]; note: string | null; starred: boolean }, changes?: Params): string {
+  note?: { tags: readonly string[]; note: string | null; starred: boolean }, changes?: Params,
+  cluster?: { jobId: string; state: string | null; node: string | null; exitCode: string | null }): string {
   const rows: [string, string][] = [['status', statusLabel + (run.reason ? `: ${clip(run.reason, 160)}` : '')]];
   // Every change against the spec, unabridged: the run's automatic name shows only the first few.
   const changed = changes && Object.keys(changes).length > 0 ? changes : undefined;
@@ -39,6 +40,10 @@ export function tooltipMarkdown(run: Run, varying: readonly string[], statusLabe
   const duration = runDuration(run, now);
   if (duration !== undefined) rows.push(['duration', formatDuration(duration) + (run.status === 'running' ? ' so far' : '')]);
   if (run.startedAt !== null) rows.push(['started', new Date(run.startedAt).toLocaleString()]);
+  if (cluster) {
+    const detail = [cluster.state, cluster.exitCode ? `exit code ${cluster.exitCode}` : null, cluster.node ? `on ${cluster.node}` : null].filter((part) => part !== null).join(', ');
+    rows.push(['SLURM job', `${cluster.jobId}${detail ? ` (${detail})` : ''}`]);
+  }
   if (note && note.tags.length > 0) rows.push(['tags', note.tags.join(', ')]);
   if (note?.note) rows.push(['note', clip(note.note, 160)]);
   return [

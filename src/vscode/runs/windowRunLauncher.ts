@@ -11,6 +11,10 @@ import { applyOverrides, isProducerSpec } from '../../core/spec/index.ts';
 import type { HyperlabSettings } from '../config/settings.ts';
 import type { StoreLease } from '../store/storeLeases.ts';
 import { producerCommand, runStart } from './producerCommand.ts';
+import * as path from 'node:path';
+import { SlurmCommands, SlurmExecutor } from '../../core/slurm/index.ts';
+import type { ExecutionSpec } from '../../core/spec/index.ts';
+import type { ClusterWatcher } from '../tracking/clusterWatcher.ts';
 import type { LaunchRequest, RunLauncher } from './runLauncher.ts';
 
 export interface WindowRunLauncherOptions {
@@ -19,6 +23,8 @@ export interface WindowRunLauncherOptions {
   logger: Logger;
   extensionPath: string;
   settings: () => HyperlabSettings;
+  /** Follows cluster (SLURM) runs; a spec whose execution.backend is slurm is submitted as a job. */
+  cluster?: ClusterWatcher;
 }
 
 interface QueuedRun { runId: number; request: LaunchRequest; lease: StoreLease }
@@ -30,6 +36,8 @@ export class WindowRunLauncher implements RunLauncher {
   /** Each started run until it has ended and let its store lease go (after its artifact hashes). */
   private readonly releasing = new Set<Promise<void>>();
   private idleWaiters: (() => void)[] = [];
+  /** Store leases of the SLURM runs submitted here, given back when their job ends or the window closes. */
+  private readonly clusterLeases = new Map<number, StoreLease>();
 
   constructor(options: WindowRunLauncherOptions) {
     this.options = options;
@@ -37,6 +45,11 @@ export class WindowRunLauncher implements RunLauncher {
 
   launch(request: LaunchRequest): number {
     const settings = this.options.settings();
+    const execution = request.spec['execution'];
+    if (typeof execution === 'object' && execution !== null && !Array.isArray(execution) && execution['backend'] === 'slurm') {
+      if (isProducerSpec(request.spec)) throw new HyperlabError('CLUSTER', 'A spec with a producer section cannot run on SLURM yet.', 'Run it locally (leave execution out), or submit your command with: hyperlab run --execution SPEC -- CMD');
+      return this.submit(request, applyOverrides(request.spec, request.overrides).execution!);
+    }
     const script = isProducerSpec(request.spec) || settings.producerCommand.length > 0;
     if (!script) this.checkEngine(request);
     const lease = this.options.acquireStore();
@@ -57,6 +70,12 @@ export class WindowRunLauncher implements RunLauncher {
   }
 
   async stop(runId: number): Promise<void> {
+    const job = this.options.cluster?.handle(runId);
+    if (job) {
+      job.stop('stopped by the user');
+      await job.done;
+      return;
+    }
     const queued = this.queue.findIndex((q) => q.runId === runId);
     if (queued >= 0) {
       const [entry] = this.queue.splice(queued, 1);
@@ -71,7 +90,7 @@ export class WindowRunLauncher implements RunLauncher {
   }
 
   supervises(runId: number): boolean {
-    return this.active.has(runId) || this.queue.some((q) => q.runId === runId);
+    return this.options.cluster?.handle(runId) !== undefined || this.active.has(runId) || this.queue.some((q) => q.runId === runId);
   }
 
   whenIdle(): Promise<void> {
@@ -85,6 +104,8 @@ export class WindowRunLauncher implements RunLauncher {
   }
 
   async dispose(): Promise<void> {
+    // SLURM jobs run on: the next window (or hyperlab sync) follows them again.
+    for (const runId of [...this.clusterLeases.keys()]) this.releaseCluster(runId);
     for (const q of this.queue.splice(0)) this.endQueued(q, 'the VS Code window closed before the run started');
     for (const handle of this.active.values()) handle.stop('the VS Code window closed');
     await Promise.allSettled([...this.active.values()].map((h) => h.done));
@@ -156,6 +177,45 @@ export class WindowRunLauncher implements RunLauncher {
       .then(() => lease.release())
       .finally(() => this.releasing.delete(settled));
     this.releasing.add(settled);
+  }
+
+  /**
+   * A SLURM run: submitted at once (SLURM queues it; hyperlab.parallelism counts this machine's
+   * processes), followed by the window's cluster tracker. Closing the window leaves the job
+   * running; the next window follows it again. sbatch's refusal (an unknown partition, no sbatch
+   * on PATH) ends the run failed with SLURM's message, shown in the Run Explorer and the log.
+   */
+  private submit(request: LaunchRequest, execution: ExecutionSpec): number {
+    const cluster = this.options.cluster;
+    if (!cluster) throw new HyperlabError('CLUSTER', 'SLURM runs need a trusted workspace', 'Trust this workspace to submit jobs.');
+    const lease = this.options.acquireStore();
+    try {
+      const name = request.name ?? autoRunName(request.overrides);
+      const runId = lease.store.createRun({ experiment: request.experiment, specPath: request.specPath, params: request.overrides, ...(name ? { name } : {}) }).id;
+      const settings = this.options.settings();
+      const how = runStart({ extensionPath: this.options.extensionPath, specPath: request.specPath, spec: request.spec, overrides: request.overrides, custom: settings.producerCommand });
+      const executor = new SlurmExecutor({
+        store: lease.store, execution, logger: this.options.logger, tracker: cluster.tracker(lease.store),
+        runner: [process.execPath, path.join(this.options.extensionPath, 'dist', 'cli.cjs'), 'slurm-job'],
+        slurm: new SlurmCommands({ env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }),
+      });
+      const handle = executor.start({ store: lease.store, runId, command: how.command, start: how.start, ...(how.script ? { plainCommandMayFinish: true } : {}) });
+      this.options.logger.log('info', `Run #${runId} of ${request.experiment}: submitting to SLURM (${request.specPath})`);
+      this.clusterLeases.set(runId, lease);
+      void handle.done
+        .then((outcome) => this.options.logger.log(outcome.status === 'finished' ? 'info' : 'warn',
+          `Run #${runId} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''} (${outcome.points} metric points)`))
+        .finally(() => this.releaseCluster(runId));
+      return runId;
+    } catch (error) {
+      lease.release();
+      throw error;
+    }
+  }
+
+  private releaseCluster(runId: number): void {
+    this.clusterLeases.get(runId)?.release();
+    this.clusterLeases.delete(runId);
   }
 
   /** The engine validates too, but a typo found before a process starts is a faster answer. */

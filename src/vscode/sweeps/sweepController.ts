@@ -13,8 +13,12 @@ import { chooseSpec, readSpec, specName } from '../runs/specFiles.ts';
 import type { StoreSession } from '../store/storeSession.ts';
 import { ensureTrusted } from '../trust/workspaceTrust.ts';
 
+import { SlurmCommands, SlurmExecutor } from '../../core/slurm/index.ts';
+import type { ClusterWatcher } from '../tracking/clusterWatcher.ts';
 export interface SweepControllerOptions {
   session: StoreSession;
+  /** Follows SLURM jobs; a sweep whose spec says execution.backend slurm runs its trials there. */
+  cluster?: ClusterWatcher;
   logger: Logger;
   extensionPath: string;
   /** Opens the Sweep dashboard on a sweep. */
@@ -26,6 +30,8 @@ interface Active { driver: SweepDriver; done: Promise<SweepOutcome> }
 
 export class SweepController implements vscode.Disposable {
   private readonly options: SweepControllerOptions;
+  /** Sweeps whose trials are SLURM jobs. */
+  private readonly onCluster = new Set<number>();
   private readonly active = new Map<number, Active>();
 
   constructor(options: SweepControllerOptions) {
@@ -87,8 +93,10 @@ export class SweepController implements vscode.Disposable {
   }
 
   async dispose(): Promise<void> {
-    for (const { driver } of this.active.values()) driver.stop('VS Code closed; resume the sweep to go on');
-    await Promise.allSettled([...this.active.values()].map((a) => a.done));
+    // A SLURM sweep's jobs go on running when the window closes; Resume Sweep follows them again.
+    const local = [...this.active].filter(([sweepId]) => !this.onCluster.has(sweepId)).map(([, active]) => active);
+    for (const { driver } of local) driver.stop('VS Code closed; resume the sweep to go on');
+    await Promise.allSettled(local.map((a) => a.done));
   }
 
   private drive(sweepId: number): void {
@@ -96,7 +104,15 @@ export class SweepController implements vscode.Disposable {
     const store = lease.store;
     const sweep = store.sweeps.get(sweepId)!;
     const command = producerCommand({ extensionPath: this.options.extensionPath, specPath: sweep.specPath ?? store.path, custom: [] });
-    const driver = new SweepDriver({ store, sweepId, command, clientDir: path.join(this.options.extensionPath, 'python'), logger: this.options.logger });
+    // A spec whose execution.backend is slurm: every trial is a SLURM job (parallelism = jobs in flight).
+    const execution = sweep.spec === null ? undefined : parseSpec(sweep.spec).execution;
+    const executor = execution?.backend === 'slurm' && this.options.cluster ? new SlurmExecutor({
+      store, execution, logger: this.options.logger, tracker: this.options.cluster.tracker(store),
+      runner: [process.execPath, path.join(this.options.extensionPath, 'dist', 'cli.cjs'), 'slurm-job'],
+      slurm: new SlurmCommands({ env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }),
+    }) : undefined;
+    const driver = new SweepDriver({ store, sweepId, command, clientDir: path.join(this.options.extensionPath, 'python'), logger: this.options.logger, ...(executor ? { executor } : {}) });
+    if (executor) this.onCluster.add(sweepId);
     const done = driver.run();
     this.active.set(sweepId, { driver, done });
     this.options.logger.log('info', `Sweep ${sweepId} (${sweep.name}) started: ${sweep.budgetTrials ?? 'grid'} trials, parallelism ${sweep.parallelism}`);

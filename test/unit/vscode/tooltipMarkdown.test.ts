@@ -28,6 +28,14 @@ test('the card is a Markdown table: status and reason, key metric, differing par
   assert.ok(!md.includes('{') && !md.includes('epochs'), 'no JSON, and a param that is the same everywhere is not listed');
 });
 
+test('a cluster run\'s card names its SLURM job, state, exit code and node', () => {
+  const md = tooltipMarkdown(run(9, {}, { status: 'running' }), [], 'Running', 65_000, undefined, undefined, { jobId: '4242', state: 'RUNNING', node: 'gpu017', exitCode: null });
+  assert.ok(md.split('\n').includes('| SLURM job | 4242 \\(RUNNING, on gpu017\\) |'), md);
+  const ended = tooltipMarkdown(run(9, {}), [], 'Killed', 65_000, undefined, undefined, { jobId: '4242', state: 'CANCELLED', node: null, exitCode: '0:15' });
+  assert.ok(ended.split('\n').includes('| SLURM job | 4242 \\(CANCELLED, exit code 0:15\\) |'), ended);
+  assert.ok(!tooltipMarkdown(run(9, {}), [], 'Finished', 65_000).includes('SLURM'), 'a local run has no such row');
+});
+
 test('the card lists every change against the spec, unabridged, where the run\'s short name shows only a few', () => {
   const changes = { 'train.optimizer.lr': 0.0123456, 'train.optimizer.kind': 'adam', 'train.epochs': 12, 'data.limit': 20000, 'model.layers.1.units': 512, 'train.weightDecay': 0.0005 };
   const params = { ...changes, 'train.batchSize': 32 };

@@ -1,0 +1,66 @@
+// The batch script Hyperlab submits: #SBATCH lines from the execution section, the setup
+// command, the job runner with the run's job file; and the execution section's validation.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { batchScript, sbatchOptions } from '../../../src/core/slurm/index.ts';
+import { defaultSpec, parseSpec, specSchema } from '../../../src/core/spec/index.ts';
+import type { ExecutionSpec } from '../../../src/core/spec/index.ts';
+
+const execution = (fields: Partial<ExecutionSpec>): ExecutionSpec => parseSpec({ ...defaultSpec(), execution: { backend: 'slurm', ...fields } }).execution!;
+
+test('the script: every field becomes its #SBATCH line, setup runs before the job runner', () => {
+  const text = batchScript({
+    runId: 7, runDir: '/shared/proj/.hyperlab/runs/7', cwd: '/shared/proj',
+    execution: execution({ partition: 'gpu', time: '1:30:00', cpusPerTask: 4, mem: '8G', gpus: 'gpu:a100:1', account: 'lab', qos: 'high', constraint: 'avx512', sbatch: ['--exclusive', '--mail-type=END'], setup: 'module load nodejs/22', requeue: false }),
+    runner: ['/opt/node/bin/node', '/opt/hyperlab dist/cli.cjs', 'slurm-job'],
+  });
+  assert.equal(text, [
+    '#!/bin/bash',
+    '#SBATCH --job-name=hyperlab-run-7',
+    '#SBATCH --output=/shared/proj/.hyperlab/runs/7/slurm-%j.out',
+    '#SBATCH --open-mode=append',
+    '#SBATCH --chdir=/shared/proj',
+    '#SBATCH --partition=gpu',
+    '#SBATCH --time=1:30:00',
+    '#SBATCH --cpus-per-task=4',
+    '#SBATCH --mem=8G',
+    '#SBATCH --gres=gpu:a100:1',
+    '#SBATCH --account=lab',
+    '#SBATCH --qos=high',
+    '#SBATCH --constraint=avx512',
+    '#SBATCH --no-requeue',
+    '#SBATCH --exclusive',
+    '#SBATCH --mail-type=END',
+    '# Written by Hyperlab for run 7. The job runner starts the training on the node and',
+    '# writes the protocol to /shared/proj/.hyperlab/runs/7/channel.jsonl, which the host on the login node tails.',
+    'set -e',
+    '# execution.setup',
+    'module load nodejs/22',
+    'set +e',
+    "exec /opt/node/bin/node '/opt/hyperlab dist/cli.cjs' slurm-job /shared/proj/.hyperlab/runs/7/job.json",
+    '',
+  ].join('\n'));
+});
+
+test('defaults: only --requeue besides the job\'s own lines; no setup block', () => {
+  assert.deepEqual(sbatchOptions(execution({})), ['--requeue']);
+  assert.doesNotMatch(batchScript({ runId: 1, runDir: '/r', cwd: '/c', execution: execution({}), runner: ['node', 'cli.cjs', 'slurm-job'] }), /set -e/);
+});
+
+test('an extra sbatch line that is not one option is refused, naming the field', () => {
+  assert.throws(() => sbatchOptions(execution({ sbatch: ['--exclusive\n#SBATCH --x'] })), /execution: sbatch option .* is not one option line/);
+  assert.throws(() => sbatchOptions(execution({ sbatch: ['exclusive'] })), (error: Error & { hint?: string }) => /"exclusive" is not one option line/.test(error.message) && /starting with "-"/.test(error.hint ?? ''));
+});
+
+test('the execution section is validated and in the JSON Schema; it is not a run parameter', () => {
+  assert.throws(() => parseSpec({ ...defaultSpec(), execution: { backend: 'kubernetes' } }), /execution\.backend: "kubernetes" is not one of local, slurm/);
+  assert.throws(() => parseSpec({ ...defaultSpec(), execution: { backend: 'slurm', time: 'one hour' } }), /execution\.time: "one hour" is not a SLURM time limit/);
+  assert.throws(() => parseSpec({ ...defaultSpec(), execution: { backend: 'slurm', cpusPerTask: 0 } }), /execution\.cpusPerTask/);
+  assert.throws(() => parseSpec({ ...defaultSpec(), execution: { backend: 'slurm', partiton: 'gpu' } }), /partiton/);
+  for (const time of ['30', '30:00', '1:30:00', '2-0', '2-12:00', '2-12:00:00', 'UNLIMITED']) assert.equal(execution({ time }).time, time);
+  assert.equal(parseSpec(defaultSpec()).execution, undefined, 'absent stays absent: local');
+  const schema = JSON.stringify(specSchema());
+  assert.match(schema, /"execution"/);
+  assert.match(schema, /"cpusPerTask"/);
+  assert.match(schema, /"enum":\["local","slurm"\]/);
+});
