@@ -4,8 +4,7 @@
 // --set values reach the script as HYPERLAB_PARAMS (JSON; the Python client merges them into
 // run.config); the run records only the params the script itself reports.
 import path from 'node:path';
-import type { Logger } from '../../core/log.ts';
-import { findClient, withParams } from '../../core/producer/launch.ts';
+import { withParams } from '../../core/producer/launch.ts';
 import { startRun } from '../../core/runner/index.ts';
 import { parseOverride } from '../../core/spec/index.ts';
 import { formatNumber, formatPairs } from '../format.ts';
@@ -15,7 +14,7 @@ import { openForWriting } from '../open-store.ts';
 import { DB_OPTION, STORE_WAIT_OPTION, parseCommandArgs, resolveDb, secondsOption } from '../options.ts';
 import { usageError } from '../usage.ts';
 import { exitCodeOf, followRun } from './follow-run.ts';
-import { loadSpec } from './run.ts';
+import { bundledClient, loadSpec, stderrLogger } from './run-support.ts';
 import { runOnSlurm } from './run-slurm.ts';
 
 const OPTIONS = {
@@ -88,12 +87,4 @@ function scriptEnv(io: CliIO, params: { [key: string]: unknown }): NodeJS.Proces
   return withParams(io.env, params, bundledClient(io.programDir));
 }
 
-/** The client that ships beside this CLI (python/ of the package): importable without installing it. */
-export function bundledClient(programDir: string): string | null {
-  // dist/cli.cjs → ../python; src/cli/main.ts → ../../python
-  return findClient([path.resolve(programDir, '..', 'python'), path.resolve(programDir, '..', '..', 'python')]);
-}
 
-function stderrLogger(io: CliIO): Logger {
-  return { log: (severity, message) => { if (severity === 'warn' || severity === 'error') io.stderr(`hyperlab: ${message}\n`); } };
-}

@@ -15,8 +15,8 @@ import { toJson } from '../json.ts';
 import { openForWriting } from '../open-store.ts';
 import { resolveDb } from '../options.ts';
 import { followRun } from './follow-run.ts';
-import { bundledClient } from './run-command.ts';
-import { stderrLogger } from './run.ts';
+import { bundledClient } from './run-support.ts';
+import { stderrLogger } from './run-support.ts';
 
 export interface ScriptSpecRun {
   specPath: string;

@@ -10,7 +10,7 @@ import { EXIT, type CliIO, type ExitCode } from '../io.ts';
 import { toJson } from '../json.ts';
 import { openForWriting } from '../open-store.ts';
 import { followClusterRun, slurmExecutor } from './cluster.ts';
-import { stderrLogger } from './run.ts';
+import { stderrLogger } from './run-support.ts';
 
 export interface SlurmRunRequest {
   dbPath: string;

@@ -1,13 +1,10 @@
 // `hyperlab run SPEC`: validate the spec, record a run, start the engine on it through the
 // runner, show one line of progress on stderr, print the summary. Ctrl-C stops it gracefully.
-import fs from 'node:fs';
 import path from 'node:path';
-import { HyperlabError } from '../../core/errors.ts';
-import type { Logger } from '../../core/log.ts';
 import type { Params } from '../../core/protocol/messages.ts';
 import { autoRunName } from '../../core/compare/run-name.ts';
 import { startRun } from '../../core/runner/index.ts';
-import { applyOverrides, flattenSpec, isProducerSpec, parseOverride, parseSpec, type Spec } from '../../core/spec/index.ts';
+import { flattenSpec, parseOverride } from '../../core/spec/index.ts';
 import { formatNumber, formatPairs } from '../format.ts';
 import type { CliIO, ExitCode } from '../io.ts';
 import { toJson } from '../json.ts';
@@ -19,6 +16,7 @@ import { exitCodeOf, followRun } from './follow-run.ts';
 import { runCommand } from './run-command.ts';
 import { runOnSlurm } from './run-slurm.ts';
 import { runScriptSpec } from './run-script-spec.ts';
+import { isProducerSpecText, loadSpec, readSpecText, stderrLogger } from './run-support.ts';
 
 const OPTIONS = {
   ...DB_OPTION, ...STORE_WAIT_OPTION, json: { type: 'boolean' }, set: { type: 'string', multiple: true },
@@ -89,33 +87,4 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
   } finally {
     store.close();
   }
-}
-
-
-export function readSpecText(specPath: string): string {
-  try {
-    return fs.readFileSync(specPath, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new HyperlabError('SPEC_NOT_FOUND', `spec file not found: ${specPath}`, 'Check the path; specs are *.hyperlab.json files (the extension can create one from a template).');
-    throw new HyperlabError('SPEC_NOT_FOUND', `cannot read the spec file ${specPath}: ${(error as Error).message}`, 'Check the file permissions.');
-  }
-}
-
-/** Whether the file's JSON has a producer section (invalid JSON is left for the parser to report). */
-export function isProducerSpecText(text: string): boolean {
-  try {
-    return isProducerSpec(JSON.parse(text));
-  } catch {
-    return false;
-  }
-}
-
-export function loadSpec(specPath: string, assignments: readonly string[], text = readSpecText(specPath)): Spec {
-  const spec = parseSpec(text);
-  return assignments.length > 0 ? applyOverrides(spec, assignments) : spec;
-}
-
-export function stderrLogger(io: CliIO): Logger {
-  return { log: (severity, message) => { if (severity === 'warn' || severity === 'error') io.stderr(`hyperlab: ${message}\n`); } };
 }

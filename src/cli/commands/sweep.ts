@@ -14,9 +14,9 @@ import { openForWriting } from '../open-store.ts';
 import { DB_OPTION, parseCommandArgs, resolveDb } from '../options.ts';
 import { usageError } from '../usage.ts';
 import { engineCommand } from './engine-command.ts';
-import { bundledClient } from './run-command.ts';
+import { bundledClient } from './run-support.ts';
 import { specExperiment } from './run-script-spec.ts';
-import { isProducerSpecText, loadSpec, readSpecText, stderrLogger } from './run.ts';
+import { isProducerSpecText, loadSpec, readSpecText, stderrLogger } from './run-support.ts';
 import { slurmExecutor } from './cluster.ts';
 
 const OPTIONS = {

@@ -12,7 +12,7 @@ import { openForWriting } from '../open-store.ts';
 import { DB_OPTION, parseCommandArgs, resolveDb } from '../options.ts';
 import { usageError } from '../usage.ts';
 import { reconcileClusterRuns, type ReconcileReport } from './cluster.ts';
-import { stderrLogger } from './run.ts';
+import { stderrLogger } from './run-support.ts';
 
 const OPTIONS = { ...DB_OPTION, json: { type: 'boolean' }, silence: { type: 'string' }, wait: { type: 'boolean' } } as const;
 /** Tuning for very large files and for tests: bytes ingested per transaction. */

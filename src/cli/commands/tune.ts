@@ -15,7 +15,7 @@ import { openForWriting } from '../open-store.ts';
 import { DB_OPTION, parseCommandArgs, resolveDb } from '../options.ts';
 import { usageError } from '../usage.ts';
 import { engineCommand } from './engine-command.ts';
-import { loadSpec, stderrLogger } from './run.ts';
+import { loadSpec, stderrLogger } from './run-support.ts';
 
 const TASK_ENV = 'HYPERLAB_TASK';
 const COMMON = { ...DB_OPTION, json: { type: 'boolean' }, set: { type: 'string', multiple: true } } as const;

@@ -3,7 +3,7 @@
 import { HyperlabError } from '../errors.ts';
 import type { TrainingPlan } from '../protocol/messages.ts';
 import type { PreparedStatement } from './driver.ts';
-import { num, str, strOrNull } from './rows.ts';
+import { num, str, strOrNull } from './values.ts';
 
 export interface RunAnnotation {
   runId: number;
