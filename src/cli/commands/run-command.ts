@@ -7,13 +7,11 @@ import path from 'node:path';
 import { withParams } from '../../core/producer/launch.ts';
 import { startRun } from '../../core/runner/index.ts';
 import { parseOverride } from '../../core/spec/index.ts';
-import { formatNumber, formatPairs } from '../format.ts';
 import type { CliIO, ExitCode } from '../io.ts';
-import { toJson } from '../json.ts';
 import { openForWriting } from '../open-store.ts';
 import { DB_OPTION, STORE_WAIT_OPTION, parseCommandArgs, resolveDb, secondsOption } from '../options.ts';
 import { usageError } from '../usage.ts';
-import { exitCodeOf, followRun } from './follow-run.ts';
+import { exitCodeOf, followRun, reportOutcome } from './follow-run.ts';
 import { bundledClient, loadSpec, stderrLogger } from './run-support.ts';
 import { runOnSlurm } from './run-slurm.ts';
 
@@ -60,15 +58,7 @@ export async function runCommand(options: string[], command: string[], io: CliIO
       ...(storeWaitMs === undefined ? {} : { limits: { storeBusyGiveUpMs: storeWaitMs } }),
     });
     const outcome = await followRun(io, handle, record.id, true);
-    const finalRun = store.getRun(record.id);
-    if (values.json) {
-      io.stdout(toJson({ run: finalRun, tags: store.tags(record.id), outcome }) + '\n');
-    } else {
-      const reason = outcome.reason ? `: ${outcome.reason}` : '';
-      io.stdout(`Run ${record.id} (${finalRun?.experimentName ?? experiment}) ${outcome.status}${reason}\n`);
-      if (outcome.summary && Object.keys(outcome.summary).length > 0) io.stdout(`  summary: ${formatPairs(outcome.summary, 400)}\n`);
-      io.stdout(`  ${formatNumber(outcome.points)} metric points; details: hyperlab runs show ${record.id}\n`);
-    }
+    reportOutcome(io, { runId: record.id, run: store.getRun(record.id), experiment, outcome, json: values.json === true, extra: { tags: store.tags(record.id) } });
     // As for a spec's run: the store stays open until the script's artifacts are hashed.
     await handle.artifactsHashed;
     return exitCodeOf(outcome);

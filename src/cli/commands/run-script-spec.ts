@@ -9,12 +9,10 @@ import { autoRunName } from '../../core/compare/run-name.ts';
 import { scriptLaunch } from '../../core/producer/launch.ts';
 import { startRun } from '../../core/runner/index.ts';
 import { parseProducerSpec, resolveProducerOverrides } from '../../core/spec/index.ts';
-import { formatNumber, formatPairs } from '../format.ts';
-import { EXIT, type CliIO, type ExitCode } from '../io.ts';
-import { toJson } from '../json.ts';
+import type { CliIO, ExitCode } from '../io.ts';
 import { openForWriting } from '../open-store.ts';
 import { resolveDb } from '../options.ts';
-import { followRun } from './follow-run.ts';
+import { exitCodeOf, followRun, reportOutcome } from './follow-run.ts';
 import { bundledClient } from './run-support.ts';
 import { stderrLogger } from './run-support.ts';
 
@@ -26,6 +24,7 @@ export interface ScriptSpecRun {
   db: string | undefined;
   helloTimeoutMs: number;
   timeoutMs?: number;
+  storeBusyGiveUpMs?: number;
 }
 
 export async function runScriptSpec(options: ScriptSpecRun, io: CliIO): Promise<ExitCode> {
@@ -40,23 +39,15 @@ export async function runScriptSpec(options: ScriptSpecRun, io: CliIO): Promise<
     const handle = startRun({
       store, runId: record.id, logger: stderrLogger(io),
       command: launch.command, start: launch.start,
-      limits: { helloTimeoutMs: options.helloTimeoutMs },
+      limits: { helloTimeoutMs: options.helloTimeoutMs, ...(options.storeBusyGiveUpMs === undefined ? {} : { storeBusyGiveUpMs: options.storeBusyGiveUpMs }) },
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       producerNamesRun: { experiment: true, name: true },
       plainCommandMayFinish: true,
     });
     const outcome = await followRun(io, handle, record.id, true);
-    const finalRun = store.getRun(record.id);
-    if (options.json) {
-      io.stdout(toJson({ run: finalRun, outcome }) + '\n');
-    } else {
-      const reason = outcome.reason ? `: ${outcome.reason}` : '';
-      io.stdout(`Run ${record.id} (${finalRun?.experimentName ?? experiment}) ${outcome.status}${reason}\n`);
-      if (outcome.summary && Object.keys(outcome.summary).length > 0) io.stdout(`  summary: ${formatPairs(outcome.summary, 400)}\n`);
-      io.stdout(`  ${formatNumber(outcome.points)} metric points; details: hyperlab runs show ${record.id}\n`);
-    }
+    reportOutcome(io, { runId: record.id, run: store.getRun(record.id), experiment, outcome, json: options.json });
     await handle.artifactsHashed;
-    return outcome.status === 'finished' && outcome.recorded ? EXIT.ok : EXIT.failure;
+    return exitCodeOf(outcome);
   } finally {
     store.close();
   }

@@ -28,6 +28,16 @@ export function isProducerSpecText(text: string): boolean {
   }
 }
 
+/** A producer spec's execution.backend as written (the spec is checked later), or undefined. */
+export function producerBackend(text: string): unknown {
+  try {
+    const raw = JSON.parse(text) as { execution?: { backend?: unknown } } | null;
+    return raw?.execution?.backend;
+  } catch {
+    return undefined;
+  }
+}
+
 export function loadSpec(specPath: string, assignments: readonly string[], text = readSpecText(specPath)): Spec {
   const spec = parseSpec(text);
   return assignments.length > 0 ? applyOverrides(spec, assignments) : spec;

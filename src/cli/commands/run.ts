@@ -5,18 +5,16 @@ import type { Params } from '../../core/protocol/messages.ts';
 import { autoRunName } from '../../core/compare/run-name.ts';
 import { startRun } from '../../core/runner/index.ts';
 import { flattenSpec, parseOverride } from '../../core/spec/index.ts';
-import { formatNumber, formatPairs } from '../format.ts';
 import type { CliIO, ExitCode } from '../io.ts';
-import { toJson } from '../json.ts';
 import { openForWriting } from '../open-store.ts';
 import { DB_OPTION, STORE_WAIT_OPTION, parseCommandArgs, resolveDb, secondsOption } from '../options.ts';
 import { usageError } from '../usage.ts';
 import { engineCommand } from './engine-command.ts';
-import { exitCodeOf, followRun } from './follow-run.ts';
+import { exitCodeOf, followRun, reportOutcome } from './follow-run.ts';
 import { runCommand } from './run-command.ts';
 import { runOnSlurm } from './run-slurm.ts';
 import { runScriptSpec } from './run-script-spec.ts';
-import { isProducerSpecText, loadSpec, readSpecText, stderrLogger } from './run-support.ts';
+import { isProducerSpecText, loadSpec, producerBackend, readSpecText, stderrLogger } from './run-support.ts';
 
 const OPTIONS = {
   ...DB_OPTION, ...STORE_WAIT_OPTION, json: { type: 'boolean' }, set: { type: 'string', multiple: true },
@@ -38,9 +36,9 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
   const storeWaitMs = secondsOption(values['store-wait'], 'run', '--store-wait');
   const specPath = path.resolve(io.cwd, positionals[0]!);
   const assignments = values.set ?? [];
-  const limits = { helloTimeoutMs: startTimeoutMs, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
+  const limits = { helloTimeoutMs: startTimeoutMs, ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(storeWaitMs === undefined ? {} : { storeBusyGiveUpMs: storeWaitMs }) };
   const text = readSpecText(specPath);
-  if (isProducerSpecText(text) && /"execution"\s*:/.test(text) && /"backend"\s*:\s*"slurm"/.test(text)) {
+  if (isProducerSpecText(text) && producerBackend(text) === 'slurm') {
     throw usageError('hyperlab run: a spec with a producer section cannot run on SLURM yet', 'Run it locally (leave execution out), or use hyperlab run --execution SPEC -- CMD for your command.');
   }
   if (isProducerSpecText(text)) return runScriptSpec({ specPath, text, assignments, json: values.json === true, db: values.db, ...limits }, io);
@@ -68,19 +66,11 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
       store, runId: record.id, logger: stderrLogger(io),
       command: { argv, cwd: path.dirname(specPath), env: io.env, ownProcessGroup: true },
       start: { spec: spec as unknown as Params, overrides, seed: spec.train.seed },
-      limits: { helloTimeoutMs: startTimeoutMs, ...(storeWaitMs === undefined ? {} : { storeBusyGiveUpMs: storeWaitMs }) },
+      limits: { helloTimeoutMs: limits.helloTimeoutMs, ...(storeWaitMs === undefined ? {} : { storeBusyGiveUpMs: storeWaitMs }) },
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
     const outcome = await followRun(io, handle, record.id, false);
-    const finalRun = store.getRun(record.id);
-    if (values.json) {
-      io.stdout(toJson({ run: finalRun, outcome }) + '\n');
-    } else {
-      const reason = outcome.reason ? `: ${outcome.reason}` : '';
-      io.stdout(`Run ${record.id} (${experiment}) ${outcome.status}${reason}\n`);
-      if (outcome.summary) io.stdout(`  summary: ${formatPairs(outcome.summary, 400)}\n`);
-      io.stdout(`  ${formatNumber(outcome.points)} metric points; details: hyperlab runs show ${record.id}\n`);
-    }
+    reportOutcome(io, { runId: record.id, run: store.getRun(record.id), experiment, outcome, json: values.json === true });
     // The run has ended and is reported; the store stays open until its artifacts' hashes are in.
     await handle.artifactsHashed;
     return exitCodeOf(outcome);

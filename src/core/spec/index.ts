@@ -2,7 +2,7 @@
 import { HyperlabError } from '../errors.ts';
 import { specDefinition } from './definition.ts';
 import { asyncOptimizerProblems } from './async-rule.ts';
-import { checkSpecShape, checkSpecText } from './keys.ts';
+import { parseSpecJson } from './keys.ts';
 import { applyOverridesRaw, type Overrides } from './overrides.ts';
 import { executionProblems } from './execution-rules.ts';
 import { searchProblems } from './search-rules.ts';
@@ -59,16 +59,7 @@ export function specProblemList(raw: unknown): Problems {
 
 /** Parses JSON text or a plain object into a complete Spec; throws SPEC_INVALID listing every problem. */
 export function parseSpec(input: string | object): Spec {
-  let raw: unknown = input;
-  if (typeof input === 'string') {
-    checkSpecText(input);
-    try {
-      raw = JSON.parse(input);
-    } catch (error) {
-      throw new HyperlabError('SPEC_INVALID', `the spec is not valid JSON: ${(error as Error).message}`, 'Fix the JSON syntax at the position named.');
-    }
-  }
-  checkSpecShape(raw);
+  const raw = parseSpecJson(input);
   if (isProducerSpec(raw)) throw producerSpecHere();
   const problems: Problems = [];
   const spec = checkValue(specDefinition, raw, '', problems);

@@ -47,3 +47,18 @@ export function checkSpecShape(raw: unknown): void {
       `No spec field is named ${FORBIDDEN_KEYS.join(', ')}; remove it.`);
   }
 }
+
+/** JSON text or a plain object, checked within the limits and parsed: the raw spec; throws SPEC_INVALID. */
+export function parseSpecJson(input: string | object): unknown {
+  let raw: unknown = input;
+  if (typeof input === 'string') {
+    checkSpecText(input);
+    try {
+      raw = JSON.parse(input);
+    } catch (error) {
+      throw new HyperlabError('SPEC_INVALID', `the spec is not valid JSON: ${(error as Error).message}`, 'Fix the JSON syntax at the position named.');
+    }
+  }
+  checkSpecShape(raw);
+  return raw;
+}

@@ -9,7 +9,7 @@ import { CHANNEL_FD_ENV, RUN_DIR_ENV } from '../protocol/messages.ts';
 import { specDefinition } from './definition.ts';
 import type { ObjectField } from './fields.ts';
 export { producerDefinition } from './producer-definition.ts';
-import { checkSpecShape, checkSpecText } from './keys.ts';
+import { parseSpecJson } from './keys.ts';
 import { resolveOverridePath, specPaths } from './override-paths.ts';
 import { applyOverridesRaw, parseOverride, type Overrides } from './overrides.ts';
 import { conditionProblems, distributionProblems } from './search-rules.ts';
@@ -98,16 +98,7 @@ export function producerSpecProblemList(raw: Raw): Problems {
 
 /** Parses JSON text or a plain object holding a producer section; throws SPEC_INVALID listing every problem. */
 export function parseProducerSpec(input: string | object): ProducerSpec {
-  let raw: unknown = input;
-  if (typeof input === 'string') {
-    checkSpecText(input);
-    try {
-      raw = JSON.parse(input);
-    } catch (error) {
-      throw new HyperlabError('SPEC_INVALID', `the spec is not valid JSON: ${(error as Error).message}`, 'Fix the JSON syntax at the position named.');
-    }
-  }
-  checkSpecShape(raw);
+  const raw = parseSpecJson(input);
   if (!isPlainObject(raw) || !isProducerSpec(raw)) {
     throw new HyperlabError('SPEC_INVALID', 'producer: the spec has no producer section', 'Add "producer": {"command": "python3", "args": ["train.py"]} to run a script of your own.');
   }
