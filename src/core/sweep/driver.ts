@@ -128,7 +128,10 @@ export class SweepDriver {
     else this.sampler = createSampler(this.config, this.state.sampler);
     this.pruner = this.config.method === 'pbt' ? null : createPruner(this.config);
     this.elapsedBase = sweep.elapsedMs;
-    this.startedAt = Date.now();
+    // A new sweep's time budget runs from its creation (what `sweeps ls` and the user see), not
+    // from the moment this driver got going; a resumed one adds to the time it had already spent.
+    const fresh = sweep.elapsedMs === 0 && this.store.sweeps.trials(this.sweepId).length === 0;
+    this.startedAt = fresh ? Math.min(Date.now(), sweep.createdAt) : Date.now();
     this.sweep = this.store.sweeps.update(this.sweepId, { status: 'running', reason: null, ownerPid: process.pid, ownerHost: hostName(), heartbeatAt: Date.now(), endedAt: null });
     this.recover();
     this.pool = new RunPool({
