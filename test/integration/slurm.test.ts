@@ -117,9 +117,19 @@ uiTest('Run Experiment on a slurm spec submits a job; the tooltip names it; ever
   await page.locator('#workbench\\.parts\\.activitybar .action-item a[aria-label^="Hyperlab"]').click();
   const row = sidebar(page).locator('.monaco-list-row', { hasText: run.name }).first();
   await row.waitFor({ timeout: 30_000 });
-  await row.hover();
   const hover = page.locator('.workbench-hover-container, .monaco-hover:not(.hidden)').filter({ hasText: 'SLURM job' });
-  await hover.first().waitFor({ timeout: 20_000 });
+  // The tree re-renders when the window's cluster watcher or the store's poll refreshes it, which
+  // closes an open hover: hover again until the card stays up (it is made on hover).
+  for (let attempt = 1; ; attempt++) {
+    await page.mouse.move(0, 0);
+    await row.hover();
+    try {
+      await hover.first().waitFor({ timeout: 5_000 });
+      break;
+    } catch (error) {
+      if (attempt === 6) throw error;
+    }
+  }
   assert.match(await hover.first().innerText(), new RegExp(`SLURM job\\s+${jobId} \\(COMPLETED, exit code 0:0`));
   await page.screenshot({ path: path.join(RESULTS, 'slurm-tooltip.png') });
 });
