@@ -205,7 +205,10 @@ uiTest('after a window reload the Comparison and Curves panels come back with th
 });
 
 uiTest('the curve of a run training in another process gains points while Curves is open', 'panels-live', async (page) => {
-  live = spawn(process.execPath, [CLI, 'run', spec, '--db', db, '--set', 'data.limit=12000', '--set', 'train.epochs=30', '--set', 'train.metricsEvery=1'],
+  // Far more epochs than the test waits for (it stops the run at the end): 30 epochs (~5,000
+  // steps) had ended before the panel's first read on a loaded machine, and a finished curve
+  // cannot grow.
+  live = spawn(process.execPath, [CLI, 'run', spec, '--db', db, '--set', 'data.limit=12000', '--set', 'train.epochs=1000', '--set', 'train.metricsEvery=1'],
     { cwd: workspace, stdio: 'ignore' });
   const store = openStore(db, { readonly: true });
   let liveId: number | undefined;
