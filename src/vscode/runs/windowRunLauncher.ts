@@ -193,7 +193,8 @@ export class WindowRunLauncher implements RunLauncher {
     const lease = this.options.acquireStore();
     try {
       const name = request.name ?? autoRunName(request.overrides);
-      const runId = lease.store.createRun({ experiment: request.experiment, specPath: request.specPath, params: request.overrides, ...(name ? { name } : {}) }).id;
+      // As a local run: a script's run records the params the script reports, never values it may not have used.
+      const runId = lease.store.createRun({ experiment: request.experiment, specPath: request.specPath, params: how.script ? {} : request.overrides, ...(name ? { name } : {}) }).id;
       const executor = new SlurmExecutor({
         store: lease.store, execution, logger: this.options.logger, tracker: cluster.tracker(lease.store),
         runner: [process.execPath, path.join(this.options.extensionPath, 'dist', 'cli.cjs'), 'slurm-job'],

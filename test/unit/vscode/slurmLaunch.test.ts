@@ -31,3 +31,30 @@ test('a SLURM run whose command cannot be prepared (a config too large for HYPER
   await launcher.dispose();
   store.close();
 });
+
+test('a SLURM run of the producerCommand setting records no params of its own (only what its script reports), as a local one', async () => {
+  const dir = tempDir('hyperlab-window-slurm-params-');
+  const logger = memoryLogger();
+  const leases = new StoreLeases(logger);
+  const store = openStore(path.join(dir, '.hyperlab', 'runs.db'));
+  let tracker: ClusterTracker | undefined;
+  const cluster = { tracker: (s: Store) => (tracker ??= new ClusterTracker({ store: s, slurm: new SlurmCommands() })), handle: () => undefined } as unknown as ClusterWatcher;
+  const settings: HyperlabSettings = { storePath: '', parallelism: 1, stopTimeoutSeconds: 5, producerCommand: ['python3', 'train.py'] };
+  const launcher = new WindowRunLauncher({ acquireStore: () => leases.lease(store), logger, extensionPath: ROOT, settings: () => settings, cluster });
+  const spec: Params = { name: 'tiny', data: { dataset: 'fashion-mnist', limit: 100 }, train: { epochs: 1 }, execution: { backend: 'slurm' } };
+  // No sbatch on PATH: nothing reaches a cluster; the run fails unsubmitted, which is beside the point here.
+  const savedPath = process.env['PATH'];
+  process.env['PATH'] = path.join(dir, 'no-bin');
+  let runId: number;
+  try {
+    runId = launcher.launch({ specPath: path.join(dir, 'tiny.hyperlab.json'), spec, experiment: 'tiny', overrides: { 'train.optimizer.lr': 0.5 } });
+  } finally {
+    process.env['PATH'] = savedPath;
+  }
+  assert.deepEqual(store.getRun(runId)!.params, {}, 'the script was sent lr=0.5; whether it used it, only its own report can say');
+  const outcome = await tracker!.handle(runId)!.done;
+  assert.match(outcome.reason ?? '', /sbatch is not on PATH/);
+  tracker?.close();
+  await launcher.dispose();
+  store.close();
+});
