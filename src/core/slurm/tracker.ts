@@ -226,7 +226,9 @@ export class ClusterTracker {
     }
     const started = this.store.getRun(entry.runId)?.startedAt ?? Date.now();
     entry.runningSince ??= started;
-    if (job.stopReason === null && !fs.existsSync(job.channel) && Date.now() - entry.runningSince > entry.channelTimeoutMs) {
+    // The job's output file in the run folder shows the folder is shared: a missing channel then
+    // means a setup still running (pip install, conda), not a folder the node cannot see.
+    if (job.stopReason === null && !fs.existsSync(job.channel) && Date.now() - entry.runningSince > entry.channelTimeoutMs && jobOutput(job) === null) {
       void this.stop(entry.runId, `the job ran ${Math.round(entry.channelTimeoutMs / 1000)} s on ${job.node ?? 'its node'} without creating its channel file ${job.channel}: ${NOT_SHARED}`);
     }
   }
