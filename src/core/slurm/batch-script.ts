@@ -25,6 +25,19 @@ export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
+/**
+ * A path as one #SBATCH value: sbatch splits a directive at whitespace (a workspace folder with
+ * a space was refused: "Invalid directive found in batch script") and reads "..." with
+ * backslash escapes as one word. A line break would end the comment and run as shell: refused.
+ */
+export function sbatchPath(value: string): string {
+  if (/[\r\n]/.test(value)) {
+    throw new HyperlabError('CLUSTER', `the path ${JSON.stringify(value)} has a line break, which a batch script cannot hold`,
+      'Move the workspace (or the store, hyperlab.storePath / --db) to a folder whose path has no line break.');
+  }
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `"${value.replace(/[\\"]/g, '\\$&')}"`;
+}
+
 /** `#SBATCH` option lines for the execution section (what sbatch gets besides the job's own files). */
 export function sbatchOptions(execution: ExecutionSpec): string[] {
   const options: string[] = [];
@@ -53,9 +66,9 @@ export function batchScript(input: BatchScriptInput): string {
   const lines = [
     '#!/bin/bash',
     `#SBATCH --job-name=hyperlab-run-${runId}`,
-    `#SBATCH --output=${path.join(runDir, 'slurm-%j.out')}`,
+    `#SBATCH --output=${sbatchPath(path.join(runDir, 'slurm-%j.out'))}`,
     '#SBATCH --open-mode=append',
-    `#SBATCH --chdir=${input.cwd}`,
+    `#SBATCH --chdir=${sbatchPath(input.cwd)}`,
     ...sbatchOptions(execution).map((option) => `#SBATCH ${option}`),
     `# Written by Hyperlab for run ${runId}. The job runner starts the training on the node and`,
     `# writes the protocol to ${path.join(runDir, CHANNEL_FILE)}, which the host on the login node tails.`,

@@ -198,11 +198,17 @@ export class ClusterTracker {
       // Whether it ever ran: a job cancelled while it waited has no channel, and nothing is wrong with the folder.
       const ran = entry.runningSince !== null || ['COMPLETED', 'FAILED', 'TIMEOUT', 'OUT_OF_MEMORY'].includes(info.state)
         || (info.startedAt != null && info.endedAt != null && info.endedAt > info.startedAt);
+      const output = jobOutput(job);
       if (fresh.stopReason?.includes(NOT_SHARED)) {
         end = { status: 'failed', reason: `${fresh.stopReason} (${where})`, summary: null };
       } else if (!ran) {
         const why = fresh.stopReason ?? (info.state === 'CANCELLED' ? 'cancelled outside Hyperlab (scancel, or an administrator)' : 'it ended');
         end = { status: info.state === 'CANCELLED' || info.state === 'PREEMPTED' ? 'killed' : 'failed', reason: `${why} before it started (${where})`, summary: null };
+      } else if (output !== null) {
+        // The job wrote its output file into the run folder, so the folder is shared: the batch
+        // script ended before the job runner (a failing execution.setup, a missing execution.node).
+        const { file, tail } = output;
+        end = { status: 'failed', reason: `${where}: the job ended before Hyperlab's job runner started (check execution.setup and execution.node); its output ${file} ends: ${tail}`, summary: null };
       } else {
         end = { status: 'failed', reason: `${where}; its channel file ${job.channel} never appeared: ${NOT_SHARED}`, summary: null };
       }
@@ -220,7 +226,9 @@ export class ClusterTracker {
     }
     const started = this.store.getRun(entry.runId)?.startedAt ?? Date.now();
     entry.runningSince ??= started;
-    if (job.stopReason === null && !fs.existsSync(job.channel) && Date.now() - entry.runningSince > entry.channelTimeoutMs) {
+    // The job's output file in the run folder shows the folder is shared: a missing channel then
+    // means a setup still running (pip install, conda), not a folder the node cannot see.
+    if (job.stopReason === null && !fs.existsSync(job.channel) && Date.now() - entry.runningSince > entry.channelTimeoutMs && jobOutput(job) === null) {
       void this.stop(entry.runId, `the job ran ${Math.round(entry.channelTimeoutMs / 1000)} s on ${job.node ?? 'its node'} without creating its channel file ${job.channel}: ${NOT_SHARED}`);
     }
   }
@@ -291,6 +299,19 @@ export class ClusterTracker {
       return undefined;
     }
   }
+}
+
+/** The job's own output file in the run folder (batch-script.ts: --output) and its last lines, or null when it is not there. */
+function jobOutput(job: ClusterJob): { file: string; tail: string } | null {
+  const file = path.join(path.dirname(job.channel), `slurm-${job.jobId}.out`);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const tail = text.trim().split('\n').slice(-3).join(' | ').slice(-400);
+  return { file, tail: tail || '(empty)' };
 }
 
 const NOT_SHARED = 'the run\'s folder is probably not on a filesystem the compute nodes share with this host (put the store, .hyperlab/, under your home or a project filesystem, not /tmp or a local disk)';

@@ -188,12 +188,13 @@ export class WindowRunLauncher implements RunLauncher {
   private submit(request: LaunchRequest, execution: ExecutionSpec): number {
     const cluster = this.options.cluster;
     if (!cluster) throw new HyperlabError('CLUSTER', 'SLURM runs need a trusted workspace', 'Trust this workspace to submit jobs.');
+    // Before the run is recorded: a command that cannot be prepared would leave it queued for ever.
+    const how = runStart({ extensionPath: this.options.extensionPath, specPath: request.specPath, spec: request.spec, overrides: request.overrides, custom: this.options.settings().producerCommand });
     const lease = this.options.acquireStore();
     try {
       const name = request.name ?? autoRunName(request.overrides);
-      const runId = lease.store.createRun({ experiment: request.experiment, specPath: request.specPath, params: request.overrides, ...(name ? { name } : {}) }).id;
-      const settings = this.options.settings();
-      const how = runStart({ extensionPath: this.options.extensionPath, specPath: request.specPath, spec: request.spec, overrides: request.overrides, custom: settings.producerCommand });
+      // As a local run: a script's run records the params the script reports, never values it may not have used.
+      const runId = lease.store.createRun({ experiment: request.experiment, specPath: request.specPath, params: how.script ? {} : request.overrides, ...(name ? { name } : {}) }).id;
       const executor = new SlurmExecutor({
         store: lease.store, execution, logger: this.options.logger, tracker: cluster.tracker(lease.store),
         runner: [process.execPath, path.join(this.options.extensionPath, 'dist', 'cli.cjs'), 'slurm-job'],

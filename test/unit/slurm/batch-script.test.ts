@@ -1,10 +1,14 @@
 // The batch script Hyperlab submits: #SBATCH lines from the execution section, the setup
 // command, the job runner with the run's job file; and the execution section's validation.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { batchScript, sbatchOptions } from '../../../src/core/slurm/index.ts';
 import { defaultSpec, parseSpec, specSchema } from '../../../src/core/spec/index.ts';
 import type { ExecutionSpec } from '../../../src/core/spec/index.ts';
+import { jobState, startCluster, until, workspace } from './helpers.ts';
 
 const execution = (fields: Partial<ExecutionSpec>): ExecutionSpec => parseSpec({ ...defaultSpec(), execution: { backend: 'slurm', ...fields } }).execution!;
 
@@ -63,4 +67,24 @@ test('the execution section is validated and in the JSON Schema; it is not a run
   assert.match(schema, /"execution"/);
   assert.match(schema, /"cpusPerTask"/);
   assert.match(schema, /"enum":\["local","slurm"\]/);
+});
+
+test('real sbatch: a workspace whose path has a space and a quote runs its job there, writing its output file in the run folder', { skip: startCluster() ?? false }, async () => {
+  const dir = path.join(workspace(), 'my "lab" project');
+  const runDir = path.join(dir, '.hyperlab', 'runs', '3');
+  fs.mkdirSync(runDir, { recursive: true });
+  const script = path.join(runDir, 'job.sbatch');
+  // The runner gets the job file's path as its last word: this one writes the job's folder there.
+  fs.writeFileSync(script, batchScript({ runId: 3, runDir, cwd: dir, execution: execution({ time: '1' }), runner: ['/bin/sh', '-c', 'pwd > "$1"', 'sh'] }));
+  const submitted = spawnSync('sbatch', ['--parsable', script], { cwd: dir, encoding: 'utf8' });
+  assert.equal(submitted.status, 0, `sbatch refused the script: ${submitted.stderr}`);
+  const jobId = submitted.stdout.trim().split(';')[0]!;
+  await until('the job to end', () => /^(COMPLETED|FAILED|CANCELLED|TIMEOUT)/.test(jobState(jobId)), 60_000);
+  assert.equal(jobState(jobId), 'COMPLETED');
+  assert.equal(fs.readFileSync(path.join(runDir, 'job.json'), 'utf8').trim(), dir, 'the job ran in the workspace (--chdir)');
+  assert.ok(fs.existsSync(path.join(runDir, `slurm-${jobId}.out`)), 'the job\'s output file is in the run folder (--output)');
+});
+
+test('a path with a line break is refused before anything is submitted (it would end the #SBATCH comment and run as shell)', () => {
+  assert.throws(() => batchScript({ runId: 1, runDir: '/r', cwd: '/c\ntouch /tmp/x', execution: execution({}), runner: ['node', 'cli.cjs', 'slurm-job'] }), /has a line break/);
 });

@@ -149,9 +149,9 @@ test('bad configuration is refused before anything is submitted: sbatch not on P
 
 test('a job that never creates its channel file fails, naming a run folder the nodes do not see', { skip }, () => {
   const dir = workspace();
-  // The setup outlasts the channel timeout: on a real cluster the same happens when the job
-  // cannot write to the run's folder (not on a shared filesystem).
-  const spec = writeSpec(dir, 'nochannel', tinySpec({ setup: 'sleep 60', channelTimeout: 2 }));
+  // The setup outlasts the channel timeout and the job's output goes outside the run folder: on a
+  // real cluster the node writes neither file where the host looks (not on a shared filesystem).
+  const spec = writeSpec(dir, 'nochannel', tinySpec({ setup: 'sleep 60', channelTimeout: 2, sbatch: ['--output=/tmp/hyperlab-nochannel-%j.out'] }));
   const result = cli(['run', spec, '--json'], dir);
   assert.equal(result.code, 1);
   const out = JSON.parse(result.stdout) as { run: { status: string; reason: string } };
