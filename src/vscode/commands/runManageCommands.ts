@@ -116,7 +116,11 @@ export function selectedRunIds(arg: unknown, selection: unknown, treeSelection: 
     if (clicked === undefined || many.includes(clicked)) return many;
   }
   if (clicked !== undefined) return [clicked];
-  return arg === undefined ? ids(treeSelection()) : [];
+  // No run given: a key binding or the palette passes none, and a context menu opened on a row
+  // while the tree was being redrawn (live runs redraw it every second) can pass an element VS
+  // Code no longer resolves; seen in the CI dry run as a "Which run?" picker after Stop on two
+  // selected running runs. The tree's selection is the run meant.
+  return ids(treeSelection());
 }
 
 /** Delete several runs behind one confirmation (stopping those still going in this window). */
