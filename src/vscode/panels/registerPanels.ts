@@ -12,6 +12,7 @@ import { PanelRegistry } from './panelRegistry.ts';
 import { pickRuns, runIdsFromArgs } from './panelSelection.ts';
 import { SWEEP_TITLE, SweepHost, type SweepActions } from './sweepHost.ts';
 import { COMPRESS_TITLE, CompressHost } from './compressHost.ts';
+import { registerGuardedCommand } from '../commands/guardedCommand.ts';
 
 export const PANEL_COMMANDS = {
   showCurves: 'hyperlab.showCurves',
@@ -52,14 +53,7 @@ export function registerPanels(wiring: PanelWiring): { registry: PanelRegistry; 
     const ids = runIdsFromArgs(store, args);
     return ids.length ? ids : pickRuns(store, { title, many });
   };
-  const guarded = (id: string, body: (...args: unknown[]) => Promise<void>) => vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-    try {
-      await body(...args);
-    } catch (error) {
-      wiring.logger.log('error', `${id}: ${(error as Error).message}`);
-      void vscode.window.showErrorMessage(`Hyperlab: ${(error as Error).message}`);
-    }
-  });
+  const guarded = (id: string, body: (...args: unknown[]) => Promise<void>) => registerGuardedCommand(id, body, wiring.logger);
   const disposables = [
     registry,
     guarded(PANEL_COMMANDS.showCurves, async (...args) => {

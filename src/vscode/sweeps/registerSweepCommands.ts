@@ -1,10 +1,10 @@
 // The sweep commands: Run Sweep (the active spec's search section), Stop Sweep and Resume Sweep
 // (from the Run Explorer's sweep node or by id). Errors become one notification and an Output line.
 import * as vscode from 'vscode';
-import { errorMessage } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import { sweepIdOfArgs } from '../panels/registerPanels.ts';
 import type { SweepController } from './sweepController.ts';
+import { registerGuardedCommand } from '../commands/guardedCommand.ts';
 
 export const SWEEP_COMMANDS = {
   runSweep: 'hyperlab.runSweep',
@@ -13,15 +13,7 @@ export const SWEEP_COMMANDS = {
 } as const;
 
 export function registerSweepCommands(controller: SweepController, logger: Logger): vscode.Disposable[] {
-  const guarded = (id: string, body: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-    try {
-      return await body(...args);
-    } catch (error) {
-      logger.log('error', `${id}: ${errorMessage(error)}`);
-      void vscode.window.showErrorMessage(`Hyperlab: ${errorMessage(error)}`);
-      return undefined;
-    }
-  });
+  const guarded = (id: string, body: (...args: unknown[]) => unknown) => registerGuardedCommand(id, body, logger);
   const idOrAsk = async (args: unknown[], title: string): Promise<number | undefined> => {
     const id = sweepIdOfArgs(args);
     if (id !== undefined) return id;

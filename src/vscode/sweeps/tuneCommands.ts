@@ -5,11 +5,11 @@
 // dashboard follow it live.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errorMessage } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import { chooseSpec } from '../runs/specFiles.ts';
 import type { StoreSession } from '../store/storeSession.ts';
 import { ensureTrusted } from '../trust/workspaceTrust.ts';
+import { registerGuardedCommand } from '../commands/guardedCommand.ts';
 
 export const TUNE_COMMANDS = {
   lrRange: { id: 'hyperlab.tuneLrRange', task: 'lr-range', title: 'Learning-rate range test' },
@@ -18,27 +18,21 @@ export const TUNE_COMMANDS = {
 } as const;
 
 export function registerTuneCommands(session: StoreSession, extensionPath: string, logger: Logger): vscode.Disposable[] {
-  return Object.values(TUNE_COMMANDS).map(({ id, task, title }) => vscode.commands.registerCommand(id, async (arg?: unknown) => {
-    try {
-      if (!ensureTrusted(title.toLowerCase())) return undefined;
-      const spec = await chooseSpec(arg instanceof vscode.Uri ? arg : undefined);
-      if (!spec) return undefined;
-      const db = session.require().path;
-      const terminal = vscode.window.createTerminal({
-        name: `Hyperlab: ${title}`,
-        shellPath: process.execPath,
-        shellArgs: [path.join(extensionPath, 'dist', 'cli.cjs'), 'tune', task, spec.fsPath, '--db', db],
-        cwd: path.dirname(spec.fsPath),
-        env: { ELECTRON_RUN_AS_NODE: '1' },
-        iconPath: new vscode.ThemeIcon('beaker'),
-      });
-      terminal.show(true);
-      logger.log('info', `${title}: hyperlab tune ${task} ${spec.fsPath} in a terminal`);
-      return terminal.name;
-    } catch (error) {
-      logger.log('error', `${id}: ${errorMessage(error)}`);
-      void vscode.window.showErrorMessage(`Hyperlab: ${errorMessage(error)}`);
-      return undefined;
-    }
-  }));
+  return Object.values(TUNE_COMMANDS).map(({ id, task, title }) => registerGuardedCommand(id, async (arg?: unknown) => {
+    if (!ensureTrusted(title.toLowerCase())) return undefined;
+    const spec = await chooseSpec(arg instanceof vscode.Uri ? arg : undefined);
+    if (!spec) return undefined;
+    const db = session.require().path;
+    const terminal = vscode.window.createTerminal({
+      name: `Hyperlab: ${title}`,
+      shellPath: process.execPath,
+      shellArgs: [path.join(extensionPath, 'dist', 'cli.cjs'), 'tune', task, spec.fsPath, '--db', db],
+      cwd: path.dirname(spec.fsPath),
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+      iconPath: new vscode.ThemeIcon('beaker'),
+    });
+    terminal.show(true);
+    logger.log('info', `${title}: hyperlab tune ${task} ${spec.fsPath} in a terminal`);
+    return terminal.name;
+  }, logger));
 }

@@ -4,24 +4,16 @@
 // TensorBoard log folder or an MLflow store into the store, with the CLI's importers.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errorMessage } from '../../core/errors.ts';
 import { importMlflow, importTensorBoard, type ImportReport } from '../../core/import/index.ts';
 import type { Logger } from '../../core/log.ts';
 import type { StoreSession } from '../store/storeSession.ts';
 import { ensureTrusted } from '../trust/workspaceTrust.ts';
+import { registerGuardedCommand } from '../commands/guardedCommand.ts';
 
 export const TRACKING_COMMANDS = { runPythonFile: 'hyperlab.runPythonFile', importRuns: 'hyperlab.importRuns' } as const;
 
 export function registerTrackingCommands(session: StoreSession, extensionPath: string, logger: Logger, refreshViews: () => void): vscode.Disposable[] {
-  const guarded = (id: string, body: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-    try {
-      return await body(...args);
-    } catch (error) {
-      logger.log('error', `${id}: ${errorMessage(error)}`);
-      void vscode.window.showErrorMessage(`Hyperlab: ${errorMessage(error)}`);
-      return undefined;
-    }
-  });
+  const guarded = (id: string, body: (...args: unknown[]) => unknown) => registerGuardedCommand(id, body, logger);
   return [
     guarded(TRACKING_COMMANDS.runPythonFile, async (arg?: unknown) => {
       if (!ensureTrusted('run a Python script')) return undefined;
