@@ -23,6 +23,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 # Two test files may call this at once: one starts the daemons, the other waits and finds them up.
+# Each daemon below is started with fd 9 closed: a daemon that inherited it would hold the lock
+# for its whole life, and every later call would wait out the 120 s.
 if command -v flock >/dev/null 2>&1; then
   exec 9>"${TMPDIR:-/tmp}/hyperlab-start-slurm.lock"
   flock -w 120 9 || true
@@ -56,7 +58,7 @@ $SUDO chown -R root:root /etc/munge /var/lib/munge /var/log/munge /run/munge
 $SUDO chmod 0700 /etc/munge /var/lib/munge /var/log/munge
 $SUDO chmod 0400 /etc/munge/munge.key
 if ! munge -n </dev/null 2>/dev/null | unmunge >/dev/null 2>&1; then
-  $SUDO munged --force >/dev/null 2>&1 || skip "munged did not start (see /var/log/munge/munged.log)"
+  $SUDO munged --force >/dev/null 2>&1 9>&- || skip "munged did not start (see /var/log/munge/munged.log)"
   for _ in $(seq 1 20); do munge -n </dev/null 2>/dev/null | unmunge >/dev/null 2>&1 && break; sleep 0.25; done
   munge -n </dev/null 2>/dev/null | unmunge >/dev/null 2>&1 || skip "munged does not answer"
 fi
@@ -125,10 +127,10 @@ fi
 # detects but, with proctrack/linuxproc and task/none above, confines and tracks nothing by it.
 
 if ! pgrep -x slurmctld >/dev/null; then
-  $SUDO slurmctld -c >>"$LOGS/start.log" 2>&1 || skip "slurmctld did not start (see $LOGS/slurmctld.log)"
+  $SUDO slurmctld -c >>"$LOGS/start.log" 2>&1 9>&- || skip "slurmctld did not start (see $LOGS/slurmctld.log)"
 fi
 if ! pgrep -x slurmd >/dev/null; then
-  $SUDO slurmd >>"$LOGS/start.log" 2>&1 || skip "slurmd did not start (see $LOGS/slurmd.log)"
+  $SUDO slurmd >>"$LOGS/start.log" 2>&1 9>&- || skip "slurmd did not start (see $LOGS/slurmd.log)"
 fi
 for _ in $(seq 1 60); do
   state=$(timeout 5 sinfo -h -o '%T' 2>/dev/null | head -1)
