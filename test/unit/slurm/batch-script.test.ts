@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { batchScript, sbatchOptions } from '../../../src/core/slurm/index.ts';
 import { defaultSpec, parseSpec, specSchema } from '../../../src/core/spec/index.ts';
 import type { ExecutionSpec } from '../../../src/core/spec/index.ts';
-import { jobState, startCluster, until, workspace } from './helpers.ts';
+import { jobEnd, jobRecord, startCluster, workspace } from './helpers.ts';
 
 const execution = (fields: Partial<ExecutionSpec>): ExecutionSpec => parseSpec({ ...defaultSpec(), execution: { backend: 'slurm', ...fields } }).execution!;
 
@@ -79,8 +79,7 @@ test('real sbatch: a workspace whose path has a space and a quote runs its job t
   const submitted = spawnSync('sbatch', ['--parsable', script], { cwd: dir, encoding: 'utf8' });
   assert.equal(submitted.status, 0, `sbatch refused the script: ${submitted.stderr}`);
   const jobId = submitted.stdout.trim().split(';')[0]!;
-  await until('the job to end', () => /^(COMPLETED|FAILED|CANCELLED|TIMEOUT)/.test(jobState(jobId)), 60_000);
-  assert.equal(jobState(jobId), 'COMPLETED');
+  assert.equal(await jobEnd(jobId, 60_000), 'COMPLETED', jobRecord(jobId));
   assert.equal(fs.readFileSync(path.join(runDir, 'job.json'), 'utf8').trim(), dir, 'the job ran in the workspace (--chdir)');
   assert.ok(fs.existsSync(path.join(runDir, `slurm-${jobId}.out`)), 'the job\'s output file is in the run folder (--output)');
 });

@@ -97,6 +97,30 @@ export function jobState(jobId: string): string {
   return /JobState=(\S+)/.exec(out)?.[1] ?? 'UNKNOWN';
 }
 
+/** SLURM's whole record of a job (`scontrol show job -o`): what a failed wait prints. */
+export function jobRecord(jobId: string): string {
+  const result = spawnSync('scontrol', ['show', 'job', '-o', jobId], { encoding: 'utf8' });
+  return (result.stdout || result.stderr).trim();
+}
+
+const ENDED = /^(COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|PREEMPTED|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE)/;
+
+/**
+ * Waits for a job to end in any state and returns it; a job still queued or running after
+ * `timeoutMs` fails the test with SLURM's record of it and the tail of its output file, so a
+ * slow or stuck job explains itself (state, reason, restarts, run time).
+ */
+export async function jobEnd(jobId: string, timeoutMs = 120_000): Promise<string> {
+  try {
+    return await until(`job ${jobId} to end`, () => ENDED.exec(jobState(jobId))?.[1], timeoutMs);
+  } catch (error) {
+    const record = jobRecord(jobId);
+    const output = /StdOut=(\S+)/.exec(record)?.[1];
+    const tail = output && fs.existsSync(output) ? fs.readFileSync(output, 'utf8').split('\n').slice(-15).join('\n') : '(no output file)';
+    throw new Error(`${(error as Error).message}\n${record}\n--- ${output ?? 'output'} (last lines) ---\n${tail}`);
+  }
+}
+
 export async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 120_000): Promise<T> {
   const started = Date.now();
   for (;;) {

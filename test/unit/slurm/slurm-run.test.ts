@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
-  ENGINE, PRODUCER, channelPoints, cli, cliAsync, jobState, jobsFrom, startCluster, storedPoints, tinySpec, until, withStore, workspace, writeSpec,
+  ENGINE, PRODUCER, channelPoints, cli, cliAsync, jobEnd, jobRecord, jobsFrom, startCluster, storedPoints, tinySpec, until, withStore, workspace, writeSpec,
 } from './helpers.ts';
 
 const skip = startCluster() ?? (fs.existsSync(ENGINE) ? false : 'dist/engine.cjs is missing: npm run build');
@@ -96,7 +96,7 @@ test('killing the host mid-run leaves the job running; the next host reconciles 
   // Another command opening the store meanwhile does not take the cluster run for an orphan.
   const listed = JSON.parse(cli(['runs', 'ls', '--json'], dir).stdout) as { id: number; status: string }[];
   assert.equal(listed.find((r) => r.id === runId)?.status, 'running');
-  await until(`job ${jobId} completed`, () => jobState(jobId) === 'COMPLETED');
+  assert.equal(await jobEnd(jobId), 'COMPLETED', jobRecord(jobId));
   const synced = cli(['sync'], dir);
   assert.equal(synced.code, 0, synced.stderr);
   assert.match(synced.stdout, /cluster: 1 unfinished run\(s\) reconciled with SLURM, 1 ended, 0 still queued or running\n {2}run 1: finished/);
@@ -119,7 +119,9 @@ test('a requeued job (as after preemption) resumes from the run\'s last checkpoi
   const checkpoint = path.join(path.dirname(cluster.channel), 'last.safetensors');
   await until('the first epoch\'s checkpoint', () => fs.existsSync(checkpoint) && fs.readFileSync(cluster.channel, 'utf8').includes('"epoch.val.acc"'));
   assert.equal(spawnSync('scontrol', ['requeue', cluster.jobId]).status, 0);
-  await until(`job ${cluster.jobId} completed after its requeue`, () => jobState(cluster.jobId) === 'COMPLETED', 180_000);
+  // The end the wait below looks for is the requeued job's, not the first start's.
+  await until(`job ${cluster.jobId} requeued`, () => /\bRestarts=[1-9]/.test(jobRecord(cluster.jobId)), 60_000);
+  assert.equal(await jobEnd(cluster.jobId, 300_000), 'COMPLETED', jobRecord(cluster.jobId));
   const synced = cli(['sync'], dir);
   assert.equal(synced.code, 0, synced.stderr);
   withStore(dir, (store) => {
@@ -162,7 +164,7 @@ test('a job that never creates its channel file fails, naming a run folder the n
 test('the job past its time limit ended TIMEOUT, and its run says so', { skip }, async () => {
   assert.ok(timeoutCase, 'submitted by the first test');
   const { dir, runId, jobId } = timeoutCase;
-  await until(`job ${jobId} TIMEOUT`, () => jobState(jobId) === 'TIMEOUT', 240_000);
+  assert.equal(await jobEnd(jobId, 240_000), 'TIMEOUT', jobRecord(jobId));
   const synced = cli(['sync'], dir);
   assert.equal(synced.code, 0, synced.stderr);
   withStore(dir, (store) => {
