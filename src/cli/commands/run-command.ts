@@ -40,6 +40,8 @@ export async function runCommand(options: string[], command: string[], io: CliIO
   if (execution?.backend === 'slurm') {
     return runOnSlurm({
       dbPath: resolveDb(values.db, io.cwd), execution, plainCommand: true, detach: values.detach === true, json: values.json === true,
+      // As on this machine: the script's init(experiment=, name=) files the run unless the command line said where.
+      producerNamesRun: { experiment: values.experiment === undefined, name: values.name === undefined },
       run: { experiment: values.experiment ?? defaultExperiment(command), ...(values.name ? { name: values.name } : {}) },
       command: { argv: command, cwd: io.cwd, env: scriptEnv(io, params) },
     }, io);

@@ -20,6 +20,8 @@ export interface SlurmRunRequest {
   start?: StartPayload;
   /** `hyperlab run -- CMD`: a command that never speaks the protocol finishes by exiting 0. */
   plainCommand: boolean;
+  /** Whether the script's init(experiment=, name=) files the run (runner/types.ts producerNamesRun). */
+  producerNamesRun?: { experiment?: boolean; name?: boolean };
   detach: boolean;
   json: boolean;
 }
@@ -34,6 +36,7 @@ export async function runOnSlurm(request: SlurmRunRequest, io: CliIO): Promise<E
       store, runId: record.id, command: request.command,
       ...(request.start ? { start: request.start } : {}),
       ...(request.plainCommand ? { plainCommandMayFinish: true } : {}),
+      ...(request.producerNamesRun ? { producerNamesRun: request.producerNamesRun } : {}),
     });
     const submitted = await executor.whenSubmitted(record.id);
     const job = store.cluster.get(record.id);

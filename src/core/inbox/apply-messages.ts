@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { helloVersionError } from '../protocol/parse.ts';
-import type { ProducerMessage } from '../protocol/messages.ts';
+import type { ProducerMessage, RunIdentity } from '../protocol/messages.ts';
 import type { MetricPoint, Store } from '../store/index.ts';
 
 export const DEFAULT_INBOX_EXPERIMENT = 'inbox';
@@ -27,6 +27,8 @@ export interface ApplyReport {
   problems: string[];
   /** attached: the producer's done message, when these messages held it. */
   done?: Extract<ProducerMessage, { type: 'done' }>;
+  /** attached: what the producer's hello named about its run (init(experiment=, name=, tags=)); the host decides what to file. */
+  identity?: RunIdentity;
   /** The last metrics step seen and each key's latest value in these messages. */
   lastStep?: number;
   latest?: { [key: string]: number };
@@ -54,6 +56,7 @@ export function applyMessages(store: Store, fileName: string, state: FileRunStat
       const versionError = helloVersionError(message);
       if (versionError) problem(versionError);
       state.helloSeen = true;
+      if (message.run) report.identity = message.run;
       continue;
     }
     if (message.type === 'hello') {

@@ -61,12 +61,25 @@ export function sbatchOptions(execution: ExecutionSpec): string[] {
   return options;
 }
 
+/**
+ * The job's output file as an sbatch filename pattern: a "%" of the folder is written "%%" so
+ * SLURM does not read it as a replacement symbol. A backslash anywhere in the name makes SLURM
+ * ignore every symbol, %j included (the host could not find the file): refused.
+ */
+export function outputPattern(runDir: string): string {
+  if (runDir.includes('\\')) {
+    throw new HyperlabError('CLUSTER', `the run folder ${runDir} has a backslash in its path: SLURM would then not replace %j in the job's output file name`,
+      'Move the workspace (or the store, hyperlab.storePath / --db) to a folder whose path has no backslash.');
+  }
+  return `${path.join(runDir.replaceAll('%', '%%'), 'slurm-')}%j.out`;
+}
+
 export function batchScript(input: BatchScriptInput): string {
   const { runId, runDir, execution } = input;
   const lines = [
     '#!/bin/bash',
     `#SBATCH --job-name=hyperlab-run-${runId}`,
-    `#SBATCH --output=${sbatchPath(path.join(runDir, 'slurm-%j.out'))}`,
+    `#SBATCH --output=${sbatchPath(outputPattern(runDir))}`,
     '#SBATCH --open-mode=append',
     `#SBATCH --chdir=${sbatchPath(input.cwd)}`,
     ...sbatchOptions(execution).map((option) => `#SBATCH ${option}`),

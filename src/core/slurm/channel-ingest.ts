@@ -4,11 +4,14 @@
 // (the CLI and VS Code) never loses or doubles a point. The run exists already; its done message
 // is kept in cluster_jobs until the job's end decides the run's status.
 import fs from 'node:fs';
+import path from 'node:path';
 import { applyMessages, type ApplyReport } from '../inbox/apply-messages.ts';
 import { DEFAULT_CHUNK_BYTES, parseLines } from '../inbox/sync.ts';
 import { MAX_LINE_BYTES } from '../protocol/parse.ts';
-import type { TrainingPlan } from '../protocol/messages.ts';
+import type { RunIdentity, TrainingPlan } from '../protocol/messages.ts';
 import { channelKey, type Store } from '../store/index.ts';
+import { JOB_FILE } from './batch-script.ts';
+import { readJobFile } from './job-file.ts';
 
 export interface ChannelReport {
   /** Whether the channel file exists (a job that never created it ran where the run folder is not visible). */
@@ -53,6 +56,7 @@ export function ingestChannel(store: Store, runId: number, channel: string, chun
       let applied: ApplyReport | undefined;
       const moved = store.inbox.advance(key, state.offset, { offset: state.offset + end, helloSeen, lastDataAt: stat.mtimeMs, stalled: false }, () => {
         applied = applyMessages(store, key, { runId, helloSeen: state.helloSeen, attached: true }, messages, Date.now());
+        if (applied.identity) fileAsNamed(store, runId, applied.identity, channel);
         if (applied.done) {
           const { summary, status, reason } = applied.done;
           store.cluster.keepDone(runId, { summary, ...(status ? { status } : {}), ...(reason ? { reason } : {}) });
@@ -79,4 +83,24 @@ export function ingestChannel(store: Store, runId: number, channel: string, chun
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * Files the run where the script's hello names it, as a local run is (runner/supervisor.ts),
+ * where the job file lets the script's name win (a `producer` spec, a command run without
+ * --experiment/--name); its tags are always recorded. Inside the ledger's transaction.
+ */
+function fileAsNamed(store: Store, runId: number, identity: RunIdentity, channel: string): void {
+  let namesRun: { experiment?: boolean; name?: boolean } = {};
+  try {
+    namesRun = readJobFile(path.join(path.dirname(channel), JOB_FILE)).namesRun ?? {};
+  } catch {
+    // No job file to read (it is written before the submission): the run keeps its place.
+  }
+  const where = {
+    ...(namesRun.experiment && identity.experiment ? { experiment: identity.experiment } : {}),
+    ...(namesRun.name && identity.name ? { name: identity.name } : {}),
+  };
+  if (where.experiment !== undefined || where.name !== undefined) store.fileRun(runId, where);
+  if (identity.tags?.length) store.setTags(runId, Object.fromEntries(identity.tags.map((tag) => [tag, ''])));
 }

@@ -71,12 +71,14 @@ export class SlurmCommands {
     return this.fromJobcomp(jobId);
   }
 
-  /** scancel; a job that already ended is not an error. */
-  async scancel(jobId: string): Promise<void> {
+  /** scancel: true when SLURM took the cancel, false when the job had already ended (not an error). */
+  async scancel(jobId: string): Promise<boolean> {
     try {
       await this.call('scancel', [jobId]);
+      return true;
     } catch (error) {
       if (!(error instanceof HyperlabError && /already completing or completed|invalid job id/i.test(error.message))) throw error;
+      return false;
     }
   }
 

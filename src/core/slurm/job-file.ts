@@ -22,6 +22,8 @@ export interface JobFile {
   plainCommand: boolean;
   /** How long a running job may take to create its channel file (ms). */
   channelTimeoutMs: number;
+  /** Where the script's hello names its run (init(experiment=, name=)), whether that name wins (runner/types.ts producerNamesRun). */
+  namesRun?: { experiment?: boolean; name?: boolean };
 }
 
 export function writeJobFile(file: string, job: JobFile): void {

@@ -146,6 +146,7 @@ export function decideEnd(job: JobInfo, facts: EndFacts): RunEnd {
   }
 }
 
-function doneStatus(status: string | undefined): RunEndStatus {
+/** The run's status from the producer's done message (a stop Hyperlab asked for is decided by the caller). */
+export function doneStatus(status: string | undefined): RunEndStatus {
   return status === 'failed' || status === 'killed' || status === 'diverged' ? status : 'finished';
 }

@@ -15,7 +15,7 @@ import { JOB_FILE } from './batch-script.ts';
 import { ingestChannel } from './channel-ingest.ts';
 import type { SlurmCommands } from './commands.ts';
 import { readJobFile } from './job-file.ts';
-import { decideEnd, phaseOf, type JobInfo, type RunEnd } from './states.ts';
+import { decideEnd, doneStatus, phaseOf, type JobInfo, type RunEnd } from './states.ts';
 
 export const DEFAULT_POLL_MS = 2000;
 export const DEFAULT_CHANNEL_TIMEOUT_MS = 120_000;
@@ -38,6 +38,8 @@ export interface TrackOptions {
 
 interface Tracked {
   runId: number;
+  /** Picked up from the store (reattach), not submitted through this tracker. */
+  reattached: boolean;
   ready: boolean;
   plainCommand: boolean;
   channelTimeoutMs: number;
@@ -61,6 +63,7 @@ export class ClusterTracker {
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private closed = false;
+  private retiring = false;
 
   constructor(options: ClusterTrackerOptions) {
     this.store = options.store;
@@ -81,7 +84,7 @@ export class ClusterTracker {
     const events = new Emitter<RunEvents>((error) => this.logger.log('error', `run ${runId}: event listener failed: ${errorMessage(error)}`));
     const fromFile = options.submitted ? null : this.jobFileFacts(runId);
     const entry: Tracked = {
-      runId, ready: options.submitted === undefined,
+      runId, reattached: options.submitted === undefined, ready: options.submitted === undefined,
       plainCommand: options.plainCommand ?? fromFile?.plainCommand ?? false,
       channelTimeoutMs: options.channelTimeoutMs ?? fromFile?.channelTimeoutMs ?? DEFAULT_CHANNEL_TIMEOUT_MS,
       runningSince: null, pendingStop: null, lastError: null, points: 0, announcedRunning: false, events, resolve,
@@ -114,12 +117,19 @@ export class ClusterTracker {
         entry.pendingStop ??= reason; // not submitted yet: cancelled as soon as it is
         return;
       }
-      this.store.cluster.requestStop(runId, reason);
       const job = this.store.cluster.get(runId);
       if (!job) return;
+      // Written before the scancel: the job's end may be seen before scancel returns.
+      const ours = this.store.cluster.requestStop(runId, reason);
       this.logger.log('info', `run ${runId}: scancel ${job.jobId} (${reason})`);
-      await this.slurm.scancel(job.jobId);
-      this.schedule(0);
+      let delivered = false;
+      try {
+        delivered = await this.slurm.scancel(job.jobId);
+        if (!delivered) this.logger.log('info', `run ${runId}: its job ${job.jobId} had already ended; nothing to cancel`);
+      } finally {
+        if (!delivered && ours) this.store.cluster.withdrawStop(runId, reason);
+        this.schedule(0);
+      }
     } catch (error) {
       this.logger.log('warn', `run ${runId}: could not cancel its job: ${errorMessage(error)}`);
     }
@@ -129,6 +139,17 @@ export class ClusterTracker {
   pollOnce(): Promise<void> {
     this.polling ??= this.poll().finally(() => { this.polling = null; });
     return this.polling;
+  }
+
+  /**
+   * The host moves on to another store: runs this tracker only reattached are let go (whoever
+   * opens their store next follows them again), and those submitted through it are followed
+   * until they end, in the store they started in, as a local run is; then it closes.
+   */
+  retire(): void {
+    this.retiring = true;
+    for (const entry of [...this.tracked.values()]) if (entry.reattached) this.tracked.delete(entry.runId);
+    if (this.tracked.size === 0) this.close();
   }
 
   /** Stops polling; runs still going stay on the cluster (reattached by the next host). */
@@ -178,9 +199,7 @@ export class ClusterTracker {
     let info = seen;
     if (!info || phaseOf(info.state) === 'ended') info = (await this.slurm.finalState(job.jobId)) ?? info;
     if (!info) {
-      if (Date.now() - job.submittedAt > UNKNOWN_JOB_GIVE_UP_MS) {
-        this.settle(entry, { status: 'failed', reason: `SLURM job ${job.jobId} is unknown to squeue, scontrol, sacct and the job completion file` }, null);
-      }
+      this.forgotten(entry, job);
       return;
     }
     const phase = phaseOf(info.state);
@@ -219,6 +238,31 @@ export class ClusterTracker {
     this.settle(entry, ended ? end : this.asStored(entry.runId, end), info);
   }
 
+  /**
+   * SLURM knows the job no more (no accounting, no completion file, and past MinJobAge): the
+   * channel's done message, when it has one, says how the run ended; without one the run is
+   * given up as failed after a while, keeping every point it wrote.
+   */
+  private forgotten(entry: Tracked, job: ClusterJob): void {
+    this.ingest(entry, job);
+    const fresh = this.store.cluster.get(entry.runId) ?? job;
+    const unknown = `SLURM job ${job.jobId} is unknown to squeue, scontrol, sacct and the job completion file`;
+    let end: RunEnd;
+    if (fresh.done) {
+      end = fresh.stopReason !== null
+        ? { status: 'killed', reason: `${fresh.stopReason} (${unknown}; its channel ended with the producer's done message)`, summary: fresh.done.summary }
+        : { status: doneStatus(fresh.done.status), reason: fresh.done.reason ?? null, summary: fresh.done.summary };
+    } else if (Date.now() - job.submittedAt > UNKNOWN_JOB_GIVE_UP_MS) {
+      const points = this.storedPoints(entry.runId);
+      end = { status: 'failed', reason: `${unknown}, and its channel has no done message${points > 0 ? ` (its ${points} metric points are kept)` : ''}`, summary: null };
+    } else {
+      return;
+    }
+    const info: JobInfo = { jobId: job.jobId, state: 'UNKNOWN', exitCode: null, node: job.node, reason: null, timeLimit: null };
+    const ended = this.store.cluster.end(entry.runId, { ...end, state: info.state, exitCode: null });
+    this.settle(entry, ended ? end : this.asStored(entry.runId, end), info);
+  }
+
   private whileRunning(entry: Tracked, job: ClusterJob): void {
     if (!entry.announcedRunning) {
       entry.announcedRunning = true;
@@ -249,8 +293,9 @@ export class ClusterTracker {
   private settle(entry: Tracked, end: { status: RunOutcome['status']; reason: string | null; summary?: RunOutcome['summary'] }, info: JobInfo | null): void {
     if (!this.tracked.has(entry.runId)) return;
     this.tracked.delete(entry.runId);
+    if (this.retiring && this.tracked.size === 0) this.close();
     if (end.status === 'failed' && !info) {
-      // Never submitted (sbatch refused it), or a job SLURM forgot: the run ends here.
+      // Never submitted (sbatch refused it): the run ends here.
       try { this.store.endRun(entry.runId, 'failed', end.reason); } catch (error) { this.logger.log('warn', `run ${entry.runId}: ${errorMessage(error)}`); }
     }
     const exit = info?.exitCode ? Number(info.exitCode.split(':')[0]) : null;

@@ -93,8 +93,17 @@ export class ClusterJobs {
     this.driver.prepare('UPDATE cluster_jobs SET done = ? WHERE run_id = ?').run(done === null ? null : JSON.stringify(done), runId);
   }
 
-  requestStop(runId: number, reason: string): void {
-    this.write(() => this.driver.prepare('UPDATE cluster_jobs SET stop_reason = coalesce(stop_reason, ?) WHERE run_id = ?').run(reason, runId));
+  /** Records why Hyperlab stops the job, unless a stop was asked for first: returns whether this call's reason is the one kept. */
+  requestStop(runId: number, reason: string): boolean {
+    return this.write(() => this.driver.prepare('UPDATE cluster_jobs SET stop_reason = ? WHERE run_id = ? AND stop_reason IS NULL').run(reason, runId).changes > 0);
+  }
+
+  /**
+   * Takes back a stop whose scancel did not reach the job (SLURM refused it, or the job had
+   * ended by itself): a run that then finishes is finished, not killed.
+   */
+  withdrawStop(runId: number, reason: string): void {
+    this.write(() => this.driver.prepare('UPDATE cluster_jobs SET stop_reason = NULL WHERE run_id = ? AND stop_reason = ?').run(runId, reason));
   }
 
   /** Ends the run as the job ended, unless it already has: returns whether this call ended it. */

@@ -28,7 +28,9 @@ export class ClusterWatcher implements vscode.Disposable {
   /** The tracker of the current store (runs this window submits are followed by it too). */
   tracker(store: Store): ClusterTracker {
     if (this.current?.store !== store) {
-      this.current?.tracker.close();
+      // The runs this window submitted to the old store are followed there until they end (their
+      // leases keep it open); the ones it only reattached wait for whoever opens that store next.
+      this.current?.tracker.retire();
       // ELECTRON_RUN_AS_NODE reaches the job through sbatch's copy of this environment: the
       // extension host's runtime runs the job runner on the node as plain Node.
       const slurm = new SlurmCommands({ env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
@@ -46,6 +48,11 @@ export class ClusterWatcher implements vscode.Disposable {
   reattach(): number {
     if (!vscode.workspace.isTrusted) return 0;
     const store = this.session.existing();
+    if (this.current && this.current.store !== store) {
+      // hyperlab.storePath (or the folder) changed: see tracker().
+      this.current.tracker.retire();
+      this.current = undefined;
+    }
     if (!store) return 0;
     try {
       if (store.cluster.unfinished().length === 0) return 0;

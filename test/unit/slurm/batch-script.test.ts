@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { batchScript, sbatchOptions } from '../../../src/core/slurm/index.ts';
+import { batchScript, outputPattern, sbatchOptions } from '../../../src/core/slurm/index.ts';
 import { defaultSpec, parseSpec, specSchema } from '../../../src/core/spec/index.ts';
 import type { ExecutionSpec } from '../../../src/core/spec/index.ts';
 import { jobEnd, jobRecord, startCluster, workspace } from './helpers.ts';
@@ -69,8 +69,9 @@ test('the execution section is validated and in the JSON Schema; it is not a run
   assert.match(schema, /"enum":\["local","slurm"\]/);
 });
 
-test('real sbatch: a workspace whose path has a space and a quote runs its job there, writing its output file in the run folder', { skip: startCluster() ?? false }, async () => {
-  const dir = path.join(workspace(), 'my "lab" project');
+test('real sbatch: a workspace whose path has a space, a quote and a % runs its job there, writing its output file in the run folder', { skip: startCluster() ?? false }, async () => {
+  // "%u" in a folder's name would be SLURM's user name in the output file's, were it not written %%u.
+  const dir = path.join(workspace(), 'my "lab" project %u');
   const runDir = path.join(dir, '.hyperlab', 'runs', '3');
   fs.mkdirSync(runDir, { recursive: true });
   const script = path.join(runDir, 'job.sbatch');
@@ -86,4 +87,10 @@ test('real sbatch: a workspace whose path has a space and a quote runs its job t
 
 test('a path with a line break is refused before anything is submitted (it would end the #SBATCH comment and run as shell)', () => {
   assert.throws(() => batchScript({ runId: 1, runDir: '/r', cwd: '/c\ntouch /tmp/x', execution: execution({}), runner: ['node', 'cli.cjs', 'slurm-job'] }), /has a line break/);
+});
+
+test('the output file\'s pattern: a % of the run folder is written %%; a backslash, with which SLURM ignores %j, is refused', () => {
+  assert.equal(outputPattern('/proj/100%/.hyperlab/runs/4'), '/proj/100%%/.hyperlab/runs/4/slurm-%j.out');
+  assert.throws(() => batchScript({ runId: 1, runDir: '/proj/a\\b/.hyperlab/runs/1', cwd: '/proj', execution: execution({}), runner: ['node'] }),
+    (error: Error & { hint?: string }) => /has a backslash in its path: SLURM would then not replace %j/.test(error.message) && /no backslash/.test(error.hint ?? ''));
 });

@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { openStore, type Store } from '../../../src/core/store/index.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+export const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+export const PYTHON = process.env['HYPERLAB_PYTHON'] ?? '/usr/bin/python3';
 export const MAIN = path.join(ROOT, 'src', 'cli', 'main.ts');
 export const PRODUCER = path.join(ROOT, 'test', 'fixtures', 'producer.mjs');
 export const ENGINE = path.join(ROOT, 'dist', 'engine.cjs');

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ClusterTracker, type JobInfo, type SlurmCommands } from '../../../src/core/slurm/index.ts';
+import { ClusterTracker, JOB_FILE, type JobInfo, type SlurmCommands } from '../../../src/core/slurm/index.ts';
+import { writeJobFile } from '../../../src/core/slurm/job-file.ts';
 import { openStore } from '../../../src/core/store/index.ts';
 import { tempDir } from '../runner/helpers.ts';
 
@@ -17,9 +18,15 @@ class FakeSlurm {
     return new Map(ids.filter((id) => this.states.has(id) && this.states.get(id)!.state !== 'COMPLETED' && this.states.get(id)!.state !== 'CANCELLED').map((id) => [id, this.states.get(id)!]));
   }
   async finalState(id: string): Promise<JobInfo | undefined> { return this.states.get(id); }
-  async scancel(id: string): Promise<void> {
+  /** What scancel does besides: 'refuse' as SLURM does when it cannot be reached. */
+  scancelFails: Error | null = null;
+  async scancel(id: string): Promise<boolean> {
+    if (this.scancelFails) throw this.scancelFails;
+    const state = this.states.get(id)?.state;
+    if (state === undefined || state === 'COMPLETED' || state === 'CANCELLED') return false; // "already completing or completed"
     this.cancelled.push(id);
     this.states.set(id, { ...this.states.get(id)!, state: 'CANCELLED', exitCode: '0:15' });
+    return true;
   }
 }
 
@@ -90,4 +97,99 @@ test('a host that comes back ingests only what the channel gained; a refused sub
   const outcome = await again.track(refused, { submitted: Promise.reject(new Error('sbatch: error: invalid partition specified: nope')) }).done;
   assert.deepEqual([outcome.status, outcome.reason], ['failed', 'not submitted: sbatch: error: invalid partition specified: nope']);
   assert.equal(store.getRun(refused)!.status, 'failed');
+});
+
+const hello = (run?: object) => line({ type: 'hello', protocol: 1, producer: 'p', ...(run ? { run } : {}) });
+
+test('a job SLURM has forgotten (no accounting, no completion file) ends as its channel\'s done message says, not failed', async () => {
+  const { store, runId, channel, slurm, tracker } = setup();
+  store.cluster.register({ runId, backend: 'slurm', jobId: '11', channel });
+  fs.writeFileSync(channel, hello() + line({ type: 'metrics', step: 0, time: 1, values: { loss: 1 } }));
+  // Unknown to squeue, scontrol, sacct and the completion file from the first look.
+  const handle = tracker.track(runId);
+  await tracker.pollOnce();
+  assert.equal(store.getRun(runId)!.status, 'queued', 'no done yet: not given up before the grace period');
+  fs.appendFileSync(channel, line({ type: 'metrics', step: 1, time: 2, values: { loss: 0.5 } }) + line({ type: 'done', summary: { steps: 2 }, status: 'finished' }));
+  const outcome = await handle.done;
+  assert.deepEqual([outcome.status, outcome.reason, outcome.points, outcome.summary], ['finished', null, 2, { steps: 2 }]);
+  assert.deepEqual([store.getRun(runId)!.status, store.cluster.get(runId)!.state], ['finished', 'UNKNOWN']);
+  tracker.close();
+  void slurm;
+});
+
+test('a stop whose scancel finds the job already ended, or fails, is taken back: the run that then finishes is finished', async () => {
+  const { store, runId, channel, slurm, tracker } = setup();
+  store.cluster.register({ runId, backend: 'slurm', jobId: '12', channel });
+  fs.writeFileSync(channel, hello() + line({ type: 'done', summary: { steps: 1 }, status: 'finished' }));
+  slurm.states.set('12', job('12', 'COMPLETED', '0:0'));
+  await tracker.stop(runId, 'stopped by the user');
+  assert.equal(store.cluster.get(runId)!.stopReason, null);
+  assert.equal((await tracker.track(runId).done).status, 'finished');
+
+  const other = store.createRun({ experiment: 'x' }).id;
+  const otherChannel = `${channel}.2`;
+  store.cluster.register({ runId: other, backend: 'slurm', jobId: '13', channel: otherChannel });
+  slurm.states.set('13', job('13', 'RUNNING'));
+  slurm.scancelFails = new Error('scancel: error: Unable to contact slurm controller');
+  await tracker.stop(other, 'stopped by the user');
+  assert.equal(store.cluster.get(other)!.stopReason, null, 'the cancel never reached SLURM');
+  slurm.scancelFails = null;
+  // A stop that did reach the job keeps its reason; a second stop that finds it ended does not take it back.
+  await tracker.stop(other, 'stopped by the user');
+  await tracker.stop(other, 'stopped by the user');
+  assert.equal(store.cluster.get(other)!.stopReason, 'stopped by the user');
+  fs.writeFileSync(otherChannel, hello() + line({ type: 'done', summary: {}, status: 'finished' }));
+  const outcome = await tracker.track(other).done;
+  assert.deepEqual([outcome.status, outcome.reason], ['killed', 'stopped by the user (SLURM job 13 CANCELLED, exit code 0:15)']);
+  tracker.close();
+});
+
+test('init(experiment=, name=, tags=) in the job\'s hello files the run where its job file lets the script name it; tags always', async () => {
+  const { dir, store, runId, channel, slurm, tracker } = setup();
+  const named = store.createRun({ experiment: 'x' }).id;
+  const namedDir = path.join(dir, 'runs', String(named));
+  fs.mkdirSync(namedDir, { recursive: true });
+  const namedChannel = path.join(namedDir, 'channel.jsonl');
+  writeJobFile(path.join(namedDir, JOB_FILE), {
+    version: 1, runId: named, argv: ['python3', 'train.py'], cwd: dir, env: {}, start: null, runDir: namedDir, channel: namedChannel,
+    plainCommand: true, channelTimeoutMs: 1000, namesRun: { experiment: true, name: true },
+  });
+  const identity = { experiment: 'mnist-cnn', name: 'baseline', tags: ['resnet'] };
+  fs.writeFileSync(namedChannel, hello(identity) + line({ type: 'done', summary: {}, status: 'finished' }));
+  // No job file for this one (as for an engine run): it keeps its experiment and name.
+  fs.writeFileSync(channel, hello(identity) + line({ type: 'done', summary: {}, status: 'finished' }));
+  store.cluster.register({ runId: named, backend: 'slurm', jobId: '14', channel: namedChannel });
+  store.cluster.register({ runId, backend: 'slurm', jobId: '15', channel });
+  slurm.states.set('14', job('14', 'COMPLETED', '0:0'));
+  slurm.states.set('15', job('15', 'COMPLETED', '0:0'));
+  await Promise.all([tracker.track(named).done, tracker.track(runId).done]);
+  const filed = store.getRun(named)!;
+  assert.deepEqual([filed.experimentName, filed.name, Object.keys(store.tags(named))], ['mnist-cnn', 'baseline', ['resnet']]);
+  const kept = store.getRun(runId)!;
+  assert.deepEqual([kept.experimentName, kept.name === 'baseline', Object.keys(store.tags(runId))], ['x', false, ['resnet']]);
+  tracker.close();
+});
+
+test('a retired tracker (the window moved to another store) lets go of reattached runs and follows its own submissions to their end, then stops', async () => {
+  const { store, runId, channel, slurm, tracker } = setup();
+  store.cluster.register({ runId, backend: 'slurm', jobId: '16', channel });
+  slurm.states.set('16', job('16', 'RUNNING'));
+  const [reattached] = tracker.reattach();
+  const own = store.createRun({ experiment: 'x' }).id;
+  const ownChannel = `${channel}.own`;
+  const handle = tracker.track(own, { submitted: Promise.resolve().then(() => store.cluster.register({ runId: own, backend: 'slurm', jobId: '17', channel: ownChannel })) });
+  slurm.states.set('17', job('17', 'RUNNING'));
+  await tracker.pollOnce();
+  tracker.retire();
+  assert.equal(tracker.size, 1, 'only the run submitted through it');
+  assert.equal(tracker.handle(reattached!.runId), undefined);
+  fs.writeFileSync(ownChannel, hello() + line({ type: 'metrics', step: 0, time: 1, values: { loss: 1 } }) + line({ type: 'done', summary: {}, status: 'finished' }));
+  slurm.states.set('17', job('17', 'COMPLETED', '0:0'));
+  const outcome = await handle.done;
+  assert.deepEqual([outcome.status, outcome.points], ['finished', 1]);
+  assert.equal(tracker.size, 0);
+  // Closed: the reattached run's job ends, and nothing here polls it any more.
+  slurm.states.set('16', job('16', 'COMPLETED', '0:0'));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(store.getRun(runId)!.status, 'running', 'left for the next host that opens this store');
 });
