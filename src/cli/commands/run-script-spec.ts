@@ -8,11 +8,13 @@ import type { Params } from '../../core/protocol/messages.ts';
 import { autoRunName } from '../../core/compare/run-name.ts';
 import { scriptLaunch } from '../../core/producer/launch.ts';
 import { startRun } from '../../core/runner/index.ts';
-import { parseProducerSpec, resolveProducerOverrides } from '../../core/spec/index.ts';
+import { parseProducerSpec, resolveProducerOverrides, type ExecutionSpec } from '../../core/spec/index.ts';
 import type { CliIO, ExitCode } from '../io.ts';
 import { openForWriting } from '../open-store.ts';
 import { resolveDb } from '../options.ts';
+import { usageError } from '../usage.ts';
 import { exitCodeOf, followRun, reportOutcome } from './follow-run.ts';
+import { runOnSlurm } from './run-slurm.ts';
 import { bundledClient } from './run-support.ts';
 import { stderrLogger } from './run-support.ts';
 
@@ -21,6 +23,8 @@ export interface ScriptSpecRun {
   text: string;
   assignments: readonly string[];
   json: boolean;
+  /** On SLURM: return once the job is submitted. */
+  detach: boolean;
   db: string | undefined;
   helloTimeoutMs: number;
   timeoutMs?: number;
@@ -31,10 +35,21 @@ export async function runScriptSpec(options: ScriptSpecRun, io: CliIO): Promise<
   const spec = parseProducerSpec(options.text);
   const overrides = resolveProducerOverrides(spec, options.assignments);
   const launch = scriptLaunch({ spec, specPath: options.specPath, overrides, env: io.env, clientDir: bundledClient(io.programDir) });
+  const experiment = specExperiment(spec.name, options.specPath);
+  const name = autoRunName(overrides as Params);
+  const execution = spec.hyperlab['execution'] as unknown as ExecutionSpec | undefined;
+  if (execution?.backend === 'slurm') {
+    // The job runs the script on a node; as here, the run records what the script reports and is filed where its init() says.
+    return runOnSlurm({
+      dbPath: resolveDb(options.db, io.cwd), execution, plainCommand: true, detach: options.detach, json: options.json,
+      producerNamesRun: { experiment: true, name: true },
+      run: { experiment, specPath: options.specPath, ...(name ? { name } : {}) },
+      command: launch.command, start: launch.start,
+    }, io);
+  }
+  if (options.detach) throw usageError('hyperlab run: --detach is for runs on a cluster (execution.backend "slurm"); a local run ends with this command', 'Set "execution": {"backend": "slurm"} in the spec, or leave --detach out.');
   const store = openForWriting(resolveDb(options.db, io.cwd));
   try {
-    const experiment = specExperiment(spec.name, options.specPath);
-    const name = autoRunName(overrides as Params);
     const record = store.createRun({ experiment, specPath: options.specPath, ...(name ? { name } : {}) });
     const handle = startRun({
       store, runId: record.id, logger: stderrLogger(io),

@@ -38,14 +38,14 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
   const assignments = values.set ?? [];
   const limits = { helloTimeoutMs: startTimeoutMs, ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(storeWaitMs === undefined ? {} : { storeBusyGiveUpMs: storeWaitMs }) };
   const text = readSpecText(specPath);
-  if (isProducerSpecText(text) && producerBackend(text) === 'slurm') {
-    throw usageError('hyperlab run: a spec with a producer section cannot run on SLURM yet', 'Run it locally (leave execution out), or use hyperlab run --execution SPEC -- CMD for your command.');
+  if (isProducerSpecText(text)) {
+    if (producerBackend(text) === 'slurm' && timeoutMs !== undefined) throw timeoutOnSlurm();
+    return runScriptSpec({ specPath, text, assignments, json: values.json === true, detach: values.detach === true, db: values.db, ...limits }, io);
   }
-  if (isProducerSpecText(text)) return runScriptSpec({ specPath, text, assignments, json: values.json === true, db: values.db, ...limits }, io);
   const spec = loadSpec(specPath, assignments, text);
   const argv = engineCommand(io.env, io.programDir);
   if (spec.execution?.backend === 'slurm') {
-    if (timeoutMs !== undefined) throw usageError('hyperlab run: --timeout does not apply to a SLURM run', 'Set execution.time in the spec (SLURM ends the job TIMEOUT past it), e.g. --set execution.time=30');
+    if (timeoutMs !== undefined) throw timeoutOnSlurm();
     const overrides: Params = Object.fromEntries(assignments.map(parseOverride)) as Params;
     const name = autoRunName(overrides);
     return runOnSlurm({
@@ -77,4 +77,8 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
   } finally {
     store.close();
   }
+}
+
+function timeoutOnSlurm() {
+  return usageError('hyperlab run: --timeout does not apply to a SLURM run', 'Set execution.time in the spec (SLURM ends the job TIMEOUT past it), e.g. --set execution.time=30');
 }

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { HyperlabError } from '../../core/errors.ts';
 import type { Params } from '../../core/search/types.ts';
-import { isProducerSpec, parseProducerSpec, parseSpec, producerConfig, resolveProducerOverrides, type ProducerSpec } from '../../core/spec/index.ts';
+import { isProducerSpec, parseProducerSpec, producerConfig, resolveProducerOverrides, specExecution, type ExecutionSpec, type ProducerSpec } from '../../core/spec/index.ts';
 import type { Store } from '../../core/store/types.ts';
 import { SweepDriver, createSweep, requestSweepStop, type BestTrial, type SweepOutcome } from '../../core/sweep/index.ts';
 import { formatNumber, formatValue } from '../format.ts';
@@ -43,13 +43,10 @@ export async function sweep(args: string[], io: CliIO): Promise<ExitCode> {
       if (positionals.length !== 1) throw usageError(`hyperlab sweep: expected one spec file, got ${positionals.length}`, 'e.g. hyperlab sweep media/templates/fashion-mnist-grid.hyperlab.json; see: hyperlab help sweep');
       const specPath = path.resolve(io.cwd, positionals[0]!);
       const text = readSpecText(specPath);
-      if (isProducerSpecText(text) && /"execution"\s*:/.test(text) && /"backend"\s*:\s*"slurm"/.test(text)) {
-        throw usageError('hyperlab sweep: a spec with a producer section cannot run on SLURM yet', 'Run its sweep locally (leave execution out), or use an engine spec.');
-      }
       const spec = isProducerSpecText(text) ? scriptSpec(text, values.set ?? []) : loadSpec(specPath, values.set ?? [], text);
       const experiment = specExperiment(spec.name, specPath);
       // A SLURM sweep's configuration is checked before the sweep exists (nothing submitted if SLURM refuses it).
-      const execution = 'execution' in spec ? spec.execution : undefined;
+      const execution = 'hyperlab' in spec ? spec.hyperlab['execution'] as unknown as ExecutionSpec | undefined : spec.execution;
       if (execution?.backend === 'slurm') await slurmExecutor(store, execution, io, stderrLogger(io)).preflight(path.dirname(specPath));
       sweepId = createSweep(store, { spec, specPath, experiment, ...(trials !== undefined ? { trials } : {}), ...(parallelism !== undefined ? { parallelism } : {}) }).id;
     }
@@ -70,7 +67,7 @@ async function drive(store: Store, sweepId: number, io: CliIO, json: boolean): P
   const stored = store.sweeps.get(sweepId)!;
   const script = isProducerSpec(stored.spec);
   const argv = script ? [] : engineCommand(io.env, io.programDir);
-  const execution = stored.spec === null || script ? undefined : parseSpec(stored.spec).execution;
+  const execution = stored.spec === null ? undefined : specExecution(stored.spec);
   // On SLURM every trial is a job: the sweep's parallelism is the jobs in flight, a pruned trial is scancelled.
   const executor = execution?.backend === 'slurm' ? slurmExecutor(store, execution, io, stderrLogger(io)) : undefined;
   const driver = new SweepDriver({ store, sweepId, command: { argv, env: io.env }, clientDir: bundledClient(io.programDir), logger: stderrLogger(io), ...(executor ? { executor } : {}) });

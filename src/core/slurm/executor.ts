@@ -36,7 +36,11 @@ export interface SlurmExecutorOptions {
   tracker?: ClusterTracker;
 }
 
-/** Environment variables of the host's producer command that travel in the job file (SLURM copies the rest of the submitting shell's). */
+/**
+ * Environment variables of the producer's command that always travel in the job file. Besides
+ * these, every variable the command sets or changes from this host's own environment travels (a
+ * producer spec's producer.env, HYPERLAB_PARAMS); SLURM copies the rest from the submitting shell.
+ */
 const TRAVELLING_ENV = /^(HYPERLAB_|PYTHON|ELECTRON_RUN_AS_NODE$)/;
 
 export class SlurmExecutor implements RunExecutor {
@@ -103,12 +107,14 @@ export class SlurmExecutor implements RunExecutor {
     if (this.options.execution.node && argv[0] === process.execPath) argv[0] = this.options.execution.node;
     const env: { [key: string]: string } = {};
     for (const [key, value] of Object.entries(command.env ?? {})) {
-      if (value !== undefined && TRAVELLING_ENV.test(key) && key !== CHANNEL_FD_ENV && key !== RUN_DIR_ENV) env[key] = value;
+      if (value === undefined || key === CHANNEL_FD_ENV || key === RUN_DIR_ENV) continue;
+      if (TRAVELLING_ENV.test(key) || process.env[key] !== value) env[key] = value;
     }
     const channel = path.join(runDir, CHANNEL_FILE);
     const job: JobFile = {
       version: 1, runId, argv, cwd, env, start: options.start ?? { spec: {}, overrides: {}, seed: 0 },
       runDir, channel, plainCommand: options.plainCommandMayFinish === true, channelTimeoutMs: this.options.execution.channelTimeout * 1000,
+      ...(options.producerNamesRun ? { namesRun: options.producerNamesRun } : {}),
     };
     writeJobFile(path.join(runDir, JOB_FILE), job);
     const script = path.join(runDir, SCRIPT_FILE);

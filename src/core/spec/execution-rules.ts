@@ -1,8 +1,8 @@
 // Rules of the execution section beyond each field's own type: a SLURM time limit's format.
-import type { Spec } from './types.ts';
+// Both kinds of spec have the section (an engine spec, and one with a producer section).
+import type { ExecutionSpec } from './types.ts';
 
-export function executionProblems(spec: Spec): string[] {
-  const execution = spec.execution;
+export function executionProblems(execution: ExecutionSpec | undefined): string[] {
   if (!execution) return [];
   const problems: string[] = [];
   const time = timeProblem(execution.time);

@@ -6,9 +6,9 @@ import { parseSpecJson } from './keys.ts';
 import { applyOverridesRaw, type Overrides } from './overrides.ts';
 import { executionProblems } from './execution-rules.ts';
 import { searchProblems } from './search-rules.ts';
-import { isProducerSpec, producerSpecProblemList } from './producer.ts';
+import { isProducerSpec, parseProducerSpec, producerSpecProblemList } from './producer.ts';
 import { checkValue, defaultFor, type Problems } from './validate.ts';
-import type { JsonValue, Spec } from './types.ts';
+import type { ExecutionSpec, JsonValue, Spec } from './types.ts';
 
 export type * from './types.ts';
 export { specSchema } from './schema.ts';
@@ -32,7 +32,7 @@ function crossFieldProblems(spec: Spec): Problems {
   }
   problems.push(...asyncOptimizerProblems(spec));
   problems.push(...searchProblems(spec));
-  problems.push(...executionProblems(spec));
+  problems.push(...executionProblems(spec.execution));
   return problems;
 }
 
@@ -66,6 +66,16 @@ export function parseSpec(input: string | object): Spec {
   if (problems.length === 0) problems.push(...crossFieldProblems(spec as Spec));
   if (problems.length > 0) throw invalid(problems);
   return spec as Spec;
+}
+
+/**
+ * The execution section of a spec of either kind (one for the engine, or one with a producer
+ * section), validated with its defaults; undefined when the spec runs on this machine.
+ */
+export function specExecution(input: string | object): ExecutionSpec | undefined {
+  const raw = parseSpecJson(input);
+  if (isProducerSpec(raw)) return parseProducerSpec(raw as object).hyperlab['execution'] as unknown as ExecutionSpec | undefined;
+  return parseSpec(raw as object).execution;
 }
 
 export function defaultSpec(): Spec {

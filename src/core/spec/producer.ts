@@ -12,8 +12,9 @@ export { producerDefinition } from './producer-definition.ts';
 import { parseSpecJson } from './keys.ts';
 import { resolveOverridePath, specPaths } from './override-paths.ts';
 import { applyOverridesRaw, parseOverride, type Overrides } from './overrides.ts';
+import { executionProblems } from './execution-rules.ts';
 import { conditionProblems, distributionProblems } from './search-rules.ts';
-import type { JsonValue } from './types.ts';
+import type { ExecutionSpec, JsonValue } from './types.ts';
 import { checkValue, type Problems } from './validate.ts';
 
 /** The environment variable holding the script's config (JSON), for the client's run.config and any language. */
@@ -81,6 +82,7 @@ function check(raw: Raw): { spec: ProducerSpec; problems: Problems } {
     }
   }
   if (problems.length === 0 && hyperlab['search'] !== undefined) problems.push(...producerSearchProblems(hyperlab['search'] as Raw));
+  if (problems.length === 0) problems.push(...executionProblems(hyperlab['execution'] as ExecutionSpec | undefined));
   const spec: ProducerSpec = {
     name: (hyperlab['name'] as string | null | undefined) ?? null,
     producer: producer as ProducerSection,

@@ -7,7 +7,7 @@ import { HyperlabError } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import { startRun } from '../../core/runner/supervisor.ts';
 import type { RunHandle } from '../../core/runner/types.ts';
-import { applyOverrides, isProducerSpec } from '../../core/spec/index.ts';
+import { applyOverrides, isProducerSpec, specExecution } from '../../core/spec/index.ts';
 import type { HyperlabSettings } from '../config/settings.ts';
 import type { StoreLease } from '../store/storeLeases.ts';
 import { producerCommand, runStart } from './producerCommand.ts';
@@ -47,8 +47,9 @@ export class WindowRunLauncher implements RunLauncher {
     const settings = this.options.settings();
     const execution = request.spec['execution'];
     if (typeof execution === 'object' && execution !== null && !Array.isArray(execution) && execution['backend'] === 'slurm') {
-      if (isProducerSpec(request.spec)) throw new HyperlabError('CLUSTER', 'A spec with a producer section cannot run on SLURM yet.', 'Run it locally (leave execution out), or submit your command with: hyperlab run --execution SPEC -- CMD');
-      return this.submit(request, applyOverrides(request.spec, request.overrides).execution!);
+      // A producer spec's overrides are its script's config; an engine spec's may set execution.* too.
+      const resolved = isProducerSpec(request.spec) ? specExecution(request.spec) : applyOverrides(request.spec, request.overrides).execution;
+      return this.submit(request, resolved!);
     }
     const script = isProducerSpec(request.spec) || settings.producerCommand.length > 0;
     if (!script) this.checkEngine(request);
@@ -200,7 +201,11 @@ export class WindowRunLauncher implements RunLauncher {
         runner: [process.execPath, path.join(this.options.extensionPath, 'dist', 'cli.cjs'), 'slurm-job'],
         slurm: new SlurmCommands({ env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }),
       });
-      const handle = executor.start({ store: lease.store, runId, command: how.command, start: how.start, ...(how.script ? { plainCommandMayFinish: true } : {}) });
+      const handle = executor.start({
+        store: lease.store, runId, command: how.command, start: how.start,
+        // As a local run: a script files its run under the experiment its init() names, and names it.
+        ...(how.script ? { plainCommandMayFinish: true, producerNamesRun: { experiment: true, name: true } } : {}),
+      });
       this.options.logger.log('info', `Run #${runId} of ${request.experiment}: submitting to SLURM (${request.specPath})`);
       this.clusterLeases.set(runId, lease);
       void handle.done

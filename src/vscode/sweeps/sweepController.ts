@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { errorMessage, HyperlabError } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import { formatNumber } from '../../core/format.ts';
-import { isProducerSpec, parseProducerSpec, parseSpec } from '../../core/spec/index.ts';
+import { isProducerSpec, parseProducerSpec, parseSpec, specExecution } from '../../core/spec/index.ts';
 import { SweepDriver, createSweep, requestSweepStop, type SweepOutcome } from '../../core/sweep/index.ts';
 import { producerCommand } from '../runs/producerCommand.ts';
 import { chooseSpec, readSpec, specName } from '../runs/specFiles.ts';
@@ -105,7 +105,7 @@ export class SweepController implements vscode.Disposable {
     const sweep = store.sweeps.get(sweepId)!;
     const command = producerCommand({ extensionPath: this.options.extensionPath, specPath: sweep.specPath ?? store.path, custom: [] });
     // A spec whose execution.backend is slurm: every trial is a SLURM job (parallelism = jobs in flight).
-    const execution = sweep.spec === null ? undefined : parseSpec(sweep.spec).execution;
+    const execution = sweep.spec === null ? undefined : specExecution(sweep.spec);
     const executor = execution?.backend === 'slurm' && this.options.cluster ? new SlurmExecutor({
       store, execution, logger: this.options.logger, tracker: this.options.cluster.tracker(store),
       runner: [process.execPath, path.join(this.options.extensionPath, 'dist', 'cli.cjs'), 'slurm-job'],

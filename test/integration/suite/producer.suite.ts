@@ -34,3 +34,26 @@ test('Run Experiment on a spec with a producer section: the typed override reach
   fs.rmSync(specPath);
   fs.rmSync(side);
 });
+
+test('Run Sweep on a spec with a producer section: each trial runs the script with its sampled value, and the sweep finishes', async () => {
+  const { api, extension } = await hyperlab();
+  const specPath = path.join(workspaceRoot(), 'own-sweep.hyperlab.json');
+  const sideDir = fs.mkdtempSync(path.join(workspaceRoot(), 'sweep-side-'));
+  const script = path.join(extension.extensionPath, 'test', 'unit', 'client', 'scripts', 'configured.py');
+  fs.writeFileSync(specPath, JSON.stringify({
+    name: 'own-sweep',
+    producer: { command: process.env['HYPERLAB_PYTHON'] ?? '/usr/bin/python3', args: [script], env: { SIDE_DIR: sideDir } },
+    train: { lr: 0.1, epochs: 1 },
+    search: { method: 'grid', space: { 'train.lr': { type: 'categorical', choices: [0.2, 0.4] } }, objective: { metric: 'val.loss', direction: 'min' }, parallelism: 1 },
+  }, null, 2));
+  const sweepId = (await vscode.commands.executeCommand<number>('hyperlab.runSweep', vscode.Uri.file(specPath)))!;
+  assert.equal(typeof sweepId, 'number', 'the sweep was created and started');
+  assert.equal(await api.sweeps.whenDone(sweepId), 'finished');
+  const store = api.store();
+  const trials = store.sweeps.trials(sweepId);
+  assert.deepEqual(trials.map((t) => store.getRun(t.runId)!.status), ['finished', 'finished']);
+  const used = fs.readdirSync(sideDir).map((f) => (JSON.parse(fs.readFileSync(path.join(sideDir, f), 'utf8')) as { lr: number }).lr).sort();
+  assert.deepEqual(used, [0.2, 0.4], 'each trial trained with its own value');
+  fs.rmSync(specPath);
+  fs.rmSync(sideDir, { recursive: true });
+});

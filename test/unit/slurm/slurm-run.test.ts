@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
-  ENGINE, PRODUCER, channelPoints, cli, cliAsync, jobEnd, jobRecord, jobsFrom, startCluster, storedPoints, tinySpec, until, withStore, workspace, writeSpec,
+  ENGINE, PRODUCER, PYTHON, ROOT, channelPoints, cli, cliAsync, jobEnd, jobRecord, jobsFrom, startCluster, storedPoints, tinySpec, until, withStore, workspace, writeSpec,
 } from './helpers.ts';
 
 const skip = startCluster() ?? (fs.existsSync(ENGINE) ? false : 'dist/engine.cjs is missing: npm run build');
@@ -59,6 +59,42 @@ test('hyperlab run --execution SPEC -- CMD: a producer\'s 24 points, all stored;
   const runDir = path.dirname(out.cluster.channel);
   assert.match(fs.readFileSync(path.join(runDir, 'job.sbatch'), 'utf8'), /#SBATCH --time=5\n[\s\S]*echo setup ran on \$\(hostname\)\n[\s\S]*slurm-job /);
   assert.match(fs.readFileSync(path.join(runDir, `slurm-${out.cluster.jobId}.out`), 'utf8'), /setup ran on \S+\n[\s\S]*step 11 loss/);
+});
+
+test('a Python script with the real client on SLURM: filed where its init() says, as on this machine; --experiment still wins', { skip }, () => {
+  const dir = workspace();
+  const spec = writeSpec(dir, 'py', { execution: { backend: 'slurm', time: '5' } });
+  const env = { PYTHONPATH: path.join(ROOT, 'python'), STEPS: '6' };
+  const script = path.join(ROOT, 'test', 'unit', 'client', 'scripts', 'tracked.py');
+  const named = cli(['run', '--execution', spec, '--json', '--', PYTHON, script], dir, env);
+  assert.equal(named.code, 0, named.stderr);
+  const own = cli(['run', '--execution', spec, '--experiment', 'mine', '--json', '--', PYTHON, script], dir, env);
+  assert.equal(own.code, 0, own.stderr);
+  withStore(dir, (store) => {
+    const [first, second] = [named, own].map((result) => store.getRun((JSON.parse(result.stdout) as { run: { id: number } }).run.id)!);
+    assert.deepEqual([first!.status, first!.experimentName, first!.name, Object.keys(store.tags(first!.id)).sort()], ['finished', 'client-test', 'quadratic', ['quadratic', 'test']]);
+    assert.deepEqual([second!.status, second!.experimentName, second!.name], ['finished', 'mine', 'quadratic']);
+    assert.equal(store.points(first!.id, 'train.loss').length, 6);
+  });
+});
+
+test('hyperlab run on a spec with a producer section and execution on SLURM: the script runs as a job with its config; the run records what it reported', { skip }, () => {
+  const dir = workspace();
+  const side = path.join(dir, 'side.json');
+  const script = path.join(ROOT, 'test', 'unit', 'client', 'scripts', 'configured.py');
+  const spec = writeSpec(dir, 'own-script', {
+    producer: { command: PYTHON, args: [script], env: { SIDE: side, EXPERIMENT: 'from-init' } },
+    train: { lr: 0.1, epochs: 1 },
+    execution: { backend: 'slurm', time: '5' },
+  });
+  const result = cli(['run', spec, '--set', 'lr=0.5', '--json'], dir, { PYTHONPATH: path.join(ROOT, 'python') });
+  assert.equal(result.code, 0, result.stderr);
+  const out = JSON.parse(result.stdout) as { run: { id: number; status: string; experimentName: string; name: string; params: unknown }; cluster: { jobId: string } };
+  assert.deepEqual([out.run.status, out.run.experimentName, out.run.name], ['finished', 'from-init', 'lr=0.5']);
+  assert.deepEqual(out.run.params, { train: { lr: 0.5, epochs: 1, steps: 3 }, model: { hidden: 8 } }, 'what the script ran with, as it reported it');
+  assert.equal((JSON.parse(fs.readFileSync(side, 'utf8')) as { lr: number }).lr, 0.5, 'the override reached the script on the node');
+  withStore(dir, (store) => assert.equal(store.points(out.run.id, 'train.loss').length, 3));
+  assert.match(result.stderr, new RegExp(`submitted as SLURM job ${out.cluster.jobId}`));
 });
 
 test('scancel of a job from outside: its run ends killed, the reason names CANCELLED and the exit code', { skip }, async () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ENGINE, channelPoints, cli, cliAsync, startCluster, storedPoints, tinySpec, until, withStore, workspace, writeSpec } from './helpers.ts';
+import { ENGINE, PYTHON, ROOT, channelPoints, cli, cliAsync, startCluster, storedPoints, tinySpec, until, withStore, workspace, writeSpec } from './helpers.ts';
 
 const skip = startCluster() ?? (fs.existsSync(ENGINE) ? false : 'dist/engine.cjs is missing: npm run build');
 
@@ -124,5 +124,30 @@ test('PBT across jobs: each segment is a job resuming the member\'s checkpoint; 
       }
     }
     assert.ok(exploits >= 1, 'at least one member exploited another');
+  });
+});
+
+test('a sweep of a spec with a producer section on SLURM: each trial is a job running the script with its value', { skip }, () => {
+  const dir = workspace();
+  const sideDir = path.join(dir, 'sides');
+  fs.mkdirSync(sideDir);
+  const script = path.join(ROOT, 'test', 'unit', 'client', 'scripts', 'configured.py');
+  const spec = writeSpec(dir, 'own-sweep', {
+    producer: { command: PYTHON, args: [script], env: { SIDE_DIR: sideDir } },
+    train: { lr: 0.1, epochs: 1 },
+    execution: { backend: 'slurm', time: '5' },
+    search: { method: 'grid', space: { 'train.lr': { type: 'categorical', choices: [0.2, 0.4, 0.6] } }, objective: { metric: 'val.loss', direction: 'min' }, parallelism: 3 },
+  });
+  const result = cli(['sweep', spec, '--json'], dir, { PYTHONPATH: path.join(ROOT, 'python') });
+  assert.equal(result.code, 0, result.stderr);
+  const out = JSON.parse(result.stdout) as { outcome: { status: string; trials: number; best: { params: { [key: string]: number } } | null } };
+  assert.deepEqual([out.outcome.status, out.outcome.trials], ['finished', 3]);
+  assert.equal(out.outcome.best?.params['train.lr'], 0.6, 'the largest step size leaves the smallest 0.5·x²');
+  const used = fs.readdirSync(sideDir).map((f) => (JSON.parse(fs.readFileSync(path.join(sideDir, f), 'utf8')) as { lr: number }).lr).sort();
+  assert.deepEqual(used, [0.2, 0.4, 0.6]);
+  withStore(dir, (store) => {
+    const runs = store.listRuns();
+    assert.equal(store.cluster.byRun(runs.map((r) => r.id)).size, 3, 'every trial was a SLURM job');
+    assert.ok(runs.every((r) => r.status === 'finished' && r.experimentName === 'own-sweep'), 'trials stay in the sweep\'s experiment');
   });
 });
