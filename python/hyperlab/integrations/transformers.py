@@ -10,9 +10,18 @@ experiment's validation loss); `test_*` becomes `test.*`. The Trainer's closing 
 (train_runtime, train_samples_per_second, train_steps_per_second, train_loss, total_flos) go to
 the run's summary, as W&B does; values that are not numbers are skipped with a warning, as
 MLflow's callback does.
+
+With log_checkpoints=True, each checkpoint the Trainer saves (`output_dir/checkpoint-STEP`,
+save_strategy) has its model files recorded as artifacts of kind "checkpoint": the weights
+(model*.safetensors, pytorch_model*.bin, adapter_model.*, with their shard index) and config.json,
+with the step, epoch and the Trainer's best metric so far. The optimizer, scheduler and RNG
+states stay out: they resume a Trainer, they are not the model (W&B's WANDB_LOG_MODEL=checkpoint
+uploads the whole folder; MLflow's callback logs the output folder once at the end).
 """
 from __future__ import annotations
 
+import os
+import re
 import warnings
 from typing import Any, Dict, Iterable, Mapping, Optional
 
@@ -26,6 +35,11 @@ from ._common import SkippedWarner, as_number, start_run
 
 # What Trainer.train logs once, at the end: a run's summary rather than a curve.
 SUMMARY_KEYS = ("train_runtime", "train_samples_per_second", "train_steps_per_second", "train_loss", "total_flos")
+
+
+# The files of a checkpoint folder that are the model (transformers' SAFE_WEIGHTS_NAME, WEIGHTS_NAME,
+# their sharded forms and index, PEFT's adapter files, and the model's config).
+MODEL_FILE = re.compile(r"^((model|pytorch_model|adapter_model)(-\d+-of-\d+)?\.(safetensors|bin)(\.index\.json)?|(adapter_)?config\.json)$")
 
 
 def metric_key(name: str) -> str:
@@ -46,8 +60,9 @@ class HyperlabCallback(TrainerCallback):  # type: ignore[misc]
 
     def __init__(self, experiment: Optional[str] = None, name: Optional[str] = None,
                  config: Optional[Mapping[str, Any]] = None, tags: Optional[Iterable[str]] = None,
-                 finish_on_train_end: bool = False) -> None:
+                 finish_on_train_end: bool = False, log_checkpoints: bool = False) -> None:
         self._experiment_name = experiment
+        self._log_checkpoints = log_checkpoints
         self._run_name = name
         self._config = dict(config or {})
         self._tags = list(tags) if tags else None
@@ -92,6 +107,25 @@ class HyperlabCallback(TrainerCallback):  # type: ignore[misc]
         self.setup(args, state, kwargs.get("model"))
         if self._run is not None and metrics:
             self._record(metrics, state.global_step, as_number(state.epoch))
+
+    def on_save(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        if not self._log_checkpoints or self._run is None or self._run._ended:
+            return
+        # transformers' PREFIX_CHECKPOINT_DIR; on_save comes after the folder is written.
+        folder = os.path.join(args.output_dir, f"checkpoint-{state.global_step}")
+        if not os.path.isdir(folder):
+            warnings.warn(f"hyperlab: the Trainer saved a checkpoint but {folder} is not there: not recorded", RuntimeWarning, stacklevel=2)
+            return
+        meta: Dict[str, Any] = {"step": state.global_step, "folder": os.path.abspath(folder)}
+        epoch = as_number(state.epoch)
+        if epoch is not None:
+            meta["epoch"] = epoch
+        if getattr(state, "best_metric", None) is not None:
+            meta["best_metric"] = state.best_metric
+            meta["best_model_checkpoint"] = state.best_model_checkpoint
+        for name in sorted(os.listdir(folder)):
+            if MODEL_FILE.match(name):
+                self._run.log_artifact(os.path.join(folder, name), kind="checkpoint", meta=meta)
 
     def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         if self._run is None or self._run._ended:

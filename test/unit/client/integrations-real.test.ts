@@ -9,6 +9,7 @@
 // store must hold exactly that.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -156,6 +157,25 @@ test('real transformers Trainer from a terminal, then hyperlab sync: arguments a
   });
 });
 
+test('real transformers Trainer, log_checkpoints=True: each saved checkpoint\'s model file is an artifact of the run, byte for byte; optimizer and RNG states are not', { skip }, () => {
+  const dir = workspace();
+  const result = cli(['run', '--json', '--', frameworks, TRANSFORMERS], dir, { SAVE: 'epoch', SIDE: path.join(dir, 'side.json') });
+  assert.equal(result.code, 0, result.stderr + result.stdout);
+  const { run } = JSON.parse(result.stdout) as { run: { id: number; status: string } };
+  assert.equal(run.status, 'finished');
+  // 512 images in batches of 64: a checkpoint after steps 8 and 16.
+  const saved = [8, 16].map((step) => path.join(dir, 'out', `checkpoint-${step}`));
+  for (const folder of saved) assert.ok(fs.readdirSync(folder).includes('optimizer.pt'), `${folder} is a whole Trainer checkpoint`);
+  withStore(dir, (store) => {
+    const artifacts = store.artifacts(run.id);
+    assert.ok(artifacts.every((a) => a.kind === 'checkpoint'), artifacts.map((a) => `${a.kind} ${a.path}`).join('\n'));
+    assert.deepEqual(artifacts.map((a) => [a.meta?.['step'], a.meta?.['epoch'], path.basename(a.meta?.['folder'] as string)]), [[8, 1, 'checkpoint-8'], [16, 2, 'checkpoint-16']]);
+    for (const [i, artifact] of artifacts.entries()) {
+      assert.equal(artifact.sha256, sha256(path.join(saved[i]!, 'model.safetensors')), 'the model file as the Trainer saved it');
+    }
+  });
+});
+
 test('real transformers Trainer under hyperlab run --: an exception out of trainer.train() ends the run failed with its message, the points before it kept', { skip }, () => {
   const dir = workspace();
   const result = cli(['run', '--json', '--', frameworks, TRANSFORMERS], dir, { MODE: 'raise', SIDE: path.join(dir, 'side.json') });
@@ -165,3 +185,7 @@ test('real transformers Trainer under hyperlab run --: an exception out of train
   assert.match(run.reason, /RuntimeError: CUDA out of memory \(simulated\) at step 7$/);
   withStore(dir, (store) => assert.deepEqual(series(store, run.id, 'train.loss').map(([step]) => step), [3, 6]));
 });
+
+function sha256(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}

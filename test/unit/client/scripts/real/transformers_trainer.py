@@ -1,7 +1,8 @@
 """The real transformers Trainer training a small MLP on FashionMNIST images with
 HyperlabCallback, then evaluate() and predict() as scripts do after train(). A second callback
 records every on_log/on_predict the Trainer made, for the test to compare with the store.
-Environment: MODE (finish | raise), SIDE (that record)."""
+Environment: MODE (finish | raise), SIDE (that record), SAVE=epoch (save a checkpoint each
+epoch and record its model files: log_checkpoints=True)."""
 import json
 import os
 import sys
@@ -65,11 +66,11 @@ torch.manual_seed(0)
 images, labels = load(640)
 train, val = Images(images[:512], labels[:512]), Images(images[512:], labels[512:])
 args = TrainingArguments(output_dir="out", learning_rate=3e-3, num_train_epochs=2, per_device_train_batch_size=64,
-                         per_device_eval_batch_size=128, logging_steps=3, eval_strategy="epoch", save_strategy="no",
+                         per_device_eval_batch_size=128, logging_steps=3, eval_strategy="epoch", save_strategy=os.environ.get("SAVE", "no"),
                          run_name="mlp-adamw", report_to="none", use_cpu=True, disable_tqdm=True, seed=0)
 recorder = Recorder()
 trainer = Trainer(model=Classifier(48), args=args, train_dataset=train, eval_dataset=val, compute_metrics=accuracy,
-                  callbacks=[HyperlabCallback(experiment="transformers-real", tags=["hf"]), recorder])
+                  callbacks=[HyperlabCallback(experiment="transformers-real", tags=["hf"], log_checkpoints="SAVE" in os.environ), recorder])
 try:
     trainer.train()
     trainer.evaluate()
