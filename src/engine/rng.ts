@@ -1,5 +1,6 @@
 // Seeded, platform-independent random numbers: the same seed gives the same stream everywhere,
 // which is what makes a run reproducible bit for bit. (mulberry32 for uint32, Box–Muller normals.)
+import { mulberry32Advance, mulberry32Output } from '../core/random/mulberry32.ts';
 
 export class Rng {
   private state: number;
@@ -11,10 +12,7 @@ export class Rng {
 
   /** Uniform uint32. */
   nextUint32(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    return mulberry32Output((this.state = mulberry32Advance(this.state)));
   }
 
   /** Uniform in [0, 1). */

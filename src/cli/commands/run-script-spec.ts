@@ -3,12 +3,11 @@
 // reports: its params (the client's run.config), its experiment (init(experiment=...), else the
 // spec's name or file name), its metrics. Hyperlab records no params of its own for such a run:
 // it cannot know which of the values the script used.
-import path from 'node:path';
 import type { Params } from '../../core/protocol/messages.ts';
 import { autoRunName } from '../../core/compare/run-name.ts';
 import { scriptLaunch } from '../../core/producer/launch.ts';
 import { startRun } from '../../core/runner/index.ts';
-import { parseProducerSpec, resolveProducerOverrides, type ExecutionSpec } from '../../core/spec/index.ts';
+import { parseProducerSpec, resolveProducerOverrides, specExperiment, type ExecutionSpec } from '../../core/spec/index.ts';
 import type { CliIO, ExitCode } from '../io.ts';
 import { openForWriting } from '../open-store.ts';
 import { resolveDb } from '../options.ts';
@@ -68,7 +67,3 @@ export async function runScriptSpec(options: ScriptSpecRun, io: CliIO): Promise<
   }
 }
 
-/** The experiment a spec's runs are filed under when their script names none: its name, else its file name. */
-export function specExperiment(name: string | null, specPath: string): string {
-  return name?.trim() || path.basename(specPath).replace(/(\.hyperlab)?\.json$/, '');
-}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Params } from '../../core/protocol/messages.ts';
 import { autoRunName } from '../../core/compare/run-name.ts';
 import { startRun } from '../../core/runner/index.ts';
-import { flattenSpec, parseOverride } from '../../core/spec/index.ts';
+import { flattenSpec, parseOverride, specExperiment } from '../../core/spec/index.ts';
 import type { CliIO, ExitCode } from '../io.ts';
 import { openForWriting } from '../open-store.ts';
 import { DB_OPTION, STORE_WAIT_OPTION, parseCommandArgs, resolveDb, secondsOption } from '../options.ts';
@@ -50,7 +50,7 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
     const name = autoRunName(overrides);
     return runOnSlurm({
       dbPath: resolveDb(values.db, io.cwd), execution: spec.execution, plainCommand: false, detach: values.detach === true, json: values.json === true,
-      run: { experiment: spec.name ?? path.basename(specPath).replace(/(\.hyperlab)?\.json$/, ''), specPath, params: flattenSpec(spec) as Params, ...(name ? { name } : {}) },
+      run: { experiment: specExperiment(spec.name, specPath), specPath, params: flattenSpec(spec) as Params, ...(name ? { name } : {}) },
       command: { argv, cwd: path.dirname(specPath), env: io.env },
       start: { spec: spec as unknown as Params, overrides, seed: spec.train.seed },
     }, io);
@@ -58,7 +58,7 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
   if (values.detach) throw usageError('hyperlab run: --detach is for runs that train on a cluster (execution.backend "slurm"); a local run ends with this command', 'Set "execution": {"backend": "slurm"} in the spec, or leave --detach out.');
   const store = openForWriting(resolveDb(values.db, io.cwd));
   try {
-    const experiment = spec.name ?? path.basename(specPath).replace(/(\.hyperlab)?\.json$/, '');
+    const experiment = specExperiment(spec.name, specPath);
     const overrides: Params = Object.fromEntries(assignments.map(parseOverride)) as Params;
     const name = autoRunName(overrides);
     const record = store.createRun({ experiment, specPath, params: flattenSpec(spec) as Params, ...(name ? { name } : {}) });

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { HyperlabError } from '../../core/errors.ts';
 import type { Params } from '../../core/search/types.ts';
-import { isProducerSpec, parseProducerSpec, producerConfig, resolveProducerOverrides, specExecution, type ExecutionSpec, type ProducerSpec } from '../../core/spec/index.ts';
+import { isProducerSpec, parseProducerSpec, producerConfig, resolveProducerOverrides, specExecution, specExperiment, type ExecutionSpec, type ProducerSpec } from '../../core/spec/index.ts';
 import type { Store } from '../../core/store/types.ts';
 import { SweepDriver, createSweep, requestSweepStop, type BestTrial, type SweepOutcome } from '../../core/sweep/index.ts';
 import { formatNumber, formatValue } from '../format.ts';
@@ -15,7 +15,6 @@ import { DB_OPTION, parseCommandArgs, resolveDb } from '../options.ts';
 import { usageError } from '../usage.ts';
 import { engineCommand } from './engine-command.ts';
 import { bundledClient } from './run-support.ts';
-import { specExperiment } from './run-script-spec.ts';
 import { isProducerSpecText, loadSpec, readSpecText, stderrLogger } from './run-support.ts';
 import { slurmExecutor } from './cluster.ts';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Params } from '../../core/protocol/messages.ts';
 import { startRun } from '../../core/runner/index.ts';
 import type { RunOutcome } from '../../core/runner/types.ts';
-import { flattenSpec, type Spec } from '../../core/spec/index.ts';
+import { flattenSpec, specExperiment, type Spec } from '../../core/spec/index.ts';
 import type { Store } from '../../core/store/types.ts';
 import { SweepDriver, createSweep, type SweepOutcome } from '../../core/sweep/index.ts';
 import { OVERFIT_TARGET, fineGrid, logGrid, lrGridSpec, overfitSpec, type BabysitStep } from '../../core/sweep/tuning.ts';
@@ -24,7 +24,7 @@ function specArg(command: string, positionals: string[], io: CliIO, set: string[
   if (positionals.length !== 1) throw usageError(`hyperlab ${command}: expected one spec file, got ${positionals.length}`, `e.g. hyperlab ${command} media/templates/fashion-mnist-mlp.hyperlab.json`);
   const specPath = path.resolve(io.cwd, positionals[0]!);
   const spec = loadSpec(specPath, set ?? []);
-  return { spec, specPath, experiment: spec.name ?? path.basename(specPath).replace(/(\.hyperlab)?\.json$/, '') };
+  return { spec, specPath, experiment: specExperiment(spec.name, specPath) };
 }
 
 function positive(text: string | undefined, fallback: number, name: string, command: string, integer = true): number {

@@ -1,6 +1,7 @@
-// The search's seeded PRNG: the engine's mulberry32 (src/engine/rng.ts; core cannot import the
-// engine), with its one-word state readable and settable so a sampler's state() can carry it and
-// a resumed sweep draws exactly the numbers it would have drawn.
+// The search's seeded PRNG: mulberry32, as the engine's Rng, with its one-word state readable and
+// settable so a sampler's state() can carry it and a resumed sweep draws exactly the numbers it
+// would have drawn.
+import { mulberry32Advance, mulberry32Output } from '../random/mulberry32.ts';
 
 export class SearchRng {
   private word: number;
@@ -22,10 +23,7 @@ export class SearchRng {
   }
 
   nextUint32(): number {
-    let t = (this.word = (this.word + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    return mulberry32Output((this.word = mulberry32Advance(this.word)));
   }
 
   /** Uniform in [0, 1) with 53 random bits. */

@@ -12,6 +12,7 @@ import type { ExecutionSpec, JsonValue, Spec } from './types.ts';
 
 export type * from './types.ts';
 export { specSchema } from './schema.ts';
+export { specExperiment } from './experiment-name.ts';
 export { parseOverride, type Overrides } from './overrides.ts';
 export {
   ENGINE_SECTIONS, PARAMS_ENV, isProducerSpec, parseProducerSpec, producerConfig, producerSpecObject, resolveProducerOverrides, writtenConfig,

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { HyperlabError } from '../../core/errors.ts';
 import type { Params } from '../../core/protocol/messages.ts';
 import { chooseSpec, readSpec, SPEC_SUFFIX, specName } from '../runs/specFiles.ts';
-import { applyOverrides, isProducerSpec, parseProducerSpec, parseSpec, producerConfig, resolveProducerOverrides } from '../../core/spec/index.ts';
+import { applyOverrides, isProducerSpec, parseProducerSpec, parseSpec, producerConfig, resolveProducerOverrides, specExperiment } from '../../core/spec/index.ts';
 import { formatSpecJson } from '../../core/spec/format-json.ts';
 import { resolveOverridePaths } from '../../core/spec/override-paths.ts';
 import { OVERRIDES_EXAMPLE, overridesError, parseOverrides } from '../runs/overrides.ts';
@@ -93,7 +93,7 @@ export async function runExperiment(ctx: CommandContext, arg?: unknown, options?
   if (typed === undefined) return undefined;
   const overrides = options?.extra ? { ...typed, ...options.extra } : typed;
   if (options?.extra && !isProducerSpec(spec)) applyOverrides(spec, overrides);
-  const experiment = typeof spec.name === 'string' && spec.name.trim() ? spec.name.trim() : specName(specUri);
+  const experiment = specExperiment(spec.name, specUri.fsPath);
   const runId = ctx.launcher().launch({ specPath: specUri.fsPath, spec, experiment, overrides, ...(options?.name ? { name: options.name } : {}) });
   ctx.refreshViews();
   vscode.window.setStatusBarMessage(`$(play) Hyperlab: run #${runId} of ${experiment} started`, 4000);

@@ -6,10 +6,10 @@ import * as vscode from 'vscode';
 import { errorMessage, HyperlabError } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import { formatNumber } from '../../core/format.ts';
-import { isProducerSpec, parseProducerSpec, parseSpec, specExecution } from '../../core/spec/index.ts';
+import { isProducerSpec, parseProducerSpec, parseSpec, specExecution, specExperiment } from '../../core/spec/index.ts';
 import { SweepDriver, createSweep, requestSweepStop, type SweepOutcome } from '../../core/sweep/index.ts';
 import { producerCommand } from '../runs/producerCommand.ts';
-import { chooseSpec, readSpec, specName } from '../runs/specFiles.ts';
+import { chooseSpec, readSpec } from '../runs/specFiles.ts';
 import type { StoreSession } from '../store/storeSession.ts';
 import { ensureTrusted } from '../trust/workspaceTrust.ts';
 
@@ -51,7 +51,7 @@ export class SweepController implements vscode.Disposable {
     const raw = await readSpec(specUri);
     // A spec with a producer section sweeps its own script: each trial gets its values as HYPERLAB_PARAMS.
     const spec = isProducerSpec(raw) ? parseProducerSpec(raw) : parseSpec(raw);
-    const experiment = typeof spec.name === 'string' && spec.name.trim() ? spec.name.trim() : specName(specUri);
+    const experiment = specExperiment(spec.name, specUri.fsPath);
     const lease = this.options.session.lease();
     let sweepId: number;
     try {

@@ -1,0 +1,9 @@
+// Where a spec's runs are filed when nothing else names the experiment (the CLI's run, sweep and
+// tune, and VS Code's Run Experiment and Run Sweep all use this one rule).
+import path from 'node:path';
+
+/** The spec's name (trimmed), else its file name without `.hyperlab.json` (or `.json`). */
+export function specExperiment(name: unknown, specPath: string): string {
+  const given = typeof name === 'string' ? name.trim() : '';
+  return given || path.basename(specPath).replace(/(\.hyperlab)?\.json$/, '');
+}
