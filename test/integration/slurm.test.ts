@@ -2,7 +2,8 @@
 // (test/slurm/start-slurm.sh; skipped with one printed line where it cannot start): a run the CLI
 // submitted before the window opened is reattached at activation and ends finished with every
 // point; Run Experiment on a spec with execution.backend slurm submits a job, its Run Explorer
-// tooltip names the job, and it finishes with every point its engine wrote.
+// tooltip names the job, and it finishes with every point its engine wrote; and the same for a
+// spec that runs the user's script (producer and execution sections).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -35,6 +36,12 @@ before(async () => {
   const parsed = JSON.parse(out) as { run: { id: number }; cluster: { jobId: string } };
   detachedRun = { id: parsed.run.id, jobId: parsed.cluster.jobId };
   writeSpec(workspace, 'from-vscode', tinySpec({ time: '10' }));
+  // A spec that runs the user's script (the client's test script) on the cluster.
+  writeSpec(workspace, 'script-on-slurm', {
+    producer: { command: process.env['HYPERLAB_PYTHON'] ?? '/usr/bin/python3', args: [path.join(REPO_ROOT, 'test', 'unit', 'client', 'scripts', 'configured.py')], env: { EXPERIMENT: 'filed-by-init' } },
+    train: { lr: 0.1, epochs: 2 },
+    execution: { backend: 'slurm', time: '5' },
+  });
   server = await startCodeServer();
   bench = await openWorkbench({ baseUrl: server.baseUrl, extensionPath: REPO_ROOT, workspace });
   await whenRestored(bench.page);
@@ -132,4 +139,26 @@ uiTest('Run Experiment on a slurm spec submits a job; the tooltip names it; ever
   }
   assert.match(await hover.first().innerText(), new RegExp(`SLURM job\\s+${jobId} \\(COMPLETED, exit code 0:0`));
   await page.screenshot({ path: path.join(RESULTS, 'slurm-tooltip.png') });
+});
+
+uiTest('Run Experiment on a spec with a producer section and execution on SLURM: the script runs as a job with the typed override, filed where its init() says', 'slurm-script', async (page) => {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill('script-on-slurm.hyperlab.json');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'script-on-slurm.hyperlab.json' }).first().click();
+  await page.locator('.tab.active', { hasText: 'script-on-slurm.hyperlab.json' }).waitFor();
+  await runPaletteCommand(page, 'Hyperlab: Run Experiment');
+  const box = page.locator('.quick-input-widget input[placeholder="optimizer.lr=0.01 epochs=3"]');
+  await box.waitFor({ timeout: 20_000 });
+  await box.fill('lr=0.5');
+  await box.press('Enter');
+  const runId = await until(page, 'the run submitted from VS Code', () => readStore((s) => s.listRuns({}).find((r) => r.specPath?.endsWith('script-on-slurm.hyperlab.json'))?.id));
+  await until(page, 'its SLURM job', () => readStore((s) => s.cluster.get(runId)?.jobId));
+  const run = await until(page, `run ${runId} ended`, () => {
+    const r = readStore((s) => s.getRun(runId));
+    return r && r.status !== 'queued' && r.status !== 'running' ? r : undefined;
+  });
+  assert.equal(run.status, 'finished', run.reason ?? '');
+  assert.equal(run.experimentName, 'filed-by-init');
+  assert.deepEqual(run.params, { train: { lr: 0.5, epochs: 2, steps: 3 }, model: { hidden: 8 } }, 'what the script ran with, as it reported it');
+  readStore((store) => assert.equal(store.points(runId, 'train.loss').length, 6));
 });
