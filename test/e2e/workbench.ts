@@ -65,6 +65,16 @@ export async function whenRestored(page: Page, timeoutMs = 60_000): Promise<void
   await page.evaluate(() => (window as unknown as { driver: { whenWorkbenchRestored(): Promise<void> } }).driver.whenWorkbenchRestored());
 }
 
+/** Opens a workspace file with Quick Open (Ctrl+P) and waits until its tab is the active one. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click();
+  await page.locator('.tab.active', { hasText: name }).waitFor();
+}
+
 /** Runs a palette command by its title ("Hyperlab: Refresh"), retrying until it is registered
  *  (and while the palette of a previous command is still closing: its input is inert then). */
 export async function runPaletteCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {

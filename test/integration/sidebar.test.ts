@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { openStore } from '../../src/core/store/index.ts';
 import { codeServerInstalled, startCodeServer, type CodeServer } from '../e2e/codeServer.ts';
 import { packageVsix } from '../e2e/packageVsix.ts';
-import { openWorkbench, runPaletteCommand, whenRestored, type Workbench } from '../e2e/workbench.ts';
+import { openFile, openWorkbench, runPaletteCommand, whenRestored, type Workbench } from '../e2e/workbench.ts';
 import { REPO_ROOT } from './buildSuite.ts';
 import { createWorkspace } from './workspaceFixture.ts';
 
@@ -57,16 +57,6 @@ async function whenSettled(page: Page): Promise<void> {
   await page.mouse.move(700, 500);
   await page.locator('#workbench\\.parts\\.activitybar .badge .codicon').waitFor({ state: 'detached', timeout: 30_000 });
   await page.locator('.workbench-hover-container, .monaco-hover:not(.hidden)').waitFor({ state: 'detached', timeout: 10_000 }).catch(() => {});
-}
-
-async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await input.press('Enter');
-  await page.locator('.tabs-container .tab', { hasText: name }).waitFor();
 }
 
 /** Runs a UI step; on failure saves NAME.fail.png so the state can be seen. */

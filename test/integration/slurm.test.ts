@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { openStore } from '../../src/core/store/index.ts';
 import { codeServerInstalled, startCodeServer, type CodeServer } from '../e2e/codeServer.ts';
-import { openWorkbench, runPaletteCommand, whenRestored, type Workbench } from '../e2e/workbench.ts';
+import { openFile, openWorkbench, runPaletteCommand, whenRestored, type Workbench } from '../e2e/workbench.ts';
 import { channelPoints, startCluster, storedPoints, tinySpec, workspace as slurmWorkspace, writeSpec } from '../unit/slurm/helpers.ts';
 import { REPO_ROOT } from './buildSuite.ts';
 
@@ -99,10 +99,7 @@ uiTest('a run the CLI left on the cluster is reattached when the window opens an
 });
 
 uiTest('Run Experiment on a slurm spec submits a job; the tooltip names it; every point is stored', 'slurm-run', async (page) => {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill('from-vscode.hyperlab.json');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'from-vscode.hyperlab.json' }).first().click();
-  await page.locator('.tab.active', { hasText: 'from-vscode.hyperlab.json' }).waitFor();
+  await openFile(page, 'from-vscode.hyperlab.json');
   await runPaletteCommand(page, 'Hyperlab: Run Experiment');
   // The overrides box, known by its placeholder (the palette's input is the same element before it).
   const box = page.locator('.quick-input-widget input[placeholder="optimizer.lr=0.01 epochs=3"]');
@@ -142,10 +139,7 @@ uiTest('Run Experiment on a slurm spec submits a job; the tooltip names it; ever
 });
 
 uiTest('Run Experiment on a spec with a producer section and execution on SLURM: the script runs as a job with the typed override, filed where its init() says', 'slurm-script', async (page) => {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill('script-on-slurm.hyperlab.json');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'script-on-slurm.hyperlab.json' }).first().click();
-  await page.locator('.tab.active', { hasText: 'script-on-slurm.hyperlab.json' }).waitFor();
+  await openFile(page, 'script-on-slurm.hyperlab.json');
   await runPaletteCommand(page, 'Hyperlab: Run Experiment');
   const box = page.locator('.quick-input-widget input[placeholder="optimizer.lr=0.01 epochs=3"]');
   await box.waitFor({ timeout: 20_000 });

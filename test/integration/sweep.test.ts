@@ -16,7 +16,7 @@ import { openStore } from '../../src/core/store/index.ts';
 import type { SweepView } from '../../src/core/webview/contract.ts';
 import { codeServerInstalled, startCodeServer, type CodeServer } from '../e2e/codeServer.ts';
 import { shootThemes, waitForValue, webviewFrame } from '../e2e/webviews.ts';
-import { openWorkbench, runPaletteCommand, whenRestored, type Workbench } from '../e2e/workbench.ts';
+import { openFile, openWorkbench, runPaletteCommand, whenRestored, type Workbench } from '../e2e/workbench.ts';
 import { REPO_ROOT } from './buildSuite.ts';
 
 const RESULTS = path.join(REPO_ROOT, 'test-results');
@@ -107,10 +107,7 @@ uiTest('a finished sweep of 100 real trials in the dashboard: history, rungs, sl
 });
 
 uiTest('Run Sweep from the palette: live in the dashboard; SIGKILL of the extension host mid-sweep, then Resume Sweep runs every trial once', 'sweep-live', async (page) => {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill('moons-live.hyperlab.json');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'moons-live.hyperlab.json' }).first().click();
-  await page.locator('.tab.active', { hasText: 'moons-live.hyperlab.json' }).waitFor();
+  await openFile(page, 'moons-live.hyperlab.json');
   await runPaletteCommand(page, 'Hyperlab: Run Sweep');
   const sweepId = await waitForValue(page, async () => readStore((s) => s.sweeps.list().find((w) => w.specPath === live)?.id ?? null), (id) => id !== null);
   const frame = await webviewFrame(page, '#history canvas');
