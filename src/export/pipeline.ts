@@ -166,7 +166,7 @@ async function prunedModel(o: ExportOptions, source: SourceRun, data: ExportData
 }
 
 /** The compression modules' quantizer for a variant, over the 2-D view [rows, fanIn] (blocks run along the fan-in). */
-function quantizeSpec(v: VariantSpec): QuantizeSpec | null {
+export function quantizeSpec(v: VariantSpec): QuantizeSpec | null {
   const g = v.granularity;
   const granularity: Granularity = g.kind === 'tensor' ? { kind: 'tensor' } : g.kind === 'channel' ? { kind: 'channel', axis: 0 } : { kind: 'block', axis: 1, blockSize: g.size };
   switch (v.quantize) {
