@@ -296,7 +296,11 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
         }
       } catch (error) {
         runtime = 'simulated';
-        acc = sim, maxAbsDiff = null, engineAgreement = null, latencyMs = null;
+        // a run that failed part-way leaves no ORT figure behind
+        acc = sim;
+        maxAbsDiff = null;
+        engineAgreement = null;
+        latencyMs = null;
         note = unverifiedNote(v.quantize, error instanceof Error ? error.message.split('\n')[0]! : String(error));
       }
       const files: string[] = [];

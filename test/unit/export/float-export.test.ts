@@ -15,6 +15,7 @@ import { quantizeTensor } from '../../../src/core/compress/index.ts';
 import { openStore } from '../../../src/core/store/index.ts';
 import { emitOnnx, packNibbles } from '../../../src/export/emit-onnx.ts';
 import { storedFromQuantized } from '../../../src/export/from-compress.ts';
+import { dequantize, type StoredWeight } from '../../../src/export/stored-weight.ts';
 import { quantizeSpec } from '../../../src/export/pipeline.ts';
 import { decodeModel, DataType } from '../../../src/export/onnx-proto.ts';
 import type { ExportReport } from '../../../src/export/report.ts';
@@ -127,6 +128,34 @@ test('ONNX Runtime runs the BF16 and E5M2 one-layer models to the decoded weight
   await assert.rejects(ort.InferenceSession.create(exportOneLayer(w, rows, fan, 'fp4')), /Could not find an implementation for DequantizeLinear\(23\)/);
 });
 
+test('a conv layer stored as BF16 or E5M2 runs in ONNX Runtime as the same conv with the decoded float32 weights (the graph restores [O, I, kh, kw])', async () => {
+  const [o, i, k] = [3, 2, 3];
+  const w = Float32Array.from({ length: o * i * k * k }, (_, j) => Math.sin(j * 2.1) / (1 + (j % 4)));
+  const bias = Float32Array.of(0.1, -0.2, 0.3);
+  const x = Float32Array.from({ length: 2 * i * 5 * 5 }, (_, j) => Math.cos(j * 0.37) * 3);
+  const run = async (stored: StoredWeight): Promise<Float32Array> => {
+    const bytes = emitOnnx({
+      graphName: 'c', layers: [{ kind: 'conv', name: 'c', weight: 'c.weight', bias: 'c.bias', inChannels: i, outChannels: o, kernel: [k, k], stride: [1, 1], padding: [1, 1] }, { kind: 'flatten', name: 'f' }],
+      tensors: new Map([['c.weight', w], ['c.bias', bias]]), stored: new Map([['c.weight', stored]]), activations: null, inputShape: [i, 5, 5], classes: o * 25, normalizer: null, metadata: {}, producerVersion: 'test',
+    }).bytes;
+    const session = await ort.InferenceSession.create(bytes);
+    const y = (await session.run({ input: new ort.Tensor('float32', x, [2, i, 5, 5]) }))['logits']!.data as Float32Array;
+    await session.release();
+    return y;
+  };
+  for (const quantize of ['bf16', 'fp8e5m2']) {
+    const stored = storedFor(w, o, i * k * k, quantize);
+    const decoded = dequantize(stored, o, i * k * k);
+    assert.ok(decoded.some((v, j) => v !== w[j]), `${quantize} changes the weights`);
+    // float tolerance: ORT may pick another conv kernel when the weight comes out of DequantizeLinear
+    const got = await run(stored), want = await run({ kind: 'float32', values: decoded, sparse: false });
+    assert.equal(got.length, 2 * o * 25);
+    let max = 0;
+    for (let j = 0; j < got.length; j++) max = Math.max(max, Math.abs(got[j]! - want[j]!));
+    assert.ok(max < 1e-5, `${quantize}: max abs diff ${max}`);
+  }
+});
+
 /** emitOnnx of dense(fan → rows) with the weight stored as the pipeline stores it for `quantize`. */
 function exportOneLayer(w: Float32Array, rows: number, fan: number, quantize: string): Uint8Array {
   const stored = storedFor(w, rows, fan, quantize);
@@ -136,7 +165,7 @@ function exportOneLayer(w: Float32Array, rows: number, fan: number, quantize: st
   }).bytes;
 }
 
-function storedFor(w: Float32Array, rows: number, fan: number, quantize: string) {
+function storedFor(w: Float32Array, rows: number, fan: number, quantize: string): StoredWeight {
   const spec = quantizeSpec(parseVariant(`quantize=${quantize}`))!;
   return storedFromQuantized(quantizeTensor({ name: 'd.weight', shape: [rows, fan], data: w }, spec), rows, fan);
 }
