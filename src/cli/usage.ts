@@ -202,8 +202,12 @@ One variant from flags:
     --skip-unfit     leave the layers where it is not dense instead (named in the report)
   --finetune E       fine-tune E epochs after pruning (a run of its own, params parent.run)
   --quantize M       int8 (QDQ, weights + calibrated activations), int4 (opset 21), kmeans4,
-                     ternary, fp16 (half initializers, Cast to float), fp8 (E4M3FN)
-    --per-channel | --per-tensor | --block B   granularity for int8/int4 (defaults: per-channel, block 32)
+                     ternary, fp16 (half initializers, Cast to float), bf16 (bfloat16
+                     initializers, Cast to float), fp8 (E4M3FN, opset 21), fp8e5m2 (opset 21),
+                     fp4 (E2M1, MX scale per block of 32: ONNX Runtime 1.30 cannot run it, so
+                     it is reported with simulated figures and no ONNX file is written)
+    --per-channel | --per-tensor | --block B   granularity for int8/int4 (defaults: per-channel,
+                     block 32); --block B also sets fp4's block
 More variants: --variant "prune=0.9,finetune=2" (repeatable; keys as the flags), --preset
 int8-cpu | sparse-2of4-gpu | table.
   --format F         onnx (default), triton (NAME/1/model.onnx + config.pbtxt), torch

@@ -1,6 +1,7 @@
 // An engine model (layers + tensors + how each weight is stored) as an ONNX model: raw input
 // (the engine's data normalization is the graph's first nodes), a symbolic batch dimension,
-// logits out. Opset 17 (LayerNormalization); 21 where int4, uint4 or float8 initializers appear.
+// logits out. Opset 17 (LayerNormalization); 21 where int4, uint4 or float8 initializers appear;
+// 23 where float4e2m1 ones do (its first opset).
 import { HyperlabError } from '../core/errors.ts';
 import type { ExportLayer } from './model-layers.ts';
 import { OnnxGraph } from './onnx-graph.ts';
@@ -36,11 +37,14 @@ export function packNibbles(codes: ArrayLike<number>): Uint8Array {
   return out;
 }
 
-function needsOpset21(stored: ReadonlyMap<string, StoredWeight>): boolean {
+/** The lowest opset whose types cover the stored weights, and the IR version that opset needs. */
+function opsetFor(stored: ReadonlyMap<string, StoredWeight>): { opset: number; irVersion: number } {
+  let opset = 17;
   for (const w of stored.values()) {
-    if (w.kind === 'fp8e4m3' || (w.kind === 'linear' && (w.bits === 4 || w.blockSize !== null)) || (w.kind === 'codebook' && w.bits <= 4)) return true;
+    if (w.kind === 'fp4') opset = 23;
+    else if (w.kind === 'fp8' || (w.kind === 'linear' && (w.bits === 4 || w.blockSize !== null)) || (w.kind === 'codebook' && w.bits <= 4)) opset = Math.max(opset, 21);
   }
-  return false;
+  return { opset, irVersion: opset >= 23 ? 11 : opset >= 21 ? 10 : 8 };
 }
 
 class Emitter {
@@ -94,10 +98,20 @@ class Emitter {
         if (!blocked) return g.node('DequantizeLinear', inputs, name, attrs);
         return reshaped(g.node('DequantizeLinear', inputs, as2d ? name : `${name}.2d`, attrs));
       }
-      case 'fp8e4m3': {
-        const codes = g.initializerRaw(`${name}.fp8`, DataType.FLOAT8E4M3FN, [rows, fanIn], w.codes.slice());
+      case 'bfloat16': {
+        // DequantizeLinear takes no bfloat16 input (a type error in ONNX Runtime 1.30); Cast does
+        const stored = g.initializerRaw(`${name}.bf16`, DataType.BFLOAT16, dims, new Uint8Array(w.codes.buffer, w.codes.byteOffset, w.codes.byteLength).slice());
+        return g.node('Cast', [stored], name, { to: DataType.FLOAT });
+      }
+      case 'fp8': {
+        const codes = g.initializerRaw(`${name}.fp8`, w.format === 'float8e5m2' ? DataType.FLOAT8E5M2 : DataType.FLOAT8E4M3FN, [rows, fanIn], w.codes.slice());
         const scale = g.initializer(`${name}.scale`, [], new Float32Array([w.scale]));
         return reshaped(g.node('DequantizeLinear', [codes, scale], as2d ? name : `${name}.2d`));
+      }
+      case 'fp4': {
+        const codes = g.initializerRaw(`${name}.fp4`, DataType.FLOAT4E2M1, [rows, fanIn], packNibbles(w.codes));
+        const scale = g.initializer(`${name}.scale`, [rows, Math.ceil(fanIn / w.blockSize)], w.scale);
+        return reshaped(g.node('DequantizeLinear', [codes, scale], as2d ? name : `${name}.2d`, { axis: 1, block_size: w.blockSize }));
       }
       case 'codebook': {
         const packed = w.bits <= 4;
@@ -225,9 +239,9 @@ export function emitOnnx(input: EmitInput): EmittedModel {
   const logits = e.layers(h, input.layers);
   const out = g.node('Identity', [logits], OUTPUT_NAME);
   g.output(out, DataType.FLOAT, ['batch', input.classes]);
-  const opset = needsOpset21(input.stored) ? 21 : 17;
+  const { opset, irVersion } = opsetFor(input.stored);
   const bytes = g.encode({
-    opset, irVersion: opset >= 21 ? 10 : 8, producerVersion: input.producerVersion,
+    opset, irVersion, producerVersion: input.producerVersion,
     docString: `Exported by Hyperlab. Input: raw samples (e.g. pixel values 0-255) shaped [batch, ${input.inputShape.join(', ')}]; the data normalization is part of the graph. Output: logits [batch, ${input.classes}].`,
     metadata: input.metadata,
   });

@@ -6,7 +6,7 @@ import type { Granularity, QuantizedTensor } from '../core/compress/types.ts';
 import type { StoredWeight } from './stored-weight.ts';
 
 function unsupported(q: QuantizedTensor, what: string): HyperlabError {
-  return new HyperlabError('EXPORT_FAILED', `${q.name}: ${what} has no ONNX weight encoding in this exporter`, 'Export this layer with another method (int8, int4, kmeans, ternary, binary, fp16, fp8 e4m3fn).');
+  return new HyperlabError('EXPORT_FAILED', `${q.name}: ${what} has no ONNX weight encoding in this exporter`, 'Export this layer with another method (int8, int4, kmeans, ternary, binary, fp16, bf16, fp8 e4m3fn or e5m2 per tensor, fp4 e2m1 in blocks).');
 }
 
 function toInt8(values: ArrayLike<number>): Int8Array {
@@ -44,7 +44,12 @@ export function storedFromQuantized(q: QuantizedTensor, rows: number, fanIn: num
       if (q.format === 'float16' && q.scale.every((s) => s === 1)) {
         return { kind: 'float16', values: Float32Array.from(new Float16Array((q.codes as Uint16Array).buffer.slice(q.codes.byteOffset, q.codes.byteOffset + q.codes.byteLength))) };
       }
-      if (q.format === 'float8e4m3fn' && q.granularity.kind === 'tensor') return { kind: 'fp8e4m3', codes: q.codes as Uint8Array, scale: q.scale[0]! };
+      if (q.format === 'bfloat16' && q.scale.every((s) => s === 1)) return { kind: 'bfloat16', codes: q.codes as Uint16Array };
+      if ((q.format === 'float8e4m3fn' || q.format === 'float8e5m2') && q.granularity.kind === 'tensor') return { kind: 'fp8', format: q.format, codes: q.codes as Uint8Array, scale: q.scale[0]! };
+      if (q.format === 'float4e2m1' && q.granularity.kind === 'block') {
+        const { blockSize } = layout(q, rows, fanIn);
+        return { kind: 'fp4', codes: q.codes as Uint8Array, scale: q.scale, blockSize: blockSize! };
+      }
       throw unsupported(q, `${q.format}${q.granularity.kind === 'tensor' ? '' : ` with ${q.granularity.kind} scales`}`);
     }
   }

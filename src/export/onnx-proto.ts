@@ -8,7 +8,7 @@ const ModelProto = root.lookupType('onnx.ModelProto');
 
 /** TensorProto.DataType values used here. */
 export const DataType = {
-  FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, FLOAT16: 10, BFLOAT16: 16, FLOAT8E4M3FN: 17, UINT4: 21, INT4: 22,
+  FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, FLOAT16: 10, BFLOAT16: 16, FLOAT8E4M3FN: 17, FLOAT8E5M2: 19, UINT4: 21, INT4: 22, FLOAT4E2M1: 23,
 } as const;
 export type DataTypeCode = (typeof DataType)[keyof typeof DataType];
 

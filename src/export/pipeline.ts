@@ -16,6 +16,7 @@ import { quantizeTensor, type Granularity, type QuantizeSpec } from '../core/com
 import { storedFromQuantized } from './from-compress.ts';
 import { describeLayers, weightedLayers, type ExportLayer } from './model-layers.ts';
 import { loadOrtModel } from './ort-runner.ts';
+import { unverifiedNote } from './ort-support.ts';
 import { applyMask, fanIn, globalMagnitudeMasks, magnitudeMask, nmMask, rowsOf, sparsityOf, structuredPrune } from './prune.ts';
 import { recordArtifacts, reportTable, type ExportFormat, type ExportReport, type VariantReport } from './report.ts';
 import { engineLogits, engineModel, loadExportData, loadSourceRun, type CheckpointChoice, type ExportData, type SourceRun } from './source.ts';
@@ -165,13 +166,17 @@ async function prunedModel(o: ExportOptions, source: SourceRun, data: ExportData
 }
 
 /** The compression modules' quantizer for a variant, over the 2-D view [rows, fanIn] (blocks run along the fan-in). */
-function quantizeSpec(v: VariantSpec): QuantizeSpec | null {
+export function quantizeSpec(v: VariantSpec): QuantizeSpec | null {
   const g = v.granularity;
   const granularity: Granularity = g.kind === 'tensor' ? { kind: 'tensor' } : g.kind === 'channel' ? { kind: 'channel', axis: 0 } : { kind: 'block', axis: 1, blockSize: g.size };
   switch (v.quantize) {
     case null: return null;
     case 'fp16': return { method: 'float', format: 'float16' };
+    case 'bf16': return { method: 'float', format: 'bfloat16' };
     case 'fp8': return { method: 'float', format: 'float8e4m3fn', scaling: 'absmax', saturate: true };
+    case 'fp8e5m2': return { method: 'float', format: 'float8e5m2', scaling: 'absmax', saturate: true };
+    // MXFP4: a power-of-two scale per block along the fan-in (OCP MX v1.0)
+    case 'fp4': return { method: 'float', format: 'float4e2m1', scaling: 'mx', granularity };
     case 'int8': return { method: 'linear', type: 'int8', scheme: 'symmetric', granularity };
     case 'int4': return { method: 'linear', type: 'int4', scheme: 'symmetric', granularity };
     case 'ternary': return { method: 'ternary', granularity: { kind: 'channel', axis: 0 } };
@@ -270,25 +275,6 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
         'hyperlab.input': 'raw samples (pixel values 0-255 for images); normalization is in the graph',
       };
       const emitted = emitOnnx({ graphName: `${runName}_${v.label}`, layers: w.layers, tensors: w.tensors, stored, activations, biases, inputShape: data.inputShape, classes, normalizer: data.normalizer, metadata, producerVersion: o.producerVersion ?? '0.1.0' });
-      const files: string[] = [];
-      const write = (rel: string, bytes: Uint8Array | string): void => {
-        const file = path.join(temp, rel);
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, bytes);
-        files.push(rel);
-      };
-      if (o.formats.includes('onnx')) write(path.join(v.label, 'model.onnx'), emitted.bytes);
-      if (o.formats.includes('triton')) {
-        const name = `${runName}_${v.label}`.replace(/-/g, '_');
-        write(path.join('triton', name, '1', 'model.onnx'), emitted.bytes);
-        write(path.join('triton', name, 'config.pbtxt'), tritonConfig(name, data.inputShape, classes));
-      }
-      if (o.formats.includes('torch')) {
-        const names = [...engine.params(), ...engine.buffers()];
-        write(path.join(v.label, 'model.safetensors'), encodeSafetensors(names.map((p) => ({ name: p.name, shape: p.shape, data: simulated.get(p.name)! })), { format: 'hyperlab-export-1', variant: v.label }));
-        const norm = data.normalizer ? { offset: Array.from(data.normalizer.offset), scale: Array.from(data.normalizer.scale) } : null;
-        write(path.join(v.label, 'model.py'), torchModule(w.layers, data.inputShape, norm, batchNormRanks(w.layers, data.inputShape)));
-      }
       let runtime: VariantReport['runtime'] = 'onnxruntime';
       let note: string | null = null;
       let acc = sim, maxAbsDiff: number | null = null, engineAgreement: number | null = null, latencyMs: VariantReport['latencyMs'] = null;
@@ -310,7 +296,32 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
         }
       } catch (error) {
         runtime = 'simulated';
-        note = `ONNX Runtime did not run it (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); figures are the engine's simulation`;
+        // a run that failed part-way leaves no ORT figure behind
+        acc = sim;
+        maxAbsDiff = null;
+        engineAgreement = null;
+        latencyMs = null;
+        note = unverifiedNote(v.quantize, error instanceof Error ? error.message.split('\n')[0]! : String(error));
+      }
+      const files: string[] = [];
+      const write = (rel: string, bytes: Uint8Array | string): void => {
+        const file = path.join(temp, rel);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, bytes);
+        files.push(rel);
+      };
+      // an ONNX file ONNX Runtime did not run is not written: a user would deploy it and find out there
+      if (runtime === 'onnxruntime' && o.formats.includes('onnx')) write(path.join(v.label, 'model.onnx'), emitted.bytes);
+      if (runtime === 'onnxruntime' && o.formats.includes('triton')) {
+        const name = `${runName}_${v.label}`.replace(/-/g, '_');
+        write(path.join('triton', name, '1', 'model.onnx'), emitted.bytes);
+        write(path.join('triton', name, 'config.pbtxt'), tritonConfig(name, data.inputShape, classes));
+      }
+      if (o.formats.includes('torch')) {
+        const names = [...engine.params(), ...engine.buffers()];
+        write(path.join(v.label, 'model.safetensors'), encodeSafetensors(names.map((p) => ({ name: p.name, shape: p.shape, data: simulated.get(p.name)! })), { format: 'hyperlab-export-1', variant: v.label }));
+        const norm = data.normalizer ? { offset: Array.from(data.normalizer.offset), scale: Array.from(data.normalizer.scale) } : null;
+        write(path.join(v.label, 'model.py'), torchModule(w.layers, data.inputShape, norm, batchNormRanks(w.layers, data.inputShape)));
       }
       if (v.quantize === 'int8') note = [note, 'accuracy includes activation quantization (ORT); the simulated figure quantizes weights only'].filter(Boolean).join('; ');
       if (w.skipped.length) note = [note, `left dense (input width not a multiple of ${v.prune!.m}): ${w.skipped.join(', ')}`].filter(Boolean).join('; ');

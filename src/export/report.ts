@@ -8,9 +8,9 @@ export type ExportFormat = 'onnx' | 'triton' | 'torch';
 
 export interface VariantReport {
   label: string;
-  /** Files written for it, relative to the export folder. */
+  /** Files written for it, relative to the export folder (no ONNX file where ONNX Runtime could not run it). */
   files: string[];
-  /** Size of its model.onnx in bytes. */
+  /** Size of its model.onnx in bytes (where ONNX Runtime could not run it: of the file, had it been written). */
   bytes: number;
   opset: number;
   /** Parameters in the exported model (structured pruning lowers it) and how many are non-zero. */
@@ -74,7 +74,7 @@ export function reportTable(r: ExportReport): string {
   ];
   for (const v of r.variants) {
     const kb = v.bytes >= 1e6 ? `${(v.bytes / 1e6).toFixed(2)} MB` : `${(v.bytes / 1e3).toFixed(1)} kB`;
-    lines.push(`| ${v.label} | ${kb} | ${pct(v.bytes / base.bytes)}% | ${v.parameters.toLocaleString('en-US')} (${v.nonZero.toLocaleString('en-US')}) | ${pct(v.sparsity)}% | ${pct(v.testAcc)}% | ${v.testAcc >= base.testAcc ? '+' : ''}${pct(v.testAcc - base.testAcc)} | ${pct(v.agreement)}% | ${v.maxAbsDiff === null ? '–' : `${v.maxAbsDiff.toExponential(1)} (${pct(v.engineAgreement!)}%)`} | ${v.latencyMs ? `${v.latencyMs.batch1.toFixed(3)} / ${v.latencyMs.batch64.toFixed(2)}` : '–'} | ${v.runtime === 'onnxruntime' ? `ORT, opset ${v.opset}` : 'simulated'}${v.fineTuneRun ? `, fine-tune run ${v.fineTuneRun}` : ''} |`);
+    lines.push(`| ${v.label} | ${kb} | ${pct(v.bytes / base.bytes)}% | ${v.parameters.toLocaleString('en-US')} (${v.nonZero.toLocaleString('en-US')}) | ${pct(v.sparsity)}% | ${pct(v.testAcc)}% | ${v.testAcc >= base.testAcc ? '+' : ''}${pct(v.testAcc - base.testAcc)} | ${pct(v.agreement)}% | ${v.maxAbsDiff === null ? '–' : `${v.maxAbsDiff.toExponential(1)} (${pct(v.engineAgreement!)}%)`} | ${v.latencyMs ? `${v.latencyMs.batch1.toFixed(3)} / ${v.latencyMs.batch64.toFixed(2)}` : '–'} | ${v.runtime === 'onnxruntime' ? `ORT, opset ${v.opset}` : 'simulated (ORT cannot run it; no ONNX written)'}${v.fineTuneRun ? `, fine-tune run ${v.fineTuneRun}` : ''} |`);
   }
   return lines.join('\n');
 }

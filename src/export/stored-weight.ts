@@ -1,6 +1,8 @@
 // How one weight tensor is stored in an export, and the float values each storage stands for.
 // Quantized forms are always over the 2-D view [outputs, fan-in] of the weight (a conv's
 // [O, I, kh, kw] as [O, I·kh·kw]); the graph reshapes them back.
+import { decodeFloat } from '../core/compress/float-formats.ts';
+import type { FloatFormat } from '../core/compress/types.ts';
 
 export type StoredWeight =
   /** Plain float32; `sparse` stores the non-zeros as a COO sparse initializer. */
@@ -13,8 +15,12 @@ export type StoredWeight =
    * (scale [rows, ceil(fanIn/blockSize)]).
    */
   | { kind: 'linear'; bits: 8 | 4; q: Int8Array; scale: Float32Array; zeroPoint: Int8Array | null; axis: 0 | null; blockSize: number | null }
-  /** FP8 E4M3 (OCP "fn": no infinities, 0x7f/0xff NaN) codes times one float scale. */
-  | { kind: 'fp8e4m3'; codes: Uint8Array; scale: number }
+  /** bfloat16 bit patterns (the top half of a float32, rounded to nearest even), Cast to float32 in the graph. */
+  | { kind: 'bfloat16'; codes: Uint16Array }
+  /** FP8 codes times one float scale: E4M3 (OCP "fn": no infinities, 0x7f/0xff NaN) or E5M2 (IEEE-like). */
+  | { kind: 'fp8'; format: 'float8e4m3fn' | 'float8e5m2'; codes: Uint8Array; scale: number }
+  /** FP4 E2M1 codes (one per element here, two per byte in the file) times a scale per block of `blockSize` along the fan-in. */
+  | { kind: 'fp4'; codes: Uint8Array; scale: Float32Array; blockSize: number }
   /** Weight sharing: an index per weight into a codebook of 2^bits floats. */
   | { kind: 'codebook'; bits: number; indices: Uint8Array; codebook: Float32Array };
 
@@ -24,18 +30,17 @@ export interface ActivationQuant {
   zeroPoint: number;
 }
 
-const E4M3_VALUES = (() => {
-  const table = new Float32Array(256);
-  for (let code = 0; code < 256; code++) {
-    const sign = code & 0x80 ? -1 : 1;
-    const exponent = (code >> 3) & 0xf;
-    const mantissa = code & 7;
-    if ((code & 0x7f) === 0x7f) table[code] = NaN;
-    else if (exponent === 0) table[code] = sign * (mantissa / 8) * 2 ** -6;
-    else table[code] = sign * (1 + mantissa / 8) * 2 ** (exponent - 7);
+const decodeTables = new Map<FloatFormat, Float32Array>();
+
+/** Every code's exact value (float-formats.ts's decoding), as float32: 256 entries for 8-bit formats, 16 for FP4. */
+function decodeTable(format: 'float8e4m3fn' | 'float8e5m2' | 'float4e2m1'): Float32Array {
+  let table = decodeTables.get(format);
+  if (!table) {
+    table = Float32Array.from({ length: format === 'float4e2m1' ? 16 : 256 }, (_, code) => decodeFloat(format, code));
+    decodeTables.set(format, table);
   }
   return table;
-})();
+}
 
 /** The float32 values a stored weight stands for, computed as ONNX Runtime's DequantizeLinear does (in float32). */
 export function dequantize(w: StoredWeight, rows: number, fanIn: number): Float32Array {
@@ -54,9 +59,25 @@ export function dequantize(w: StoredWeight, rows: number, fanIn: number): Float3
       }
       return out;
     }
-    case 'fp8e4m3': {
+    case 'bfloat16': {
+      // a bfloat16 is the upper 16 bits of the float32 it stands for
+      const bits = new Uint32Array(w.codes.length);
+      for (let i = 0; i < bits.length; i++) bits[i] = w.codes[i]! << 16;
+      return new Float32Array(bits.buffer);
+    }
+    case 'fp8': {
+      const table = decodeTable(w.format);
       const out = new Float32Array(w.codes.length);
-      for (let i = 0; i < out.length; i++) out[i] = Math.fround(E4M3_VALUES[w.codes[i]!]! * Math.fround(w.scale));
+      for (let i = 0; i < out.length; i++) out[i] = Math.fround(table[w.codes[i]!]! * Math.fround(w.scale));
+      return out;
+    }
+    case 'fp4': {
+      const table = decodeTable('float4e2m1');
+      const blocks = Math.ceil(fanIn / w.blockSize);
+      const out = new Float32Array(rows * fanIn);
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < fanIn; c++) out[r * fanIn + c] = Math.fround(table[w.codes[r * fanIn + c]!]! * w.scale[r * blocks + Math.floor(c / w.blockSize)]!);
+      }
       return out;
     }
     case 'codebook': {
@@ -78,7 +99,9 @@ export function storedBytes(w: StoredWeight): number {
     }
     case 'float16': return w.values.length * 2;
     case 'linear': return Math.ceil(w.q.length * w.bits / 8) + w.scale.length * 4 + (w.zeroPoint ? Math.ceil(w.zeroPoint.length * w.bits / 8) : 0);
-    case 'fp8e4m3': return w.codes.length + 4;
+    case 'bfloat16': return w.codes.length * 2;
+    case 'fp8': return w.codes.length + 4;
+    case 'fp4': return Math.ceil(w.codes.length / 2) + w.scale.length * 4;
     case 'codebook': return Math.ceil(w.indices.length * w.bits / 8) + w.codebook.length * 4;
   }
 }

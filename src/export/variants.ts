@@ -2,7 +2,13 @@
 // and a storage format for the weights. Parsed from the CLI's flags or a "key=value,..." string.
 import { HyperlabError } from '../core/errors.ts';
 
-export const QUANTIZERS = ['int8', 'int4', 'kmeans4', 'ternary', 'fp16', 'fp8'] as const;
+/**
+ * fp8 is E4M3FN; fp8e5m2, bf16 and fp4 (E2M1, MX: power-of-two scale per block of 32) were
+ * added with an ONNX Runtime probe (test/unit/export/ort-float-probe.test.ts): ORT 1.30 runs
+ * bf16 and fp8e5m2, not fp4, whose variant keeps the engine's simulated figures and writes no
+ * ONNX file (pipeline.ts).
+ */
+export const QUANTIZERS = ['int8', 'int4', 'kmeans4', 'ternary', 'fp16', 'bf16', 'fp8', 'fp8e5m2', 'fp4'] as const;
 export type Quantizer = (typeof QUANTIZERS)[number];
 
 /** Which weights share a scale: the whole tensor, each output channel, or blocks along the fan-in. */
@@ -54,7 +60,7 @@ export interface VariantFields {
 }
 
 function defaultGranularity(q: Quantizer | null): Granularity {
-  return q === 'int4' ? { kind: 'block', size: 32 } : q === 'int8' ? { kind: 'channel' } : { kind: 'tensor' };
+  return q === 'int4' || q === 'fp4' ? { kind: 'block', size: 32 } : q === 'int8' ? { kind: 'channel' } : { kind: 'tensor' };
 }
 
 export function makeVariant(f: VariantFields): VariantSpec {
@@ -87,10 +93,11 @@ export function makeVariant(f: VariantFields): VariantSpec {
   const chosen = [f.perChannel && 'per-channel', f.perTensor && 'per-tensor', f.block !== undefined && 'block'].filter(Boolean);
   if (chosen.length > 1) throw usage(`--${chosen.join(' and --')} cannot be combined`, 'Choose one granularity.');
   if (chosen.length === 1) {
-    if (quantize !== 'int8' && quantize !== 'int4') throw usage(`--${chosen[0]} applies to --quantize int8 or int4`, 'Leave it out for the other methods.');
+    if (quantize === 'fp4' && f.block === undefined) throw usage(`--${chosen[0]} does not apply to --quantize fp4`, 'FP4 (MX) scales blocks along the inputs: leave it out (blocks of 32) or give --block B.');
+    if (quantize !== 'int8' && quantize !== 'int4' && quantize !== 'fp4') throw usage(`--${chosen[0]} applies to --quantize int8, int4 or fp4`, 'Leave it out for the other methods.');
     if (f.block !== undefined) {
       if (!(Number.isInteger(f.block) && f.block >= 2)) throw usage(`--block ${f.block} is not a block size`, 'Use a whole number ≥ 2, e.g. --block 32.');
-      if (quantize !== 'int4') throw usage('--block needs --quantize int4', 'ONNX Runtime runs block-wise DequantizeLinear for INT4 weights; INT8 uses --per-channel.');
+      if (quantize !== 'int4' && quantize !== 'fp4') throw usage('--block needs --quantize int4', 'ONNX Runtime runs block-wise DequantizeLinear for INT4 weights; INT8 uses --per-channel.');
       granularity = { kind: 'block', size: f.block };
     } else granularity = f.perChannel ? { kind: 'channel' } : { kind: 'tensor' };
   }
@@ -105,7 +112,7 @@ function labelOf(prune: PruneSpec | null, finetune: number, q: Quantizer | null,
   const parts: string[] = [];
   if (prune) parts.push(prune.method === 'nm' ? `nm${prune.n}of${prune.m}` : `${prune.method === 'structured' ? 'struct' : 'prune'}${Math.round(prune.amount * 100)}${prune.method === 'magnitude' && prune.scope === 'layer' ? '-layer' : ''}`);
   if (finetune > 0) parts.push(`ft${finetune}`);
-  if (q) parts.push(q + (q === 'int8' || q === 'int4' ? (g.kind === 'block' ? `-block${g.size}` : g.kind === 'channel' ? '-channel' : '-tensor') : ''));
+  if (q) parts.push(q + (q === 'int8' || q === 'int4' || q === 'fp4' ? (g.kind === 'block' ? `-block${g.size}` : g.kind === 'channel' ? '-channel' : '-tensor') : ''));
   return parts.length ? parts.join('-') : 'fp32';
 }
 

@@ -41,7 +41,8 @@ export function variantLabel(v: CompressVariant): string {
   else if (v.prune > 0) parts.push(`${v.pruneKind === 'structured' ? 'structured ' : v.pruneKind === 'magnitude' ? 'per-layer ' : ''}prune ${Math.round(v.prune * 100)}%`);
   if (v.finetune > 0 && parts.length) parts[parts.length - 1] += ` + fine-tune ${v.finetune}`;
   if (v.quantize !== 'none') {
-    const detail = v.quantize === 'int8' || v.quantize === 'int4' ? `/${v.granularity === 'block' ? `block ${v.block}` : v.granularity}` : '';
+    // fp4 from the panel is MXFP4: blocks of 32 along the inputs, whatever the granularity fields say
+    const detail = v.quantize === 'int8' || v.quantize === 'int4' ? `/${v.granularity === 'block' ? `block ${v.block}` : v.granularity}` : v.quantize === 'fp4' ? '/block 32' : '';
     parts.push(`${v.quantize}${detail}`);
   }
   return parts.length ? parts.join(' · ') : 'fp32';

@@ -344,7 +344,7 @@ export type SweepFromWebview =
 // fine-tuning, quantization), the host runs the export pipeline with progress and cancel, and
 // the report comes back as rows: size, sparsity, accuracy, agreement, latency per variant.
 
-export const QUANTIZE_CHOICES = ['none', 'fp16', 'int8', 'int4', 'kmeans4', 'ternary', 'fp8'] as const;
+export const QUANTIZE_CHOICES = ['none', 'fp16', 'bf16', 'int8', 'int4', 'kmeans4', 'ternary', 'fp8', 'fp8e5m2', 'fp4'] as const;
 export type QuantizeChoice = (typeof QUANTIZE_CHOICES)[number];
 export const PRUNE_KINDS = ['magnitude', 'global', 'structured', 'nm'] as const;
 export type PruneKind = (typeof PRUNE_KINDS)[number];

@@ -1,5 +1,5 @@
 // What ONNX Runtime makes of the exported weight bytes: for each storage the exporter writes
-// (compression modules' INT4 blocks, INT8, FP8, uint4 codebook indices, FP16, ternary), a
+// (compression modules' INT4 blocks, INT8, FP8 E4M3/E5M2, BF16, uint4 codebook indices, FP16, ternary), a
 // one-layer model's output equals dequantize() exactly. And the exporter's pruning masks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { storedFromQuantized } from '../../../src/export/from-compress.ts';
 import { globalMagnitudeMasks, magnitudeMask, nmMask } from '../../../src/export/prune.ts';
 import { dequantize } from '../../../src/export/stored-weight.ts';
 
-test('ONNX Runtime dequantizes the written INT4 blocks, INT8, FP8 codes, uint4 codebook indices, FP16 and ternary codes exactly as dequantize() says', async () => {
+test('ONNX Runtime dequantizes the written INT4 blocks, INT8, FP8 (E4M3 and E5M2) codes, uint4 codebook indices, FP16, BF16 and ternary codes exactly as dequantize() says', async () => {
   const rows = 3, fan = 5; // odd element count: the last INT4 byte is half-used
   const w = Float32Array.from({ length: rows * fan }, (_, i) => Math.sin(i * 1.7) * (i + 1) / 10);
   const specs: QuantizeSpec[] = [
@@ -19,6 +19,8 @@ test('ONNX Runtime dequantizes the written INT4 blocks, INT8, FP8 codes, uint4 c
     { method: 'float', format: 'float8e4m3fn', scaling: 'absmax', saturate: true },
     { method: 'kmeans', bits: 2 },
     { method: 'float', format: 'float16' },
+    { method: 'float', format: 'bfloat16' },
+    { method: 'float', format: 'float8e5m2', scaling: 'absmax', saturate: true },
     { method: 'ternary', granularity: { kind: 'channel', axis: 0 } },
     { method: 'binary', granularity: { kind: 'tensor' } },
   ];

@@ -2,8 +2,10 @@
 // Pareto front of a report and the "smallest within 1 point" pick.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { COMPRESS_PRESETS, DEFAULT_VARIANT, paretoFront, smallestWithin, variantLabel, variantProblem } from '../../../src/core/webview/compress-data.ts';
-import type { CompressReportRow } from '../../../src/core/webview/contract.ts';
+import { COMPRESS_PRESETS, DEFAULT_VARIANT, paretoFront, smallestWithin, variantArgument, variantLabel, variantProblem } from '../../../src/core/webview/compress-data.ts';
+import { QUANTIZE_CHOICES, type CompressReportRow } from '../../../src/core/webview/contract.ts';
+import { checkPanelMessage } from '../../../src/core/webview/inbound-rules.ts';
+import { parseVariant } from '../../../src/export/variants.ts';
 
 const row = (label: string, fileBytes: number, accuracy: number | null, baseline = false): CompressReportRow => ({
   label, baseline, fileBytes, accuracy, sparsity: 0, parameters: 0, agreement: null, perClassDelta: [], latencyMs: { batch1: null, batch64: null }, verified: 'onnxruntime', note: null, files: [],
@@ -57,4 +59,19 @@ test('the panel\'s variants become hyperlab export arguments the CLI parses, and
   assert.deepEqual(report.rows.map((r) => [r.label, r.baseline, r.accuracy]), [['fp32', true, 0.9], ['int8/channel', false, 0.89]]);
   assert.ok(Math.abs(report.rows[1]!.perClassDelta[0]!.delta + 1.2) < 1e-9, 'per-class change in points');
   assert.equal(report.createdAt, Date.UTC(2026, 10, 29, 3));
+});
+
+test('the panel offers bf16, fp8e5m2 and fp4; the host accepts them and refuses a format it does not know; each becomes a --variant the CLI parses', () => {
+  for (const quantize of ['bf16', 'fp8e5m2', 'fp4'] as const) {
+    assert.ok((QUANTIZE_CHOICES as readonly string[]).includes(quantize));
+    const v = { ...DEFAULT_VARIANT, quantize };
+    const verdict = checkPanelMessage('compress', { type: 'startExport', runId: 3, variants: [v], format: 'onnx' });
+    assert.ok(verdict.ok, quantize);
+    assert.equal(variantArgument(v), `quantize=${quantize}`);
+    assert.equal(parseVariant(variantArgument(v)).label, quantize === 'fp4' ? 'fp4-block32' : quantize);
+  }
+  assert.equal(variantLabel({ ...DEFAULT_VARIANT, quantize: 'fp4' }), 'fp4/block 32');
+  const bad = checkPanelMessage('compress', { type: 'startExport', runId: 3, variants: [{ ...DEFAULT_VARIANT, quantize: 'fp6' }], format: 'onnx' });
+  assert.equal(bad.ok, false);
+  assert.match((bad as { reason: string }).reason, /quantize/);
 });
