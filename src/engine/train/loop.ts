@@ -78,6 +78,26 @@ export interface TrainStart {
   tensors: ReadonlyMap<string, Float32Array>;
   /** Called once before the first step and after every optimizer step. */
   afterStep?: (params: readonly Param[]) => void;
+  /** Weights the model computes with in place of the trained ones (quantization-aware training). */
+  swap?: WeightSwap;
+}
+
+/**
+ * Lets the forward and backward passes see other weights than the ones the optimizer updates,
+ * as quantization-aware training needs: the model computes with fake-quantized weights while
+ * FP32 masters are trained. The loop calls swapIn before each training forward (and before
+ * validation, so the curves show the model that will be exported) and swapOut after the backward
+ * (and after validation); penalties, clipping, weight decay, the optimizer step and checkpoints
+ * all see the masters.
+ */
+export interface WeightSwap {
+  /** Puts the weights to compute with into the params, keeping the masters. */
+  swapIn(params: readonly Param[]): void;
+  /**
+   * Puts the masters back. After a backward (`gradients` true) it also turns each swapped
+   * param's gradient, taken w.r.t. the swapped-in values, into the masters' gradient.
+   */
+  swapOut(params: readonly Param[], gradients: boolean): void;
 }
 
 /** The name of the first param or buffer holding a NaN or ±Inf, or null. */
@@ -151,6 +171,7 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
   let stoppedEarly = false;
   const key = (k: string): string => o.prefix + k;
   const gradientWatch = new GradientWatch(o.prefix);
+  const swap = o.start?.swap;
 
   epochs: for (let epoch = startEpoch; epoch < t.epochs; epoch++) {
     const started = now();
@@ -171,8 +192,14 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
       const weightsBefore = statsNow ? snapshotWeights(model) : null;
 
       model.zeroGrad();
+      swap?.swapIn(params);
       const logits = model.forward({ data: n === batchSize ? x : x.subarray(0, n * size), shape: [n, ...inputShape] }, forwardCtx);
       const result = objective.compute(logits, y);
+      if (swap) {
+        // the backward needs the swapped-in weights; the penalties are the masters'
+        if (Number.isFinite(result.loss)) model.backward(result.grad);
+        swap.swapOut(params, true);
+      }
       const penalty = applyPenalties(params, { l1: t.l1, l2: t.l2 });
       const loss = result.loss + penalty;
       if (!Number.isFinite(loss)) {
@@ -181,7 +208,7 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
         reporter.log('error', `${o.prefix}diverged: ${reason}; keeping the last good weights (end of epoch ${epoch})`);
         break epochs;
       }
-      model.backward(result.grad);
+      if (!swap) model.backward(result.grad);
       const gradNorms = statsNow ? gradientNorms(model) : undefined;
       if (t.clip.value !== null) clipGradValue(params, t.clip.value);
       if (t.clip.norm !== null) clipGradNorm(params, t.clip.norm);
@@ -213,7 +240,9 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
       reporter.log('error', `${o.prefix}diverged: ${reason}; keeping the last good weights (end of epoch ${epoch})`);
       break;
     }
+    swap?.swapIn(params);
     const validation = data.validation.count > 0 ? evaluate(model, data.validation, objective, classes) : { loss: NaN, acc: NaN };
+    swap?.swapOut(params, false);
     if (data.validation.count > 0 && !Number.isFinite(validation.loss)) {
       status = 'diverged';
       reason = `validation loss became ${validation.loss} after epoch ${epoch + 1} (lr ${lr})`;
