@@ -1,4 +1,4 @@
-// Compress & Export: pick a finished run, choose variants (pruning, fine-tuning, quantization)
+// Compress & Export: pick a finished run, choose variants (pruning, fine-tuning, quantization, QAT)
 // from presets or by hand, export them with progress and cancel, then read the report: a table
 // (size, sparsity, accuracy, agreement with FP32, latency) and accuracy against size with the
 // Pareto front. The host runs the pipeline; this page only edits and shows.
@@ -150,15 +150,17 @@ function variantsTable(problems: (string | null)[]): HTMLElement {
     granularity.disabled = v.quantize !== 'int8' && v.quantize !== 'int4';
     const block = numberInput(v.block, 8, LIMITS.blockSize, `Block size of variant ${i + 1}`, (n) => update({ block: n }));
     block.disabled = granularity.disabled || v.granularity !== 'block';
+    const qat = numberInput(v.qat, 0, LIMITS.finetuneEpochs, `Quantization-aware fine-tuning epochs of variant ${i + 1}`, (n) => update({ qat: n }));
+    qat.disabled = granularity.disabled && v.qat === 0;
     const remove = button('Remove', () => { state = { ...state, variants: state.variants.filter((_, j) => j !== i) }; save(); render(); }, { title: `Remove variant ${i + 1}` });
     return [
-      h('tr', { 'data-variant': String(i) }, h('td', {}, pruneKind), h('td', {}, sparsity), h('td', {}, finetune), h('td', {}, quantize), h('td', {}, granularity), h('td', {}, block),
+      h('tr', { 'data-variant': String(i) }, h('td', {}, pruneKind), h('td', {}, sparsity), h('td', {}, finetune), h('td', {}, quantize), h('td', {}, granularity), h('td', {}, block), h('td', {}, qat),
         h('td', { class: 'label' }, variantLabel(v)), h('td', {}, remove)),
-      problems[i] ? h('tr', {}, h('td', { class: 'problem', colspan: '8', role: 'alert' }, problems[i]!)) : null,
+      problems[i] ? h('tr', {}, h('td', { class: 'problem', colspan: '9', role: 'alert' }, problems[i]!)) : null,
     ];
   });
   return h('table', { class: 'variants', id: 'variants' },
-    h('thead', {}, h('tr', {}, ...['pruning', 'sparsity %', 'fine-tune epochs', 'quantization', 'granularity', 'block', 'variant', ''].map((t) => h('th', {}, t)))),
+    h('thead', {}, h('tr', {}, ...['pruning', 'sparsity %', 'fine-tune epochs', 'quantization', 'granularity', 'block', 'QAT epochs', 'variant', ''].map((t) => h('th', { ...(t === 'QAT epochs' ? { title: 'Quantization-aware fine-tuning (int8/int4): trains with the weights fake-quantized as exported' } : {}) }, t)))),
     h('tbody', {}, ...rows.flat().filter((r): r is HTMLTableRowElement => r !== null)));
 }
 
@@ -196,7 +198,7 @@ function reportView(r: CompressReport): HTMLElement {
       h('td', { class: 'num' }, baseline ? `${((row.fileBytes / baseline.fileBytes) * 100).toFixed(1)}%` : '—'),
       h('td', { class: 'num' }, `${(row.sparsity * 100).toFixed(1)}%`),
       h('td', { class: 'num' }, row.parameters.toLocaleString('en-US')),
-      h('td', { class: 'num' }, pct(row.accuracy)),
+      h('td', { class: 'num' }, pct(row.accuracy), row.ptqAccuracy !== null ? h('span', { class: 'muted', title: 'Plain post-training quantization of the same scheme' }, ` (PTQ ${pct(row.ptqAccuracy)})`) : null),
       h('td', { class: `num ${delta !== null && delta < 0 ? 'delta-neg' : ''}` }, delta === null || row.baseline ? '—' : `${delta >= 0 ? '+' : ''}${delta.toFixed(2)}`),
       h('td', { class: 'num' }, pct(row.agreement)),
       h('td', { class: 'num' }, worst && !row.baseline ? `${worst.name} ${worst.delta >= 0 ? '+' : ''}${worst.delta.toFixed(1)}` : '—'),
