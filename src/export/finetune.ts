@@ -13,6 +13,7 @@ import type { Param } from '../engine/nn/types.ts';
 import { runExperiment } from '../engine/train/run.ts';
 import { applyMask, globalMagnitudeMasks, magnitudeMask } from './prune.ts';
 import { fakeQuantSwap, qatOptions, type QatWeight } from './qat.ts';
+import { activationFakeQuant, type ActivationRanges } from './qat-activations.ts';
 import type { ExportData, SourceRun } from './source.ts';
 import type { VariantSpec } from './variants.ts';
 
@@ -27,7 +28,7 @@ export interface FineTuneContext {
  * params "parent.run" and "compress.variant": the engine trains from the pruned weights with the
  * run's optimizer and schedule and re-applies the masks after every optimizer step.
  */
-export async function fineTune(o: FineTuneContext, source: SourceRun, data: ExportData, modelSpec: ModelSpec, tensors: Map<string, Float32Array>, masks: Map<string, Uint8Array>, v: VariantSpec, qatWeights: readonly QatWeight[] = []): Promise<{ tensors: Map<string, Float32Array>; runId: number }> {
+export async function fineTune(o: FineTuneContext, source: SourceRun, data: ExportData, modelSpec: ModelSpec, tensors: Map<string, Float32Array>, masks: Map<string, Uint8Array>, v: VariantSpec, qatWeights: readonly QatWeight[] = [], qatActivations: ActivationRanges | null = null): Promise<{ tensors: Map<string, Float32Array>; runId: number }> {
   const base = source.spec;
   const qat = v.qat > 0;
   const epochs = qat ? v.qat : v.finetune;
@@ -54,6 +55,7 @@ export async function fineTune(o: FineTuneContext, source: SourceRun, data: Expo
         // QAT keeps the masks pruning set (it starts from pruned weights); fine-tuning prunes gradually
         afterStep: v.prune?.method === 'magnitude' && !qat ? gradualMasks(masks, v.prune.amount, v.prune.scope, Math.ceil(data.data.train.count / Math.min(spec.train.batchSize, data.data.train.count)) * epochs) : fixedMasks(masks),
         ...(qat ? { swap: fakeQuantSwap(qatWeights, qatOptions(v)) } : {}),
+        ...(qat && qatActivations ? { wrapWeighted: activationFakeQuant(qatActivations) } : {}),
       },
       control: { shouldStop: () => o.signal?.aborted ?? false, pause: async () => {} },
       reporter: {

@@ -22,6 +22,7 @@ import { recordArtifacts, reportTable, type ExportFormat, type ExportReport, typ
 import { engineLogits, engineModel, loadExportData, loadSourceRun, type CheckpointChoice, type ExportData, type SourceRun } from './source.ts';
 import { dequantize, dequantizeBias, quantizeBias, type ActivationQuant, type QuantizedBias, type StoredWeight } from './stored-weight.ts';
 import type { Sequential } from '../engine/nn/sequential.ts';
+import { engineModelWithActivations } from './qat-activations.ts';
 import { tritonConfig, torchModule } from './targets.ts';
 import type { VariantSpec } from './variants.ts';
 
@@ -110,6 +111,8 @@ interface Working {
   fineTuneRun: number | null;
   /** QAT: the weights before it, for the accuracy of plain PTQ of the same scheme. */
   beforeQat: Map<string, Float32Array> | null;
+  /** QAT of an INT8 variant: the activation ranges it trained with (calibrated before it), which the export keeps. */
+  qatActivations: Map<string, ActivationQuant> | null;
 }
 
 function countParams(layers: readonly ExportLayer[], tensors: ReadonlyMap<string, Float32Array>): { parameters: number; nonZero: number } {
@@ -160,16 +163,21 @@ async function prunedModel(o: ExportOptions, source: SourceRun, data: ExportData
   }
   let fineTuneRun: number | null = null;
   let beforeQat: Map<string, Float32Array> | null = null;
+  let qatActivations: Map<string, ActivationQuant> | null = null;
   const epochs = v.qat > 0 ? v.qat : v.finetune;
   if (epochs > 0) {
     progress(`${v.label}: ${v.qat > 0 ? 'quantization-aware fine-tuning' : 'fine-tuning'} ${epochs} epoch${epochs === 1 ? '' : 's'}`);
-    if (v.qat > 0) beforeQat = tensors;
+    if (v.qat > 0) {
+      beforeQat = tensors;
+      // INT8 quantizes activations: calibrated as PTQ calibrates them, then held through QAT and the export
+      if (v.quantize === 'int8') qatActivations = quantizedModel(o, data, classes, v, { modelSpec, tensors, layers, fineTuneRun: null, skipped, beforeQat: null, qatActivations: null }, tensors).activations;
+    }
     const qatWeights = v.qat > 0 ? weightedLayers(layers).map((l) => ({ name: l.weight, rows: rowsOf(l), fanIn: fanIn(l) })) : [];
-    const r = await fineTune({ store: o.store, dbPath: o.dbPath, signal: o.signal }, source, data, modelSpec, new Map(tensors), masks, v, qatWeights);
+    const r = await fineTune({ store: o.store, dbPath: o.dbPath, signal: o.signal }, source, data, modelSpec, new Map(tensors), masks, v, qatWeights, qatActivations);
     tensors = r.tensors;
     fineTuneRun = r.runId;
   }
-  return { modelSpec, tensors, layers, fineTuneRun, skipped, beforeQat };
+  return { modelSpec, tensors, layers, fineTuneRun, skipped, beforeQat, qatActivations };
 }
 
 function storeWeights(v: VariantSpec, w: Working): Map<string, StoredWeight> {
@@ -199,7 +207,7 @@ function quantizedModel(o: ExportOptions, data: ExportData, classes: number, v: 
   const simulated = new Map(tensors);
   for (const l of weightedLayers(w.layers)) simulated.set(l.weight, dequantize(stored.get(l.weight)!, rowsOf(l), fanIn(l)));
   const engine = engineModel(w.modelSpec, data.inputShape, classes, simulated);
-  const activations = v.quantize === 'int8' ? calibrateActivations(engine, data.data.validation.count > 0 ? data.data.validation : data.data.train, o.calibrationSamples ?? 1000, v.calibration) : null;
+  const activations = v.quantize !== 'int8' ? null : tensors === w.tensors && w.qatActivations ? w.qatActivations : calibrateActivations(engine, data.data.validation.count > 0 ? data.data.validation : data.data.train, o.calibrationSamples ?? 1000, v.calibration);
   const biases = new Map<string, QuantizedBias>();
   for (const l of activations ? weightedLayers(w.layers) : []) {
     const sw = stored.get(l.weight)!, a = activations!.get(l.name);
@@ -211,7 +219,9 @@ function quantizedModel(o: ExportOptions, data: ExportData, classes: number, v: 
     engine.params().find((p) => p.name === l.bias)!.value.set(dequantizeBias(b));
     simulated.set(l.bias, dequantizeBias(b));
   }
-  return { stored, simulated, engine, activations, biases };
+  // after QAT the engine computes as QAT trained: weights and activations fake-quantized
+  const computing = tensors === w.tensors && w.qatActivations && activations ? engineModelWithActivations(w.modelSpec, data.inputShape, classes, simulated, activations) : engine;
+  return { stored, simulated, engine: computing, activations, biases };
 }
 
 /**
@@ -341,7 +351,7 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
         runtime = 'simulated';
         note = `ONNX Runtime did not run it (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); figures are the engine's simulation`;
       }
-      if (v.quantize === 'int8') note = [note, 'accuracy includes activation quantization (ORT); the simulated figure quantizes weights only'].filter(Boolean).join('; ');
+      if (v.quantize === 'int8') note = [note, `accuracy includes activation quantization (ORT); the simulated figure quantizes ${w.qatActivations ? 'weights and activations (the ranges QAT trained with)' : 'weights only'}`].filter(Boolean).join('; ');
       if (w.skipped.length) note = [note, `left dense (input width not a multiple of ${v.prune!.m}): ${w.skipped.join(', ')}`].filter(Boolean).join('; ');
       fp32 ??= { predictions: acc.predictions, perClass: acc.perClass };
       let agree = 0;

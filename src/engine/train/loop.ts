@@ -18,7 +18,7 @@ import { Rng } from '../rng.ts';
 import { EarlyStopper, restore, snapshot, SwaAverage, type Snapshot } from './averaging.ts';
 import { restoreTracking, trackingExtras, type Tracking } from './tracking-state.ts';
 import { refreshBatchNorm } from './batchnorm-refresh.ts';
-import { buildModel } from './build-model.ts';
+import { buildModel, type BuildOptions } from './build-model.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { evaluate, argmax } from './evaluate.ts';
 import { GradientWatch } from './gradient-watch.ts';
@@ -80,6 +80,8 @@ export interface TrainStart {
   afterStep?: (params: readonly Param[]) => void;
   /** Weights the model computes with in place of the trained ones (quantization-aware training). */
   swap?: WeightSwap;
+  /** Dense and conv layers as the model computes with them (buildModel's wrapWeighted). */
+  wrapWeighted?: BuildOptions['wrapWeighted'];
 }
 
 /**
@@ -116,7 +118,7 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
   const now = o.now ?? (() => performance.now() / 1000);
   const seed = t.seed + o.member;
   const classes = data.classNames.length;
-  const model = buildModel(spec.model, { inputShape: data.shape, classes, rng: new Rng(deriveSeed(seed, STREAM.init)), ...(o.kernels ? { kernels: o.kernels } : {}) });
+  const model = buildModel(spec.model, { inputShape: data.shape, classes, rng: new Rng(deriveSeed(seed, STREAM.init)), ...(o.kernels ? { kernels: o.kernels } : {}), ...(o.start?.wrapWeighted ? { wrapWeighted: o.start.wrapWeighted } : {}) });
   const inputShape = spec.model.inputShape ?? data.shape;
   const params = model.params();
   const { optimizer, ownsWeightDecay } = makeOptimizer(t, o.kernels);

@@ -119,3 +119,29 @@ test('the swap restores the masters after the step; min-max puts every weight on
   assert.deepEqual(p.value, masters, 'masters back');
   assert.deepEqual([...p.grad], [1, 2, 3, 4]);
 });
+
+test('activation fake quantization (INT8 QAT): a dense layer computes on its input fake-quantized at the calibrated uint8 range; the gradient is zero where the input was clamped', async () => {
+  const { Dense } = await import('../../../src/engine/nn/layers/dense.ts');
+  const { FakeQuantActivations } = await import('../../../src/export/qat-activations.ts');
+  const { linearParams } = await import('../../../src/core/compress/index.ts');
+  const make = () => { const d = new Dense('dense1', 3, 2); d.weight.value.set([0.5, -1, 0.25, 2, 0.125, -0.5]); d.bias!.value.set([0.1, -0.2]); return d; };
+  // calibrated on [-1, 2]: 3.5 and -4 fall outside and are clamped
+  const range = linearParams(-1, 2, 0, 255, 'affine');
+  const x = { data: Float32Array.of(0.3, 3.5, -0.77, -4, 1.01, 0.5), shape: [2, 3] };
+  const wrapped = new FakeQuantActivations(make(), range, undefined);
+  const ctx = { training: true, rng: new Rng(0) };
+  const y = wrapped.forward(x, ctx);
+  // by hand: QuantizeLinear then DequantizeLinear of each input, as ONNX Runtime computes the QDQ pair
+  const fq = Float32Array.from(x.data, (v) => Math.fround((Math.min(255, Math.max(0, roundHalfEven(Math.fround(v / range.scale)) + range.zeroPoint)) - range.zeroPoint) * range.scale));
+  assert.ok(Math.abs(fq[1]! - 2) < range.scale && Math.abs(fq[3]! + 1) < range.scale, 'the outliers are clamped to the range');
+  const reference = make();
+  assert.deepEqual(y.data, reference.forward({ data: fq, shape: [2, 3] }, ctx).data.slice());
+  const dy = { data: Float32Array.of(1, -2, 0.5, 3), shape: [2, 2] };
+  const dx = wrapped.backward(dy);
+  const refDx = reference.backward(dy).data;
+  const clamped = [false, true, false, true, false, false];
+  assert.deepEqual([...dx.data], [...refDx].map((g, i) => (clamped[i] ? 0 : g)), 'straight-through: passed inside the range, zero where clamped');
+  assert.ok(refDx[1] !== 0 && refDx[3] !== 0, 'the clamped inputs do get a gradient without the STE mask');
+  // the weight gradient is taken at the fake-quantized input
+  assert.deepEqual(wrapped.params()[0]!.grad, reference.weight.grad);
+});

@@ -9,7 +9,10 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { runCli } from '../../../src/cli/cli.ts';
 import type { CliIO } from '../../../src/cli/io.ts';
-import { fakeQuantizeWeights, quantizeLinear, dequantizeValue } from '../../../src/core/compress/index.ts';
+import { fakeQuantizeWeights, quantizeLinear, dequantizeValue, type LinearOptions } from '../../../src/core/compress/index.ts';
+import { calibrateActivations } from '../../../src/export/calibrate.ts';
+import { decodeModel } from '../../../src/export/onnx-proto.ts';
+import { engineModelWithActivations } from '../../../src/export/qat-activations.ts';
 import type { ExportReport, VariantReport } from '../../../src/export/pipeline.ts';
 import { engineLogits, engineModel, loadExportData, loadSourceRun, type ExportData } from '../../../src/export/source.ts';
 import { argmax } from '../../../src/engine/train/evaluate.ts';
@@ -41,14 +44,29 @@ function accuracy(logits: Float32Array, labels: Int32Array, k: number): { acc: n
 }
 
 /** Weights fake-quantized by the compression core (what QAT computes with), the rest as given. */
-function fakeQuantized(tensors: ReadonlyMap<string, Float32Array>): Map<string, Float32Array> {
+function fakeQuantized(tensors: ReadonlyMap<string, Float32Array>, options: LinearOptions = INT4_TENSOR): Map<string, Float32Array> {
   const out = new Map(tensors);
   for (const [name, values] of tensors) {
     if (!/^dense\d+\.weight$/.test(name)) continue;
     const rows = tensors.get(name.replace('weight', 'bias'))!.length;
-    out.set(name, fakeQuantizeWeights({ name, shape: [rows, values.length / rows], data: values }, INT4_TENSOR).y);
+    out.set(name, fakeQuantizeWeights({ name, shape: [rows, values.length / rows], data: values }, options).y);
   }
   return out;
+}
+
+/** The input scale and zero point of every dense layer, as the exported QDQ graph stores them. */
+function onnxActivationRanges(file: string): Map<string, { scale: number; zeroPoint: number }> {
+  const m = decodeModel(fs.readFileSync(file));
+  const raw = (name: string) => m.graph.initializer.find((i) => i.name === name);
+  const ranges = new Map<string, { scale: number; zeroPoint: number }>();
+  for (const i of m.graph.initializer) {
+    const layer = /^(dense\d+)\.input\.scale$/.exec(i.name)?.[1];
+    if (!layer) continue;
+    const scale = i.raw_data.length ? new Float32Array(Uint8Array.from(i.raw_data).buffer)[0]! : i.float_data[0]!;
+    const zp = raw(`${layer}.input.zero_point`)!;
+    ranges.set(layer, { scale, zeroPoint: zp.raw_data.length ? zp.raw_data[0]! : zp.int32_data[0]! });
+  }
+  return ranges;
 }
 
 before(async () => {
@@ -56,7 +74,7 @@ before(async () => {
   // 2 epochs on 3,000 images, seed fixed: deterministic
   trained = await trainRun(smallMlpSpec({ 'train.epochs': 2, 'train.seed': 3 }), path.join(dir, 'runs.db'));
   const out: string[] = [], err: string[] = [];
-  const code = await runCli(['export', String(trained.runId), '--quantize', 'int4', '--per-tensor', '--qat', '1', '--variant', 'quantize=int4,per-tensor', '--out', 'qat', '--json', '--db', trained.dbPath], io(out, err));
+  const code = await runCli(['export', String(trained.runId), '--quantize', 'int4', '--per-tensor', '--qat', '1', '--variant', 'quantize=int4,per-tensor', '--variant', 'quantize=int8,per-channel,qat=1', '--out', 'qat', '--json', '--db', trained.dbPath], io(out, err));
   assert.equal(code, 0, err.join(''));
   report = JSON.parse(out.join('')) as ExportReport;
   const source = loadSourceRun(trained.store, trained.runId);
@@ -64,7 +82,7 @@ before(async () => {
 });
 
 test('--qat 1 with int4 per tensor: labelled, reported with its run and the PTQ accuracy of the same scheme (--json)', () => {
-  assert.deepEqual(report.variants.map((v) => v.label), ['fp32', 'int4-tensor-qat1', 'int4-tensor']);
+  assert.deepEqual(report.variants.map((v) => v.label), ['fp32', 'int4-tensor-qat1', 'int4-tensor', 'int8-channel-qat1']);
   const qat = variant('int4-tensor-qat1');
   assert.ok(qat.qat, 'qat block in the JSON report');
   assert.equal(qat.qat.epochs, 1);
@@ -130,4 +148,31 @@ test('the QAT run is a finished run of its own, linked to its parent, whose curv
   assert.ok(trained.store.metricKeys(run.id).includes('epoch.val.acc'));
   // the run's test accuracy is evaluated on the fake-quantized weights: the exported model's accuracy
   assert.equal(run.summary!['test.acc'], qat.testAcc);
+});
+
+test('INT8 QAT fake-quantizes the activations too, at the calibrated ranges the export keeps: the engine so computing predicts every test sample as ONNX Runtime does', async () => {
+  const qat = variant('int8-channel-qat1');
+  assert.ok(qat.qat);
+  const file = path.join(dir, 'qat', qat.label, 'model.onnx');
+  const ranges = onnxActivationRanges(file);
+  assert.deepEqual([...ranges.keys()], ['dense1', 'dense2', 'dense3']);
+  // the ranges are the PTQ calibration of the weights before QAT (held through QAT, not recalibrated after it)
+  const source = loadSourceRun(trained.store, trained.runId);
+  const classes = data.data.classNames.length;
+  const int8 = { type: 'int8', scheme: 'symmetric', granularity: { kind: 'channel', axis: 0 } } as const;
+  const before = calibrateActivations(engineModel(source.spec.model, data.inputShape, classes, fakeQuantized(source.tensors, int8)), data.data.validation, 1000);
+  for (const [layer, r] of ranges) assert.deepEqual(r, { scale: Math.fround(before.get(layer)!.scale), zeroPoint: before.get(layer)!.zeroPoint }, layer);
+  const run = loadSourceRun(trained.store, qat.fineTuneRun!);
+  const engine = accuracy(engineLogits(engineModelWithActivations(run.spec.model, data.inputShape, classes, fakeQuantized(run.tensors, int8), ranges), data.data.test, classes), data.data.test.y, classes);
+  const session = await ort.InferenceSession.create(fs.readFileSync(file));
+  const n = data.rawTest.count;
+  const result = await session.run({ input: new ort.Tensor('float32', data.rawTest.x, [n, ...data.inputShape]) });
+  const onnx = accuracy(result['logits']!.data as Float32Array, data.data.test.y, classes);
+  let differ = 0;
+  for (let i = 0; i < n; i++) if (engine.predictions[i] !== onnx.predictions[i]) differ++;
+  assert.equal(differ, 0, `${differ} of ${n} test samples predicted differently`);
+  assert.equal(onnx.acc, qat.testAcc);
+  assert.equal(qat.engineAgreement, 1);
+  // and the QAT run itself evaluated the model that way
+  assert.equal(trained.store.getRun(qat.fineTuneRun!)!.summary!['test.acc'], qat.testAcc);
 });
