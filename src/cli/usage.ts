@@ -23,7 +23,7 @@ Usage:
   hyperlab sync [--silence SECONDS] [--wait] [--json]
   hyperlab import tensorboard DIR [--experiment E] [--json]
   hyperlab import mlflow (mlruns/ | mlflow.db | sqlite:///mlflow.db) [--json]
-  hyperlab export RUN [--prune F [--structured|--nm N:M] [--finetune E]] [--quantize M [--per-channel|--block B] [--calibration minmax|percentile|entropy]]
+  hyperlab export RUN [--prune F [--structured|--nm N:M] [--finetune E]] [--quantize M [--per-channel|--per-tensor|--block B] [--calibration minmax|percentile|entropy] [--qat E]]
                   [--variant SPEC ...] [--preset NAME] [--format onnx|triton|torch] --out DIR [--json]
   hyperlab help [COMMAND]
 
@@ -204,7 +204,15 @@ One variant from flags:
   --quantize M       int8 (QDQ, weights + calibrated activations), int4 (opset 21), kmeans4,
                      ternary, fp16 (half initializers, Cast to float), fp8 (E4M3FN)
     --per-channel | --per-tensor | --block B   granularity for int8/int4 (defaults: per-channel, block 32)
-More variants: --variant "prune=0.9,finetune=2" (repeatable; keys as the flags), --preset
+    --qat E          quantization-aware fine-tuning (int8/int4), E epochs before quantizing: a run
+                     of its own (params parent.run, compress.qat) whose forward passes use the
+                     weights fake-quantized as exported (fresh min-max scales each step; int8 also
+                     its activations, at the calibrated ranges, kept for the export), gradients by
+                     the straight-through estimator into the FP32 weights. The report gives the
+                     PTQ accuracy of the same scheme beside it (MLP template, full data, INT4 per
+                     tensor: PTQ QAT_PTQ_INT4 → QAT_INT4 with --qat 2). With pruning the masks
+                     are held; not with --finetune
+More variants: --variant "prune=0.9,finetune=2" or "quantize=int4,per-tensor,qat=2" (repeatable; keys as the flags), --preset
 int8-cpu | sparse-2of4-gpu | table.
   --format F         onnx (default), triton (NAME/1/model.onnx + config.pbtxt), torch
                      (model.safetensors + model.py); repeatable

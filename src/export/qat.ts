@@ -5,7 +5,8 @@
 // estimator (passed where the value lay on the grid, zero where it was clamped) and the optimizer
 // updates the masters. The export then quantizes the masters, which gives exactly the weights
 // the fine-tuning computed with (same arithmetic, src/core/compress/linear.ts).
-import { fakeQuantizeWeights, type LinearOptions } from '../core/compress/index.ts';
+import { fakeQuantizeWeights, groupLayout, integerRange, linearParams, roundHalfEven, type GroupLayout, type LinearOptions } from '../core/compress/index.ts';
+import { groupMinMax } from '../core/compress/groups.ts';
 import { HyperlabError } from '../core/errors.ts';
 import type { WeightSwap } from '../engine/train/loop.ts';
 import type { Param } from '../engine/nn/types.ts';
@@ -31,6 +32,40 @@ export function fakeQuantizedWeight(w: QatWeight, values: Float32Array, options:
   return fakeQuantizeWeights({ name: w.name, shape: [w.rows, w.fanIn], data: values }, options);
 }
 
+/** One weight's fake quantization, prepared once: its groups, and buffers reused every step. */
+interface Prepared {
+  layout: GroupLayout;
+  scale: Float32Array;
+  zeroPoint: Int32Array;
+  master: Float32Array;
+  passMask: Uint8Array;
+}
+
+/**
+ * fakeQuantizeWeights into the param in place, without its per-call allocations and checks (it
+ * runs every step on every weight): the same parameters (linearParams of each group's min-max,
+ * as quantizeLinear) and the same arithmetic, so the values are identical (a test compares them
+ * with quantizeLinear + DequantizeLinear).
+ */
+function fakeQuantizeInPlace(out: Float32Array, p: Prepared, qmin: number, qmax: number, options: LinearOptions): void {
+  const x = p.master;
+  const { min, max } = groupMinMax(x, p.layout);
+  for (let g = 0; g < p.layout.groups; g++) {
+    const lp = min[g]! <= max[g]! ? linearParams(min[g]!, max[g]!, qmin, qmax, options.scheme) : linearParams(0, 0, qmin, qmax, options.scheme);
+    p.scale[g] = lp.scale;
+    p.zeroPoint[g] = lp.zeroPoint;
+  }
+  const index = p.layout.index;
+  for (let i = 0; i < x.length; i++) {
+    const g = index[i]!;
+    const s = p.scale[g]!, z = p.zeroPoint[g]!;
+    const q = roundHalfEven(Math.fround(x[i]! / s)) + z;
+    const inside = q >= qmin && q <= qmax;
+    p.passMask[i] = inside ? 1 : 0;
+    out[i] = Math.fround(((inside ? q : q < qmin ? qmin : qmax) - z) * s);
+  }
+}
+
 /**
  * The training loop's weight swap for QAT. swapIn keeps a copy of each master and puts its
  * fake-quantized values in its place; swapOut puts the master back and, after a backward,
@@ -38,30 +73,36 @@ export function fakeQuantizedWeight(w: QatWeight, values: Float32Array, options:
  */
 export function fakeQuantSwap(weights: readonly QatWeight[], options: LinearOptions): WeightSwap {
   const byName = new Map(weights.map((w) => [w.name, w]));
-  const masters = new Map<string, Float32Array>();
-  const passMasks = new Map<string, Uint8Array>();
+  const { qmin, qmax } = integerRange(options.type, options.scheme);
+  const prepared = new Map<string, Prepared>();
+  /** Weights swapped in now (their masters are in `prepared`). */
+  const swapped = new Set<string>();
   return {
     swapIn(params: readonly Param[]): void {
       for (const p of params) {
         const w = byName.get(p.name);
         if (!w) continue;
         if (w.rows * w.fanIn !== p.value.length) throw new HyperlabError('EXPORT_FAILED', `${p.name} has ${p.value.length} values, the export expects ${w.rows}×${w.fanIn}`, 'This is a bug in quantization-aware fine-tuning; export without --qat.');
-        let master = masters.get(p.name);
-        if (!master) { master = new Float32Array(p.value.length); masters.set(p.name, master); }
-        if (passMasks.has(p.name)) throw new HyperlabError('EXPORT_FAILED', `${p.name} is already fake-quantized`, 'This is a bug in quantization-aware fine-tuning; export without --qat.');
-        master.set(p.value);
-        const fq = fakeQuantizedWeight(w, master, options);
-        p.value.set(fq.y);
-        passMasks.set(p.name, fq.passMask);
+        let prep = prepared.get(p.name);
+        if (!prep) {
+          const layout = groupLayout(p.name, [w.rows, w.fanIn], options.granularity);
+          prep = { layout, scale: new Float32Array(layout.groups), zeroPoint: new Int32Array(layout.groups), master: new Float32Array(p.value.length), passMask: new Uint8Array(p.value.length) };
+          prepared.set(p.name, prep);
+        }
+        if (swapped.has(p.name)) throw new HyperlabError('EXPORT_FAILED', `${p.name} is already fake-quantized`, 'This is a bug in quantization-aware fine-tuning; export without --qat.');
+        prep.master.set(p.value);
+        fakeQuantizeInPlace(p.value, prep, qmin, qmax, options);
+        swapped.add(p.name);
       }
     },
     swapOut(params: readonly Param[], gradients: boolean): void {
       for (const p of params) {
-        const mask = passMasks.get(p.name);
-        if (!mask) continue;
-        p.value.set(masters.get(p.name)!);
+        if (!swapped.has(p.name)) continue;
+        const prep = prepared.get(p.name)!;
+        p.value.set(prep.master);
+        const mask = prep.passMask;
         if (gradients) for (let i = 0; i < mask.length; i++) if (!mask[i]) p.grad[i] = 0;
-        passMasks.delete(p.name);
+        swapped.delete(p.name);
       }
     },
   };

@@ -45,6 +45,12 @@ const data = await loadExportData(source.spec, source.specDir);
 const plain = makeVariant({});
 const tuned = await fineTune({ store, dbPath, signal: undefined }, source, data, source.spec.model, new Map(source.tensors), new Map(), { ...plain, label: `finetune${epochs}`, finetune: epochs });
 const control = await exportRun({ store, dbPath, runId: tuned.runId, out: path.join(work, 'control'), variants: schemes.map(parseVariant), formats: ['onnx'], latencyRepeats: 3, onProgress: progress });
+/** Median training throughput of a fine-tuning run's epochs (samples/s). */
+const throughput = (run: number): number => {
+  const values = store.points(run, 'epoch.samples_per_s').map((p) => p.value).sort((a, b) => a - b);
+  return values[Math.floor(values.length / 2)]!;
+};
+const speeds = { plain: throughput(tuned.runId), ...Object.fromEntries(qat.variants.filter((v) => v.qat).map((v) => [v.label, throughput(v.qat!.fineTuneRun)])) } as Record<string, number>;
 store.close();
 
 const acc = (r: ExportReport, label: string): number => r.variants.find((v) => v.label === label)!.testAcc;
@@ -61,6 +67,8 @@ const text = [
   `${template}, trained${values.run ? ' earlier' : ` here in ${trainSeconds.toFixed(0)} s`} (checkpoint ${path.basename(qat.checkpoint)}, epoch ${qat.epoch}); ${qat.testSamples.toLocaleString('en-US')} test images, every figure from ONNX Runtime (1 thread, CPU); QAT export ${qatSeconds.toFixed(0)} s for both schemes. Measured by \`node test/bench/compress/qat.ts --epochs ${epochs}\` on ${new Date().toISOString().slice(0, 10)}.`,
   '',
   ...rows,
+  '',
+  `Training throughput (median epoch, samples/s, engine on WebAssembly kernels): FP32 fine-tuning ${speeds['plain']!.toFixed(0)}, ${Object.entries(speeds).filter(([k]) => k !== 'plain').map(([k, v]) => `QAT ${k.replace(`-qat${epochs}`, '')} ${v.toFixed(0)} (${(speeds['plain']! / v).toFixed(1)}× slower)`).join(', ')}: each step fake-quantizes every weight (and, for INT8, each layer's input).`,
 ].join('\n');
 process.stdout.write(text + '\n');
 if (values.write) {

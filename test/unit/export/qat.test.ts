@@ -62,9 +62,8 @@ function onnxActivationRanges(file: string): Map<string, { scale: number; zeroPo
   for (const i of m.graph.initializer) {
     const layer = /^(dense\d+)\.input\.scale$/.exec(i.name)?.[1];
     if (!layer) continue;
-    const scale = i.raw_data.length ? new Float32Array(Uint8Array.from(i.raw_data).buffer)[0]! : i.float_data[0]!;
     const zp = raw(`${layer}.input.zero_point`)!;
-    ranges.set(layer, { scale, zeroPoint: zp.raw_data.length ? zp.raw_data[0]! : zp.int32_data[0]! });
+    ranges.set(layer, { scale: new Float32Array(Uint8Array.from(i.raw_data).buffer)[0]!, zeroPoint: zp.raw_data[0]! });
   }
   return ranges;
 }
