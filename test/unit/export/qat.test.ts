@@ -73,7 +73,7 @@ before(async () => {
   // 2 epochs on 3,000 images, seed fixed: deterministic
   trained = await trainRun(smallMlpSpec({ 'train.epochs': 2, 'train.seed': 3 }), path.join(dir, 'runs.db'));
   const out: string[] = [], err: string[] = [];
-  const code = await runCli(['export', String(trained.runId), '--quantize', 'int4', '--per-tensor', '--qat', '1', '--variant', 'quantize=int4,per-tensor', '--variant', 'quantize=int8,per-channel,qat=1', '--out', 'qat', '--json', '--db', trained.dbPath], io(out, err));
+  const code = await runCli(['export', String(trained.runId), '--quantize', 'int4', '--per-tensor', '--qat', '1', '--variant', 'quantize=int4,per-tensor', '--variant', 'quantize=int8,per-channel,qat=1', '--variant', 'nm=2:4,quantize=int4,block=16,qat=1', '--out', 'qat', '--json', '--db', trained.dbPath], io(out, err));
   assert.equal(code, 0, err.join(''));
   report = JSON.parse(out.join('')) as ExportReport;
   const source = loadSourceRun(trained.store, trained.runId);
@@ -81,7 +81,7 @@ before(async () => {
 });
 
 test('--qat 1 with int4 per tensor: labelled, reported with its run and the PTQ accuracy of the same scheme (--json)', () => {
-  assert.deepEqual(report.variants.map((v) => v.label), ['fp32', 'int4-tensor-qat1', 'int4-tensor', 'int8-channel-qat1']);
+  assert.deepEqual(report.variants.map((v) => v.label), ['fp32', 'int4-tensor-qat1', 'int4-tensor', 'int8-channel-qat1', 'nm2of4-int4-block16-qat1']);
   const qat = variant('int4-tensor-qat1');
   assert.ok(qat.qat, 'qat block in the JSON report');
   assert.equal(qat.qat.epochs, 1);
@@ -174,4 +174,17 @@ test('INT8 QAT fake-quantizes the activations too, at the calibrated ranges the 
   assert.equal(qat.engineAgreement, 1);
   // and the QAT run itself evaluated the model that way
   assert.equal(trained.store.getRun(qat.fineTuneRun!)!.summary!['test.acc'], qat.testAcc);
+});
+
+test('QAT after 2:4 pruning holds the pattern: the QAT run\'s weights keep 2 zeros in every group of 4 inputs, and so does the exported model', () => {
+  const qat = variant('nm2of4-int4-block16-qat1');
+  assert.ok(qat.qat);
+  const run = loadSourceRun(trained.store, qat.fineTuneRun!);
+  for (const [name, w] of run.tensors) {
+    if (!/^dense\d+\.weight$/.test(name)) continue;
+    let bad = 0;
+    for (let g = 0; g < w.length; g += 4) if ([0, 1, 2, 3].filter((k) => w[g + k] === 0).length < 2) bad++;
+    assert.equal(bad, 0, `${name}: ${bad} groups of 4 with fewer than 2 zeros`);
+  }
+  assert.ok(qat.sparsity >= 0.5, `exported sparsity ${qat.sparsity}`);
 });
