@@ -99,7 +99,8 @@ function render(): void {
     h('p', { class: 'muted' }, 'The FP32 model is always exported too, as the baseline every variant is compared with.'),
     h('div', { class: 'presets', role: 'group', 'aria-label': 'Presets' }, h('span', { class: 'muted' }, 'Presets:'),
       ...COMPRESS_PRESETS.map((p) => button(p.title, () => { state = { ...state, variants: p.variants.map((v) => ({ ...v })) }; save(); render(); }, { id: `preset-${p.id}`, title: p.detail }))),
-    variantsTable(problems),
+    // the editor's columns outgrow a narrow editor group: it scrolls sideways like the report
+    h('div', { class: 'table-scroll' }, variantsTable(problems)),
     h('div', { class: 'toolbar' },
       button('Add Variant', () => { if (state.variants.length < LIMITS.variants) { state = { ...state, variants: [...state.variants, { ...DEFAULT_VARIANT, quantize: 'int8' }] }; save(); render(); } }, { id: 'add-variant' }),
       startButton(canStart), busy ? button('Cancel', () => channel.post({ type: 'cancelExport' }), { id: 'cancel' }) : null),
