@@ -5,7 +5,7 @@
 // estimator (passed where the value lay on the grid, zero where it was clamped) and the optimizer
 // updates the masters. The export then quantizes the masters, which gives exactly the weights
 // the fine-tuning computed with (same arithmetic, src/core/compress/linear.ts).
-import { fakeQuantizeWeights, groupLayout, integerRange, linearParams, roundHalfEven, type GroupLayout, type LinearOptions } from '../core/compress/index.ts';
+import { groupLayout, integerRange, linearParams, roundHalfEven, type GroupLayout, type LinearOptions } from '../core/compress/index.ts';
 import { groupMinMax } from '../core/compress/groups.ts';
 import { HyperlabError } from '../core/errors.ts';
 import type { WeightSwap } from '../engine/train/loop.ts';
@@ -27,11 +27,6 @@ export function qatOptions(v: VariantSpec): LinearOptions {
   return spec;
 }
 
-/** The fake-quantized values of one weight: what the exported model computes with. */
-export function fakeQuantizedWeight(w: QatWeight, values: Float32Array, options: LinearOptions): { y: Float32Array; passMask: Uint8Array } {
-  return fakeQuantizeWeights({ name: w.name, shape: [w.rows, w.fanIn], data: values }, options);
-}
-
 /** One weight's fake quantization, prepared once: its groups, and buffers reused every step. */
 interface Prepared {
   layout: GroupLayout;
@@ -42,7 +37,7 @@ interface Prepared {
 }
 
 /**
- * fakeQuantizeWeights into the param in place, without its per-call allocations and checks (it
+ * fakeQuantizeWeights (src/core/compress/fake-quant.ts) into the param in place, without its per-call allocations and checks (it
  * runs every step on every weight): the same parameters (linearParams of each group's min-max,
  * as quantizeLinear) and the same arithmetic, so the values are identical (a test compares them
  * with quantizeLinear + DequantizeLinear).
