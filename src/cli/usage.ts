@@ -212,8 +212,8 @@ One variant from flags:
                      PTQ accuracy of the same scheme beside it (MLP template trained in full,
                      INT4 per tensor: FP32 89.22%, PTQ 88.50%, --qat 2 89.24%). With pruning the
                      masks are held; not with --finetune
-More variants: --variant "prune=0.9,finetune=2" or "quantize=int4,per-tensor,qat=2" (repeatable; keys as the flags), --preset
-int8-cpu | sparse-2of4-gpu | table.
+More variants: --variant "prune=0.9,finetune=2" or "quantize=int4,per-tensor,qat=2" (repeatable;
+keys as the flags), --preset int8-cpu | sparse-2of4-gpu | table.
   --format F         onnx (default), triton (NAME/1/model.onnx + config.pbtxt), torch
                      (model.safetensors + model.py); repeatable
   --checkpoint C     last (default) or best
