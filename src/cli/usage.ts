@@ -23,7 +23,7 @@ Usage:
   hyperlab sync [--silence SECONDS] [--wait] [--json]
   hyperlab import tensorboard DIR [--experiment E] [--json]
   hyperlab import mlflow (mlruns/ | mlflow.db | sqlite:///mlflow.db) [--json]
-  hyperlab export RUN [--prune F [--structured|--nm N:M] [--finetune E]] [--quantize M [--per-channel|--block B] [--calibration minmax|percentile|entropy]]
+  hyperlab export RUN [--prune F [--structured|--nm N:M] [--finetune E]] [--quantize M [--per-channel|--per-tensor|--block B] [--calibration minmax|percentile|entropy] [--qat E]]
                   [--variant SPEC ...] [--preset NAME] [--format onnx|triton|torch] --out DIR [--json]
   hyperlab help [COMMAND]
 
@@ -208,8 +208,16 @@ One variant from flags:
                      it is reported with simulated figures and no ONNX file is written)
     --per-channel | --per-tensor | --block B   granularity for int8/int4 (defaults: per-channel,
                      block 32); --block B also sets fp4's block
-More variants: --variant "prune=0.9,finetune=2" (repeatable; keys as the flags), --preset
-int8-cpu | sparse-2of4-gpu | table.
+    --qat E          quantization-aware fine-tuning (int8/int4), E epochs before quantizing: a run
+                     of its own (params parent.run, compress.qat) whose forward passes use the
+                     weights fake-quantized as exported (fresh min-max scales each step; int8 also
+                     its activations, at the calibrated ranges, kept for the export), gradients by
+                     the straight-through estimator into the FP32 weights. The report gives the
+                     PTQ accuracy of the same scheme beside it (MLP template trained in full,
+                     INT4 per tensor: FP32 89.22%, PTQ 88.50%, --qat 2 89.24%). With pruning the
+                     masks are held; not with --finetune
+More variants: --variant "prune=0.9,finetune=2" or "quantize=int4,per-tensor,qat=2" (repeatable;
+keys as the flags), --preset int8-cpu | sparse-2of4-gpu | table.
   --format F         onnx (default), triton (NAME/1/model.onnx + config.pbtxt), torch
                      (model.safetensors + model.py); repeatable
   --checkpoint C     last (default) or best

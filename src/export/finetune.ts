@@ -1,5 +1,7 @@
-// Fine-tuning after pruning: a run of its own in the store, trained by the engine from the
-// pruned weights, with the pruning mask re-applied after every optimizer step.
+// Fine-tuning after pruning, or quantization-aware fine-tuning before INT8/INT4 quantization: a
+// run of its own in the store, trained by the engine from the pruned weights, with the pruning
+// mask re-applied after every optimizer step and, for QAT, the weights fake-quantized in every
+// forward (qat.ts).
 import fs from 'node:fs';
 import { HyperlabError } from '../core/errors.ts';
 import type { Params } from '../core/protocol/messages.ts';
@@ -10,6 +12,8 @@ import type { Store } from '../core/store/types.ts';
 import type { Param } from '../engine/nn/types.ts';
 import { runExperiment } from '../engine/train/run.ts';
 import { applyMask, globalMagnitudeMasks, magnitudeMask } from './prune.ts';
+import { fakeQuantSwap, qatOptions, type QatWeight } from './qat.ts';
+import { activationFakeQuant, type ActivationRanges } from './qat-activations.ts';
 import type { ExportData, SourceRun } from './source.ts';
 import type { VariantSpec } from './variants.ts';
 
@@ -24,12 +28,14 @@ export interface FineTuneContext {
  * params "parent.run" and "compress.variant": the engine trains from the pruned weights with the
  * run's optimizer and schedule and re-applies the masks after every optimizer step.
  */
-export async function fineTune(o: FineTuneContext, source: SourceRun, data: ExportData, modelSpec: ModelSpec, tensors: Map<string, Float32Array>, masks: Map<string, Uint8Array>, v: VariantSpec): Promise<{ tensors: Map<string, Float32Array>; runId: number }> {
+export async function fineTune(o: FineTuneContext, source: SourceRun, data: ExportData, modelSpec: ModelSpec, tensors: Map<string, Float32Array>, masks: Map<string, Uint8Array>, v: VariantSpec, qatWeights: readonly QatWeight[] = [], qatActivations: ActivationRanges | null = null): Promise<{ tensors: Map<string, Float32Array>; runId: number }> {
   const base = source.spec;
+  const qat = v.qat > 0;
+  const epochs = qat ? v.qat : v.finetune;
   const spec: Spec = {
     ...base, model: modelSpec,
     train: {
-      ...base.train, epochs: v.finetune,
+      ...base.train, epochs,
       earlyStopping: { ...base.train.earlyStopping, enabled: false }, swa: { ...base.train.swa, enabled: false }, ensemble: { members: 1 },
       checkpoint: { ...base.train.checkpoint, resumeFrom: null, dir: null }, statsEvery: 0,
     },
@@ -37,14 +43,20 @@ export async function fineTune(o: FineTuneContext, source: SourceRun, data: Expo
   const store = o.store;
   const run = store.createRun({
     experiment: source.run.experimentName, name: `${source.run.name || `run ${source.run.id}`} · ${v.label}`,
-    params: { ...(flattenSpec(spec) as Params), 'parent.run': source.run.id, 'compress.variant': v.label },
+    params: { ...(flattenSpec(spec) as Params), 'parent.run': source.run.id, 'compress.variant': v.label, ...(qat ? { 'compress.qat': epochs } : {}) },
   });
   store.markRunning(run.id, process.pid);
   const dir = runDirectory(o.dbPath, run.id);
   try {
     const result = await runExperiment({
       spec, specDir: source.specDir, checkpointDir: dir, data: data.data,
-      start: { tensors, afterStep: v.prune?.method === 'magnitude' ? gradualMasks(masks, v.prune.amount, v.prune.scope, Math.ceil(data.data.train.count / Math.min(spec.train.batchSize, data.data.train.count)) * v.finetune) : fixedMasks(masks) },
+      start: {
+        tensors,
+        // QAT keeps the masks pruning set (it starts from pruned weights); fine-tuning prunes gradually
+        afterStep: v.prune?.method === 'magnitude' && !qat ? gradualMasks(masks, v.prune.amount, v.prune.scope, Math.ceil(data.data.train.count / Math.min(spec.train.batchSize, data.data.train.count)) * epochs) : fixedMasks(masks),
+        ...(qat ? { swap: fakeQuantSwap(qatWeights, qatOptions(v)) } : {}),
+        ...(qat && qatActivations ? { wrapWeighted: activationFakeQuant(qatActivations) } : {}),
+      },
       control: { shouldStop: () => o.signal?.aborted ?? false, pause: async () => {} },
       reporter: {
         metrics: (step, epoch, values) => store.appendMetrics(run.id, Object.entries(values).map(([key, value]) => ({ key, step, epoch: epoch ?? null, time: Date.now(), value }))),
@@ -55,7 +67,7 @@ export async function fineTune(o: FineTuneContext, source: SourceRun, data: Expo
     });
     store.endRun(run.id, result.status === 'diverged' ? 'diverged' : 'finished', result.reason ?? null, { ...result.summary, 'parent.run': source.run.id });
     if (o.signal?.aborted) throw new HyperlabError('EXPORT_FAILED', 'export cancelled; nothing was written', 'Run it again when ready.');
-    if (result.status === 'diverged') throw new HyperlabError('EXPORT_FAILED', `fine-tuning run ${run.id} diverged: ${result.reason}`, 'Export without --finetune, or with fewer epochs.');
+    if (result.status === 'diverged') throw new HyperlabError('EXPORT_FAILED', `fine-tuning run ${run.id} diverged: ${result.reason}`, `Export without --${qat ? 'qat' : 'finetune'}, or with fewer epochs.`);
     const model = result.members[0]!.model;
     return { tensors: new Map([...model.params(), ...model.buffers()].map((p) => [p.name, p.value.slice()])), runId: run.id };
   } catch (error) {

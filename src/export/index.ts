@@ -18,7 +18,9 @@
 // The FP32 model is always the first variant (the baseline of agreement and per-class change).
 // `report.variants[i]` (VariantReport) holds label, files, bytes, opset, parameters, nonZero,
 // sparsity, layerSparsity, runtime ('onnxruntime' | 'simulated'), testAcc, simulatedAcc,
-// agreement, maxAbsDiff, perClassDelta, latencyMs {batch1, batch64}, fineTuneRun, note.
+// agreement, maxAbsDiff, perClassDelta, latencyMs {batch1, batch64}, fineTuneRun, note, and
+// qat {epochs, fineTuneRun, ptqAcc, ptqRuntime} for a variant with quantization-aware fine-tuning
+// (makeVariant({ quantize: 'int4', perTensor: true, qat: 2 }) or parseVariant('quantize=int4,per-tensor,qat=2')).
 // The same report is written to out/report.json and out/report.md (reportTable) and recorded
 // as artifacts of the run: kind 'export' per model (its row as meta) and 'export-report'.
 //

@@ -12,7 +12,8 @@ import { encodeSafetensors } from '../engine/train/safetensors.ts';
 import { calibrateActivations } from './calibrate.ts';
 import { fineTune } from './finetune.ts';
 import { emitOnnx } from './emit-onnx.ts';
-import { quantizeTensor, type Granularity, type QuantizeSpec } from '../core/compress/index.ts';
+import { quantizeTensor } from '../core/compress/index.ts';
+import { quantizeSpec } from './variant-quantizer.ts';
 import { storedFromQuantized } from './from-compress.ts';
 import { describeLayers, weightedLayers, type ExportLayer } from './model-layers.ts';
 import { loadOrtModel } from './ort-runner.ts';
@@ -20,7 +21,9 @@ import { unverifiedNote } from './ort-support.ts';
 import { applyMask, fanIn, globalMagnitudeMasks, magnitudeMask, nmMask, rowsOf, sparsityOf, structuredPrune } from './prune.ts';
 import { recordArtifacts, reportTable, type ExportFormat, type ExportReport, type VariantReport } from './report.ts';
 import { engineLogits, engineModel, loadExportData, loadSourceRun, type CheckpointChoice, type ExportData, type SourceRun } from './source.ts';
-import { dequantize, dequantizeBias, quantizeBias, type QuantizedBias, type StoredWeight } from './stored-weight.ts';
+import { dequantize, dequantizeBias, quantizeBias, type ActivationQuant, type QuantizedBias, type StoredWeight } from './stored-weight.ts';
+import type { Sequential } from '../engine/nn/sequential.ts';
+import { engineModelWithActivations } from './qat-activations.ts';
 import { tritonConfig, torchModule } from './targets.ts';
 import type { VariantSpec } from './variants.ts';
 
@@ -107,6 +110,10 @@ interface Working {
   tensors: Map<string, Float32Array>;
   layers: ExportLayer[];
   fineTuneRun: number | null;
+  /** QAT: the weights before it, for the accuracy of plain PTQ of the same scheme. */
+  beforeQat: Map<string, Float32Array> | null;
+  /** QAT of an INT8 variant: the activation ranges it trained with (calibrated before it), which the export keeps. */
+  qatActivations: Map<string, ActivationQuant> | null;
 }
 
 function countParams(layers: readonly ExportLayer[], tensors: ReadonlyMap<string, Float32Array>): { parameters: number; nonZero: number } {
@@ -156,32 +163,22 @@ async function prunedModel(o: ExportOptions, source: SourceRun, data: ExportData
     }
   }
   let fineTuneRun: number | null = null;
-  if (v.finetune > 0) {
-    progress(`${v.label}: fine-tuning ${v.finetune} epoch${v.finetune === 1 ? '' : 's'}`);
-    const r = await fineTune({ store: o.store, dbPath: o.dbPath, signal: o.signal }, source, data, modelSpec, tensors, masks, v);
+  let beforeQat: Map<string, Float32Array> | null = null;
+  let qatActivations: Map<string, ActivationQuant> | null = null;
+  const epochs = v.qat > 0 ? v.qat : v.finetune;
+  if (epochs > 0) {
+    progress(`${v.label}: ${v.qat > 0 ? 'quantization-aware fine-tuning' : 'fine-tuning'} ${epochs} epoch${epochs === 1 ? '' : 's'}`);
+    if (v.qat > 0) {
+      beforeQat = tensors;
+      // INT8 quantizes activations: calibrated as PTQ calibrates them, then held through QAT and the export
+      if (v.quantize === 'int8') qatActivations = quantizedModel(o, data, classes, v, { modelSpec, tensors, layers, fineTuneRun: null, skipped, beforeQat: null, qatActivations: null }, tensors).activations;
+    }
+    const qatWeights = v.qat > 0 ? weightedLayers(layers).map((l) => ({ name: l.weight, rows: rowsOf(l), fanIn: fanIn(l) })) : [];
+    const r = await fineTune({ store: o.store, dbPath: o.dbPath, signal: o.signal }, source, data, modelSpec, new Map(tensors), masks, v, qatWeights, qatActivations);
     tensors = r.tensors;
     fineTuneRun = r.runId;
   }
-  return { modelSpec, tensors, layers, fineTuneRun, skipped };
-}
-
-/** The compression modules' quantizer for a variant, over the 2-D view [rows, fanIn] (blocks run along the fan-in). */
-export function quantizeSpec(v: VariantSpec): QuantizeSpec | null {
-  const g = v.granularity;
-  const granularity: Granularity = g.kind === 'tensor' ? { kind: 'tensor' } : g.kind === 'channel' ? { kind: 'channel', axis: 0 } : { kind: 'block', axis: 1, blockSize: g.size };
-  switch (v.quantize) {
-    case null: return null;
-    case 'fp16': return { method: 'float', format: 'float16' };
-    case 'bf16': return { method: 'float', format: 'bfloat16' };
-    case 'fp8': return { method: 'float', format: 'float8e4m3fn', scaling: 'absmax', saturate: true };
-    case 'fp8e5m2': return { method: 'float', format: 'float8e5m2', scaling: 'absmax', saturate: true };
-    // MXFP4: a power-of-two scale per block along the fan-in (OCP MX v1.0)
-    case 'fp4': return { method: 'float', format: 'float4e2m1', scaling: 'mx', granularity };
-    case 'int8': return { method: 'linear', type: 'int8', scheme: 'symmetric', granularity };
-    case 'int4': return { method: 'linear', type: 'int4', scheme: 'symmetric', granularity };
-    case 'ternary': return { method: 'ternary', granularity: { kind: 'channel', axis: 0 } };
-    case 'kmeans4': return { method: 'kmeans', bits: 4 };
-  }
+  return { modelSpec, tensors, layers, fineTuneRun, skipped, beforeQat, qatActivations };
 }
 
 function storeWeights(v: VariantSpec, w: Working): Map<string, StoredWeight> {
@@ -194,6 +191,58 @@ function storeWeights(v: VariantSpec, w: Working): Map<string, StoredWeight> {
     else stored.set(l.weight, storedFromQuantized(quantizeTensor({ name: l.weight, shape: [rows, fan], data: values }, spec), rows, fan));
   }
   return stored;
+}
+
+interface QuantizedModel {
+  stored: Map<string, StoredWeight>;
+  /** Every param and buffer, dense/conv weights (and INT32 biases) as the exported model computes with them. */
+  simulated: Map<string, Float32Array>;
+  engine: Sequential;
+  activations: Map<string, ActivationQuant> | null;
+  biases: Map<string, QuantizedBias>;
+}
+
+/** The variant's stored weights from `tensors`, activation ranges (INT8) and the engine model computing with them. */
+function quantizedModel(o: ExportOptions, data: ExportData, classes: number, v: VariantSpec, w: Working, tensors: Map<string, Float32Array>): QuantizedModel {
+  const stored = storeWeights(v, { ...w, tensors });
+  const simulated = new Map(tensors);
+  for (const l of weightedLayers(w.layers)) simulated.set(l.weight, dequantize(stored.get(l.weight)!, rowsOf(l), fanIn(l)));
+  const engine = engineModel(w.modelSpec, data.inputShape, classes, simulated);
+  const activations = v.quantize !== 'int8' ? null : tensors === w.tensors && w.qatActivations ? w.qatActivations : calibrateActivations(engine, data.data.validation.count > 0 ? data.data.validation : data.data.train, o.calibrationSamples ?? 1000, v.calibration);
+  const biases = new Map<string, QuantizedBias>();
+  for (const l of activations ? weightedLayers(w.layers) : []) {
+    const sw = stored.get(l.weight)!, a = activations!.get(l.name);
+    // conv only: ORT fuses a conv QDQ group (INT32 bias, quantized output) into QLinearConv; its
+    // dense groups stay DequantizeLinear + float Gemm, where these would only add bytes
+    if (l.kind !== 'conv' || !l.bias || !a || sw.kind !== 'linear' || sw.bits !== 8) continue;
+    const b = quantizeBias(tensors.get(l.bias)!, a, sw);
+    biases.set(l.bias, b);
+    engine.params().find((p) => p.name === l.bias)!.value.set(dequantizeBias(b));
+    simulated.set(l.bias, dequantizeBias(b));
+  }
+  // after QAT the engine computes as QAT trained: weights and activations fake-quantized
+  const computing = tensors === w.tensors && w.qatActivations && activations ? engineModelWithActivations(w.modelSpec, data.inputShape, classes, simulated, activations) : engine;
+  return { stored, simulated, engine: computing, activations, biases };
+}
+
+/**
+ * Accuracy of plain post-training quantization of the same scheme (the weights before QAT), in
+ * ONNX Runtime as the variant itself is measured, or the engine's simulation where ORT cannot run it.
+ */
+async function ptqAccuracy(o: ExportOptions, data: ExportData, classes: number, v: VariantSpec, w: Working, tensors: Map<string, Float32Array>): Promise<{ ptqAcc: number; ptqRuntime: 'onnxruntime' | 'simulated' }> {
+  const q = quantizedModel(o, data, classes, v, w, tensors);
+  const test = data.data.test;
+  const emitted = emitOnnx({ graphName: `ptq_${v.label}`, layers: w.layers, tensors, stored: q.stored, activations: q.activations, biases: q.biases, inputShape: data.inputShape, classes, normalizer: data.normalizer, metadata: {}, producerVersion: o.producerVersion ?? '0.1.0' });
+  try {
+    const ort = await loadOrtModel(emitted.bytes, `the PTQ twin of ${v.label}`);
+    try {
+      return { ptqAcc: accuracyOf(await ort.run(data.rawTest, classes), test.y, classes).acc, ptqRuntime: 'onnxruntime' };
+    } finally {
+      await ort.release();
+    }
+  } catch {
+    return { ptqAcc: accuracyOf(engineLogits(q.engine, test, classes), test.y, classes).acc, ptqRuntime: 'simulated' };
+  }
 }
 
 function accuracyOf(logits: Float32Array, labels: Int32Array, k: number): { acc: number; perClass: number[]; predictions: Int32Array } {
@@ -239,7 +288,7 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
   const test = data.data.test;
   const out = path.resolve(o.out);
   const temp = makeTemp(out);
-  const variants = o.variants.some((v) => v.label === 'fp32') ? [...o.variants] : [{ label: 'fp32', prune: null, finetune: 0, quantize: null, granularity: { kind: 'tensor' } } as VariantSpec, ...o.variants];
+  const variants = o.variants.some((v) => v.label === 'fp32') ? [...o.variants] : [{ label: 'fp32', prune: null, finetune: 0, qat: 0, quantize: null, granularity: { kind: 'tensor' } } as VariantSpec, ...o.variants];
   const reports: VariantReport[] = [];
   let fp32: { predictions: Int32Array; perClass: number[] } | null = null;
   const runName = safeName(source.run.name || `run${source.run.id}`);
@@ -249,27 +298,13 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
       cancelled(o.signal);
       progress(`${v.label}: compressing`);
       const w = await prunedModel(o, source, data, v, classes, progress);
-      const stored = storeWeights(v, w);
-      const simulated = new Map(w.tensors);
-      for (const l of weightedLayers(w.layers)) simulated.set(l.weight, dequantize(stored.get(l.weight)!, rowsOf(l), fanIn(l)));
-      const engine = engineModel(w.modelSpec, data.inputShape, classes, simulated);
-      const activations = v.quantize === 'int8' ? calibrateActivations(engine, data.data.validation.count > 0 ? data.data.validation : data.data.train, o.calibrationSamples ?? 1000, v.calibration) : null;
-      const biases = new Map<string, QuantizedBias>();
-      for (const l of activations ? weightedLayers(w.layers) : []) {
-        const sw = stored.get(l.weight)!, a = activations!.get(l.name);
-        // conv only: ORT fuses a conv QDQ group (INT32 bias, quantized output) into QLinearConv; its
-        // dense groups stay DequantizeLinear + float Gemm, where these would only add bytes
-        if (l.kind !== 'conv' || !l.bias || !a || sw.kind !== 'linear' || sw.bits !== 8) continue;
-        const b = quantizeBias(w.tensors.get(l.bias)!, a, sw);
-        biases.set(l.bias, b);
-        engine.params().find((p) => p.name === l.bias)!.value.set(dequantizeBias(b));
-        simulated.set(l.bias, dequantizeBias(b));
-      }
+      const { stored, simulated, engine, activations, biases } = quantizedModel(o, data, classes, v, w, w.tensors);
+      const qat = w.beforeQat ? { epochs: v.qat, fineTuneRun: w.fineTuneRun!, ...await ptqAccuracy(o, data, classes, v, w, w.beforeQat) } : null;
       const engineOut = engineLogits(engine, test, classes);
       const sim = accuracyOf(engineOut, test.y, classes);
       const metadata: Record<string, string> = {
         'hyperlab.run': String(source.run.id), 'hyperlab.run_name': source.run.name, 'hyperlab.checkpoint': path.basename(source.checkpointFile), 'hyperlab.epoch': String(source.epoch),
-        'hyperlab.compression': JSON.stringify({ label: v.label, prune: v.prune, finetune: v.finetune, quantize: v.quantize, granularity: v.quantize ? v.granularity : null, activations: activations ? `uint8 per tensor, ${v.calibration === 'minmax' ? 'min-max' : v.calibration === 'percentile' ? 'percentile (99.99%)' : 'entropy (KL)'} calibration` : null, fineTuneRun: w.fineTuneRun }),
+        'hyperlab.compression': JSON.stringify({ label: v.label, prune: v.prune, finetune: v.finetune, qat: v.qat, quantize: v.quantize, granularity: v.quantize ? v.granularity : null, activations: activations ? `uint8 per tensor, ${v.calibration === 'minmax' ? 'min-max' : v.calibration === 'percentile' ? 'percentile (99.99%)' : 'entropy (KL)'} calibration` : null, fineTuneRun: w.fineTuneRun }),
         'hyperlab.spec': JSON.stringify({ ...source.spec, model: w.modelSpec }),
         'hyperlab.classes': JSON.stringify(data.data.classNames),
         'hyperlab.input': 'raw samples (pixel values 0-255 for images); normalization is in the graph',
@@ -323,7 +358,7 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
         const norm = data.normalizer ? { offset: Array.from(data.normalizer.offset), scale: Array.from(data.normalizer.scale) } : null;
         write(path.join(v.label, 'model.py'), torchModule(w.layers, data.inputShape, norm, batchNormRanks(w.layers, data.inputShape)));
       }
-      if (v.quantize === 'int8') note = [note, 'accuracy includes activation quantization (ORT); the simulated figure quantizes weights only'].filter(Boolean).join('; ');
+      if (v.quantize === 'int8') note = [note, `accuracy includes activation quantization (ORT); the simulated figure quantizes ${w.qatActivations ? 'weights and activations (the ranges QAT trained with)' : 'weights only'}`].filter(Boolean).join('; ');
       if (w.skipped.length) note = [note, `left dense (input width not a multiple of ${v.prune!.m}): ${w.skipped.join(', ')}`].filter(Boolean).join('; ');
       fp32 ??= { predictions: acc.predictions, perClass: acc.perClass };
       let agree = 0;
@@ -342,7 +377,7 @@ export async function exportRun(o: ExportOptions): Promise<ExportReport> {
         label: v.label, files, bytes: emitted.bytes.length, opset: emitted.opset, parameters: counts.parameters, nonZero: counts.nonZero,
         sparsity: total ? zeros / total : 0, layerSparsity, runtime, testAcc: acc.acc, simulatedAcc: sim.acc, agreement: agree / test.count, maxAbsDiff, engineAgreement,
         perClassDelta: Object.fromEntries(data.data.classNames.map((c, i) => [c, acc.perClass[i]! - fp32!.perClass[i]!])),
-        latencyMs, fineTuneRun: w.fineTuneRun, note,
+        latencyMs, fineTuneRun: w.fineTuneRun, qat, note,
       });
       done++;
     }

@@ -34,6 +34,12 @@ export interface VariantReport {
   perClassDelta: Record<string, number>;
   latencyMs: { batch1: number; batch64: number } | null;
   fineTuneRun: number | null;
+  /**
+   * Quantization-aware fine-tuning (null when the variant had none): its epochs, its run, and
+   * the test accuracy of plain post-training quantization of the same scheme from the weights
+   * before it (measured as testAcc is: ONNX Runtime, or the simulation where ORT cannot run it).
+   */
+  qat: { epochs: number; fineTuneRun: number; ptqAcc: number; ptqRuntime: 'onnxruntime' | 'simulated' } | null;
   note: string | null;
 }
 
@@ -74,7 +80,7 @@ export function reportTable(r: ExportReport): string {
   ];
   for (const v of r.variants) {
     const kb = v.bytes >= 1e6 ? `${(v.bytes / 1e6).toFixed(2)} MB` : `${(v.bytes / 1e3).toFixed(1)} kB`;
-    lines.push(`| ${v.label} | ${kb} | ${pct(v.bytes / base.bytes)}% | ${v.parameters.toLocaleString('en-US')} (${v.nonZero.toLocaleString('en-US')}) | ${pct(v.sparsity)}% | ${pct(v.testAcc)}% | ${v.testAcc >= base.testAcc ? '+' : ''}${pct(v.testAcc - base.testAcc)} | ${pct(v.agreement)}% | ${v.maxAbsDiff === null ? '–' : `${v.maxAbsDiff.toExponential(1)} (${pct(v.engineAgreement!)}%)`} | ${v.latencyMs ? `${v.latencyMs.batch1.toFixed(3)} / ${v.latencyMs.batch64.toFixed(2)}` : '–'} | ${v.runtime === 'onnxruntime' ? `ORT, opset ${v.opset}` : 'simulated (ORT cannot run it; no ONNX written)'}${v.fineTuneRun ? `, fine-tune run ${v.fineTuneRun}` : ''} |`);
+    lines.push(`| ${v.label} | ${kb} | ${pct(v.bytes / base.bytes)}% | ${v.parameters.toLocaleString('en-US')} (${v.nonZero.toLocaleString('en-US')}) | ${pct(v.sparsity)}% | ${pct(v.testAcc)}%${v.qat ? ` (PTQ ${pct(v.qat.ptqAcc)}%)` : ''} | ${v.testAcc >= base.testAcc ? '+' : ''}${pct(v.testAcc - base.testAcc)} | ${pct(v.agreement)}% | ${v.maxAbsDiff === null ? '–' : `${v.maxAbsDiff.toExponential(1)} (${pct(v.engineAgreement!)}%)`} | ${v.latencyMs ? `${v.latencyMs.batch1.toFixed(3)} / ${v.latencyMs.batch64.toFixed(2)}` : '–'} | ${v.runtime === 'onnxruntime' ? `ORT, opset ${v.opset}` : 'simulated (ORT cannot run it; no ONNX written)'}${v.qat ? `, QAT ${v.qat.epochs} epoch${v.qat.epochs === 1 ? '' : 's'}: run ${v.qat.fineTuneRun}` : v.fineTuneRun ? `, fine-tune run ${v.fineTuneRun}` : ''} |`);
   }
   return lines.join('\n');
 }

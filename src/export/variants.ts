@@ -1,5 +1,5 @@
-// What one exported variant is: pruning (magnitude, N:M or structured), optional fine-tuning,
-// and a storage format for the weights. Parsed from the CLI's flags or a "key=value,..." string.
+// What one exported variant is: pruning (magnitude, N:M or structured), optional fine-tuning
+// or quantization-aware fine-tuning, and a storage format for the weights. Parsed from the CLI's flags or a "key=value,..." string.
 import { HyperlabError } from '../core/errors.ts';
 
 /**
@@ -30,6 +30,11 @@ export interface VariantSpec {
   prune: PruneSpec | null;
   /** Fine-tuning epochs after pruning (0: none). */
   finetune: number;
+  /**
+   * Quantization-aware fine-tuning epochs before the INT8/INT4 quantization (0: none): a run of
+   * its own whose forward passes use the weights fake-quantized as the export will store them.
+   */
+  qat: number;
   quantize: Quantizer | null;
   granularity: Granularity;
   /** INT8 activations: how the calibration set's ranges are cut (min-max keeps every value). */
@@ -52,6 +57,7 @@ export interface VariantFields {
   /** With nm: keep layers that cannot carry the pattern dense. */
   skipUnfit?: boolean;
   finetune?: number;
+  qat?: number;
   quantize?: string;
   perChannel?: boolean;
   perTensor?: boolean;
@@ -101,11 +107,15 @@ export function makeVariant(f: VariantFields): VariantSpec {
       granularity = { kind: 'block', size: f.block };
     } else granularity = f.perChannel ? { kind: 'channel' } : { kind: 'tensor' };
   }
+  const qat = f.qat ?? 0;
+  if (!(Number.isInteger(qat) && qat >= 0)) throw usage(`--qat ${f.qat} is not a whole number of epochs`, 'e.g. --qat 2.');
+  if (qat > 0 && quantize !== 'int8' && quantize !== 'int4') throw usage(`--qat needs --quantize int8 or int4${quantize ? `, not ${quantize}` : ''}`, 'Quantization-aware fine-tuning trains for the integer grid the export stores: add --quantize int8 or --quantize int4.');
+  if (qat > 0 && finetune > 0) throw usage('--qat and --finetune cannot be combined', 'With pruning, --qat alone fine-tunes with the pruning masks held and the weights fake-quantized; leave out --finetune.');
   const calibration = (f.calibration ?? 'minmax') as ActivationCalibration;
   if (!(ACTIVATION_CALIBRATIONS as readonly string[]).includes(calibration)) throw usage(`calibration=${f.calibration} is not a method`, `Use one of: ${ACTIVATION_CALIBRATIONS.join(', ')}.`);
   if (calibration !== 'minmax' && quantize !== 'int8') throw usage(`calibration=${calibration} applies to --quantize int8`, 'Only INT8 quantizes activations; leave it out for the other methods.');
-  const label = labelOf(prune, finetune, quantize, granularity) + (calibration === 'minmax' ? '' : `-${calibration}`);
-  return { label, prune, finetune, quantize, granularity, calibration };
+  const label = labelOf(prune, finetune, quantize, granularity) + (calibration === 'minmax' ? '' : `-${calibration}`) + (qat > 0 ? `-qat${qat}` : '');
+  return { label, prune, finetune, qat, quantize, granularity, calibration };
 }
 
 function labelOf(prune: PruneSpec | null, finetune: number, q: Quantizer | null, g: Granularity): string {
@@ -116,7 +126,7 @@ function labelOf(prune: PruneSpec | null, finetune: number, q: Quantizer | null,
   return parts.length ? parts.join('-') : 'fp32';
 }
 
-/** "prune=0.9,finetune=2,quantize=int8,per-channel" (the --variant form). */
+/** "prune=0.9,finetune=2,quantize=int8,per-channel" or "quantize=int4,per-tensor,qat=2" (the --variant form). */
 export function parseVariant(text: string): VariantSpec {
   const f: VariantFields = {};
   for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
@@ -129,12 +139,13 @@ export function parseVariant(text: string): VariantSpec {
       case 'nm': f.nm = value ?? ''; break;
       case 'skip-unfit': f.skipUnfit = true; break;
       case 'finetune': f.finetune = num(); break;
+      case 'qat': f.qat = num(); break;
       case 'quantize': f.quantize = value ?? ''; break;
       case 'per-channel': f.perChannel = true; break;
       case 'per-tensor': f.perTensor = true; break;
       case 'block': f.block = num(); break;
       case 'calibration': f.calibration = value ?? ''; break;
-      default: throw usage(`--variant "${text}": unknown key "${key}"`, 'Keys: prune=F, structured, per-layer, nm=N:M, skip-unfit, finetune=E, quantize=M, per-channel, per-tensor, block=B, calibration=minmax|percentile|entropy.');
+      default: throw usage(`--variant "${text}": unknown key "${key}"`, 'Keys: prune=F, structured, per-layer, nm=N:M, skip-unfit, finetune=E, qat=E, quantize=M, per-channel, per-tensor, block=B, calibration=minmax|percentile|entropy.');
     }
   }
   return makeVariant(f);

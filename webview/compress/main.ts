@@ -1,4 +1,4 @@
-// Compress & Export: pick a finished run, choose variants (pruning, fine-tuning, quantization)
+// Compress & Export: pick a finished run, choose variants (pruning, fine-tuning, quantization, QAT)
 // from presets or by hand, export them with progress and cancel, then read the report: a table
 // (size, sparsity, accuracy, agreement with FP32, latency) and accuracy against size with the
 // Pareto front. The host runs the pipeline; this page only edits and shows.
@@ -99,7 +99,8 @@ function render(): void {
     h('p', { class: 'muted' }, 'The FP32 model is always exported too, as the baseline every variant is compared with.'),
     h('div', { class: 'presets', role: 'group', 'aria-label': 'Presets' }, h('span', { class: 'muted' }, 'Presets:'),
       ...COMPRESS_PRESETS.map((p) => button(p.title, () => { state = { ...state, variants: p.variants.map((v) => ({ ...v })) }; save(); render(); }, { id: `preset-${p.id}`, title: p.detail }))),
-    variantsTable(problems),
+    // the editor's columns outgrow a narrow editor group: it scrolls sideways like the report
+    h('div', { class: 'table-scroll' }, variantsTable(problems)),
     h('div', { class: 'toolbar' },
       button('Add Variant', () => { if (state.variants.length < LIMITS.variants) { state = { ...state, variants: [...state.variants, { ...DEFAULT_VARIANT, quantize: 'int8' }] }; save(); render(); } }, { id: 'add-variant' }),
       startButton(canStart), busy ? button('Cancel', () => channel.post({ type: 'cancelExport' }), { id: 'cancel' }) : null),
@@ -150,15 +151,17 @@ function variantsTable(problems: (string | null)[]): HTMLElement {
     granularity.disabled = v.quantize !== 'int8' && v.quantize !== 'int4';
     const block = numberInput(v.block, 8, LIMITS.blockSize, `Block size of variant ${i + 1}`, (n) => update({ block: n }));
     block.disabled = granularity.disabled || v.granularity !== 'block';
+    const qat = numberInput(v.qat, 0, LIMITS.finetuneEpochs, `Quantization-aware fine-tuning epochs of variant ${i + 1}`, (n) => update({ qat: n }));
+    qat.disabled = granularity.disabled && v.qat === 0;
     const remove = button('Remove', () => { state = { ...state, variants: state.variants.filter((_, j) => j !== i) }; save(); render(); }, { title: `Remove variant ${i + 1}` });
     return [
-      h('tr', { 'data-variant': String(i) }, h('td', {}, pruneKind), h('td', {}, sparsity), h('td', {}, finetune), h('td', {}, quantize), h('td', {}, granularity), h('td', {}, block),
+      h('tr', { 'data-variant': String(i) }, h('td', {}, pruneKind), h('td', {}, sparsity), h('td', {}, finetune), h('td', {}, quantize), h('td', {}, granularity), h('td', {}, block), h('td', {}, qat),
         h('td', { class: 'label' }, variantLabel(v)), h('td', {}, remove)),
-      problems[i] ? h('tr', {}, h('td', { class: 'problem', colspan: '8', role: 'alert' }, problems[i]!)) : null,
+      problems[i] ? h('tr', {}, h('td', { class: 'problem', colspan: '9', role: 'alert' }, problems[i]!)) : null,
     ];
   });
   return h('table', { class: 'variants', id: 'variants' },
-    h('thead', {}, h('tr', {}, ...['pruning', 'sparsity %', 'fine-tune epochs', 'quantization', 'granularity', 'block', 'variant', ''].map((t) => h('th', {}, t)))),
+    h('thead', {}, h('tr', {}, ...['pruning', 'sparsity %', 'fine-tune epochs', 'quantization', 'granularity', 'block', 'QAT epochs', 'variant', ''].map((t) => h('th', { ...(t === 'QAT epochs' ? { title: 'Quantization-aware fine-tuning (int8/int4): trains with the weights fake-quantized as exported' } : {}) }, t)))),
     h('tbody', {}, ...rows.flat().filter((r): r is HTMLTableRowElement => r !== null)));
 }
 
@@ -196,7 +199,7 @@ function reportView(r: CompressReport): HTMLElement {
       h('td', { class: 'num' }, baseline ? `${((row.fileBytes / baseline.fileBytes) * 100).toFixed(1)}%` : '—'),
       h('td', { class: 'num' }, `${(row.sparsity * 100).toFixed(1)}%`),
       h('td', { class: 'num' }, row.parameters.toLocaleString('en-US')),
-      h('td', { class: 'num' }, pct(row.accuracy)),
+      h('td', { class: 'num' }, pct(row.accuracy), row.ptqAccuracy !== null ? h('span', { class: 'muted', title: 'Plain post-training quantization of the same scheme' }, ` (PTQ ${pct(row.ptqAccuracy)})`) : null),
       h('td', { class: `num ${delta !== null && delta < 0 ? 'delta-neg' : ''}` }, delta === null || row.baseline ? '—' : `${delta >= 0 ? '+' : ''}${delta.toFixed(2)}`),
       h('td', { class: 'num' }, pct(row.agreement)),
       h('td', { class: 'num' }, worst && !row.baseline ? `${worst.name} ${worst.delta >= 0 ? '+' : ''}${worst.delta.toFixed(1)}` : '—'),

@@ -21,6 +21,7 @@ const OPTIONS = {
   nm: { type: 'string' },
   'skip-unfit': { type: 'boolean' },
   finetune: { type: 'string' },
+  qat: { type: 'string' },
   quantize: { type: 'string' },
   'per-channel': { type: 'boolean' },
   'per-tensor': { type: 'boolean' },
@@ -51,10 +52,10 @@ export async function exportCommand(args: string[], io: CliIO): Promise<ExitCode
   const checkpoint = values.checkpoint ?? 'last';
   if (checkpoint !== 'last' && checkpoint !== 'best') throw usageError(`hyperlab export: --checkpoint ${checkpoint}`, 'Use last (the default) or best.');
   const variants: VariantSpec[] = [];
-  const single = [values.prune, values.nm, values.finetune, values.quantize, values.block, values.calibration].some((v) => v !== undefined) || values.structured || values['per-layer'] || values['skip-unfit'] || values['per-channel'] || values['per-tensor'];
+  const single = [values.prune, values.nm, values.finetune, values.qat, values.quantize, values.block, values.calibration].some((v) => v !== undefined) || values.structured || values['per-layer'] || values['skip-unfit'] || values['per-channel'] || values['per-tensor'];
   if (single) {
     variants.push(makeVariant({
-      prune: number('prune', values.prune), structured: values.structured ?? false, perLayer: values['per-layer'] ?? false, nm: values.nm, skipUnfit: values['skip-unfit'] ?? false, finetune: number('finetune', values.finetune),
+      prune: number('prune', values.prune), structured: values.structured ?? false, perLayer: values['per-layer'] ?? false, nm: values.nm, skipUnfit: values['skip-unfit'] ?? false, finetune: number('finetune', values.finetune), qat: number('qat', values.qat),
       quantize: values.quantize, perChannel: values['per-channel'] ?? false, perTensor: values['per-tensor'] ?? false, block: number('block', values.block),
       ...(values.calibration !== undefined ? { calibration: values.calibration } : {}),
     }));

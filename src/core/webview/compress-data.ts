@@ -3,7 +3,7 @@
 import type { CompressReport, CompressReportRow, CompressVariant, ExportFormat } from './contract.ts';
 
 /** Magnitude pruning is global by default (one threshold over all layers, as the exporter does). */
-export const DEFAULT_VARIANT: CompressVariant = { prune: 0, pruneKind: 'global', finetune: 0, quantize: 'none', granularity: 'channel', block: 32 };
+export const DEFAULT_VARIANT: CompressVariant = { prune: 0, pruneKind: 'global', finetune: 0, quantize: 'none', granularity: 'channel', block: 32, qat: 0 };
 
 const variant = (overrides: Partial<CompressVariant>): CompressVariant => ({ ...DEFAULT_VARIANT, ...overrides });
 
@@ -34,7 +34,7 @@ export const COMPRESS_PRESETS: readonly CompressPreset[] = [
   },
 ];
 
-/** A short name for a variant: "prune 90% + fine-tune 2 · int8/channel". */
+/** A short name for a variant: "prune 90% + fine-tune 2 · int8/channel", "int4/tensor + QAT 2". */
 export function variantLabel(v: CompressVariant): string {
   const parts: string[] = [];
   if (v.pruneKind === 'nm') parts.push('2:4 sparse');
@@ -43,7 +43,7 @@ export function variantLabel(v: CompressVariant): string {
   if (v.quantize !== 'none') {
     // fp4 from the panel is MXFP4: blocks of 32 along the inputs, whatever the granularity fields say
     const detail = v.quantize === 'int8' || v.quantize === 'int4' ? `/${v.granularity === 'block' ? `block ${v.block}` : v.granularity}` : v.quantize === 'fp4' ? '/block 32' : '';
-    parts.push(`${v.quantize}${detail}`);
+    parts.push(`${v.quantize}${detail}${v.qat > 0 ? ` + QAT ${v.qat}` : ''}`);
   }
   return parts.length ? parts.join(' · ') : 'fp32';
 }
@@ -57,7 +57,9 @@ export function variantProblem(v: CompressVariant, layerWidths: readonly { name:
     return `pruning sparsity must be in [0, 0.99] (got ${v.prune}).`;
   }
   if (v.finetune > 0 && v.prune === 0 && v.pruneKind !== 'nm') return 'fine-tuning follows pruning: set a sparsity, or fine-tune 0 epochs.';
-  if (v.quantize === 'int4' && v.granularity === 'tensor') return 'INT4 per tensor loses too much (one scale for a whole layer): use per channel or per block.';
+  if (v.qat > 0 && v.quantize !== 'int8' && v.quantize !== 'int4') return 'QAT trains for the INT8/INT4 grid: choose int8 or int4 quantization, or QAT 0 epochs.';
+  if (v.qat > 0 && v.finetune > 0) return 'choose fine-tuning or QAT: with pruning, QAT alone fine-tunes with the pruning masks held.';
+  if (v.quantize === 'int4' && v.granularity === 'tensor' && v.qat === 0) return 'INT4 per tensor loses too much (one scale for a whole layer) without QAT: use per channel or per block, or add QAT epochs.';
   if (v.granularity === 'block' && (v.block < 8 || v.block % 8 !== 0)) return `block size must be a multiple of 8, at least 8 (got ${v.block}).`;
   return null;
 }
@@ -99,6 +101,7 @@ export function variantArgument(v: CompressVariant): string {
     if (v.quantize === 'int8' || v.quantize === 'int4') {
       if (v.granularity === 'block') parts.push(`block=${v.block}`);
       else parts.push(v.granularity === 'channel' ? 'per-channel' : 'per-tensor');
+      if (v.qat > 0) parts.push(`qat=${v.qat}`);
     }
   }
   return parts.join(',');
@@ -140,6 +143,8 @@ export interface ExportReportJson {
     perClassDelta: { [className: string]: number };
     latencyMs: { batch1: number; batch64: number } | null;
     note: string | null;
+    /** Absent in reports written before QAT existed. */
+    qat?: { epochs: number; fineTuneRun: number; ptqAcc: number } | null;
   }[];
 }
 
@@ -157,6 +162,7 @@ export function compressReport(json: ExportReportJson, command: string, labels: 
       baseline: i === 0,
       fileBytes: v.bytes, sparsity: v.sparsity, parameters: v.parameters,
       accuracy: Number.isFinite(v.testAcc) ? v.testAcc : null,
+      ptqAccuracy: v.qat && Number.isFinite(v.qat.ptqAcc) ? v.qat.ptqAcc : null,
       agreement: Number.isFinite(v.agreement) ? v.agreement : null,
       perClassDelta: Object.entries(v.perClassDelta ?? {}).map(([name, delta]) => ({ name, delta: delta * 100 })),
       latencyMs: { batch1: v.latencyMs?.batch1 ?? null, batch64: v.latencyMs?.batch64 ?? null },

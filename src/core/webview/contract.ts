@@ -363,6 +363,11 @@ export interface CompressVariant {
   granularity: Granularity;
   /** Weights per block when granularity is 'block'. */
   block: number;
+  /**
+   * Quantization-aware fine-tuning epochs before INT8/INT4 quantization (a run of its own whose
+   * forward passes use the fake-quantized weights, linked to the parent); 0 = none.
+   */
+  qat: number;
 }
 
 export interface CompressReportRow {
@@ -375,6 +380,8 @@ export interface CompressReportRow {
   parameters: number;
   /** Test accuracy in [0, 1] (null when it could not be evaluated). */
   accuracy: number | null;
+  /** QAT variants: the test accuracy of plain post-training quantization of the same scheme; else null. */
+  ptqAccuracy: number | null;
   /** Share of test samples where the prediction equals the FP32 model's. */
   agreement: number | null;
   /** Per-class accuracy change against FP32, in points. */
@@ -464,7 +471,7 @@ export const LIMITS = {
   /** Comparison: shown columns, and the filter line (brush terms make it longer than a search). */
   columnIds: 500,
   filterChars: 2000,
-  /** Compress & Export: variants in one export, fine-tuning epochs, block size. */
+  /** Compress & Export: variants in one export, fine-tuning (and QAT) epochs, block size. */
   variants: 12,
   finetuneEpochs: 100,
   blockSize: 1024,

@@ -71,7 +71,7 @@ export const SWEEP_RULES: MessageRules = {
 
 const variant = object({
   prune: num(0, 0.99), pruneKind: oneOf(PRUNE_KINDS), finetune: int(0, LIMITS.finetuneEpochs), quantize: oneOf(QUANTIZE_CHOICES),
-  granularity: oneOf(GRANULARITIES), block: int(1, LIMITS.blockSize),
+  granularity: oneOf(GRANULARITIES), block: int(1, LIMITS.blockSize), qat: int(0, LIMITS.finetuneEpochs),
 });
 const variants = arrayOf(variant, LIMITS.variants);
 const format = oneOf(EXPORT_FORMATS);

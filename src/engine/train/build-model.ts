@@ -40,6 +40,7 @@ interface Built {
 interface Context {
   spec: ModelSpec;
   kernels: Kernels | undefined;
+  wrap: ((layer: Dense | Conv2D) => Layer) | undefined;
   /** Layers with weights, in construction order, with the scheme each uses. */
   initOrder: { layer: Layer; scheme: InitScheme }[];
 }
@@ -72,7 +73,7 @@ function buildLayers(specs: readonly LayerSpec[], inputShape: number[], prefix: 
         if (shape.length !== 1) throw shapeError(at, `dense needs a flat input but gets [${shape.join(', ')}]`, `Insert {"type": "flatten"} before ${at}.`);
         const layer = new Dense(name, features, l.units, { kernels: ctx.kernels });
         ctx.initOrder.push({ layer, scheme: l.init ?? ctx.spec.init.weight });
-        add(layer, at);
+        add(ctx.wrap ? ctx.wrap(layer) : layer, at);
         activation(l.activation);
         break;
       }
@@ -80,7 +81,7 @@ function buildLayers(specs: readonly LayerSpec[], inputShape: number[], prefix: 
         if (shape.length !== 3) throw shapeError(at, `conv2d needs a [channels, height, width] input but gets [${shape.join(', ')}]`, 'Set model.inputShape to [C, H, W] or move the conv layers before flatten.');
         const layer = new Conv2D(name, { inChannels: shape[0]!, outChannels: l.filters, kernel: l.kernel, stride: l.stride, padding: l.padding }, { kernels: ctx.kernels });
         ctx.initOrder.push({ layer, scheme: l.init ?? ctx.spec.init.weight });
-        add(layer, at);
+        add(ctx.wrap ? ctx.wrap(layer) : layer, at);
         activation(l.activation);
         break;
       }
@@ -139,7 +140,7 @@ function buildProjection(specs: readonly LayerSpec[], from: number[], to: number
   const fits = (layer: Layer): boolean => {
     try { return layer.outputShape(from).join('x') === to.join('x'); } catch { return false; }
   };
-  let layer: Layer | null = null;
+  let layer: Dense | Conv2D | null = null;
   if (from.length === 3 && to.length === 3) {
     const stride = blockStride(specs);
     layer = new Conv2D(name, { inChannels: from[0]!, outChannels: to[0]!, kernel: 1, stride, bias: false }, { kernels: ctx.kernels });
@@ -152,7 +153,7 @@ function buildProjection(specs: readonly LayerSpec[], from: number[], to: number
       'Inside a residual block keep "same" padding (padding = (kernel − 1)/2) so only the stride and channel count change, and keep flatten outside the block.');
   }
   ctx.initOrder.push({ layer, scheme: 'he-normal' });
-  return layer;
+  return ctx.wrap ? ctx.wrap(layer) : layer;
 }
 
 export interface BuildOptions {
@@ -160,6 +161,11 @@ export interface BuildOptions {
   classes: number;
   rng: Rng;
   kernels?: Kernels;
+  /**
+   * Each dense and conv layer as the model computes with it: quantization-aware training wraps
+   * them to fake-quantize their inputs (and conv outputs) as the exported INT8 model will.
+   */
+  wrapWeighted?: (layer: Dense | Conv2D) => Layer;
 }
 
 export function buildModel(spec: ModelSpec, options: BuildOptions): Sequential {
@@ -169,7 +175,7 @@ export function buildModel(spec: ModelSpec, options: BuildOptions): Sequential {
     throw shapeError('model.inputShape', `[${inputShape.join(', ')}] has ${size(inputShape)} values but the data's samples have ${size(options.inputShape)} ([${options.inputShape.join(', ')}])`,
       'Set model.inputShape to null to take the data\'s shape.');
   }
-  const ctx: Context = { spec, kernels: options.kernels, initOrder: [] };
+  const ctx: Context = { spec, kernels: options.kernels, wrap: options.wrapWeighted, initOrder: [] };
   const built = buildLayers(spec.layers, [...inputShape], '', 'model.layers', ctx);
   if (built.shape.length !== 1 || built.shape[0] !== options.classes) {
     throw shapeError('model.layers', `the last layer outputs [${built.shape.join(', ')}] but the data has ${options.classes} classes`,

@@ -18,7 +18,7 @@ import { Rng } from '../rng.ts';
 import { EarlyStopper, restore, snapshot, SwaAverage, type Snapshot } from './averaging.ts';
 import { restoreTracking, trackingExtras, type Tracking } from './tracking-state.ts';
 import { refreshBatchNorm } from './batchnorm-refresh.ts';
-import { buildModel } from './build-model.ts';
+import { buildModel, type BuildOptions } from './build-model.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { evaluate, argmax } from './evaluate.ts';
 import { GradientWatch } from './gradient-watch.ts';
@@ -78,6 +78,28 @@ export interface TrainStart {
   tensors: ReadonlyMap<string, Float32Array>;
   /** Called once before the first step and after every optimizer step. */
   afterStep?: (params: readonly Param[]) => void;
+  /** Weights the model computes with in place of the trained ones (quantization-aware training). */
+  swap?: WeightSwap;
+  /** Dense and conv layers as the model computes with them (buildModel's wrapWeighted). */
+  wrapWeighted?: BuildOptions['wrapWeighted'];
+}
+
+/**
+ * Lets the forward and backward passes see other weights than the ones the optimizer updates,
+ * as quantization-aware training needs: the model computes with fake-quantized weights while
+ * FP32 masters are trained. The loop calls swapIn before each training forward (and before
+ * validation, so the curves show the model that will be exported) and swapOut after the backward
+ * (and after validation); penalties, clipping, weight decay, the optimizer step and checkpoints
+ * all see the masters.
+ */
+export interface WeightSwap {
+  /** Puts the weights to compute with into the params, keeping the masters. */
+  swapIn(params: readonly Param[]): void;
+  /**
+   * Puts the masters back. After a backward (`gradients` true) it also turns each swapped
+   * param's gradient, taken w.r.t. the swapped-in values, into the masters' gradient.
+   */
+  swapOut(params: readonly Param[], gradients: boolean): void;
 }
 
 /** The name of the first param or buffer holding a NaN or ±Inf, or null. */
@@ -96,7 +118,7 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
   const now = o.now ?? (() => performance.now() / 1000);
   const seed = t.seed + o.member;
   const classes = data.classNames.length;
-  const model = buildModel(spec.model, { inputShape: data.shape, classes, rng: new Rng(deriveSeed(seed, STREAM.init)), ...(o.kernels ? { kernels: o.kernels } : {}) });
+  const model = buildModel(spec.model, { inputShape: data.shape, classes, rng: new Rng(deriveSeed(seed, STREAM.init)), ...(o.kernels ? { kernels: o.kernels } : {}), ...(o.start?.wrapWeighted ? { wrapWeighted: o.start.wrapWeighted } : {}) });
   const inputShape = spec.model.inputShape ?? data.shape;
   const params = model.params();
   const { optimizer, ownsWeightDecay } = makeOptimizer(t, o.kernels);
@@ -151,6 +173,7 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
   let stoppedEarly = false;
   const key = (k: string): string => o.prefix + k;
   const gradientWatch = new GradientWatch(o.prefix);
+  const swap = o.start?.swap;
 
   epochs: for (let epoch = startEpoch; epoch < t.epochs; epoch++) {
     const started = now();
@@ -171,8 +194,14 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
       const weightsBefore = statsNow ? snapshotWeights(model) : null;
 
       model.zeroGrad();
+      swap?.swapIn(params);
       const logits = model.forward({ data: n === batchSize ? x : x.subarray(0, n * size), shape: [n, ...inputShape] }, forwardCtx);
       const result = objective.compute(logits, y);
+      if (swap) {
+        // the backward needs the swapped-in weights; the penalties are the masters'
+        if (Number.isFinite(result.loss)) model.backward(result.grad);
+        swap.swapOut(params, true);
+      }
       const penalty = applyPenalties(params, { l1: t.l1, l2: t.l2 });
       const loss = result.loss + penalty;
       if (!Number.isFinite(loss)) {
@@ -181,7 +210,7 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
         reporter.log('error', `${o.prefix}diverged: ${reason}; keeping the last good weights (end of epoch ${epoch})`);
         break epochs;
       }
-      model.backward(result.grad);
+      if (!swap) model.backward(result.grad);
       const gradNorms = statsNow ? gradientNorms(model) : undefined;
       if (t.clip.value !== null) clipGradValue(params, t.clip.value);
       if (t.clip.norm !== null) clipGradNorm(params, t.clip.norm);
@@ -213,7 +242,9 @@ export async function trainMember(o: MemberOptions): Promise<MemberResult> {
       reporter.log('error', `${o.prefix}diverged: ${reason}; keeping the last good weights (end of epoch ${epoch})`);
       break;
     }
+    swap?.swapIn(params);
     const validation = data.validation.count > 0 ? evaluate(model, data.validation, objective, classes) : { loss: NaN, acc: NaN };
+    swap?.swapOut(params, false);
     if (data.validation.count > 0 && !Number.isFinite(validation.loss)) {
       status = 'diverged';
       reason = `validation loss became ${validation.loss} after epoch ${epoch + 1} (lr ${lr})`;

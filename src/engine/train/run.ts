@@ -119,7 +119,13 @@ export async function runExperiment(o: RunOptions): Promise<RunResult> {
   if (last.reason) summary['reason'] = last.reason;
   // A stopped run ends with the metrics it has; a diverged one is evaluated on its last good weights.
   if (status !== 'stopped' && data.test.count > 0) {
-    const evaluations = members.map((r) => evaluate(r.model, data.test, r.objective, classes));
+    // quantization-aware training: the test figures are those of the model it will export
+    const swap = o.start?.swap;
+    const evaluations = members.map((r) => {
+      if (!swap) return evaluate(r.model, data.test, r.objective, classes);
+      swap.swapIn(r.model.params());
+      try { return evaluate(r.model, data.test, r.objective, classes); } finally { swap.swapOut(r.model.params(), false); }
+    });
     const mean = new Float32Array(data.test.count * classes);
     for (const e of evaluations) for (let i = 0; i < mean.length; i++) mean[i] = mean[i]! + e.probabilities[i]! / evaluations.length;
     const confusion = confusionMatrix(mean, data.test.y, classes);

@@ -91,6 +91,11 @@ test('impossible flag combinations and unknown values: usage errors (exit 2)', a
     [['--quantize', 'int8', '--block', '32'], /--block needs --quantize int4/],
     [['--prune', '1.5'], /--prune 1.5 is not a fraction/],
     [['--format', 'tflite'], /--format tflite is not a target/],
+    [['--qat', '2'], /--qat needs --quantize int8 or int4/],
+    [['--qat', '2', '--quantize', 'fp16'], /--qat needs --quantize int8 or int4, not fp16/],
+    [['--qat', '1.5', '--quantize', 'int8'], /--qat 1.5 is not a whole number of epochs/],
+    [['--qat', '1', '--quantize', 'int8', '--prune', '0.5', '--finetune', '1'], /--qat and --finetune cannot be combined/],
+    [['--variant', 'quantize=kmeans4,qat=1'], /--qat needs --quantize int8 or int4, not kmeans4/],
   ] as const) {
     const r = await cli(String(good), ...args, '--out', 'out5');
     assert.equal(r.code, 2, args.join(' '));

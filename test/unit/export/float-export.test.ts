@@ -16,7 +16,7 @@ import { openStore } from '../../../src/core/store/index.ts';
 import { emitOnnx, packNibbles } from '../../../src/export/emit-onnx.ts';
 import { storedFromQuantized } from '../../../src/export/from-compress.ts';
 import { dequantize, type StoredWeight } from '../../../src/export/stored-weight.ts';
-import { quantizeSpec } from '../../../src/export/pipeline.ts';
+import { quantizeSpec } from '../../../src/export/variant-quantizer.ts';
 import { decodeModel, DataType } from '../../../src/export/onnx-proto.ts';
 import type { ExportReport } from '../../../src/export/report.ts';
 import { engineLogits, engineModel, loadExportData, loadSourceRun } from '../../../src/export/source.ts';

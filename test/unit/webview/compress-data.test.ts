@@ -8,7 +8,7 @@ import { checkPanelMessage } from '../../../src/core/webview/inbound-rules.ts';
 import { parseVariant } from '../../../src/export/variants.ts';
 
 const row = (label: string, fileBytes: number, accuracy: number | null, baseline = false): CompressReportRow => ({
-  label, baseline, fileBytes, accuracy, sparsity: 0, parameters: 0, agreement: null, perClassDelta: [], latencyMs: { batch1: null, batch64: null }, verified: 'onnxruntime', note: null, files: [],
+  label, baseline, fileBytes, accuracy, ptqAccuracy: null, sparsity: 0, parameters: 0, agreement: null, perClassDelta: [], latencyMs: { batch1: null, batch64: null }, verified: 'onnxruntime', note: null, files: [],
 });
 
 test('labels name pruning, fine-tuning and quantization in the order they are applied', () => {
@@ -74,4 +74,25 @@ test('the panel offers bf16, fp8e5m2 and fp4; the host accepts them and refuses 
   const bad = checkPanelMessage('compress', { type: 'startExport', runId: 3, variants: [{ ...DEFAULT_VARIANT, quantize: 'fp6' }], format: 'onnx' });
   assert.equal(bad.ok, false);
   assert.match((bad as { reason: string }).reason, /quantize/);
+});
+
+test('QAT in the panel: labelled, refused where it cannot run, sent to the CLI as qat=E, and the PTQ accuracy of the same scheme read from report.json', async () => {
+  const { compressReport, variantArgument } = await import('../../../src/core/webview/compress-data.ts');
+  const { parseVariant } = await import('../../../src/export/variants.ts');
+  const widths = [{ name: 'dense1', inputs: 784 }];
+  const int4Qat = { ...DEFAULT_VARIANT, quantize: 'int4' as const, granularity: 'tensor' as const, qat: 2 };
+  assert.equal(variantLabel(int4Qat), 'int4/tensor + QAT 2');
+  // INT4 per tensor is refused without QAT and allowed with it
+  assert.equal(variantProblem(int4Qat, widths), null);
+  assert.match(variantProblem({ ...int4Qat, qat: 0 }, widths)!, /INT4 per tensor .* or add QAT epochs/);
+  assert.match(variantProblem({ ...DEFAULT_VARIANT, quantize: 'fp16', qat: 1 }, widths)!, /QAT trains for the INT8\/INT4 grid/);
+  assert.match(variantProblem({ ...DEFAULT_VARIANT, prune: 0.5, finetune: 1, quantize: 'int8', qat: 1 }, widths)!, /choose fine-tuning or QAT/);
+  // what the panel sends is what the CLI parses: the same variant, labelled as the exporter labels it
+  assert.equal(variantArgument(int4Qat), 'quantize=int4,per-tensor,qat=2');
+  const parsed = parseVariant(variantArgument({ ...DEFAULT_VARIANT, prune: 0.5, quantize: 'int8', granularity: 'channel', qat: 3 }));
+  assert.deepEqual([parsed.label, parsed.qat, parsed.finetune, parsed.prune?.amount], ['prune50-int8-channel-qat3', 3, 0, 0.5]);
+  const row = (label: string, testAcc: number, qat: { epochs: number; fineTuneRun: number; ptqAcc: number } | null) => ({ label, files: ['model.onnx'], bytes: 100, parameters: 10, sparsity: 0, runtime: 'onnxruntime' as const, testAcc, agreement: 1,
+    perClassDelta: {}, latencyMs: null, note: null, qat });
+  const report = compressReport({ runId: 7, runName: 'r', out: '/o', createdAt: '2026-11-29T03:00:00.000Z', formats: ['onnx'], variants: [row('fp32', 0.9, null), row('int4-tensor-qat2', 0.87, { epochs: 2, fineTuneRun: 9, ptqAcc: 0.81 })] }, 'hyperlab export 7 …');
+  assert.deepEqual(report.rows.map((r) => r.ptqAccuracy), [null, 0.81]);
 });

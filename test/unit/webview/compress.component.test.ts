@@ -2,10 +2,12 @@
 // variants are refused before anything starts, Export sends exactly what the editor shows, and a
 // report is drawn as a table (Pareto front and the smallest-within-1-point marked) and a plot.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { CompressReport, CompressRun, ToWebview, PanelKind } from '../../../src/core/webview/contract.ts';
-import { componentsAvailable, launchChromium, openPanel, requireBundles } from './componentHarness.ts';
+import { componentsAvailable, launchChromium, openPanel, REPO_ROOT, requireBundles } from './componentHarness.ts';
 import { panelFixtureStore } from '../../fixtures/stores/panelStore.ts';
 
 const skip = componentsAvailable() || requireBundles(['compress']);
@@ -19,8 +21,8 @@ const run = (overrides: Partial<CompressRun> = {}): CompressRun => ({
   blocked: null, testAccuracy: 0.8945, layerWidths: [{ name: 'dense1', inputs: 784 }, { name: 'dense2', inputs: 256 }, { name: 'dense3', inputs: 128 }], ...overrides,
 });
 
-const row = (label: string, fileBytes: number, accuracy: number, baseline = false) => ({
-  label, baseline, fileBytes, accuracy, sparsity: label.includes('prune') ? 0.9 : 0, parameters: 235_146, agreement: baseline ? 1 : 0.99,
+const row = (label: string, fileBytes: number, accuracy: number, baseline = false, ptqAccuracy: number | null = null) => ({
+  label, baseline, fileBytes, accuracy, ptqAccuracy, sparsity: label.includes('prune') ? 0.9 : 0, parameters: 235_146, agreement: baseline ? 1 : 0.99,
   perClassDelta: [{ name: 'Shirt', delta: baseline ? 0 : -1.2 }, { name: 'Bag', delta: 0.1 }], latencyMs: { batch1: 0.05, batch64: 0.9 },
   verified: 'onnxruntime' as const, note: null, files: ['model.onnx'],
 });
@@ -85,5 +87,37 @@ test('the report marks the Pareto front and the smallest within 1 point, plots e
   await panel.page.locator('#open-folder').click();
   await panel.waitForMessage('openFolder');
   assert.deepEqual(panel.received.filter((m) => m.type === 'openFolder'), [{ type: 'openFolder', runId: 7 }]);
+  await panel.close();
+});
+
+test('QAT is offered beside the quantization: it lifts the INT4-per-tensor refusal, is sent as qat, and the report shows the PTQ accuracy it beat', { skip }, async () => {
+  const panel = await open([{ type: 'run', run: run(), lastReport: null }]);
+  const page = panel.page;
+  await page.locator('#preset-int8-cpu').click();
+  const qat = page.getByLabel('Quantization-aware fine-tuning epochs of variant 1');
+  assert.equal(await qat.isDisabled(), false, 'QAT is offered for int8');
+  await page.getByLabel('Quantization of variant 1').selectOption('int4');
+  await page.getByLabel('Quantization granularity of variant 1').selectOption('tensor');
+  await page.locator('#variants .problem', { hasText: 'or add QAT epochs' }).waitFor();
+  assert.equal(await page.locator('#start').getAttribute('disabled'), '');
+  await page.getByLabel('Quantization-aware fine-tuning epochs of variant 1').fill('2');
+  await page.getByLabel('Quantization-aware fine-tuning epochs of variant 1').dispatchEvent('change');
+  await page.locator('#variants td.label', { hasText: 'int4/tensor + QAT 2' }).waitFor();
+  assert.equal(await page.locator('#variants .problem').count(), 0);
+  await page.getByLabel('Quantization of variant 1').selectOption('fp16');
+  await page.locator('#variants .problem', { hasText: 'QAT trains for the INT8/INT4 grid' }).waitFor();
+  await page.getByLabel('Quantization of variant 1').selectOption('int4');
+  await page.locator('#start').click();
+  await panel.waitForMessage('startExport');
+  const sent = panel.received.find((m) => m.type === 'startExport') as unknown as { variants: { quantize: string; granularity: string; qat: number }[] };
+  assert.deepEqual(sent.variants.map((v) => [v.quantize, v.granularity, v.qat]), [['int4', 'tensor', 2]]);
+  assert.deepEqual(panel.rejected, []);
+  await panel.push({ type: 'report', report: { ...report, rows: [row('fp32', 941_000, 0.8945, true), row('int4/tensor + QAT 2', 125_000, 0.8801, false, 0.8312)] } });
+  await page.locator('#report-table').waitFor();
+  assert.match((await page.locator('#report-table tbody tr[data-row="int4/tensor + QAT 2"]').textContent())!, /88\.01% \(PTQ 83\.12%\)/);
+  assert.doesNotMatch((await page.locator('#report-table tbody tr[data-row="fp32"]').textContent())!, /PTQ/);
+  const results = path.join(REPO_ROOT, 'test-results');
+  fs.mkdirSync(results, { recursive: true });
+  await page.screenshot({ path: path.join(results, 'compress-qat.png'), fullPage: true });
   await panel.close();
 });

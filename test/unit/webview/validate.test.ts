@@ -104,3 +104,19 @@ test('a saved state restored after a reload is validated too', () => {
   assert.equal(checkPanelState('detail', undefined).ok, false);
   assert.ok(checkPanelState('detail', { runId: null }).ok);
 });
+
+test('Compress & Export: a variant\'s QAT epochs must be a whole number in [0, 100]; a variant without the field (an older panel) is refused, naming it', () => {
+  const good = { prune: 0, pruneKind: 'global', finetune: 0, quantize: 'int4', granularity: 'tensor', block: 32, qat: 2 };
+  const start = (variant: Record<string, unknown>) => checkPanelMessage('compress', { type: 'startExport', runId: 7, variants: [variant], format: 'onnx' });
+  const passed = start(good);
+  assert.ok(passed.ok);
+  assert.equal((passed.message as unknown as { variants: { qat: number }[] }).variants[0]!.qat, 2);
+  for (const qat of [-1, 1.5, '2', 101, Number.NaN, null]) {
+    const verdict = start({ ...good, qat });
+    assert.equal(verdict.ok, false, `qat ${String(qat)}`);
+    assert.match((verdict as { reason: string }).reason, /qat/);
+  }
+  const { qat: _qat, ...older } = good;
+  assert.match((start(older) as { reason: string }).reason, /qat/);
+  assert.equal(checkPanelState('compress', { runId: 7, variants: [{ ...good, qat: 1e9 }], format: 'onnx' }).ok, false);
+});
