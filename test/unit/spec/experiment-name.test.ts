@@ -9,3 +9,7 @@ test('the spec\'s name, trimmed; else its file name without .hyperlab.json or .j
   assert.equal(specExperiment('   ', '/w/plain.json'), 'plain', 'a blank name is no name');
   assert.equal(specExperiment(undefined, '/w/notes.v2.json'), 'notes.v2');
 });
+
+test('a Windows path gives its file name too', () => {
+  assert.equal(specExperiment(null, 'C:\\work\\lr-search.hyperlab.json'), 'lr-search');
+});
