@@ -188,8 +188,37 @@ test('a retired tracker (the window moved to another store) lets go of reattache
   const outcome = await handle.done;
   assert.deepEqual([outcome.status, outcome.points], ['finished', 1]);
   assert.equal(tracker.size, 0);
-  // Closed: the reattached run's job ends, and nothing here polls it any more.
+  // Nothing tracked: the reattached run's job ends, and nothing here polls it any more.
   slurm.states.set('16', job('16', 'COMPLETED', '0:0'));
   await new Promise((resolve) => setTimeout(resolve, 100));
   assert.equal(store.getRun(runId)!.status, 'running', 'left for the next host that opens this store');
+});
+
+test('a retired tracker with nothing in flight still follows a run submitted through it afterwards (a SLURM sweep in the old store starts its next trial)', async () => {
+  const { store, runId, channel, slurm, tracker } = setup();
+  tracker.retire(); // nothing in flight: it closes at once
+  const submitted = Promise.resolve().then(() => store.cluster.register({ runId, backend: 'slurm', jobId: '18', channel }));
+  const handle = tracker.track(runId, { submitted });
+  fs.writeFileSync(channel, hello() + line({ type: 'metrics', step: 0, time: 1, values: { loss: 1 } }) + line({ type: 'done', summary: {}, status: 'finished' }));
+  slurm.states.set('18', job('18', 'COMPLETED', '0:0'));
+  const outcome = await Promise.race([handle.done, new Promise<'never settled'>((resolve) => setTimeout(() => resolve('never settled'), 3000))]);
+  assert.notEqual(outcome, 'never settled', 'the trial\'s handle never settled: nothing polled its job');
+  assert.equal(store.getRun(runId)!.status, 'finished');
+  tracker.close();
+});
+
+test('a retired tracker keeps a reattached run someone here waits on (a resumed SLURM sweep attached its trial): its handle settles when the job ends', async () => {
+  const { store, runId, channel, slurm, tracker } = setup();
+  store.cluster.register({ runId, backend: 'slurm', jobId: '19', channel });
+  slurm.states.set('19', job('19', 'RUNNING'));
+  tracker.reattach(); // the window's watcher picked it up first
+  const handle = tracker.track(runId); // then the resumed sweep's executor.attach
+  await tracker.pollOnce();
+  tracker.retire();
+  assert.equal(tracker.size, 1);
+  fs.writeFileSync(channel, hello() + line({ type: 'done', summary: {}, status: 'finished' }));
+  slurm.states.set('19', job('19', 'COMPLETED', '0:0'));
+  const outcome = await Promise.race([handle.done, new Promise<'never settled'>((resolve) => setTimeout(() => resolve('never settled'), 3000))]);
+  assert.notEqual(outcome, 'never settled', 'the sweep\'s handle of its trial never settled');
+  tracker.close();
 });
