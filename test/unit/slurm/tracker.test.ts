@@ -222,3 +222,23 @@ test('a retired tracker keeps a reattached run someone here waits on (a resumed 
   assert.notEqual(outcome, 'never settled', 'the sweep\'s handle of its trial never settled');
   tracker.close();
 });
+
+test('back to the first store while its run is in flight: the retired tracker and the new one both follow it; every point once, one end, both handles settle alike', { timeout: 30_000 }, async () => {
+  const { store, runId, channel, slurm, tracker } = setup();
+  const submitted = Promise.resolve().then(() => store.cluster.register({ runId, backend: 'slurm', jobId: '20', channel }));
+  const own = tracker.track(runId, { submitted });
+  slurm.states.set('20', job('20', 'RUNNING'));
+  fs.writeFileSync(channel, hello() + line({ type: 'metrics', step: 0, time: 1, values: { loss: 1 } }));
+  await tracker.pollOnce();
+  tracker.retire(); // the window opened another store...
+  const again = new ClusterTracker({ store, slurm: slurm as unknown as SlurmCommands, pollMs: 20 }); // ...and came back
+  const [followed] = again.reattach();
+  fs.appendFileSync(channel, line({ type: 'metrics', step: 1, time: 2, values: { loss: 0.5 } }) + line({ type: 'done', summary: { steps: 2 }, status: 'finished' }));
+  slurm.states.set('20', job('20', 'COMPLETED', '0:0'));
+  const [first, second] = await Promise.all([own.done, followed!.done]);
+  assert.deepEqual([first.status, second.status], ['finished', 'finished']);
+  assert.equal(store.points(runId, 'loss').length, 2, 'every point once');
+  assert.equal(store.getRun(runId)!.status, 'finished');
+  tracker.close();
+  again.close();
+});
