@@ -39,13 +39,13 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
   const limits = { helloTimeoutMs: startTimeoutMs, ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(storeWaitMs === undefined ? {} : { storeBusyGiveUpMs: storeWaitMs }) };
   const text = readSpecText(specPath);
   if (isProducerSpecText(text)) {
-    if (producerBackend(text) === 'slurm' && timeoutMs !== undefined) throw timeoutOnSlurm();
+    if (producerBackend(text) === 'slurm' && timeoutMs !== undefined) throw timeoutOnSlurm(true);
     return runScriptSpec({ specPath, text, assignments, json: values.json === true, detach: values.detach === true, db: values.db, ...limits }, io);
   }
   const spec = loadSpec(specPath, assignments, text);
   const argv = engineCommand(io.env, io.programDir);
   if (spec.execution?.backend === 'slurm') {
-    if (timeoutMs !== undefined) throw timeoutOnSlurm();
+    if (timeoutMs !== undefined) throw timeoutOnSlurm(false);
     const overrides: Params = Object.fromEntries(assignments.map(parseOverride)) as Params;
     const name = autoRunName(overrides);
     return runOnSlurm({
@@ -79,6 +79,9 @@ export async function run(args: string[], io: CliIO): Promise<ExitCode> {
   }
 }
 
-function timeoutOnSlurm() {
-  return usageError('hyperlab run: --timeout does not apply to a SLURM run', 'Set execution.time in the spec (SLURM ends the job TIMEOUT past it), e.g. --set execution.time=30');
+/** A producer spec's --set changes its script's config only, so its time limit is changed in the file. */
+function timeoutOnSlurm(producerSpec: boolean) {
+  return usageError('hyperlab run: --timeout does not apply to a SLURM run', producerSpec
+    ? 'Set execution.time in the spec file (SLURM ends the job TIMEOUT past it), e.g. "execution": {"backend": "slurm", "time": "30"}'
+    : 'Set execution.time in the spec (SLURM ends the job TIMEOUT past it), e.g. --set execution.time=30');
 }

@@ -8,6 +8,9 @@ import fs from 'node:fs';
 import { HyperlabError } from '../errors.ts';
 import { parseJobcompLine, parseScontrolJob, parseSqueue, type JobInfo } from './states.ts';
 
+/** What scancel says of a job that has ended (or that SLURM no longer knows): the cancel reached nothing. */
+const ENDED_ALREADY = /already completing or completed|invalid job id/i;
+
 export interface SlurmCommandsOptions {
   /** The environment the tools run in (PATH finds them); default: this process's. */
   env?: NodeJS.ProcessEnv;
@@ -71,13 +74,16 @@ export class SlurmCommands {
     return this.fromJobcomp(jobId);
   }
 
-  /** scancel: true when SLURM took the cancel, false when the job had already ended (not an error). */
+  /**
+   * scancel: true when SLURM took the cancel, false when the job had already ended (not an error).
+   * scancel exits 0 for a job that has ended or that it does not know, saying so only with -v.
+   */
   async scancel(jobId: string): Promise<boolean> {
     try {
-      await this.call('scancel', [jobId]);
-      return true;
+      const { stderr } = await this.run('scancel', ['-v', jobId]);
+      return !ENDED_ALREADY.test(stderr);
     } catch (error) {
-      if (!(error instanceof HyperlabError && /already completing or completed|invalid job id/i.test(error.message))) throw error;
+      if (!(error instanceof HyperlabError && ENDED_ALREADY.test(error.message))) throw error;
       return false;
     }
   }
@@ -104,10 +110,14 @@ export class SlurmCommands {
     return line ? parseJobcompLine(line) : undefined;
   }
 
-  private call(program: string, args: readonly string[], cwd?: string): Promise<string> {
+  private async call(program: string, args: readonly string[], cwd?: string): Promise<string> {
+    return (await this.run(program, args, cwd)).stdout;
+  }
+
+  private run(program: string, args: readonly string[], cwd?: string): Promise<{ stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
       execFile(program, args, { env: this.env, cwd, timeout: this.timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
+        if (!error) return resolve({ stdout, stderr });
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') {
           return reject(new HyperlabError('CLUSTER', `${program} is not on PATH: this machine is not a SLURM login node (PATH=${this.env['PATH'] ?? ''})`,

@@ -38,7 +38,7 @@ export interface TrackOptions {
 
 interface Tracked {
   runId: number;
-  /** Picked up from the store (reattach), not submitted through this tracker. */
+  /** Picked up by reattach() alone: nothing in this host (a submission, a sweep's attach) waits on its handle. */
   reattached: boolean;
   ready: boolean;
   plainCommand: boolean;
@@ -63,7 +63,6 @@ export class ClusterTracker {
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private closed = false;
-  private retiring = false;
 
   constructor(options: ClusterTrackerOptions) {
     this.store = options.store;
@@ -78,13 +77,16 @@ export class ClusterTracker {
   /** Follows a run (submitted now, or found unfinished in the store); its handle settles when its job has ended. */
   track(runId: number, options: TrackOptions = {}): RunHandle {
     const existing = this.tracked.get(runId);
-    if (existing) return existing.handle;
+    if (existing) {
+      existing.reattached = false; // e.g. a resumed sweep attaches a trial the watcher had picked up
+      return existing.handle;
+    }
     let resolve!: (outcome: RunOutcome) => void;
     const done = new Promise<RunOutcome>((r) => { resolve = r; });
     const events = new Emitter<RunEvents>((error) => this.logger.log('error', `run ${runId}: event listener failed: ${errorMessage(error)}`));
     const fromFile = options.submitted ? null : this.jobFileFacts(runId);
     const entry: Tracked = {
-      runId, reattached: options.submitted === undefined, ready: options.submitted === undefined,
+      runId, reattached: false, ready: options.submitted === undefined,
       plainCommand: options.plainCommand ?? fromFile?.plainCommand ?? false,
       channelTimeoutMs: options.channelTimeoutMs ?? fromFile?.channelTimeoutMs ?? DEFAULT_CHANNEL_TIMEOUT_MS,
       runningSince: null, pendingStop: null, lastError: null, points: 0, announcedRunning: false, events, resolve,
@@ -106,7 +108,12 @@ export class ClusterTracker {
 
   /** Every unfinished cluster run of the store not tracked yet: what a host does when it (re)starts. */
   reattach(): RunHandle[] {
-    return this.store.cluster.unfinished().filter((job) => !this.tracked.has(job.runId)).map((job) => this.track(job.runId));
+    return this.store.cluster.unfinished().filter((job) => !this.tracked.has(job.runId)).map((job) => {
+      const handle = this.track(job.runId);
+      const entry = this.tracked.get(job.runId);
+      if (entry) entry.reattached = true;
+      return handle;
+    });
   }
 
   /** Records why, then scancel: SIGTERM lets the producer stop gracefully, SLURM kills it KillWait later. */
@@ -143,13 +150,13 @@ export class ClusterTracker {
 
   /**
    * The host moves on to another store: runs this tracker only reattached are let go (whoever
-   * opens their store next follows them again), and those submitted through it are followed
-   * until they end, in the store they started in, as a local run is; then it closes.
+   * opens their store next follows them again), and those this host waits on (its submissions, a
+   * sweep's trials) are followed until they end, in the store they started in, as a local run is.
+   * It is not closed: a sweep still going in that store submits its next trials through it, and
+   * with nothing tracked it does not poll.
    */
   retire(): void {
-    this.retiring = true;
     for (const entry of [...this.tracked.values()]) if (entry.reattached) this.tracked.delete(entry.runId);
-    if (this.tracked.size === 0) this.close();
   }
 
   /** Stops polling; runs still going stay on the cluster (reattached by the next host). */
@@ -293,7 +300,6 @@ export class ClusterTracker {
   private settle(entry: Tracked, end: { status: RunOutcome['status']; reason: string | null; summary?: RunOutcome['summary'] }, info: JobInfo | null): void {
     if (!this.tracked.has(entry.runId)) return;
     this.tracked.delete(entry.runId);
-    if (this.retiring && this.tracked.size === 0) this.close();
     if (end.status === 'failed' && !info) {
       // Never submitted (sbatch refused it): the run ends here.
       try { this.store.endRun(entry.runId, 'failed', end.reason); } catch (error) { this.logger.log('warn', `run ${entry.runId}: ${errorMessage(error)}`); }

@@ -155,3 +155,17 @@ test('the CLI prints the points the store holds: 4 for 8 sent on 4 steps', () =>
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /\n {2}4 metric points; details/);
 });
+
+test('hyperlab run --timeout on a producer spec on SLURM: the fix it prints is one that works (a producer spec\'s overrides cannot set execution.time)', () => {
+  const { dir } = tempStore();
+  const spec = writeSpec(dir, { producer: { command: 'python3', args: ['train.py'] }, train: { lr: 0.1 }, execution: { backend: 'slurm', time: '5' } });
+  const refused = cli(['run', spec, '--timeout', '60'], dir);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /--timeout does not apply to a SLURM run/);
+  const advised = /--set execution\.time=\d+/.exec(refused.stderr);
+  if (advised) {
+    const followed = cli(['run', spec, advised[0].split(' ')[0]!, advised[0].split(' ')[1]!], dir);
+    assert.doesNotMatch(followed.stderr, /Hyperlab's own field/, `the advice "${advised[0]}" is refused: ${followed.stderr}`);
+  }
+  assert.match(refused.stderr, /Set execution\.time in the spec file/);
+});

@@ -188,8 +188,57 @@ test('a retired tracker (the window moved to another store) lets go of reattache
   const outcome = await handle.done;
   assert.deepEqual([outcome.status, outcome.points], ['finished', 1]);
   assert.equal(tracker.size, 0);
-  // Closed: the reattached run's job ends, and nothing here polls it any more.
+  // Nothing tracked: the reattached run's job ends, and nothing here polls it any more.
   slurm.states.set('16', job('16', 'COMPLETED', '0:0'));
   await new Promise((resolve) => setTimeout(resolve, 100));
   assert.equal(store.getRun(runId)!.status, 'running', 'left for the next host that opens this store');
+});
+
+test('a retired tracker with nothing in flight still follows a run submitted through it afterwards (a SLURM sweep in the old store starts its next trial)', async () => {
+  const { store, runId, channel, slurm, tracker } = setup();
+  tracker.retire(); // nothing in flight: it closes at once
+  const submitted = Promise.resolve().then(() => store.cluster.register({ runId, backend: 'slurm', jobId: '18', channel }));
+  const handle = tracker.track(runId, { submitted });
+  fs.writeFileSync(channel, hello() + line({ type: 'metrics', step: 0, time: 1, values: { loss: 1 } }) + line({ type: 'done', summary: {}, status: 'finished' }));
+  slurm.states.set('18', job('18', 'COMPLETED', '0:0'));
+  const outcome = await Promise.race([handle.done, new Promise<'never settled'>((resolve) => setTimeout(() => resolve('never settled'), 3000))]);
+  assert.notEqual(outcome, 'never settled', 'the trial\'s handle never settled: nothing polled its job');
+  assert.equal(store.getRun(runId)!.status, 'finished');
+  tracker.close();
+});
+
+test('a retired tracker keeps a reattached run someone here waits on (a resumed SLURM sweep attached its trial): its handle settles when the job ends', async () => {
+  const { store, runId, channel, slurm, tracker } = setup();
+  store.cluster.register({ runId, backend: 'slurm', jobId: '19', channel });
+  slurm.states.set('19', job('19', 'RUNNING'));
+  tracker.reattach(); // the window's watcher picked it up first
+  const handle = tracker.track(runId); // then the resumed sweep's executor.attach
+  await tracker.pollOnce();
+  tracker.retire();
+  assert.equal(tracker.size, 1);
+  fs.writeFileSync(channel, hello() + line({ type: 'done', summary: {}, status: 'finished' }));
+  slurm.states.set('19', job('19', 'COMPLETED', '0:0'));
+  const outcome = await Promise.race([handle.done, new Promise<'never settled'>((resolve) => setTimeout(() => resolve('never settled'), 3000))]);
+  assert.notEqual(outcome, 'never settled', 'the sweep\'s handle of its trial never settled');
+  tracker.close();
+});
+
+test('back to the first store while its run is in flight: the retired tracker and the new one both follow it; every point once, one end, both handles settle alike', { timeout: 30_000 }, async () => {
+  const { store, runId, channel, slurm, tracker } = setup();
+  const submitted = Promise.resolve().then(() => store.cluster.register({ runId, backend: 'slurm', jobId: '20', channel }));
+  const own = tracker.track(runId, { submitted });
+  slurm.states.set('20', job('20', 'RUNNING'));
+  fs.writeFileSync(channel, hello() + line({ type: 'metrics', step: 0, time: 1, values: { loss: 1 } }));
+  await tracker.pollOnce();
+  tracker.retire(); // the window opened another store...
+  const again = new ClusterTracker({ store, slurm: slurm as unknown as SlurmCommands, pollMs: 20 }); // ...and came back
+  const [followed] = again.reattach();
+  fs.appendFileSync(channel, line({ type: 'metrics', step: 1, time: 2, values: { loss: 0.5 } }) + line({ type: 'done', summary: { steps: 2 }, status: 'finished' }));
+  slurm.states.set('20', job('20', 'COMPLETED', '0:0'));
+  const [first, second] = await Promise.all([own.done, followed!.done]);
+  assert.deepEqual([first.status, second.status], ['finished', 'finished']);
+  assert.equal(store.points(runId, 'loss').length, 2, 'every point once');
+  assert.equal(store.getRun(runId)!.status, 'finished');
+  tracker.close();
+  again.close();
 });

@@ -10,6 +10,7 @@ test('the spec\'s name, trimmed; else its file name without .hyperlab.json or .j
   assert.equal(specExperiment(undefined, '/w/notes.v2.json'), 'notes.v2');
 });
 
-test('a Windows path gives its file name too', () => {
-  assert.equal(specExperiment(null, 'C:\\work\\lr-search.hyperlab.json'), 'lr-search');
+test('the file name of a Windows path too (VS Code on Windows hands the spec\'s fsPath)', () => {
+  assert.equal(specExperiment(null, 'C:\\Users\\me\\specs\\cnn.hyperlab.json'), 'cnn');
+  assert.equal(specExperiment('', 'relative.json'), 'relative');
 });

@@ -1,0 +1,30 @@
+// SlurmCommands against the real single-node SLURM (skipped with one printed line where it
+// cannot start): what scancel says about a job, which the tracker's stop relies on to take back a
+// stop that reached nothing (a job that had ended by itself).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { SlurmCommands } from '../../../src/core/slurm/index.ts';
+import { jobEnd, startCluster, until, workspace } from './helpers.ts';
+
+const skip = startCluster() ?? false;
+
+function submit(dir: string, command: string): string {
+  const result = spawnSync('sbatch', ['--parsable', '--time=2', `--output=${dir}/slurm-%j.out`, '--wrap', command], { cwd: dir, encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
+  return result.stdout.trim().split(';')[0]!;
+}
+
+test('scancel: true when SLURM takes the cancel; false for a job that had ended by itself, one already cancelled, and an id SLURM does not know (scancel exits 0 for those)', { skip }, async () => {
+  const dir = workspace();
+  const slurm = new SlurmCommands();
+  const ended = submit(dir, 'true');
+  assert.equal(await jobEnd(ended), 'COMPLETED');
+  assert.equal(await slurm.scancel(ended), false, 'the job had completed by itself: the cancel reached nothing');
+  const running = submit(dir, 'sleep 60');
+  await until('the job to run', () => spawnSync('squeue', ['-h', '-j', running, '-o', '%T'], { encoding: 'utf8' }).stdout.trim() === 'RUNNING', 120_000);
+  assert.equal(await slurm.scancel(running), true, 'a running job took the cancel');
+  assert.equal(await slurm.scancel(running), false, 'cancelled already: a second cancel reaches nothing');
+  assert.equal(await jobEnd(running), 'CANCELLED');
+  assert.equal(await slurm.scancel('999999999'), false);
+});
