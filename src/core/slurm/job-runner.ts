@@ -51,10 +51,15 @@ export async function runJob(jobFile: string): Promise<number> {
     if (producerChannel && producerChannel.writable) producerChannel.write(serializeMessage(message));
   };
   const splitters: LineSplitter[] = [];
+  let ranToEnd = false;
   if (producerChannel) {
     producerChannel.on('error', () => undefined);
     const splitter = new LineSplitter(MAX_LINE_BYTES, {
-      line: (text) => { if (text.trim() !== '') writeLine(channel, absoluteArtifact(text, job.cwd)); },
+      line: (text) => {
+        if (text.trim() === '') return;
+        if (text.includes('"done"')) ranToEnd = ranToEnd || completedDone(text);
+        writeLine(channel, absoluteArtifact(text, job.cwd));
+      },
       overlong: (_head, bytes) => write({ type: 'log', level: 'warn', message: `a protocol line of ${bytes} bytes exceeds the ${MAX_LINE_BYTES}-byte limit (dropped on the node)` }),
     });
     splitters.push(splitter);
@@ -94,7 +99,10 @@ export async function runJob(jobFile: string): Promise<number> {
   for (const splitter of splitters) splitter.end();
   // The attempt's last line says how it ended: a requeued job reads it back (finishedBefore).
   const how = exit.signal ? `signal ${exit.signal}` : `code ${String(exit.code)}`;
-  write({ type: 'log', level: exit.code === 0 ? 'info' : 'warn', message: `SLURM job ${jobId}: the producer exited with ${how}${stopping ? SIGNALLED_END : exit.code === 0 ? CLEAN_END : ''}` });
+  // A signal that came after the producer's done (a requeue as it finished) stopped nothing: the
+  // attempt ended by itself, and a requeued job must not train again past the last epoch.
+  const signalled = stopping && !(ranToEnd && exit.code === 0);
+  write({ type: 'log', level: exit.code === 0 ? 'info' : 'warn', message: `SLURM job ${jobId}: the producer exited with ${how}${signalled ? SIGNALLED_END : exit.code === 0 ? CLEAN_END : ''}` });
   fs.closeSync(channel);
   return exit.code ?? 128 + (os.constants.signals[exit.signal ?? 'SIGTERM'] ?? 15);
 }
@@ -124,6 +132,21 @@ function finishedBefore(channel: string): boolean {
 /** One whole line, appended in one write, so a reader never sees half of it after the newline. */
 function writeLine(fd: number, text: string): void {
   fs.writeSync(fd, `${text}\n`);
+}
+
+/**
+ * Whether a protocol line is a done that says the producer ran to its end: not one it sent
+ * because it was stopped (the engine's summary then says status "stopped"; a client's done says
+ * killed or failed).
+ */
+function completedDone(text: string): boolean {
+  try {
+    const message = JSON.parse(text) as { type?: unknown; status?: unknown; summary?: { status?: unknown } | null };
+    if (message.type !== 'done') return false;
+    return message.status !== 'killed' && message.status !== 'failed' && message.summary?.status !== 'stopped';
+  } catch {
+    return false;
+  }
 }
 
 /** The host resolves an artifact's path on the login node: a path relative to the producer's folder becomes absolute. */

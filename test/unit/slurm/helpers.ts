@@ -115,11 +115,16 @@ export async function jobEnd(jobId: string, timeoutMs = 120_000): Promise<string
   try {
     return await until(`job ${jobId} to end`, () => ENDED.exec(jobState(jobId))?.[1], timeoutMs);
   } catch (error) {
-    const record = jobRecord(jobId);
-    const output = /StdOut=(\S+)/.exec(record)?.[1];
-    const tail = output && fs.existsSync(output) ? fs.readFileSync(output, 'utf8').split('\n').slice(-15).join('\n') : '(no output file)';
-    throw new Error(`${(error as Error).message}\n${record}\n--- ${output ?? 'output'} (last lines) ---\n${tail}`);
+    throw new Error(`${(error as Error).message}\n${jobReport(jobId)}`);
   }
+}
+
+/** SLURM's record of a job, the last lines of its output file and, given, of its channel: why a job ended as it did. */
+export function jobReport(jobId: string, channel?: string): string {
+  const record = jobRecord(jobId);
+  const tail = (file: string | undefined, lines: number) => file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '(none)';
+  const output = /StdOut=(\S+)/.exec(record)?.[1];
+  return `${record}\n--- ${output ?? 'output'} (last lines) ---\n${tail(output, 15)}${channel ? `\n--- ${channel} (last lines) ---\n${tail(channel, 8)}` : ''}`;
 }
 
 export async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 120_000): Promise<T> {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
-  ENGINE, PRODUCER, PYTHON, ROOT, channelPoints, cli, cliAsync, jobEnd, jobRecord, jobsFrom, startCluster, storedPoints, tinySpec, until, withStore, workspace, writeSpec,
+  ENGINE, PRODUCER, PYTHON, ROOT, channelPoints, cli, cliAsync, jobEnd, jobRecord, jobReport, jobsFrom, startCluster, storedPoints, tinySpec, until, withStore, workspace, writeSpec,
 } from './helpers.ts';
 
 const skip = startCluster() ?? (fs.existsSync(ENGINE) ? false : 'dist/engine.cjs is missing: npm run build');
@@ -157,7 +157,7 @@ test('a requeued job (as after preemption) resumes from the run\'s last checkpoi
   assert.equal(spawnSync('scontrol', ['requeue', cluster.jobId]).status, 0);
   // The end the wait below looks for is the requeued job's, not the first start's.
   await until(`job ${cluster.jobId} requeued`, () => /\bRestarts=[1-9]/.test(jobRecord(cluster.jobId)), 60_000);
-  assert.equal(await jobEnd(cluster.jobId, 300_000), 'COMPLETED', jobRecord(cluster.jobId));
+  assert.equal(await jobEnd(cluster.jobId, 300_000), 'COMPLETED', jobReport(cluster.jobId, cluster.channel));
   const synced = cli(['sync'], dir);
   assert.equal(synced.code, 0, synced.stderr);
   withStore(dir, (store) => {

@@ -1,0 +1,59 @@
+// The job runner on the node (`hyperlab slurm-job JOBFILE`, no cluster needed: SLURM's variables
+// are set by hand) when SIGTERM comes as the producer ends. A requeue that lands after the
+// producer has sent its done is not a stop: the attempt is recorded as ended by itself, and the
+// requeued job runs nothing again (resuming the engine past its last epoch failed the run). A
+// producer stopped mid-run is recorded as stopped, and the requeued job runs it again.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { writeJobFile } from '../../../src/core/slurm/job-file.ts';
+import { tempDir } from '../runner/helpers.ts';
+import { MAIN, PRODUCER, until } from './helpers.ts';
+
+function job(mode: string) {
+  const dir = tempDir('hyperlab-job-runner-');
+  const runDir = path.join(dir, 'runs', '1');
+  fs.mkdirSync(runDir, { recursive: true });
+  const channel = path.join(runDir, 'channel.jsonl');
+  const side = path.join(dir, 'side.json');
+  const file = path.join(runDir, 'job.json');
+  writeJobFile(file, {
+    version: 1, runId: 1, argv: [process.execPath, PRODUCER, mode], cwd: dir, env: { HL_STEPS: '4', HL_SIDE_FILE: side },
+    start: { spec: {}, overrides: {}, seed: 0 }, runDir, channel, plainCommand: false, channelTimeoutMs: 10_000,
+  });
+  return { file, channel, side };
+}
+
+/** Runs the job runner as SLURM would (restart n); resolves with its exit code. */
+function attempt(file: string, restarts: number, signalWhen?: () => boolean): Promise<number | null> {
+  const child = spawn(process.execPath, [MAIN, 'slurm-job', file], { env: { ...process.env, SLURM_JOB_ID: '42', SLURM_RESTART_COUNT: String(restarts) }, stdio: 'ignore' });
+  if (signalWhen) void until('the moment to send SIGTERM', signalWhen, 30_000).then(() => child.kill('SIGTERM'));
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+const runnerLines = (channel: string) => fs.readFileSync(channel, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; message?: string })
+  .filter((m) => m.type === 'log' && m.message?.startsWith('SLURM job 42')).map((m) => m.message!);
+
+test('SIGTERM after the producer\'s done (a late requeue): the attempt ended by itself, and the requeued job runs nothing again', async () => {
+  const { file, channel, side } = job('donelate');
+  assert.equal(await attempt(file, 0, () => fs.existsSync(side)), 0);
+  assert.match(runnerLines(channel).at(-1)!, /the producer exited with code 0, by itself$/);
+  const hellos = () => fs.readFileSync(channel, 'utf8').split('\n').filter((l) => l.includes('"type":"hello"')).length;
+  assert.equal(hellos(), 1);
+  assert.equal(await attempt(file, 1), 0);
+  assert.match(runnerLines(channel).at(-1)!, /requeued \(restart 1\) after the run had finished: nothing left to run$/);
+  assert.equal(hellos(), 1, 'the producer did not run again');
+});
+
+test('SIGTERM mid-run (the engine stops and says so in its done\'s summary): the attempt was stopped, and the requeued job runs the producer again', async () => {
+  const { file, channel, side } = job('stopdone');
+  assert.equal(await attempt(file, 0, () => fs.existsSync(side)), 0);
+  assert.match(runnerLines(channel).at(-1)!, /the producer exited with code 0, stopped by a signal$/);
+  fs.rmSync(side);
+  // The requeued attempt starts the producer again (stopped once more when it is under way).
+  assert.equal(await attempt(file, 1, () => fs.existsSync(side)), 0);
+  const lines = runnerLines(channel);
+  assert.ok(lines.some((l) => /started on \S+ \(requeued: restart 1\)$/.test(l)), lines.join('\n'));
+});
