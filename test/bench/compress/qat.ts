@@ -4,7 +4,6 @@
 // fine-tuning (the control: what the extra epochs alone buy), and QAT (--qat EPOCHS).
 // node test/bench/compress/qat.ts [--db PATH --run ID] [--epochs E] [--write]
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openStore } from '../../../src/core/store/index.ts';
@@ -12,24 +11,13 @@ import { fineTune } from '../../../src/export/finetune.ts';
 import { exportRun, type ExportReport } from '../../../src/export/pipeline.ts';
 import { loadExportData, loadSourceRun } from '../../../src/export/source.ts';
 import { makeVariant, parseVariant } from '../../../src/export/variants.ts';
-import { templateSpec, trainRun } from '../../unit/export/helpers.ts';
+import { benchRun } from './source-run.ts';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, run: { type: 'string' }, epochs: { type: 'string' }, write: { type: 'boolean' } } });
 const epochs = Number(values.epochs ?? 2);
 const template = 'fashion-mnist-mlp';
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hyperlab-qat-'));
-let dbPath = values.db ? path.resolve(values.db) : path.join(work, 'runs.db');
-let runId = values.run ? Number(values.run) : 0;
+const { work, dbPath, runId, trainSeconds } = await benchRun(template, values, 'hyperlab-qat-');
 const log = (m: string): void => { process.stderr.write(`${m}\n`); };
-const t0 = performance.now();
-if (!runId) {
-  log(`training ${template} on the full data...`);
-  const trained = await trainRun(templateSpec(template), dbPath, template);
-  trained.store.close();
-  runId = trained.runId;
-  dbPath = trained.dbPath;
-}
-const trainSeconds = (performance.now() - t0) / 1000;
 const store = openStore(dbPath);
 const schemes = ['quantize=int4,per-tensor', 'quantize=int8,per-channel'];
 const progress = (p: { message: string; fraction: number }): void => log(`[${Math.round(p.fraction * 100)}%] ${p.message}`);

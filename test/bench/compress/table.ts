@@ -4,29 +4,17 @@
 // node test/bench/compress/table.ts [mlp|cnn] [--db PATH --run ID] [--write]
 //   [--variant "quantize=bf16" ...]: only these variants (and FP32); prints, never --write
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openStore } from '../../../src/core/store/index.ts';
 import { exportRun, reportTable } from '../../../src/export/pipeline.ts';
 import { parseVariant } from '../../../src/export/variants.ts';
-import { templateSpec, trainRun } from '../../unit/export/helpers.ts';
+import { benchRun } from './source-run.ts';
 
 const { values, positionals } = parseArgs({ options: { db: { type: 'string' }, run: { type: 'string' }, write: { type: 'boolean' }, variant: { type: 'string', multiple: true } }, allowPositionals: true });
 const which = (positionals[0] ?? 'mlp') as 'mlp' | 'cnn';
 const template = which === 'cnn' ? 'fashion-mnist-cnn' : 'fashion-mnist-mlp';
-const work = fs.mkdtempSync(path.join(os.tmpdir(), `hyperlab-compress-${which}-`));
-let dbPath = values.db ? path.resolve(values.db) : path.join(work, 'runs.db');
-let runId = values.run ? Number(values.run) : 0;
-const t0 = performance.now();
-if (!runId) {
-  process.stderr.write(`training ${template} on the full data...\n`);
-  const trained = await trainRun(templateSpec(template), dbPath, template);
-  trained.store.close();
-  runId = trained.runId;
-  dbPath = trained.dbPath;
-}
-const trainSeconds = (performance.now() - t0) / 1000;
+const { work, dbPath, runId, trainSeconds } = await benchRun(template, values, `hyperlab-compress-${which}-`);
 const store = openStore(dbPath);
 if (values.variant && values.write) throw new Error('--variant prints a partial table; leave out --write');
 const variants = values.variant ?? ['quantize=fp16', 'quantize=bf16', 'quantize=int8,per-channel', 'prune=0.9', 'prune=0.9,finetune=4', 'nm=2:4,skip-unfit', 'nm=2:4,skip-unfit,finetune=1', 'prune=0.5,structured,finetune=2', 'quantize=ternary', 'quantize=int4,block=32', 'quantize=kmeans4', 'quantize=fp8', 'quantize=fp8e5m2', 'quantize=fp4'];

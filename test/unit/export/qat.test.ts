@@ -44,6 +44,18 @@ function accuracy(logits: Float32Array, labels: Int32Array, k: number): { acc: n
 }
 
 /** Weights fake-quantized by the compression core (what QAT computes with), the rest as given. */
+/** The exported model's accuracy in ONNX Runtime, after checking it predicts every test sample as the engine did. */
+async function samePredictionsInOrt(file: string, engine: { predictions: Int32Array }, data: ExportData, classes: number): Promise<{ acc: number; predictions: Int32Array }> {
+  const session = await ort.InferenceSession.create(fs.readFileSync(file));
+  const n = data.rawTest.count;
+  const result = await session.run({ input: new ort.Tensor('float32', data.rawTest.x, [n, ...data.inputShape]) });
+  const onnx = accuracy(result['logits']!.data as Float32Array, data.data.test.y, classes);
+  let differ = 0;
+  for (let i = 0; i < n; i++) if (engine.predictions[i] !== onnx.predictions[i]) differ++;
+  assert.equal(differ, 0, `${differ} of ${n} test samples predicted differently`);
+  return onnx;
+}
+
 function fakeQuantized(tensors: ReadonlyMap<string, Float32Array>, options: LinearOptions = INT4_TENSOR): Map<string, Float32Array> {
   const out = new Map(tensors);
   for (const [name, values] of tensors) {
@@ -103,13 +115,7 @@ test('after QAT, the engine with the masters fake-quantized predicts every test 
   // the masters are FP32, off the grid: the fake quantization is what makes the two agree
   assert.notDeepEqual(fq.get('dense1.weight'), run.tensors.get('dense1.weight'));
   const engine = accuracy(engineLogits(engineModel(run.spec.model, data.inputShape, classes, fq), data.data.test, classes), data.data.test.y, classes);
-  const session = await ort.InferenceSession.create(fs.readFileSync(path.join(dir, 'qat', qat.label, 'model.onnx')));
-  const n = data.rawTest.count;
-  const result = await session.run({ input: new ort.Tensor('float32', data.rawTest.x, [n, ...data.inputShape]) });
-  const onnx = accuracy(result['logits']!.data as Float32Array, data.data.test.y, classes);
-  let differ = 0;
-  for (let i = 0; i < n; i++) if (engine.predictions[i] !== onnx.predictions[i]) differ++;
-  assert.equal(differ, 0, `${differ} of ${n} test samples predicted differently`);
+  const onnx = await samePredictionsInOrt(path.join(dir, 'qat', qat.label, 'model.onnx'), engine, data, classes);
   assert.equal(engine.acc, onnx.acc);
   assert.equal(onnx.acc, qat.testAcc);
   // the stored INT4 codes are the masters' quantization (no second rounding on the way)
@@ -163,13 +169,7 @@ test('INT8 QAT fake-quantizes the activations too, at the calibrated ranges the 
   for (const [layer, r] of ranges) assert.deepEqual(r, { scale: Math.fround(before.get(layer)!.scale), zeroPoint: before.get(layer)!.zeroPoint }, layer);
   const run = loadSourceRun(trained.store, qat.fineTuneRun!);
   const engine = accuracy(engineLogits(engineModelWithActivations(run.spec.model, data.inputShape, classes, fakeQuantized(run.tensors, int8), ranges), data.data.test, classes), data.data.test.y, classes);
-  const session = await ort.InferenceSession.create(fs.readFileSync(file));
-  const n = data.rawTest.count;
-  const result = await session.run({ input: new ort.Tensor('float32', data.rawTest.x, [n, ...data.inputShape]) });
-  const onnx = accuracy(result['logits']!.data as Float32Array, data.data.test.y, classes);
-  let differ = 0;
-  for (let i = 0; i < n; i++) if (engine.predictions[i] !== onnx.predictions[i]) differ++;
-  assert.equal(differ, 0, `${differ} of ${n} test samples predicted differently`);
+  const onnx = await samePredictionsInOrt(file, engine, data, classes);
   assert.equal(onnx.acc, qat.testAcc);
   assert.equal(qat.engineAgreement, 1);
   // and the QAT run itself evaluated the model that way
