@@ -80,10 +80,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
 
   return {
     store: () => session.require(),
-    runExplorer: {
-      snapshot: () => tree.snapshot(), refresh: refreshViews,
-      onDidRedraw: (listener) => tree.onDidChangeTreeData((e) => listener(e === undefined ? 'tree' : (Array.isArray(e) ? e : [e]).map((n) => (n.kind === 'run' ? n.run.id : -1)))),
-    },
+    runExplorer: { snapshot: () => tree.snapshot(), refresh: refreshViews },
     statusBar: { snapshot: () => statusItem.snapshot() },
     activationMs,
     whenIdle: () => launcher?.whenIdle() ?? Promise.resolve(),

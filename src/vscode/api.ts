@@ -31,8 +31,6 @@ export interface HyperlabApi {
     /** The tree as a user would see it now (experiments → runs), read fresh from the store. */
     snapshot(): TreeNodeSnapshot[];
     refresh(): void;
-    /** Each time the tree redraws: 'tree' for the whole tree, else the ids of the runs whose rows are redrawn (test aid). */
-    onDidRedraw(listener: (what: 'tree' | number[]) => void): { dispose(): void };
   };
   statusBar: { snapshot(): StatusBarSnapshot };
   /** How long activate() took, in ms (reported by the integration suite). */

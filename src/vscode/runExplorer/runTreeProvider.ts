@@ -33,36 +33,16 @@ export const SHOW_DETAILS_COMMAND = 'hyperlab.showRunDetails';
 /** A click on a run opens its Run detail panel (summary, confusion matrix, log tail). */
 const OPEN_RUN_COMMAND = 'hyperlab.showRunDetailPanel';
 
-type RunNode = Extract<RunTreeNode, { kind: 'run' }>;
-
 export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<RunTreeNode | RunTreeNode[] | undefined>();
+  private readonly changed = new vscode.EventEmitter<RunTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly storeOrUndefined: () => Store | undefined;
-  /** One node object per run, kept across refreshes: VS Code knows a row's element by identity. */
-  private readonly runNodes = new Map<number, RunNode>();
-  /** What the tree's shape depends on, as of the last full refresh. */
-  private shape: string | null = null;
 
   constructor(storeOrUndefined: () => Store | undefined) {
     this.storeOrUndefined = storeOrUndefined;
   }
 
-  /**
-   * While runs train, the store changes several times a second, but usually only their metrics:
-   * then only the live runs' rows are redrawn. A whole-tree refresh makes VS Code drop every
-   * element until it has fetched them again, and a context menu or key used in that moment gets
-   * no run (Stop on two selected runs asked "Which run?"); it happens only when the tree's shape
-   * (experiments, runs, statuses, names, stars and tags, sweeps) changed.
-   */
   refresh(): void {
-    const shape = this.currentShape();
-    if (shape !== null && shape === this.shape) {
-      const live = [...this.runNodes.values()].filter((n) => n.run.status === 'running' || n.run.status === 'queued');
-      if (live.length > 0) this.changed.fire(live);
-      return;
-    }
-    this.shape = shape;
     this.changed.fire(undefined);
   }
 
@@ -87,12 +67,12 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
       return [...sweepNodes, ...[...plain].sort((a, b) => starred(a) - starred(b))
         .map((run): RunTreeNode => {
           const objective = objectiveOf(run);
-          return this.runNode({ kind: 'run', run, varying, ...(node.notes.has(run.id) ? { note: node.notes.get(run.id)! } : {}), ...(objective ? { objective } : {}) });
+          return { kind: 'run', run, varying, ...(node.notes.has(run.id) ? { note: node.notes.get(run.id)! } : {}), ...(objective ? { objective } : {}) };
         })];
     }
     if (node?.kind === 'sweep') {
       const varying = varyingParams(node.runs);
-      return node.runs.map((run) => this.runNode({ kind: 'run', run, varying, best: run.id === node.best?.runId, ...(node.notes.has(run.id) ? { note: node.notes.get(run.id)! } : {}) }));
+      return node.runs.map((run) => ({ kind: 'run', run, varying, best: run.id === node.best?.runId, ...(node.notes.has(run.id) ? { note: node.notes.get(run.id)! } : {}) }));
     }
     if (node) return [];
     const store = this.storeOrUndefined();
@@ -166,37 +146,6 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
 
   dispose(): void {
     this.changed.dispose();
-  }
-
-  /** The run's node object, updated in place when there is one already. */
-  private runNode(fresh: RunNode): RunNode {
-    const node = this.runNodes.get(fresh.run.id);
-    if (!node) {
-      this.runNodes.set(fresh.run.id, fresh);
-      return fresh;
-    }
-    for (const key of ['note', 'objective', 'best'] as const) delete node[key];
-    Object.assign(node, fresh);
-    return node;
-  }
-
-  /** What the tree's shape depends on (null without a store); a change needs a whole-tree refresh. */
-  private currentShape(): string | null {
-    const store = this.storeOrUndefined();
-    if (!store) return null;
-    try {
-      const runs = store.listRuns({ sortBy: 'id', order: 'desc' });
-      for (const id of this.runNodes.keys()) if (!runs.some((r) => r.id === id)) this.runNodes.delete(id);
-      return JSON.stringify([
-        store.path,
-        store.listExperiments().map((e) => [e.id, e.name, e.specPath]),
-        runs.map((r) => [r.id, r.experimentId, r.sweepId, r.status, r.name, r.specPath, JSON.stringify(r.params).length]),
-        [...store.annotations().values()],
-        store.sweeps.list().map((w) => [w.id, w.name, w.status, w.budgetTrials, w.trialCounts]),
-      ]);
-    } catch {
-      return null;
-    }
   }
 
   private rangesCache: { key: string; ranges: readonly MetricRange[] } | null = null;
