@@ -11,6 +11,7 @@ import { RunTreeProvider } from './vscode/runExplorer/runTreeProvider.ts';
 import { ActivityTicker } from './vscode/runExplorer/activityTicker.ts';
 import type { RunLauncher } from './vscode/runs/runLauncher.ts';
 import { WindowRunLauncher } from './vscode/runs/windowRunLauncher.ts';
+import { runIdOf } from './vscode/commands/runSelection.ts';
 import { RunningRunsItem } from './vscode/statusBar/runningRunsItem.ts';
 import { StoreSession } from './vscode/store/storeSession.ts';
 import { registerSweepCommands } from './vscode/sweeps/registerSweepCommands.ts';
@@ -46,6 +47,14 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
     details.refreshOpen();
   };
   const view = vscode.window.createTreeView(RUN_EXPLORER_VIEW, { treeDataProvider: tree, canSelectMany: true });
+  // The selection as run ids, from VS Code's own selection events: while live runs redraw the
+  // tree, view.selection (and a context menu's arguments) can name elements VS Code has dropped
+  // until it fetches them again, and a command then got no run ("Which run?" after Stop on two
+  // selected running runs). The rows stay selected on screen, and these ids with them.
+  let selectedRuns: { runId: number }[] = [];
+  const selectionEvents = view.onDidChangeSelection((e) => {
+    selectedRuns = e.selection.map(runIdOf).filter((id): id is number => id !== undefined).map((runId) => ({ runId }));
+  });
   const ticker = new ActivityTicker(() => statusItem.runningCount > 0, () => tree.refresh());
 
   const panels = registerPanels({
@@ -57,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
     showDashboard: (sweepId) => (panels.registry.show('sweep') as SweepHost).setSweep(sweepId),
   });
   context.subscriptions.push(
-    logger.channel, session, tree, statusItem, logs, details, view, ticker, new SpecDiagnostics(),
+    logger.channel, session, tree, statusItem, logs, details, view, selectionEvents, ticker, new SpecDiagnostics(),
     session.onDidChange(refreshViews),
     vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
@@ -72,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): HyperlabApi {
     ...registerTrackingCommands(session, context.extensionPath, logger, refreshViews),
     new InboxWatcher(session, logger),
     ...(cluster ? [cluster] : []),
-    ...registerCommands({ extensionUri: context.extensionUri, logger, session, launcher: getLauncher, tree, logs, details, refreshViews, selection: () => view.selection },
+    ...registerCommands({ extensionUri: context.extensionUri, logger, session, launcher: getLauncher, tree, logs, details, refreshViews, selection: () => (view.selection.length > 0 ? view.selection : selectedRuns) },
       () => logger.channel.show(true)),
   );
   const activationMs = performance.now() - started;

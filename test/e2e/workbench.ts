@@ -86,6 +86,13 @@ export async function runPaletteCommand(page: Page, title: string, timeoutMs = 3
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     if (typed && await row.waitFor({ state: 'visible', timeout: 1500 }).then(() => true, () => false)) {
       await input.press('Enter');
+      // Returns once the palette has let go of the command (closed, or replaced by the command's
+      // own box): the next step must not find the palette still showing ">title" (seen under load).
+      await page.waitForFunction((text) => {
+        const box = document.querySelector('.quick-input-widget') as HTMLElement | null;
+        const field = box?.querySelector('input') as HTMLInputElement | null;
+        return !box || box.style.display === 'none' || box.offsetParent === null || field?.value !== text;
+      }, `>${title}`, { timeout: 10_000 }).catch(() => {});
       return;
     }
     await page.keyboard.press('Escape');

@@ -9,7 +9,8 @@ import type { CommandContext } from './commandContext.ts';
 import { errorNotice } from './errorNotice.ts';
 import { newExperiment, type NewExperimentOptions, runExperiment, type RunExperimentOptions } from './experimentCommands.ts';
 import { copyParams, deleteRun, type DeleteRunOptions, revealLog, showLog, showRunDetails, stopRun } from './runCommands.ts';
-import { deleteRuns, editRunNote, renameRun, resumeRun, runAgainWithChanges, selectedRunIds, stopRuns, tagRun, type TextOption, toggleStar } from './runManageCommands.ts';
+import { deleteRuns, editRunNote, renameRun, resumeRun, runAgainWithChanges, stopRuns, tagRun, type TextOption, toggleStar } from './runManageCommands.ts';
+import { selectedRunIds } from './runSelection.ts';
 
 export const COMMANDS = {
   newExperiment: 'hyperlab.newExperiment',

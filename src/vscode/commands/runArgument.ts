@@ -5,6 +5,7 @@ import { HyperlabError } from '../../core/errors.ts';
 import type { Run, RunStatus, Store } from '../../core/store/types.ts';
 import { formatDuration, runDuration } from '../runExplorer/runDescription.ts';
 import { statusLook } from '../runExplorer/runStatusIcon.ts';
+import { runIdOf } from './runSelection.ts';
 
 export async function resolveRun(store: Store, arg: unknown, pick: { title: string; statuses?: RunStatus[] }): Promise<Run | undefined> {
   const id = runIdOf(arg);
@@ -34,12 +35,3 @@ export async function resolveRun(store: Store, arg: unknown, pick: { title: stri
   return picked?.run;
 }
 
-/** A run id from a tree node ({ kind: 'run', run }), a number, or { runId }. */
-export function runIdOf(arg: unknown): number | undefined {
-  if (typeof arg === 'number' && Number.isInteger(arg)) return arg;
-  if (typeof arg !== 'object' || arg === null) return undefined;
-  const record = arg as { kind?: unknown; run?: { id?: unknown }; runId?: unknown };
-  if (record.kind === 'run' && typeof record.run?.id === 'number') return record.run.id;
-  if (typeof record.runId === 'number') return record.runId;
-  return undefined;
-}

@@ -9,7 +9,7 @@ import { parseTagList, TAG_FILTER_EXAMPLE, TAGS_EXAMPLE } from '../../core/store
 import type { Run, Store } from '../../core/store/types.ts';
 import type { CommandContext } from './commandContext.ts';
 import { runExperiment } from './experimentCommands.ts';
-import { resolveRun, runIdOf } from './runArgument.ts';
+import { resolveRun } from './runArgument.ts';
 
 /** Text a test passes instead of typing into the box (the palette and menus pass none). */
 export interface TextOption { text?: string }
@@ -105,22 +105,6 @@ export async function resumeRun(ctx: CommandContext, arg?: unknown): Promise<num
       'Resume works on a stopped run that saved a last checkpoint; use Run Again with Changes… to start over.');
   }
   return runExperiment(ctx, specOf(run), { overrides: runOverridesText(run), extra: { 'train.checkpoint.resumeFrom': checkpoint }, name: `${run.name} (resumed)` });
-}
-
-/** The runs a command acts on: the multi-selection when the clicked run is part of it, else the clicked run, else the tree's selection (a key binding passes nothing). */
-export function selectedRunIds(arg: unknown, selection: unknown, treeSelection: () => readonly unknown[]): number[] {
-  const ids = (items: readonly unknown[]): number[] => items.map(runIdOf).filter((id): id is number => id !== undefined);
-  const clicked = runIdOf(arg);
-  if (Array.isArray(selection)) {
-    const many = ids(selection);
-    if (clicked === undefined || many.includes(clicked)) return many;
-  }
-  if (clicked !== undefined) return [clicked];
-  // No run given: a key binding or the palette passes none, and a context menu opened on a row
-  // while the tree was being redrawn (live runs redraw it every second) can pass an element VS
-  // Code no longer resolves; seen in the CI dry run as a "Which run?" picker after Stop on two
-  // selected running runs. The tree's selection is the run meant.
-  return ids(treeSelection());
 }
 
 /** Delete several runs behind one confirmation (stopping those still going in this window). */

@@ -2,7 +2,7 @@
 // selected nodes), code ({ runIds }, { sweepId }, a run id), or nobody: then the user picks.
 import * as vscode from 'vscode';
 import type { Run, Store } from '../../core/store/types.ts';
-import { runIdOf } from '../commands/runArgument.ts';
+import { runIdOf } from '../commands/runSelection.ts';
 
 const MAX_RUNS = 20;
 
