@@ -117,9 +117,10 @@ test('scancel of a job from outside: its run ends killed, the reason names CANCE
 
 test('killing the host mid-run leaves the job running; the next host reconciles it and no point is lost', { skip }, async () => {
   const dir = workspace();
-  // Long enough (15 epochs of small batches) that the host is killed while the job trains.
-  const spec = writeSpec(dir, 'detached', tinySpec({ time: '10' }, { epochs: 15, batchSize: 16 }, 3000));
-  const host = cliAsync(['run', spec], dir);
+  // A producer that takes 4 s for its 40 steps, so the host is surely killed while the job runs
+  // (the engine on a small subset could finish between the host's first points and the kill).
+  const spec = writeSpec(dir, 'detached', { execution: { backend: 'slurm', time: '10' } });
+  const host = cliAsync(['run', '--execution', spec, '--', process.execPath, PRODUCER, 'normal'], dir, { HL_STEPS: '40', HL_STEP_MS: '100' });
   let stderr = '';
   host.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   const runId = 1;
