@@ -66,13 +66,24 @@ export async function whenRestored(page: Page, timeoutMs = 60_000): Promise<void
 }
 
 /** Opens a workspace file with Quick Open (Ctrl+P) and waits until its tab is the active one. */
-export async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
+export async function openFile(page: Page, name: string, timeoutMs = 30_000): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click();
-  await page.locator('.tab.active', { hasText: name }).waitFor();
+  const end = Date.now() + timeoutMs;
+  // Retried as runPaletteCommand is: a quick input still closing (a theme picker) is inert, and
+  // Ctrl+P pressed then opens nothing.
+  for (;;) {
+    await page.keyboard.press('Control+P');
+    const typed = await input.fill(name, { timeout: 2000 }).then(() => true, () => false);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    if (typed && await row.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) {
+      await row.click();
+      await page.locator('.tab.active', { hasText: name }).waitFor();
+      return;
+    }
+    await page.keyboard.press('Escape');
+    if (Date.now() > end) throw new Error(`Quick Open did not offer ${name}`);
+    await page.waitForTimeout(500);
+  }
 }
 
 /** Runs a palette command by its title ("Hyperlab: Refresh"), retrying until it is registered
