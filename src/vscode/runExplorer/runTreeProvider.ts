@@ -32,11 +32,14 @@ const SHOW_SWEEP_COMMAND = 'hyperlab.showSweepDashboard';
 export const SHOW_DETAILS_COMMAND = 'hyperlab.showRunDetails';
 /** A click on a run opens its Run detail panel (summary, confusion matrix, log tail). */
 const OPEN_RUN_COMMAND = 'hyperlab.showRunDetailPanel';
+/** How long after the last refresh of a burst the tree is refreshed once more (see refresh()). */
+const SETTLE_MS = 1500;
 
 export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RunTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly storeOrUndefined: () => Store | undefined;
+  private settle: ReturnType<typeof setTimeout> | undefined;
 
   constructor(storeOrUndefined: () => Store | undefined) {
     this.storeOrUndefined = storeOrUndefined;
@@ -44,6 +47,14 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
 
   refresh(): void {
     this.changed.fire(undefined);
+    // VS Code answers a children request for an element it dropped in a refresh with nothing, so
+    // an experiment expanded at that moment showed no runs until the next change (CI dry run: a
+    // finished run missing under its experiment). One more refresh once changes stop mends it.
+    if (this.settle) clearTimeout(this.settle);
+    this.settle = setTimeout(() => {
+      this.settle = undefined;
+      this.changed.fire(undefined);
+    }, SETTLE_MS);
   }
 
   getChildren(node?: RunTreeNode): RunTreeNode[] {
@@ -145,6 +156,7 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunTreeNode>, vs
   }
 
   dispose(): void {
+    if (this.settle) clearTimeout(this.settle);
     this.changed.dispose();
   }
 
