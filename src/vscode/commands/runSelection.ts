@@ -16,15 +16,24 @@ export function runIdOf(arg: unknown): number | undefined {
 export function selectedRunIds(arg: unknown, selection: unknown, treeSelection: () => readonly unknown[]): number[] {
   const ids = (items: readonly unknown[]): number[] => items.map(runIdOf).filter((id): id is number => id !== undefined);
   const clicked = runIdOf(arg);
+  // Live runs redraw the tree every second, and VS Code passes undefined for any element it dropped
+  // in a redraw: the node, or some of the selection (CI: Stop on two selected running runs got
+  // [undefined, clicked] and stopped one run without asking). The tree's selection, kept as run ids
+  // from VS Code's selection events, fills in what the arguments lost.
+  const tree = ids(treeSelection());
+  const union = (many: readonly number[]): number[] => [...new Set([...tree, ...many])];
   if (Array.isArray(selection)) {
     const many = ids(selection);
-    // An empty or unresolvable selection says nothing: fall through to the clicked run, then the tree's.
-    if (many.length > 0 && (clicked === undefined || many.includes(clicked))) return many;
+    if (many.length > 0 && (clicked === undefined || many.includes(clicked))) {
+      // Part of the selection unresolved: the tree's selection says what it was.
+      return many.length < selection.length && (clicked === undefined || tree.includes(clicked)) ? union(many) : many;
+    }
   }
-  if (clicked !== undefined) return [clicked];
-  // No run given: a key binding or the palette passes none, and a context menu opened on a row
-  // while the tree was being redrawn (live runs redraw it every second) can pass elements VS Code
-  // no longer resolves (the node undefined, the selection empty); seen in the CI dry run as a
-  // "Which run?" picker after Stop on two selected running runs. The tree's selection is the run meant.
-  return ids(treeSelection());
+  if (clicked !== undefined) {
+    // A right-click on a row of the tree's multi-selection acts on all of it, even when VS Code
+    // could resolve none of the others.
+    return tree.length > 1 && tree.includes(clicked) && Array.isArray(selection) ? union([clicked]) : [clicked];
+  }
+  // No run given: a key binding or the palette passes none, or the menu's node was dropped.
+  return tree;
 }

@@ -23,3 +23,15 @@ test('a context menu whose node and selection VS Code could not resolve (undefin
 test('runIdOf reads a tree node, a number and { runId }; anything else is no run', () => {
   assert.deepEqual([runIdOf(node(1)), runIdOf(2), runIdOf({ runId: 3 }), runIdOf({ kind: 'experiment' }), runIdOf(1.5), runIdOf(null)], [1, 2, 3, undefined, undefined, undefined]);
 });
+
+test('a context menu on a two-run selection where VS Code dropped one of them in a redraw still acts on both', () => {
+  // CI: Stop on two selected running runs received (node, [undefined, node]) and stopped one run without asking.
+  const tree = () => [{ runId: 1 }, { runId: 2 }];
+  assert.deepEqual(selectedRunIds(node(2), [undefined, node(2)], tree), [1, 2]);
+  assert.deepEqual(selectedRunIds(node(2), [undefined, undefined], tree), [1, 2]);
+  assert.deepEqual(selectedRunIds(node(2), [], tree), [1, 2]);
+  // Resolved arguments are taken as they are; a run outside the tree's selection acts alone.
+  assert.deepEqual(selectedRunIds(node(2), [node(2), node(3)], tree), [2, 3]);
+  assert.deepEqual(selectedRunIds(node(5), [undefined, node(5)], tree), [5]);
+  assert.deepEqual(selectedRunIds(node(5), undefined, tree), [5]);
+});
