@@ -230,6 +230,10 @@ class Run:
             if os.path.commonpath([os.path.realpath(absolute), real_dir]) != real_dir:
                 absolute = _copy_into(absolute, os.path.join(real_dir, "artifacts"))
         message: Dict[str, Any] = {"type": "artifact", "kind": str(kind), "path": absolute}
+        if isinstance(self._sink, InboxSink):
+            # The inbox is read later (sync, a window's watcher): by then the file may be gone
+            # (a Trainer's save_total_limit) or rewritten; its size and hash are taken now.
+            message["size"], message["sha256"] = _size_and_sha256(absolute)
         if meta:
             message["meta"] = _jsonable(meta)
         self._send(message)
@@ -386,6 +390,18 @@ def init(experiment: Optional[str] = None, name: Optional[str] = None, config: O
     _active = run
     _install_hooks()
     return run
+
+
+def _size_and_sha256(path: str) -> "tuple[int, str]":
+    import hashlib
+
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
 
 
 def _copy_into(source: str, folder: str) -> str:

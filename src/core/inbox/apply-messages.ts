@@ -1,8 +1,7 @@
 // Turns the protocol messages of one chunk of an inbox file into store writes, the way the
 // runner's supervisor does for a live producer, minus the process: the run is created by the
 // file's hello, ended by its done, and never stopped from here.
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
+import { fileDigestSync } from '../protocol/file-digest.ts';
 import { helloVersionError } from '../protocol/parse.ts';
 import type { ProducerMessage, RunIdentity } from '../protocol/messages.ts';
 import type { MetricPoint, Store } from '../store/index.ts';
@@ -95,8 +94,9 @@ export function applyMessages(store: Store, fileName: string, state: FileRunStat
         store.appendLayerStats(runId, message.step, message.layers);
         break;
       case 'artifact': {
-        const { size, sha256 } = describeFile(message.path);
-        store.addArtifact(runId, { kind: message.kind, path: message.path, size, sha256, meta: message.meta ?? null });
+        // The writer's size and hash describe the file as it was logged; this host's read, later, may find it gone or rewritten.
+        const digest = message.sha256 !== undefined && message.size !== undefined ? { size: message.size, sha256: message.sha256 } : fileDigestSync(message.path);
+        store.addArtifact(runId, { kind: message.kind, path: message.path, size: digest?.size ?? null, sha256: digest?.sha256 ?? null, meta: message.meta ?? null });
         break;
       }
       case 'log':
@@ -116,14 +116,4 @@ export function applyMessages(store: Store, fileName: string, state: FileRunStat
   }
   flushPoints();
   return report;
-}
-
-/** Size and SHA-256 of an artifact the writer reported, when this host can see the file. */
-function describeFile(file: string): { size: number | null; sha256: string | null } {
-  try {
-    const data = fs.readFileSync(file);
-    return { size: data.length, sha256: createHash('sha256').update(data).digest('hex') };
-  } catch {
-    return { size: null, sha256: null };
-  }
 }

@@ -59,7 +59,8 @@ export type ProducerMessage =
   /** `time`: wall clock in seconds since the Unix epoch (Python's time.time(), Date.now() / 1000). */
   | { type: 'metrics'; step: number; epoch?: number; time: number; values: { [key: string]: number } }
   | { type: 'layerStats'; step: number; layers: LayerStat[] }
-  | { type: 'artifact'; kind: string; path: string; meta?: Params }
+  /** size and sha256: the writer's, taken when it logged the file (the inbox is read later, when the file may be gone). */
+  | { type: 'artifact'; kind: string; path: string; meta?: Params; size?: number; sha256?: string }
   | { type: 'log'; level: LogLevel; message: string }
   /**
    * The producer's own verdict; `status` defaults to finished ('diverged' for a NaN loss,

@@ -154,7 +154,11 @@ function decodeProducerMessage(obj: JsonObject, rejected: RejectedKey[], invalid
     }
     case 'artifact': {
       const meta = obj['meta'] === undefined || obj['meta'] === null ? undefined : readParams(obj['meta'], 'artifact.meta');
-      return { type, kind: readString(obj, 'kind', at), path: readString(obj, 'path', at), ...(meta ? { meta } : {}) };
+      const size = obj['size'];
+      if (size !== undefined && !(Number.isSafeInteger(size) && (size as number) >= 0)) throw new FieldError(`artifact.size: expected the file's size in bytes (a whole number ≥ 0), got ${JSON.stringify(size)}`);
+      const sha256 = readOptionalString(obj, 'sha256', at);
+      if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256)) throw new FieldError(`artifact.sha256: expected 64 lowercase hex digits, got ${JSON.stringify(sha256.slice(0, 80))}`);
+      return { type, kind: readString(obj, 'kind', at), path: readString(obj, 'path', at), ...(meta ? { meta } : {}), ...(size === undefined ? {} : { size: size as number }), ...(sha256 === undefined ? {} : { sha256 }) };
     }
     case 'log':
       return { type, level: obj['level'] === undefined ? 'info' : readOneOf(obj, 'level', at, LOG_LEVELS), message: readString(obj, 'message', at) };

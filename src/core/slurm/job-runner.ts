@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
+import { fileDigestSync } from '../protocol/file-digest.ts';
 import { LineSplitter } from '../protocol/lines.ts';
 import { CHANNEL_FD, CHANNEL_FD_ENV, RUN_DIR_ENV, type HostMessage, type ProducerMessage } from '../protocol/messages.ts';
 import { MAX_LINE_BYTES } from '../protocol/parse.ts';
@@ -58,7 +59,7 @@ export async function runJob(jobFile: string): Promise<number> {
       line: (text) => {
         if (text.trim() === '') return;
         if (text.includes('"done"')) ranToEnd = ranToEnd || completedDone(text);
-        writeLine(channel, absoluteArtifact(text, job.cwd));
+        writeLine(channel, relayedArtifact(text, job.cwd));
       },
       overlong: (_head, bytes) => write({ type: 'log', level: 'warn', message: `a protocol line of ${bytes} bytes exceeds the ${MAX_LINE_BYTES}-byte limit (dropped on the node)` }),
     });
@@ -149,14 +150,20 @@ function completedDone(text: string): boolean {
   }
 }
 
-/** The host resolves an artifact's path on the login node: a path relative to the producer's folder becomes absolute. */
-function absoluteArtifact(text: string, cwd: string): string {
+/**
+ * An artifact as the host should record it: its path absolute (the host resolves it on the login
+ * node), with its size and hash as the file is now (the host reads the channel later, when a
+ * checkpoint may have been rewritten by the next epoch or deleted).
+ */
+function relayedArtifact(text: string, cwd: string): string {
   if (!text.includes('"artifact"')) return text;
   try {
-    const message = JSON.parse(text) as { type?: unknown; path?: unknown };
-    if (message.type === 'artifact' && typeof message.path === 'string' && !path.isAbsolute(message.path)) {
-      return JSON.stringify({ ...message, path: path.resolve(cwd, message.path) });
-    }
+    const message = JSON.parse(text) as { type?: unknown; path?: unknown; sha256?: unknown };
+    if (message.type !== 'artifact' || typeof message.path !== 'string') return text;
+    const file = path.resolve(cwd, message.path);
+    const digest = typeof message.sha256 === 'string' ? null : fileDigestSync(file);
+    if (file === message.path && digest === null) return text;
+    return JSON.stringify({ ...message, path: file, ...digest });
   } catch {
     // Not JSON: the host counts it as an invalid line.
   }

@@ -134,11 +134,22 @@ export class ClusterTracker {
         delivered = await this.slurm.scancel(job.jobId);
         if (!delivered) this.logger.log('info', `run ${runId}: its job ${job.jobId} had already ended; nothing to cancel`);
       } finally {
-        if (!delivered && ours) this.store.cluster.withdrawStop(runId, reason);
+        // Taken back only when no cancel reached the job: when another host (or a user's scancel)
+        // cancelled it between our record and our scancel, the job is CANCELLED and the stop stands.
+        if (!delivered && ours && !(await this.cancelled(job.jobId))) this.store.cluster.withdrawStop(runId, reason);
         this.schedule(0);
       }
     } catch (error) {
       this.logger.log('warn', `run ${runId}: could not cancel its job: ${errorMessage(error)}`);
+    }
+  }
+
+  /** Whether SLURM says the job was cancelled; false when it cannot say. */
+  private async cancelled(jobId: string): Promise<boolean> {
+    try {
+      return (await this.slurm.finalState(jobId))?.state.startsWith('CANCELLED') === true;
+    } catch {
+      return false;
     }
   }
 

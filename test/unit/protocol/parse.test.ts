@@ -21,6 +21,7 @@ test('every producer message type round-trips through the serializer', () => {
     { type: 'metrics', step: 3, epoch: 1, time: 1700000000000, values: { loss: 0.5, acc: 0.9 } },
     { type: 'layerStats', step: 3, layers: [{ name: 'dense1', gradNorm: 1, weightNorm: 2, updateRatio: 0.01, deadFraction: 0.2 }] },
     { type: 'artifact', kind: 'checkpoint', path: 'ckpt/last.safetensors', meta: { epoch: 2 } },
+    { type: 'artifact', kind: 'checkpoint', path: '/w/ckpt.pt', size: 15, sha256: 'ab'.repeat(32) },
     { type: 'log', level: 'warn', message: 'slow data loader' },
     { type: 'done', summary: { loss: 0.1 }, status: 'diverged', reason: 'loss exploded' },
     { type: 'error', message: 'out of memory' },
@@ -66,6 +67,8 @@ test('malformed lines yield errors that name the field', () => {
   assert.match(error('{"type":"log","level":"loud","message":"x"}'), /log\.level: expected one of debug, info, warn, error/);
   assert.match(error('{"type":"done","summary":{},"status":"great"}'), /done\.status: expected one of finished, diverged/);
   assert.match(error('{"type":"artifact","kind":"x"}'), /artifact\.path: expected a string/);
+  assert.match(error('{"type":"artifact","kind":"x","path":"/a","sha256":"ABC"}'), /artifact\.sha256: expected 64 lowercase hex digits, got "ABC"/);
+  assert.match(error('{"type":"artifact","kind":"x","path":"/a","size":-1}'), /artifact\.size: expected the file's size in bytes/);
   assert.match(error(''), /empty line/);
 });
 

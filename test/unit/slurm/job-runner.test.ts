@@ -5,6 +5,7 @@
 // producer stopped mid-run is recorded as stopped, and the requeued job runs it again.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -56,4 +57,30 @@ test('SIGTERM mid-run (the engine stops and says so in its done\'s summary): the
   assert.equal(await attempt(file, 1, () => fs.existsSync(side)), 0);
   const lines = runnerLines(channel);
   assert.ok(lines.some((l) => /started on \S+ \(requeued: restart 1\)$/.test(l)), lines.join('\n'));
+});
+
+test('an artifact passes the relay with its path made absolute and its size and hash as the file was then (the host reads the channel later)', async () => {
+  const dir = tempDir('hyperlab-job-runner-');
+  const runDir = path.join(dir, 'runs', '1');
+  fs.mkdirSync(runDir, { recursive: true });
+  const channel = path.join(runDir, 'channel.jsonl');
+  const file = path.join(runDir, 'job.json');
+  // A script that logs a checkpoint by a relative path, then writes over it (the next epoch's).
+  const script = `
+    const fs = require('node:fs');
+    const send = (m) => fs.writeSync(3, JSON.stringify(m) + '\\n');
+    send({ type: 'hello', protocol: 1, producer: 'script' });
+    fs.writeFileSync('ckpt.bin', 'epoch 1 weights');
+    send({ type: 'artifact', kind: 'checkpoint', path: 'ckpt.bin' });
+    setTimeout(() => {
+      fs.writeFileSync('ckpt.bin', 'epoch 2 weights, longer');
+      send({ type: 'done', summary: {}, status: 'finished' });
+    }, 300);`;
+  writeJobFile(file, {
+    version: 1, runId: 1, argv: [process.execPath, '-e', script], cwd: dir, env: {},
+    start: null, runDir, channel, plainCommand: true, channelTimeoutMs: 10_000,
+  });
+  assert.equal(await attempt(file, 0), 0);
+  const artifact = fs.readFileSync(channel, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).find((m) => m.type === 'artifact');
+  assert.deepEqual(artifact, { type: 'artifact', kind: 'checkpoint', path: path.join(dir, 'ckpt.bin'), size: 15, sha256: createHash('sha256').update('epoch 1 weights').digest('hex') });
 });

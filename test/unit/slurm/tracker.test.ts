@@ -144,6 +144,32 @@ test('a stop whose scancel finds the job already ended, or fails, is taken back:
   tracker.close();
 });
 
+test('two hosts stop the same run at once: the one whose scancel finds the job already cancelled by the other keeps the stop', async () => {
+  const { store, runId, channel, slurm, tracker } = setup();
+  store.cluster.register({ runId, backend: 'slurm', jobId: '14', channel });
+  slurm.states.set('14', job('14', 'RUNNING'));
+  // Host B shares SLURM and the store. Host A records its stop first; B's record is then a no-op,
+  // B's scancel reaches the job, and A's finds it already cancelled.
+  const hostB = new ClusterTracker({ store, slurm: slurm as unknown as SlurmCommands, pollMs: 20 });
+  const scancel = slurm.scancel.bind(slurm);
+  let first = true;
+  slurm.scancel = async (id: string) => {
+    if (first) {
+      first = false;
+      await hostB.stop(runId, 'stopped by the sweep');
+    }
+    return scancel(id);
+  };
+  await tracker.stop(runId, 'stopped by the user');
+  assert.deepEqual(slurm.cancelled, ['14'], 'one cancel reached the job, host B\'s');
+  assert.equal(store.cluster.get(runId)!.stopReason, 'stopped by the user', 'the stop stands');
+  fs.writeFileSync(channel, hello() + line({ type: 'done', summary: {}, status: 'finished' }));
+  const outcome = await tracker.track(runId).done;
+  assert.deepEqual([outcome.status, outcome.reason], ['killed', 'stopped by the user (SLURM job 14 CANCELLED, exit code 0:15)']);
+  hostB.close();
+  tracker.close();
+});
+
 test('init(experiment=, name=, tags=) in the job\'s hello files the run where its job file lets the script name it; tags always', async () => {
   const { dir, store, runId, channel, slurm, tracker } = setup();
   const named = store.createRun({ experiment: 'x' }).id;
