@@ -2,8 +2,9 @@
 // (test/slurm/start-slurm.sh; skipped with one printed line where it cannot start): a run the CLI
 // submitted before the window opened is reattached at activation and ends finished with every
 // point; Run Experiment on a spec with execution.backend slurm submits a job, its Run Explorer
-// tooltip names the job, and it finishes with every point its engine wrote; and the same for a
-// spec that runs the user's script (producer and execution sections).
+// tooltip names the job, and it finishes with every point its engine wrote; the same for a spec
+// without an execution section, sent to SLURM by the hyperlab.execution setting; and for a spec
+// that runs the user's script (producer and execution sections).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -42,6 +43,11 @@ before(async () => {
     train: { lr: 0.1, epochs: 2 },
     execution: { backend: 'slurm', time: '5' },
   });
+  // No execution section: the workspace's hyperlab.execution setting sends it to SLURM.
+  const { execution: _execution, ...bySetting } = tinySpec({}) as { execution: object };
+  writeSpec(workspace, 'by-setting', bySetting);
+  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'hyperlab.execution': { backend: 'slurm', time: '7' } }));
   server = await startCodeServer();
   bench = await openWorkbench({ baseUrl: server.baseUrl, extensionPath: REPO_ROOT, workspace });
   await whenRestored(bench.page);
@@ -156,3 +162,22 @@ uiTest('Run Experiment on a spec with a producer section and execution on SLURM:
   assert.deepEqual(run.params, { train: { lr: 0.5, epochs: 2, steps: 3 }, model: { hidden: 8 } }, 'what the script ran with, as it reported it');
   readStore((store) => assert.equal(store.points(runId, 'train.loss').length, 6));
 });
+
+uiTest('Run Experiment on a spec without an execution section, in a workspace whose hyperlab.execution setting says slurm: a job with the setting\'s time limit, every point stored', 'slurm-setting', async (page) => {
+  await openFile(page, 'by-setting.hyperlab.json');
+  await runPaletteCommand(page, 'Hyperlab: Run Experiment');
+  const box = page.locator('.quick-input-widget input[placeholder="optimizer.lr=0.01 epochs=3"]');
+  await box.waitFor({ timeout: 20_000 });
+  await box.press('Enter');
+  const runId = await until(page, 'the run submitted from VS Code', () => readStore((s) => s.listRuns({ experiment: 'by-setting' })[0]?.id));
+  const jobId = await until(page, 'its SLURM job', () => readStore((s) => s.cluster.get(runId)?.jobId));
+  // SLURM's own record of the job: the setting's time limit (7 minutes).
+  assert.match(execFileSync('scontrol', ['show', 'job', jobId], { encoding: 'utf8' }), /TimeLimit=00:07:00/);
+  const run = await until(page, `run ${runId} ended`, () => {
+    const r = readStore((s) => s.getRun(runId));
+    return r && r.status !== 'queued' && r.status !== 'running' ? r : undefined;
+  });
+  assert.equal(run.status, 'finished', run.reason ?? '');
+  readStore((store) => assert.equal(storedPoints(store, runId), channelPoints(store.cluster.get(runId)!.channel), 'every point the engine wrote'));
+});
+

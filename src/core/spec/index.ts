@@ -4,6 +4,7 @@ import { specDefinition } from './definition.ts';
 import { asyncOptimizerProblems } from './async-rule.ts';
 import { parseSpecJson } from './keys.ts';
 import { applyOverridesRaw, type Overrides } from './overrides.ts';
+import { executionDefinition } from './execution-definition.ts';
 import { executionProblems } from './execution-rules.ts';
 import { searchProblems } from './search-rules.ts';
 import { isProducerSpec, parseProducerSpec, producerSpecProblemList } from './producer.ts';
@@ -77,6 +78,17 @@ export function specExecution(input: string | object): ExecutionSpec | undefined
   const raw = parseSpecJson(input);
   if (isProducerSpec(raw)) return parseProducerSpec(raw as object).hyperlab['execution'] as unknown as ExecutionSpec | undefined;
   return parseSpec(raw as object).execution;
+}
+
+/**
+ * Every problem of an execution section given on its own (a host's default for specs without
+ * one), as "field: message" lines without the "execution." prefix; empty when it is valid.
+ */
+export function executionSectionProblems(raw: unknown): Problems {
+  const problems: Problems = [];
+  const execution = checkValue(executionDefinition, raw, 'execution', problems) as ExecutionSpec | undefined;
+  if (problems.length === 0) problems.push(...executionProblems(execution));
+  return problems.map((p) => p.replace(/^execution\./, ''));
 }
 
 export function defaultSpec(): Spec {

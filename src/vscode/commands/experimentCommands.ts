@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { HyperlabError } from '../../core/errors.ts';
 import type { Params } from '../../core/protocol/messages.ts';
-import { chooseSpec, readSpec, SPEC_SUFFIX, specName } from '../runs/specFiles.ts';
+import { chooseSpec, readSpecToRun, SPEC_SUFFIX, specName } from '../runs/specFiles.ts';
 import { applyOverrides, isProducerSpec, parseProducerSpec, parseSpec, producerConfig, resolveProducerOverrides, specExperiment } from '../../core/spec/index.ts';
 import { formatSpecJson } from '../../core/spec/format-json.ts';
 import { resolveOverridePaths } from '../../core/spec/override-paths.ts';
@@ -82,7 +82,7 @@ export async function runExperiment(ctx: CommandContext, arg?: unknown, options?
   if (!ensureTrusted('run an experiment')) return undefined;
   const specUri = await chooseSpec(arg instanceof vscode.Uri ? arg : undefined);
   if (!specUri) return undefined;
-  const spec = await readSpec(specUri);
+  const spec = await readSpecToRun(specUri);
   // The spec as written must be valid before overrides are asked for: a broken file is fixed in
   // the file (the error says where), not by retyping overrides.
   if (isProducerSpec(spec)) parseProducerSpec(spec);

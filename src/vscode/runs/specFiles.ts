@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { HyperlabError } from '../../core/errors.ts';
 import type { Params } from '../../core/protocol/messages.ts';
+import { SETTINGS_SECTION } from '../config/settings.ts';
+import { withExecutionSetting } from './executionSetting.ts';
 
 export const SPEC_SUFFIX = '.hyperlab.json';
 export const SPEC_GLOB = `**/*${SPEC_SUFFIX}`;
@@ -53,4 +55,9 @@ export async function readSpec(uri: vscode.Uri): Promise<Params> {
     throw new HyperlabError('SPEC_INVALID', `${path.basename(uri.fsPath)} must hold a JSON object.`, 'Start from a template: Hyperlab: New Experiment.');
   }
   return parsed as Params;
+}
+
+/** The spec as a run or sweep of it will use it: read as readSpec does, with the hyperlab.execution setting where it has no execution section. */
+export async function readSpecToRun(uri: vscode.Uri): Promise<Params> {
+  return withExecutionSetting(await readSpec(uri), vscode.workspace.getConfiguration(SETTINGS_SECTION, uri).get<unknown>('execution'));
 }

@@ -9,7 +9,7 @@ import { formatNumber } from '../../core/format.ts';
 import { isProducerSpec, parseProducerSpec, parseSpec, specExecution, specExperiment } from '../../core/spec/index.ts';
 import { SweepDriver, createSweep, requestSweepStop, type SweepOutcome } from '../../core/sweep/index.ts';
 import { producerCommand } from '../runs/producerCommand.ts';
-import { chooseSpec, readSpec } from '../runs/specFiles.ts';
+import { chooseSpec, readSpecToRun } from '../runs/specFiles.ts';
 import type { StoreSession } from '../store/storeSession.ts';
 import { ensureTrusted } from '../trust/workspaceTrust.ts';
 
@@ -48,7 +48,7 @@ export class SweepController implements vscode.Disposable {
     if (!ensureTrusted('run a sweep')) return undefined;
     const specUri = await chooseSpec(arg instanceof vscode.Uri ? arg : undefined);
     if (!specUri) return undefined;
-    const raw = await readSpec(specUri);
+    const raw = await readSpecToRun(specUri);
     // A spec with a producer section sweeps its own script: each trial gets its values as HYPERLAB_PARAMS.
     const spec = isProducerSpec(raw) ? parseProducerSpec(raw) : parseSpec(raw);
     const experiment = specExperiment(spec.name, specUri.fsPath);
