@@ -60,6 +60,8 @@ export class ClusterTracker {
   private readonly logger: Logger;
   private readonly pollMs: number;
   private readonly tracked = new Map<number, Tracked>();
+  /** Stops whose scancel found the job completing: whether they stand is known at the job's end (see undelivered()). */
+  private readonly unconfirmedStops = new Map<number, string>();
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private closed = false;
@@ -129,28 +131,51 @@ export class ClusterTracker {
       // Written before the scancel: the job's end may be seen before scancel returns.
       const ours = this.store.cluster.requestStop(runId, reason);
       this.logger.log('info', `run ${runId}: scancel ${job.jobId} (${reason})`);
-      let delivered = false;
+      let delivered: boolean;
       try {
         delivered = await this.slurm.scancel(job.jobId);
-        if (!delivered) this.logger.log('info', `run ${runId}: its job ${job.jobId} had already ended; nothing to cancel`);
-      } finally {
-        // Taken back only when no cancel reached the job: when another host (or a user's scancel)
-        // cancelled it between our record and our scancel, the job is CANCELLED and the stop stands.
-        if (!delivered && ours && !(await this.cancelled(job.jobId))) this.store.cluster.withdrawStop(runId, reason);
+      } catch (error) {
+        if (ours) this.store.cluster.withdrawStop(runId, reason); // SLURM refused it: nothing reached the job
         this.schedule(0);
+        throw error;
       }
+      if (!delivered) {
+        this.logger.log('info', `run ${runId}: its job ${job.jobId} was already ending; nothing to cancel`);
+        if (ours) await this.undelivered(runId, job.jobId, reason);
+      }
+      this.schedule(0);
     } catch (error) {
       this.logger.log('warn', `run ${runId}: could not cancel its job: ${errorMessage(error)}`);
     }
   }
 
-  /** Whether SLURM says the job was cancelled; false when it cannot say. */
-  private async cancelled(jobId: string): Promise<boolean> {
+  /**
+   * Our scancel found the job already ending. Had it ended by itself, the stop is taken back (a
+   * run that then finishes is finished); had another host or a user's scancel cancelled it
+   * between our record and our scancel, the stop stands. SLURM says which only once the job has
+   * left COMPLETING (KillWait and the epilog), so until then the question waits for its end.
+   */
+  private async undelivered(runId: number, jobId: string, reason: string): Promise<void> {
+    // Registered first: a poll that sees the job's end meanwhile decides with its end state.
+    this.unconfirmedStops.set(runId, reason);
+    let state: string | undefined;
     try {
-      return (await this.slurm.finalState(jobId))?.state.startsWith('CANCELLED') === true;
+      state = (await this.slurm.finalState(jobId))?.state;
     } catch {
-      return false;
+      state = undefined;
     }
+    if (!this.unconfirmedStops.has(runId)) return; // decided at the job's end already
+    if (state === 'CANCELLED') this.unconfirmedStops.delete(runId);
+    else if (state === undefined || phaseOf(state) === 'ended') this.confirmStop(runId, state ?? 'UNKNOWN');
+    // else still COMPLETING: decided at its end
+  }
+
+  /** At the job's end: a stop whose scancel reached nothing stands only if the job was cancelled. */
+  private confirmStop(runId: number, endState: string): void {
+    const reason = this.unconfirmedStops.get(runId);
+    if (reason === undefined) return;
+    this.unconfirmedStops.delete(runId);
+    if (endState !== 'CANCELLED') this.store.cluster.withdrawStop(runId, reason);
   }
 
   /** One pass over every tracked run now (a CLI that reconciles once and exits awaits this). */
@@ -228,6 +253,7 @@ export class ClusterTracker {
     }
     // Ended: drain the channel first, so every point the producer wrote is in before the status.
     const channel = this.ingest(entry, job);
+    this.confirmStop(entry.runId, info.state);
     const fresh = this.store.cluster.get(entry.runId) ?? job;
     let end: RunEnd;
     if (!channel.exists) {
@@ -263,6 +289,7 @@ export class ClusterTracker {
    */
   private forgotten(entry: Tracked, job: ClusterJob): void {
     this.ingest(entry, job);
+    this.confirmStop(entry.runId, 'UNKNOWN'); // no cancel can be confirmed: the channel's done says how it ended
     const fresh = this.store.cluster.get(entry.runId) ?? job;
     const unknown = `SLURM job ${job.jobId} is unknown to squeue, scontrol, sacct and the job completion file`;
     let end: RunEnd;

@@ -1,6 +1,6 @@
 // SlurmCommands against the real single-node SLURM (skipped with one printed line where it
 // cannot start): what scancel says about a job, which the tracker's stop relies on to take back a
-// stop that reached nothing (a job that had ended by itself), and the state that tells a job
+// stop that reached nothing (a job that had ended by itself), and the end states that tell a job
 // another host cancelled from one that ended by itself.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -26,8 +26,10 @@ test('scancel: true when SLURM takes the cancel; false for a job that had ended 
   await until('the job to run', () => spawnSync('squeue', ['-h', '-j', running, '-o', '%T'], { encoding: 'utf8' }).stdout.trim() === 'RUNNING', 120_000);
   assert.equal(await slurm.scancel(running), true, 'a running job took the cancel');
   assert.equal(await slurm.scancel(running), false, 'cancelled already: a second cancel reaches nothing');
-  // What the tracker reads before taking back a stop whose scancel reached nothing: the job was cancelled.
-  assert.equal((await slurm.finalState(running))?.state, 'CANCELLED', 'CANCELLED right after the cancel, while the job may still be completing');
+  // Until KillWait is over SLURM shows a cancelled job COMPLETING, as it shows one that ended by
+  // itself: the tracker decides whether a stop that reached nothing stands at the job's end.
+  assert.match((await slurm.finalState(running))?.state ?? '', /^(COMPLETING|CANCELLED)$/);
   assert.equal(await jobEnd(running), 'CANCELLED');
+  assert.deepEqual([(await slurm.finalState(ended))?.state, (await slurm.finalState(running))?.state], ['COMPLETED', 'CANCELLED'], 'the end states that tell the two apart');
   assert.equal(await slurm.scancel('999999999'), false);
 });

@@ -23,7 +23,7 @@ class FakeSlurm {
   async scancel(id: string): Promise<boolean> {
     if (this.scancelFails) throw this.scancelFails;
     const state = this.states.get(id)?.state;
-    if (state === undefined || state === 'COMPLETED' || state === 'CANCELLED') return false; // "already completing or completed"
+    if (state === undefined || state === 'COMPLETED' || state === 'CANCELLED' || state === 'COMPLETING') return false; // "already completing or completed"
     this.cancelled.push(id);
     this.states.set(id, { ...this.states.get(id)!, state: 'CANCELLED', exitCode: '0:15' });
     return true;
@@ -144,29 +144,48 @@ test('a stop whose scancel finds the job already ended, or fails, is taken back:
   tracker.close();
 });
 
-test('two hosts stop the same run at once: the one whose scancel finds the job already cancelled by the other keeps the stop', async () => {
+for (const seen of ['CANCELLED', 'COMPLETING'] as const) {
+  test(`two hosts stop the same run at once: the one whose scancel finds the job already cancelled by the other keeps the stop (SLURM shows it ${seen})`, async () => {
+    const { store, runId, channel, slurm, tracker } = setup();
+    store.cluster.register({ runId, backend: 'slurm', jobId: '14', channel });
+    slurm.states.set('14', job('14', 'RUNNING'));
+    // Host B shares SLURM and the store. Host A records its stop first; B's record is then a no-op,
+    // B's scancel reaches the job, and A's finds it already ending. The real SLURM shows such a
+    // job COMPLETING until KillWait is over, CANCELLED after.
+    const hostB = new ClusterTracker({ store, slurm: slurm as unknown as SlurmCommands, pollMs: 20 });
+    const scancel = slurm.scancel.bind(slurm);
+    let first = true;
+    slurm.scancel = async (id: string) => {
+      if (first) {
+        first = false;
+        await hostB.stop(runId, 'stopped by the sweep');
+        if (seen === 'COMPLETING') slurm.states.set('14', job('14', 'COMPLETING'));
+      }
+      return scancel(id);
+    };
+    await tracker.stop(runId, 'stopped by the user');
+    assert.deepEqual(slurm.cancelled, ['14'], 'one cancel reached the job, host B\'s');
+    assert.equal(store.cluster.get(runId)!.stopReason, 'stopped by the user', 'the stop stands (or waits for the job\'s end)');
+    fs.writeFileSync(channel, hello() + line({ type: 'done', summary: {}, status: 'finished' }));
+    slurm.states.set('14', job('14', 'CANCELLED', '0:15'));
+    const outcome = await tracker.track(runId).done;
+    assert.deepEqual([outcome.status, outcome.reason], ['killed', 'stopped by the user (SLURM job 14 CANCELLED, exit code 0:15)']);
+    hostB.close();
+    tracker.close();
+  });
+}
+
+test('a stop whose scancel finds the job COMPLETING by itself waits for the end: the job COMPLETED, so the run is finished', async () => {
   const { store, runId, channel, slurm, tracker } = setup();
-  store.cluster.register({ runId, backend: 'slurm', jobId: '14', channel });
-  slurm.states.set('14', job('14', 'RUNNING'));
-  // Host B shares SLURM and the store. Host A records its stop first; B's record is then a no-op,
-  // B's scancel reaches the job, and A's finds it already cancelled.
-  const hostB = new ClusterTracker({ store, slurm: slurm as unknown as SlurmCommands, pollMs: 20 });
-  const scancel = slurm.scancel.bind(slurm);
-  let first = true;
-  slurm.scancel = async (id: string) => {
-    if (first) {
-      first = false;
-      await hostB.stop(runId, 'stopped by the sweep');
-    }
-    return scancel(id);
-  };
+  store.cluster.register({ runId, backend: 'slurm', jobId: '15', channel });
+  fs.writeFileSync(channel, hello() + line({ type: 'done', summary: { steps: 1 }, status: 'finished' }));
+  slurm.states.set('15', job('15', 'COMPLETING'));
   await tracker.stop(runId, 'stopped by the user');
-  assert.deepEqual(slurm.cancelled, ['14'], 'one cancel reached the job, host B\'s');
-  assert.equal(store.cluster.get(runId)!.stopReason, 'stopped by the user', 'the stop stands');
-  fs.writeFileSync(channel, hello() + line({ type: 'done', summary: {}, status: 'finished' }));
+  assert.deepEqual(slurm.cancelled, []);
+  slurm.states.set('15', job('15', 'COMPLETED', '0:0'));
   const outcome = await tracker.track(runId).done;
-  assert.deepEqual([outcome.status, outcome.reason], ['killed', 'stopped by the user (SLURM job 14 CANCELLED, exit code 0:15)']);
-  hostB.close();
+  assert.deepEqual([outcome.status, outcome.reason], ['finished', null]);
+  assert.equal(store.cluster.get(runId)!.stopReason, null, 'taken back at the end');
   tracker.close();
 });
 
