@@ -283,13 +283,15 @@ uiTest('"Run Again with Changes..." pre-fills the box with the run\'s changes; a
   // The hover card lists every change, unabridged (hovered once the run has ended: a live run's
   // row is redrawn every second, which restarts the hover's delay).
   const hover = page.locator('.workbench-hover-container, .monaco-hover:not(.hidden)').filter({ hasText: 'changes' }).first();
+  // Read while it shows: the tree's refresh after the runs ended can close it in between.
+  let card = '';
   for (let attempt = 1; ; attempt++) {
     await page.mouse.move(700, 500);
     await name.hover();
-    if (await hover.waitFor({ timeout: 5000 }).then(() => true, () => false)) break;
-    if (attempt === 3) throw new Error(`no hover card on the run: ${await page.locator('.workbench-hover-container, .monaco-hover').allInnerTexts()}`);
+    if (await hover.waitFor({ timeout: 5000 }).then(() => true, () => false)) card = await hover.innerText({ timeout: 1000 }).catch(() => '');
+    if (card) break;
+    if (attempt === 5) throw new Error(`no hover card on the run: ${await page.locator('.workbench-hover-container, .monaco-hover').allInnerTexts()}`);
   }
-  const card = await hover.innerText();
   const changes = /changes\s+(.+)/.exec(card)?.[1]?.split(' · ') ?? [];
   assert.deepEqual([...changes].sort(), ['epochs=12', 'limit=20000', 'lr=0.01235', 'sgd', 'weight decay=5e-4'], `every change in the hover card: ${card}`);
   await page.screenshot({ path: path.join(RESULTS, 'everyday-long-name-hover-dark.png') });
