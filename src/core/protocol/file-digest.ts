@@ -6,11 +6,15 @@ import fs from 'node:fs';
 
 export interface FileDigest { size: number; sha256: string }
 
-/** Size and SHA-256 of the file, read in 1 MiB chunks; null when it cannot be read (gone, a folder, no permission). */
+const { O_RDONLY, O_NONBLOCK, O_NOCTTY } = fs.constants;
+/** Read-only, never waiting for a FIFO's writer (open(2) of a FIFO blocks until one comes), never a controlling terminal. */
+const OPEN_FLAGS = O_RDONLY | (O_NONBLOCK ?? 0) | (O_NOCTTY ?? 0);
+
+/** Size and SHA-256 of the file, read in 1 MiB chunks; null when it cannot be read (gone, a folder, a FIFO or device, no permission). */
 export function fileDigestSync(file: string): FileDigest | null {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = fs.openSync(file, OPEN_FLAGS);
   } catch {
     return null;
   }

@@ -254,7 +254,13 @@ export class ClusterTracker {
     // Ended: drain the channel first, so every point the producer wrote is in before the status.
     const channel = this.ingest(entry, job);
     this.confirmStop(entry.runId, info.state);
-    const fresh = this.store.cluster.get(entry.runId) ?? job;
+    const stored = this.store.cluster.get(entry.runId) ?? job;
+    // A scancel that reached the job leaves it CANCELLED (the real SLURM does so even when the
+    // producer stops gracefully and exits 0): a stop recorded for a job that ended otherwise
+    // reached nothing. Its host takes it back only once it learns so (its scancel may still be
+    // on its way, or its window closed while the job was COMPLETING), so every host's poll
+    // decides by the end state and not by the record alone.
+    const fresh = info.state === 'CANCELLED' || stored.stopReason === null ? stored : { ...stored, stopReason: null };
     let end: RunEnd;
     if (!channel.exists) {
       const where = `SLURM job ${job.jobId} ${info.state}${info.exitCode ? `, exit code ${info.exitCode}` : ''}`;

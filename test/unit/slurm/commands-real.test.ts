@@ -22,7 +22,9 @@ test('scancel: true when SLURM takes the cancel; false for a job that had ended 
   const ended = submit(dir, 'true');
   assert.equal(await jobEnd(ended), 'COMPLETED');
   assert.equal(await slurm.scancel(ended), false, 'the job had completed by itself: the cancel reached nothing');
-  const running = submit(dir, 'sleep 60');
+  // It stops gracefully on SIGTERM and exits 0, as the job runner does: SLURM still ends it
+  // CANCELLED, so the tracker takes a recorded stop for one that ended otherwise as having reached nothing.
+  const running = submit(dir, 'trap "exit 0" TERM; sleep 60 & wait');
   await until('the job to run', () => spawnSync('squeue', ['-h', '-j', running, '-o', '%T'], { encoding: 'utf8' }).stdout.trim() === 'RUNNING', 120_000);
   assert.equal(await slurm.scancel(running), true, 'a running job took the cancel');
   assert.equal(await slurm.scancel(running), false, 'cancelled already: a second cancel reaches nothing');
@@ -31,5 +33,6 @@ test('scancel: true when SLURM takes the cancel; false for a job that had ended 
   assert.match((await slurm.finalState(running))?.state ?? '', /^(COMPLETING|CANCELLED)$/);
   assert.equal(await jobEnd(running), 'CANCELLED');
   assert.deepEqual([(await slurm.finalState(ended))?.state, (await slurm.finalState(running))?.state], ['COMPLETED', 'CANCELLED'], 'the end states that tell the two apart');
+  assert.equal((await slurm.finalState(running))?.exitCode, '0:0', 'it exited 0 on the SIGTERM, and is CANCELLED all the same');
   assert.equal(await slurm.scancel('999999999'), false);
 });

@@ -84,3 +84,32 @@ test('an artifact passes the relay with its path made absolute and its size and 
   const artifact = fs.readFileSync(channel, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).find((m) => m.type === 'artifact');
   assert.deepEqual(artifact, { type: 'artifact', kind: 'checkpoint', path: path.join(dir, 'ckpt.bin'), size: 15, sha256: createHash('sha256').update('epoch 1 weights').digest('hex') });
 });
+
+test('an artifact naming a FIFO (a named pipe nobody writes) does not hang the relay: it passes without a hash and the job ends', async () => {
+  const dir = tempDir('hyperlab-job-runner-');
+  const runDir = path.join(dir, 'runs', '1');
+  fs.mkdirSync(runDir, { recursive: true });
+  const channel = path.join(runDir, 'channel.jsonl');
+  const file = path.join(runDir, 'job.json');
+  const script = `
+    const fs = require('node:fs');
+    require('node:child_process').execFileSync('mkfifo', ['pipe']);
+    const send = (m) => fs.writeSync(3, JSON.stringify(m) + '\\n');
+    send({ type: 'hello', protocol: 1, producer: 'script' });
+    send({ type: 'artifact', kind: 'file', path: 'pipe' });
+    send({ type: 'done', summary: {}, status: 'finished' });`;
+  writeJobFile(file, {
+    version: 1, runId: 1, argv: [process.execPath, '-e', script], cwd: dir, env: {},
+    start: null, runDir, channel, plainCommand: true, channelTimeoutMs: 10_000,
+  });
+  const child = spawn(process.execPath, [MAIN, 'slurm-job', file], { env: { ...process.env, SLURM_JOB_ID: '42', SLURM_RESTART_COUNT: '0' }, stdio: 'ignore' });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // A hang guard, not a measure: the relay blocked in open(2) on the FIFO never exits.
+  const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await exited;
+  clearTimeout(guard);
+  assert.equal(code, 0, 'the job runner relayed everything and exited (killed after 60 s: it hung opening the FIFO)');
+  const messages = fs.readFileSync(channel, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(messages.find((m) => m.type === 'artifact'), { type: 'artifact', kind: 'file', path: path.join(dir, 'pipe') });
+  assert.ok(messages.some((m) => m.type === 'done'), 'the done after it was relayed');
+});

@@ -189,6 +189,54 @@ test('a stop whose scancel finds the job COMPLETING by itself waits for the end:
   tracker.close();
 });
 
+test('a stop whose scancel is still on its way when the poll sees the job COMPLETED by itself does not make the run killed', async () => {
+  const { store, runId, channel, slurm, tracker } = setup();
+  store.cluster.register({ runId, backend: 'slurm', jobId: '16', channel });
+  fs.writeFileSync(channel, hello() + line({ type: 'done', summary: { steps: 2 }, status: 'finished' }));
+  slurm.states.set('16', job('16', 'RUNNING'));
+  const handle = tracker.track(runId);
+  const scancel = slurm.scancel.bind(slurm);
+  slurm.scancel = async (id: string) => {
+    // The job ends by itself while scancel waits on a busy slurmctld; the poll sees its end first.
+    slurm.states.set('16', job('16', 'COMPLETED', '0:0'));
+    await handle.done;
+    return scancel(id);
+  };
+  await tracker.stop(runId, 'stopped by the user');
+  const outcome = await handle.done;
+  assert.deepEqual(slurm.cancelled, [], 'the cancel reached nothing');
+  assert.deepEqual([outcome.status, outcome.reason], ['finished', null]);
+  assert.equal(store.getRun(runId)!.status, 'finished');
+  tracker.close();
+});
+
+for (const how of ['the stopping host closed', 'both hosts follow it'] as const) {
+  test(`a stop whose scancel found the job COMPLETING by itself is taken back by any host that sees it COMPLETED (${how})`, async () => {
+    const { store, runId, channel, slurm, tracker } = setup();
+    tracker.close(); // hosts A and B below
+    store.cluster.register({ runId, backend: 'slurm', jobId: '17', channel });
+    fs.writeFileSync(channel, hello() + line({ type: 'done', summary: { steps: 3 }, status: 'finished' }));
+    slurm.states.set('17', job('17', 'COMPLETING'));
+    // Host A follows the run and stops it as the job ends by itself; B shares the store and SLURM
+    // and polls the job's end before A's next poll (or after A's window closed).
+    const hostA = new ClusterTracker({ store, slurm: slurm as unknown as SlurmCommands, pollMs: 60_000 });
+    hostA.track(runId);
+    await hostA.stop(runId, 'stopped by the user');
+    if (how === 'the stopping host closed') hostA.close();
+    else await new Promise((resolve) => setTimeout(resolve, 20)); // A's poll after the stop (a 0 ms timer, due first) has seen COMPLETING
+    const hostB = new ClusterTracker({ store, slurm: slurm as unknown as SlurmCommands, pollMs: 20 });
+    const followed = hostB.track(runId).done;
+    slurm.states.set('17', job('17', 'COMPLETED', '0:0'));
+    const outcome = await followed;
+    assert.deepEqual(slurm.cancelled, []);
+    assert.deepEqual([outcome.status, outcome.reason], ['finished', null], 'no cancel reached the job: it completed');
+    assert.equal(store.getRun(runId)!.status, 'finished');
+    hostA.close();
+    hostB.close();
+    tracker.close();
+  });
+}
+
 test('init(experiment=, name=, tags=) in the job\'s hello files the run where its job file lets the script name it; tags always', async () => {
   const { dir, store, runId, channel, slurm, tracker } = setup();
   const named = store.createRun({ experiment: 'x' }).id;
