@@ -154,10 +154,11 @@ function decodeProducerMessage(obj: JsonObject, rejected: RejectedKey[], invalid
     }
     case 'artifact': {
       const meta = obj['meta'] === undefined || obj['meta'] === null ? undefined : readParams(obj['meta'], 'artifact.meta');
-      const size = obj['size'];
+      // The writer's digest, optional: null is absent (as for meta), hex in either case.
+      const size = obj['size'] ?? undefined;
       if (size !== undefined && !(Number.isSafeInteger(size) && (size as number) >= 0)) throw new FieldError(`artifact.size: expected the file's size in bytes (a whole number ≥ 0), got ${JSON.stringify(size)}`);
-      const sha256 = readOptionalString(obj, 'sha256', at);
-      if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256)) throw new FieldError(`artifact.sha256: expected 64 lowercase hex digits, got ${JSON.stringify(sha256.slice(0, 80))}`);
+      const sha256 = obj['sha256'] === null ? undefined : readOptionalString(obj, 'sha256', at)?.toLowerCase();
+      if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256)) throw new FieldError(`artifact.sha256: expected 64 hex digits, got ${JSON.stringify(sha256.slice(0, 80))}`);
       return { type, kind: readString(obj, 'kind', at), path: readString(obj, 'path', at), ...(meta ? { meta } : {}), ...(size === undefined ? {} : { size: size as number }), ...(sha256 === undefined ? {} : { sha256 }) };
     }
     case 'log':

@@ -161,7 +161,9 @@ function relayedArtifact(text: string, cwd: string): string {
     const message = JSON.parse(text) as { type?: unknown; path?: unknown; sha256?: unknown };
     if (message.type !== 'artifact' || typeof message.path !== 'string') return text;
     const file = path.resolve(cwd, message.path);
-    const digest = typeof message.sha256 === 'string' ? null : fileDigestSync(file);
+    const found = typeof message.sha256 === 'string' ? null : fileDigestSync(file);
+    // Past the hashing limit: no digest, as for a file this runner cannot read; the host records what it can.
+    const digest = found?.sha256 ? found : null;
     if (file === message.path && digest === null) return text;
     return JSON.stringify({ ...message, path: file, ...digest });
   } catch {

@@ -93,7 +93,7 @@ function nullIfEmpty(value: string | undefined): string | null {
 export interface EndFacts {
   /** The producer's done message from the channel. */
   done: { summary: Params; status?: string; reason?: string } | null;
-  /** Why Hyperlab cancelled the job (the user, a pruner, a missing channel), if it did. */
+  /** Why Hyperlab cancelled the job (the user, a pruner, a missing channel), if it did: a scancel that reaches a job always ends it CANCELLED, so it counts only for a CANCELLED job. */
   stopReason: string | null;
   /** The producer's last error message. */
   lastError: string | null;
@@ -118,7 +118,6 @@ export function decideEnd(job: JobInfo, facts: EndFacts): RunEnd {
   if (facts.done?.status === 'diverged') return { status: 'diverged', reason: facts.done.reason ?? null, summary };
   switch (job.state) {
     case 'COMPLETED': {
-      if (facts.stopReason !== null) return { status: 'killed', reason: `${facts.stopReason} (${where})`, summary };
       if (facts.done) return { status: doneStatus(facts.done.status), reason: facts.done.reason ?? null, summary };
       if (facts.plainCommand && !facts.helloSeen) {
         return { status: 'finished', reason: 'the command exited 0 without reporting to Hyperlab (it does not use the client); its output is the run\'s log', summary: null };
@@ -139,7 +138,6 @@ export function decideEnd(job: JobInfo, facts: EndFacts): RunEnd {
     case 'DEADLINE':
       return { status: 'failed', reason: `${where}: it could not end before its deadline`, summary };
     case 'FAILED':
-      if (facts.stopReason !== null) return { status: 'killed', reason: `${facts.stopReason} (${where})`, summary };
       return { status: 'failed', reason: `${where}${producerSaid}`, summary };
     default:
       return { status: 'failed', reason: `${where}${producerSaid}`, summary };

@@ -60,8 +60,6 @@ export class ClusterTracker {
   private readonly logger: Logger;
   private readonly pollMs: number;
   private readonly tracked = new Map<number, Tracked>();
-  /** Stops whose scancel found the job completing: whether they stand is known at the job's end (see undelivered()). */
-  private readonly unconfirmedStops = new Map<number, string>();
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private closed = false;
@@ -141,7 +139,7 @@ export class ClusterTracker {
       }
       if (!delivered) {
         this.logger.log('info', `run ${runId}: its job ${job.jobId} was already ending; nothing to cancel`);
-        if (ours) await this.undelivered(runId, job.jobId, reason);
+        if (ours) await this.withdrawUnlessCancelled(runId, job.jobId, reason);
       }
       this.schedule(0);
     } catch (error) {
@@ -150,32 +148,18 @@ export class ClusterTracker {
   }
 
   /**
-   * Our scancel found the job already ending. Had it ended by itself, the stop is taken back (a
-   * run that then finishes is finished); had another host or a user's scancel cancelled it
-   * between our record and our scancel, the stop stands. SLURM says which only once the job has
-   * left COMPLETING (KillWait and the epilog), so until then the question waits for its end.
+   * Our scancel reached nothing: the stop is taken back where SLURM shows the job ended otherwise
+   * than CANCELLED, or no longer knows it. While the job is COMPLETING (as one another host just
+   * cancelled is until KillWait is over) the record stays and the end state decides (reconcile).
    */
-  private async undelivered(runId: number, jobId: string, reason: string): Promise<void> {
-    // Registered first: a poll that sees the job's end meanwhile decides with its end state.
-    this.unconfirmedStops.set(runId, reason);
+  private async withdrawUnlessCancelled(runId: number, jobId: string, reason: string): Promise<void> {
     let state: string | undefined;
     try {
       state = (await this.slurm.finalState(jobId))?.state;
     } catch {
-      state = undefined;
+      return;
     }
-    if (!this.unconfirmedStops.has(runId)) return; // decided at the job's end already
-    if (state === 'CANCELLED') this.unconfirmedStops.delete(runId);
-    else if (state === undefined || phaseOf(state) === 'ended') this.confirmStop(runId, state ?? 'UNKNOWN');
-    // else still COMPLETING: decided at its end
-  }
-
-  /** At the job's end: a stop whose scancel reached nothing stands only if the job was cancelled. */
-  private confirmStop(runId: number, endState: string): void {
-    const reason = this.unconfirmedStops.get(runId);
-    if (reason === undefined) return;
-    this.unconfirmedStops.delete(runId);
-    if (endState !== 'CANCELLED') this.store.cluster.withdrawStop(runId, reason);
+    if (state === undefined || (state !== 'CANCELLED' && phaseOf(state) === 'ended')) this.store.cluster.withdrawStop(runId, reason);
   }
 
   /** One pass over every tracked run now (a CLI that reconciles once and exits awaits this). */
@@ -253,13 +237,11 @@ export class ClusterTracker {
     }
     // Ended: drain the channel first, so every point the producer wrote is in before the status.
     const channel = this.ingest(entry, job);
-    this.confirmStop(entry.runId, info.state);
     const stored = this.store.cluster.get(entry.runId) ?? job;
     // A scancel that reached the job leaves it CANCELLED (the real SLURM does so even when the
     // producer stops gracefully and exits 0): a stop recorded for a job that ended otherwise
-    // reached nothing. Its host takes it back only once it learns so (its scancel may still be
-    // on its way, or its window closed while the job was COMPLETING), so every host's poll
-    // decides by the end state and not by the record alone.
+    // reached nothing. Its host may not have taken it back yet (its scancel still on its way, or
+    // the job COMPLETING when it asked), so every host's poll decides by the end state.
     const fresh = info.state === 'CANCELLED' || stored.stopReason === null ? stored : { ...stored, stopReason: null };
     let end: RunEnd;
     if (!channel.exists) {
@@ -295,7 +277,6 @@ export class ClusterTracker {
    */
   private forgotten(entry: Tracked, job: ClusterJob): void {
     this.ingest(entry, job);
-    this.confirmStop(entry.runId, 'UNKNOWN'); // no cancel can be confirmed: the channel's done says how it ended
     const fresh = this.store.cluster.get(entry.runId) ?? job;
     const unknown = `SLURM job ${job.jobId} is unknown to squeue, scontrol, sacct and the job completion file`;
     let end: RunEnd;

@@ -10,7 +10,7 @@ import { errorNotice } from './errorNotice.ts';
 import { newExperiment, type NewExperimentOptions, runExperiment, type RunExperimentOptions } from './experimentCommands.ts';
 import { copyParams, deleteRun, type DeleteRunOptions, revealLog, showLog, showRunDetails, stopRun } from './runCommands.ts';
 import { deleteRuns, editRunNote, renameRun, resumeRun, runAgainWithChanges, stopRuns, tagRun, type TextOption, toggleStar } from './runManageCommands.ts';
-import { selectedRunIds } from './runSelection.ts';
+import { selectedRunIds, selectionStoodIn } from './runSelection.ts';
 
 export const COMMANDS = {
   newExperiment: 'hyperlab.newExperiment',
@@ -39,7 +39,7 @@ export function registerCommands(ctx: CommandContext, showOutput: () => void): v
     [COMMANDS.runExperiment]: (arg, options) => runExperiment(ctx, arg, options as RunExperimentOptions | undefined),
     [COMMANDS.stopRun]: (arg, selection) => {
       const ids = selectedRunIds(arg, selection, treeSelection);
-      return ids.length > 1 ? stopRuns(ctx, ids) : stopRun(ctx, ids[0] ?? arg);
+      return ids.length > 1 || (selectionStoodIn(arg, selection) && ids.length === 1) ? stopRuns(ctx, ids) : stopRun(ctx, ids[0] ?? arg);
     },
     [COMMANDS.deleteRun]: (arg, options) => {
       // From code: (id, { confirm }) or (undefined, { runIds, confirm }); from the tree: (node, selectedNodes); the Delete key: ().

@@ -136,7 +136,7 @@ export async function deleteRuns(ctx: CommandContext, ids: readonly number[], co
   return deleted;
 }
 
-/** Stop several runs this window supervises behind one confirmation. */
+/** Stop the runs this window supervises among these, behind one confirmation naming them. */
 export async function stopRuns(ctx: CommandContext, ids: readonly number[]): Promise<number> {
   const store = ctx.session.require();
   const launcher = ctx.launcher();
@@ -145,7 +145,10 @@ export async function stopRuns(ctx: CommandContext, ids: readonly number[]): Pro
     vscode.window.showInformationMessage('None of the selected runs is going in this window.');
     return 0;
   }
-  const answer = await vscode.window.showWarningMessage(`Stop ${runs.length} runs?`, { modal: true, detail: runs.map((r) => `${r.name} (#${r.id})`).join(', ') }, 'Stop');
+  const named = runs.map((r) => `${r.name} (#${r.id})`).join(', ');
+  const answer = runs.length === 1
+    ? await vscode.window.showWarningMessage(`Stop ${named}?`, { modal: true }, 'Stop')
+    : await vscode.window.showWarningMessage(`Stop ${runs.length} runs?`, { modal: true, detail: named }, 'Stop');
   if (answer !== 'Stop') return 0;
   await Promise.all(runs.map((r) => launcher.stop(r.id)));
   ctx.refreshViews();

@@ -37,3 +37,13 @@ export function selectedRunIds(arg: unknown, selection: unknown, treeSelection: 
   // No run given: a key binding or the palette passes none, or the menu's node was dropped.
   return tree;
 }
+
+/**
+ * Whether the runs a context-menu command got are the tree's selection standing in for a row VS
+ * Code could not resolve (it was redrawn as the menu opened): a destructive command then asks
+ * first, naming them, even for one run, since the row clicked may not be among them.
+ */
+export function selectionStoodIn(arg: unknown, selection: unknown): boolean {
+  return Array.isArray(selection) && runIdOf(arg) === undefined;
+}
+

@@ -67,9 +67,14 @@ test('malformed lines yield errors that name the field', () => {
   assert.match(error('{"type":"log","level":"loud","message":"x"}'), /log\.level: expected one of debug, info, warn, error/);
   assert.match(error('{"type":"done","summary":{},"status":"great"}'), /done\.status: expected one of finished, diverged/);
   assert.match(error('{"type":"artifact","kind":"x"}'), /artifact\.path: expected a string/);
-  assert.match(error('{"type":"artifact","kind":"x","path":"/a","sha256":"ABC"}'), /artifact\.sha256: expected 64 lowercase hex digits, got "ABC"/);
+  assert.match(error('{"type":"artifact","kind":"x","path":"/a","sha256":"xyz"}'), /artifact\.sha256: expected 64 hex digits, got "xyz"/);
   assert.match(error('{"type":"artifact","kind":"x","path":"/a","size":-1}'), /artifact\.size: expected the file's size in bytes/);
   assert.match(error(''), /empty line/);
+});
+
+test('an artifact\'s digest is optional: null is absent, upper-case hex is read as lower case', () => {
+  assert.deepEqual(ok('{"type":"artifact","kind":"x","path":"/a","size":null,"sha256":null}'), { type: 'artifact', kind: 'x', path: '/a' });
+  assert.deepEqual(ok(`{"type":"artifact","kind":"x","path":"/a","size":3,"sha256":"${'AB'.repeat(32)}"}`), { type: 'artifact', kind: 'x', path: '/a', size: 3, sha256: 'ab'.repeat(32) });
 });
 
 test('the parser survives hostile input without throwing', () => {

@@ -37,9 +37,12 @@ test('end states: each maps to an ended status whose reason names SLURM\'s state
 test('a stop Hyperlab asked for (user, pruner) is the reason, with SLURM\'s state after it', () => {
   const end = decideEnd(job('CANCELLED', '0:15'), { ...facts, stopReason: 'pruned: below the median at epoch 1' });
   assert.deepEqual([end.status, end.reason], ['killed', 'pruned: below the median at epoch 1 (SLURM job 42 CANCELLED, exit code 0:15)']);
-  // The producer stopped gracefully and the job completed before SLURM's kill: still killed.
-  const graceful = decideEnd(job('COMPLETED'), { ...facts, stopReason: 'stopped by the user', done: { summary: { steps: 3 }, status: 'finished' } });
+  // The producer stopped gracefully on the scancel's SIGTERM and exited 0: SLURM still ends the
+  // job CANCELLED, so it is killed, with the summary the producer sent.
+  const graceful = decideEnd(job('CANCELLED', '0:0'), { ...facts, stopReason: 'stopped by the user', done: { summary: { steps: 3 }, status: 'finished' } });
   assert.deepEqual([graceful.status, graceful.summary], ['killed', { steps: 3 }]);
+  // A job that ended otherwise was not reached by the stop: the tracker passes no stop, and the job's own end decides.
+  assert.equal(decideEnd(job('COMPLETED', '0:0'), { ...facts, done: { summary: { steps: 3 }, status: 'finished' } }).status, 'finished');
 });
 
 test('a completed job without done fails (a plain command that exited 0 finishes); a diverged done stays diverged', () => {

@@ -1,7 +1,7 @@
 // Which runs a Run Explorer command acts on, from what VS Code passes it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runIdOf, selectedRunIds } from '../../../src/vscode/commands/runSelection.ts';
+import { runIdOf, selectedRunIds, selectionStoodIn } from '../../../src/vscode/commands/runSelection.ts';
 
 const node = (id: number) => ({ kind: 'run', run: { id } });
 
@@ -35,3 +35,12 @@ test('a context menu on a two-run selection where VS Code dropped one of them in
   assert.deepEqual(selectedRunIds(node(5), [undefined, node(5)], tree), [5]);
   assert.deepEqual(selectedRunIds(node(5), undefined, tree), [5]);
 });
+
+test('the tree\'s selection stood in for the menu\'s row only when a menu passed a selection but no resolvable run (Stop then asks, even for one run)', () => {
+  assert.equal(selectionStoodIn(undefined, []), true);
+  assert.equal(selectionStoodIn(undefined, [undefined]), true);
+  assert.equal(selectionStoodIn(node(2), [node(2)]), false, 'the row clicked is known');
+  assert.equal(selectionStoodIn(undefined, undefined), false, 'a key binding or the palette: the selection is what the person chose');
+  assert.equal(selectionStoodIn(7, undefined), false);
+});
+
