@@ -34,6 +34,20 @@ function attempt(file: string, restarts: number, signalWhen?: () => boolean): Pr
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 }
 
+/** A job whose command is a Node script speaking the protocol on fd 3 (a plain command, as `run --execution SPEC -- CMD`). */
+function scriptJob(script: string) {
+  const dir = tempDir('hyperlab-job-runner-');
+  const runDir = path.join(dir, 'runs', '1');
+  fs.mkdirSync(runDir, { recursive: true });
+  const channel = path.join(runDir, 'channel.jsonl');
+  const file = path.join(runDir, 'job.json');
+  writeJobFile(file, {
+    version: 1, runId: 1, argv: [process.execPath, '-e', script], cwd: dir, env: {},
+    start: null, runDir, channel, plainCommand: true, channelTimeoutMs: 10_000,
+  });
+  return { dir, file, messages: () => fs.readFileSync(channel, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
 const runnerLines = (channel: string) => fs.readFileSync(channel, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; message?: string })
   .filter((m) => m.type === 'log' && m.message?.startsWith('SLURM job 42')).map((m) => m.message!);
 
@@ -60,13 +74,8 @@ test('SIGTERM mid-run (the engine stops and says so in its done\'s summary): the
 });
 
 test('an artifact passes the relay with its path made absolute and its size and hash as the file was then (the host reads the channel later)', async () => {
-  const dir = tempDir('hyperlab-job-runner-');
-  const runDir = path.join(dir, 'runs', '1');
-  fs.mkdirSync(runDir, { recursive: true });
-  const channel = path.join(runDir, 'channel.jsonl');
-  const file = path.join(runDir, 'job.json');
   // A script that logs a checkpoint by a relative path, then writes over it (the next epoch's).
-  const script = `
+  const { dir, file, messages } = scriptJob(`
     const fs = require('node:fs');
     const send = (m) => fs.writeSync(3, JSON.stringify(m) + '\\n');
     send({ type: 'hello', protocol: 1, producer: 'script' });
@@ -75,33 +84,19 @@ test('an artifact passes the relay with its path made absolute and its size and 
     setTimeout(() => {
       fs.writeFileSync('ckpt.bin', 'epoch 2 weights, longer');
       send({ type: 'done', summary: {}, status: 'finished' });
-    }, 300);`;
-  writeJobFile(file, {
-    version: 1, runId: 1, argv: [process.execPath, '-e', script], cwd: dir, env: {},
-    start: null, runDir, channel, plainCommand: true, channelTimeoutMs: 10_000,
-  });
+    }, 300);`);
   assert.equal(await attempt(file, 0), 0);
-  const artifact = fs.readFileSync(channel, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).find((m) => m.type === 'artifact');
-  assert.deepEqual(artifact, { type: 'artifact', kind: 'checkpoint', path: path.join(dir, 'ckpt.bin'), size: 15, sha256: createHash('sha256').update('epoch 1 weights').digest('hex') });
+  assert.deepEqual(messages().find((m) => m.type === 'artifact'), { type: 'artifact', kind: 'checkpoint', path: path.join(dir, 'ckpt.bin'), size: 15, sha256: createHash('sha256').update('epoch 1 weights').digest('hex') });
 });
 
 test('an artifact naming a FIFO (a named pipe nobody writes) does not hang the relay: it passes without a hash and the job ends', async () => {
-  const dir = tempDir('hyperlab-job-runner-');
-  const runDir = path.join(dir, 'runs', '1');
-  fs.mkdirSync(runDir, { recursive: true });
-  const channel = path.join(runDir, 'channel.jsonl');
-  const file = path.join(runDir, 'job.json');
-  const script = `
+  const { dir, file, messages } = scriptJob(`
     const fs = require('node:fs');
     require('node:child_process').execFileSync('mkfifo', ['pipe']);
     const send = (m) => fs.writeSync(3, JSON.stringify(m) + '\\n');
     send({ type: 'hello', protocol: 1, producer: 'script' });
     send({ type: 'artifact', kind: 'file', path: 'pipe' });
-    send({ type: 'done', summary: {}, status: 'finished' });`;
-  writeJobFile(file, {
-    version: 1, runId: 1, argv: [process.execPath, '-e', script], cwd: dir, env: {},
-    start: null, runDir, channel, plainCommand: true, channelTimeoutMs: 10_000,
-  });
+    send({ type: 'done', summary: {}, status: 'finished' });`);
   const child = spawn(process.execPath, [MAIN, 'slurm-job', file], { env: { ...process.env, SLURM_JOB_ID: '42', SLURM_RESTART_COUNT: '0' }, stdio: 'ignore' });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   // A hang guard, not a measure: the relay blocked in open(2) on the FIFO never exits.
@@ -109,7 +104,6 @@ test('an artifact naming a FIFO (a named pipe nobody writes) does not hang the r
   const code = await exited;
   clearTimeout(guard);
   assert.equal(code, 0, 'the job runner relayed everything and exited (killed after 60 s: it hung opening the FIFO)');
-  const messages = fs.readFileSync(channel, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  assert.deepEqual(messages.find((m) => m.type === 'artifact'), { type: 'artifact', kind: 'file', path: path.join(dir, 'pipe') });
-  assert.ok(messages.some((m) => m.type === 'done'), 'the done after it was relayed');
+  assert.deepEqual(messages().find((m) => m.type === 'artifact'), { type: 'artifact', kind: 'file', path: path.join(dir, 'pipe') });
+  assert.ok(messages().some((m) => m.type === 'done'), 'the done after it was relayed');
 });
