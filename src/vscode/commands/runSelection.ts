@@ -46,4 +46,3 @@ export function selectedRunIds(arg: unknown, selection: unknown, treeSelection: 
 export function selectionStoodIn(arg: unknown, selection: unknown): boolean {
   return Array.isArray(selection) && runIdOf(arg) === undefined;
 }
-
