@@ -2,6 +2,7 @@
 // slurm: check the configuration (nothing is submitted when SLURM refuses it), record the run,
 // submit it as a job, and follow it (or, with --detach, return once it is submitted).
 import type { Params } from '../../core/protocol/messages.ts';
+import type { NamesRun } from '../../core/protocol/run-identity.ts';
 import type { ProducerCommand, StartPayload } from '../../core/runner/index.ts';
 import type { ExecutionSpec } from '../../core/spec/index.ts';
 import type { NewRun } from '../../core/store/index.ts';
@@ -21,7 +22,7 @@ export interface SlurmRunRequest {
   /** `hyperlab run -- CMD`: a command that never speaks the protocol finishes by exiting 0. */
   plainCommand: boolean;
   /** Whether the script's init(experiment=, name=) files the run (runner/types.ts producerNamesRun). */
-  producerNamesRun?: { experiment?: boolean; name?: boolean };
+  producerNamesRun?: NamesRun;
   detach: boolean;
   json: boolean;
 }

@@ -3,6 +3,7 @@
 // file's hello, ended by its done, and never stopped from here.
 import { fileDigestSync } from '../protocol/file-digest.ts';
 import { helloVersionError } from '../protocol/parse.ts';
+import { tagRecord } from '../protocol/run-identity.ts';
 import type { ProducerMessage, RunIdentity } from '../protocol/messages.ts';
 import type { MetricPoint, Store } from '../store/index.ts';
 
@@ -69,7 +70,8 @@ export function applyMessages(store: Store, fileName: string, state: FileRunStat
       // No pid: the writer may live on another host, where a liveness check here would be wrong.
       store.markRunning(run.id, null);
       if (message.time !== undefined) store.setRunTimes(run.id, { createdAt: Math.round(message.time * 1000), startedAt: Math.round(message.time * 1000) });
-      if (message.run?.tags?.length) store.setTags(run.id, Object.fromEntries(message.run.tags.map((tag) => [tag, ''])));
+      const tags = tagRecord(message.run?.tags);
+      if (tags) store.setTags(run.id, tags);
       store.appendLog(run.id, [{ stream: 'protocol', text: `ingested from the inbox file ${fileName}${message.pid ? ` (writer pid ${message.pid})` : ''}`, time: now }]);
       continue;
     }

@@ -8,6 +8,7 @@ import { silentLogger } from '../log.ts';
 import { LineSplitter } from '../protocol/lines.ts';
 import { CHANNEL_FD, CHANNEL_FD_ENV, RUN_DIR_ENV, type HostMessage, type Params, type ProducerMessage, type RunIdentity } from '../protocol/messages.ts';
 import { MAX_LINE_BYTES, helloVersionError, parseProducerLine, type RejectedKey } from '../protocol/parse.ts';
+import { namedPlace, tagRecord } from '../protocol/run-identity.ts';
 import { serializeMessage } from '../protocol/serialize.ts';
 import { sqliteErrorKind } from '../store/sqlite-errors.ts';
 import type { MetricPoint } from '../store/types.ts';
@@ -385,12 +386,10 @@ class Supervisor {
 
   private fileAsNamed(identity: RunIdentity): void {
     const { store, runId, producerNamesRun } = this.options;
-    const where = {
-      ...(producerNamesRun?.experiment && identity.experiment ? { experiment: identity.experiment } : {}),
-      ...(producerNamesRun?.name && identity.name ? { name: identity.name } : {}),
-    };
-    if (where.experiment !== undefined || where.name !== undefined) this.storeWrite('run name', () => store.fileRun(runId, where));
-    if (identity.tags?.length) this.storeWrite('tags', () => store.setTags(runId, Object.fromEntries(identity.tags!.map((tag) => [tag, '']))));
+    const where = namedPlace(identity, producerNamesRun);
+    const tags = tagRecord(identity.tags);
+    if (where) this.storeWrite('run name', () => store.fileRun(runId, where));
+    if (tags) this.storeWrite('tags', () => store.setTags(runId, tags));
   }
 
   /** A single write (params, an artifact): a busy store is retried in the background, and the run's end waits for it. */

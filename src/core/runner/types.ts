@@ -2,6 +2,7 @@
 import type { Logger } from '../log.ts';
 import type { Params, RunEndStatus, TrainingPlan } from '../protocol/messages.ts';
 import type { RunStatus, Store } from '../store/types.ts';
+import type { NamesRun } from '../protocol/run-identity.ts';
 import type { ArtifactLimits } from './artifact-guard.ts';
 
 /** Any command line that speaks the protocol on fd 3: the engine, or a user's script. */
@@ -90,7 +91,7 @@ export interface StartRunOptions {
    * file it there: for each part, true lets the script's name win over the run's current one
    * (default: neither; its tags are always recorded).
    */
-  producerNamesRun?: { experiment?: boolean; name?: boolean };
+  producerNamesRun?: NamesRun;
   /** A command that never says hello and exits 0 finished (`hyperlab run -- CMD`); default: failed, as a producer without its done. */
   plainCommandMayFinish?: boolean;
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { applyMessages, type ApplyReport } from '../inbox/apply-messages.ts';
 import { DEFAULT_CHUNK_BYTES, parseLines } from '../inbox/sync.ts';
 import { MAX_LINE_BYTES } from '../protocol/parse.ts';
+import { namedPlace, tagRecord, type NamesRun } from '../protocol/run-identity.ts';
 import type { RunIdentity, TrainingPlan } from '../protocol/messages.ts';
 import { channelKey, type Store } from '../store/index.ts';
 import { JOB_FILE } from './batch-script.ts';
@@ -91,16 +92,14 @@ export function ingestChannel(store: Store, runId: number, channel: string, chun
  * --experiment/--name); its tags are always recorded. Inside the ledger's transaction.
  */
 function fileAsNamed(store: Store, runId: number, identity: RunIdentity, channel: string): void {
-  let namesRun: { experiment?: boolean; name?: boolean } = {};
+  let namesRun: NamesRun | undefined;
   try {
-    namesRun = readJobFile(path.join(path.dirname(channel), JOB_FILE)).namesRun ?? {};
+    namesRun = readJobFile(path.join(path.dirname(channel), JOB_FILE)).namesRun;
   } catch {
     // No job file to read (it is written before the submission): the run keeps its place.
   }
-  const where = {
-    ...(namesRun.experiment && identity.experiment ? { experiment: identity.experiment } : {}),
-    ...(namesRun.name && identity.name ? { name: identity.name } : {}),
-  };
-  if (where.experiment !== undefined || where.name !== undefined) store.fileRun(runId, where);
-  if (identity.tags?.length) store.setTags(runId, Object.fromEntries(identity.tags.map((tag) => [tag, ''])));
+  const where = namedPlace(identity, namesRun);
+  const tags = tagRecord(identity.tags);
+  if (where) store.fileRun(runId, where);
+  if (tags) store.setTags(runId, tags);
 }

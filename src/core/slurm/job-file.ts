@@ -4,6 +4,7 @@
 // is a plain command).
 import fs from 'node:fs';
 import { HyperlabError } from '../errors.ts';
+import type { NamesRun } from '../protocol/run-identity.ts';
 import type { StartPayload } from '../runner/types.ts';
 
 export interface JobFile {
@@ -23,7 +24,7 @@ export interface JobFile {
   /** How long a running job may take to create its channel file (ms). */
   channelTimeoutMs: number;
   /** Where the script's hello names its run (init(experiment=, name=)), whether that name wins (runner/types.ts producerNamesRun). */
-  namesRun?: { experiment?: boolean; name?: boolean };
+  namesRun?: NamesRun;
 }
 
 export function writeJobFile(file: string, job: JobFile): void {
