@@ -9,22 +9,26 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { writeJobFile } from '../../../src/core/slurm/job-file.ts';
+import { writeJobFile, type JobFile } from '../../../src/core/slurm/job-file.ts';
 import { tempDir } from '../runner/helpers.ts';
 import { MAIN, PRODUCER, until } from './helpers.ts';
 
-function job(mode: string) {
+/** A job file in a fresh run folder, as the host writes it before submitting. */
+function jobIn(what: (dir: string) => Pick<JobFile, 'argv' | 'env' | 'start' | 'plainCommand'>) {
   const dir = tempDir('hyperlab-job-runner-');
   const runDir = path.join(dir, 'runs', '1');
   fs.mkdirSync(runDir, { recursive: true });
   const channel = path.join(runDir, 'channel.jsonl');
-  const side = path.join(dir, 'side.json');
   const file = path.join(runDir, 'job.json');
-  writeJobFile(file, {
-    version: 1, runId: 1, argv: [process.execPath, PRODUCER, mode], cwd: dir, env: { HL_STEPS: '4', HL_SIDE_FILE: side },
-    start: { spec: {}, overrides: {}, seed: 0 }, runDir, channel, plainCommand: false, channelTimeoutMs: 10_000,
-  });
-  return { file, channel, side };
+  writeJobFile(file, { version: 1, runId: 1, cwd: dir, runDir, channel, channelTimeoutMs: 10_000, ...what(dir) });
+  return { dir, file, channel };
+}
+
+/** The engine-like producer fixture in one of its modes. */
+function job(mode: string) {
+  const sideIn = (dir: string) => path.join(dir, 'side.json');
+  const { dir, file, channel } = jobIn((dir) => ({ argv: [process.execPath, PRODUCER, mode], env: { HL_STEPS: '4', HL_SIDE_FILE: sideIn(dir) }, start: { spec: {}, overrides: {}, seed: 0 }, plainCommand: false }));
+  return { file, channel, side: sideIn(dir) };
 }
 
 /** Runs the job runner as SLURM would (restart n); resolves with its exit code. */
@@ -36,15 +40,7 @@ function attempt(file: string, restarts: number, signalWhen?: () => boolean): Pr
 
 /** A job whose command is a Node script speaking the protocol on fd 3 (a plain command, as `run --execution SPEC -- CMD`). */
 function scriptJob(script: string) {
-  const dir = tempDir('hyperlab-job-runner-');
-  const runDir = path.join(dir, 'runs', '1');
-  fs.mkdirSync(runDir, { recursive: true });
-  const channel = path.join(runDir, 'channel.jsonl');
-  const file = path.join(runDir, 'job.json');
-  writeJobFile(file, {
-    version: 1, runId: 1, argv: [process.execPath, '-e', script], cwd: dir, env: {},
-    start: null, runDir, channel, plainCommand: true, channelTimeoutMs: 10_000,
-  });
+  const { dir, file, channel } = jobIn(() => ({ argv: [process.execPath, '-e', script], env: {}, start: null, plainCommand: true }));
   return { dir, file, messages: () => fs.readFileSync(channel, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
