@@ -90,12 +90,31 @@ async function until<T>(page: Page, what: string, probe: () => T | undefined | n
 
 const sidebar = (page: Page) => page.locator('#workbench\\.parts\\.sidebar');
 
-uiTest('a run the CLI left on the cluster is reattached when the window opens and ends finished with every point', 'slurm-reattach', async (page) => {
-  const { id } = detachedRun!;
-  const run = await until(page, `run ${id} reconciled by the window`, () => {
-    const r = readStore((s) => s.getRun(id));
+/** Run Experiment on the spec file, with the overrides typed (none: Enter); waits for its run and SLURM job. */
+async function submitFromSpec(page: Page, file: string, overrides = ''): Promise<{ runId: number; jobId: string }> {
+  await openFile(page, file);
+  await runPaletteCommand(page, 'Hyperlab: Run Experiment');
+  // The overrides box, known by its placeholder (the palette's input is the same element before it).
+  const box = page.locator('.quick-input-widget input[placeholder="optimizer.lr=0.01 epochs=3"]');
+  await box.waitFor({ timeout: 20_000 });
+  if (overrides) await box.fill(overrides);
+  await box.press('Enter');
+  const runId = await until(page, 'the run submitted from VS Code', () => readStore((s) => s.listRuns({}).find((r) => r.specPath?.endsWith(file))?.id));
+  const jobId = await until(page, 'its SLURM job', () => readStore((s) => s.cluster.get(runId)?.jobId));
+  return { runId, jobId };
+}
+
+/** The run once it has ended. */
+function ended(page: Page, runId: number) {
+  return until(page, `run ${runId} ended`, () => {
+    const r = readStore((s) => s.getRun(runId));
     return r && r.status !== 'queued' && r.status !== 'running' ? r : undefined;
   });
+}
+
+uiTest('a run the CLI left on the cluster is reattached when the window opens and ends finished with every point', 'slurm-reattach', async (page) => {
+  const { id } = detachedRun!;
+  const run = await ended(page, id); // reconciled by the window
   assert.equal(run.status, 'finished', run.reason ?? '');
   readStore((store) => {
     const job = store.cluster.get(id)!;
@@ -105,18 +124,8 @@ uiTest('a run the CLI left on the cluster is reattached when the window opens an
 });
 
 uiTest('Run Experiment on a slurm spec submits a job; the tooltip names it; every point is stored', 'slurm-run', async (page) => {
-  await openFile(page, 'from-vscode.hyperlab.json');
-  await runPaletteCommand(page, 'Hyperlab: Run Experiment');
-  // The overrides box, known by its placeholder (the palette's input is the same element before it).
-  const box = page.locator('.quick-input-widget input[placeholder="optimizer.lr=0.01 epochs=3"]');
-  await box.waitFor({ timeout: 20_000 });
-  await box.press('Enter');
-  const runId = await until(page, 'the run submitted from VS Code', () => readStore((s) => s.listRuns({ experiment: 'from-vscode' })[0]?.id));
-  const jobId = await until(page, 'its SLURM job', () => readStore((s) => s.cluster.get(runId)?.jobId));
-  const run = await until(page, `run ${runId} ended`, () => {
-    const r = readStore((s) => s.getRun(runId));
-    return r && r.status !== 'queued' && r.status !== 'running' ? r : undefined;
-  });
+  const { runId, jobId } = await submitFromSpec(page, 'from-vscode.hyperlab.json');
+  const run = await ended(page, runId);
   assert.equal(run.status, 'finished', run.reason ?? '');
   readStore((store) => {
     const job = store.cluster.get(runId)!;
@@ -145,18 +154,8 @@ uiTest('Run Experiment on a slurm spec submits a job; the tooltip names it; ever
 });
 
 uiTest('Run Experiment on a spec with a producer section and execution on SLURM: the script runs as a job with the typed override, filed where its init() says', 'slurm-script', async (page) => {
-  await openFile(page, 'script-on-slurm.hyperlab.json');
-  await runPaletteCommand(page, 'Hyperlab: Run Experiment');
-  const box = page.locator('.quick-input-widget input[placeholder="optimizer.lr=0.01 epochs=3"]');
-  await box.waitFor({ timeout: 20_000 });
-  await box.fill('lr=0.5');
-  await box.press('Enter');
-  const runId = await until(page, 'the run submitted from VS Code', () => readStore((s) => s.listRuns({}).find((r) => r.specPath?.endsWith('script-on-slurm.hyperlab.json'))?.id));
-  await until(page, 'its SLURM job', () => readStore((s) => s.cluster.get(runId)?.jobId));
-  const run = await until(page, `run ${runId} ended`, () => {
-    const r = readStore((s) => s.getRun(runId));
-    return r && r.status !== 'queued' && r.status !== 'running' ? r : undefined;
-  });
+  const { runId } = await submitFromSpec(page, 'script-on-slurm.hyperlab.json', 'lr=0.5');
+  const run = await ended(page, runId);
   assert.equal(run.status, 'finished', run.reason ?? '');
   assert.equal(run.experimentName, 'filed-by-init');
   assert.deepEqual(run.params, { train: { lr: 0.5, epochs: 2, steps: 3 }, model: { hidden: 8 } }, 'what the script ran with, as it reported it');
@@ -164,19 +163,10 @@ uiTest('Run Experiment on a spec with a producer section and execution on SLURM:
 });
 
 uiTest('Run Experiment on a spec without an execution section, in a workspace whose hyperlab.execution setting says slurm: a job with the setting\'s time limit, every point stored', 'slurm-setting', async (page) => {
-  await openFile(page, 'by-setting.hyperlab.json');
-  await runPaletteCommand(page, 'Hyperlab: Run Experiment');
-  const box = page.locator('.quick-input-widget input[placeholder="optimizer.lr=0.01 epochs=3"]');
-  await box.waitFor({ timeout: 20_000 });
-  await box.press('Enter');
-  const runId = await until(page, 'the run submitted from VS Code', () => readStore((s) => s.listRuns({ experiment: 'by-setting' })[0]?.id));
-  const jobId = await until(page, 'its SLURM job', () => readStore((s) => s.cluster.get(runId)?.jobId));
+  const { runId, jobId } = await submitFromSpec(page, 'by-setting.hyperlab.json');
   // SLURM's own record of the job: the setting's time limit (7 minutes).
   assert.match(execFileSync('scontrol', ['show', 'job', jobId], { encoding: 'utf8' }), /TimeLimit=00:07:00/);
-  const run = await until(page, `run ${runId} ended`, () => {
-    const r = readStore((s) => s.getRun(runId));
-    return r && r.status !== 'queued' && r.status !== 'running' ? r : undefined;
-  });
+  const run = await ended(page, runId);
   assert.equal(run.status, 'finished', run.reason ?? '');
   readStore((store) => assert.equal(storedPoints(store, runId), channelPoints(store.cluster.get(runId)!.channel), 'every point the engine wrote'));
 });
